@@ -1,0 +1,5 @@
+"""Let `python -m hrd_coder` behave like the `hrd-coder` command."""
+
+from hrd_coder.cli import main
+
+main()

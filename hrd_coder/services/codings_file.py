@@ -1,0 +1,196 @@
+"""Codings as a CSV table: written by `codings list`, read back by `codings load`.
+
+A row names its span either by `start`/`end` offsets or by an exact `quote` (with an
+optional `occurrence` when the quote appears more than once), which lets people write
+codings by hand and lets a listed table load back unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import select
+
+from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
+from hrd_coder.services import coding as actions
+from hrd_coder.services.records import CodingRecord
+from hrd_coder.sources.text import decode, normalise
+
+REQUIRED = ("document", "coder", "code")
+OPTIONAL = ("id", "start", "end", "quote", "occurrence", "case", "memo")
+LISTED = ("id", "document", "coder", "code", "start", "end", "case", "memo", "codebook_hash",
+          "created_at", "updated_at")
+QUOTED = ("quote", "prefix", "suffix")
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """How many codings a load added, and how many it found already present."""
+
+    added: int
+    already_present: int
+
+
+def coding_rows(codings: Iterable[CodingRecord], with_quotes: bool = False) -> list[dict[str, Any]]:
+    """Codings as flat rows; quotes only on request (transcripts are confidential)."""
+    rows = []
+    for c in codings:
+        row = {"id": c.id, "document": c.document_id, "coder": c.coder, "code": c.code_id,
+               "start": c.start, "end": c.end, "case": c.case_id or "", "memo": c.memo or "",
+               "codebook_hash": c.codebook_hash, "created_at": c.created_at.isoformat(),
+               "updated_at": c.updated_at.isoformat()}
+        if with_quotes:
+            row.update(quote=c.quote, prefix=c.prefix, suffix=c.suffix)
+        rows.append(row)
+    return rows
+
+
+def write_csv(rows: list[dict[str, Any]], stream: IO[str], with_quotes: bool = False) -> None:
+    """Write coding rows as CSV with a header (also when there are no rows)."""
+    columns = [*LISTED, *(QUOTED if with_quotes else ())]
+    writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def load_codings(project: Any, path: Path) -> LoadReport:
+    """Check every row first, then add the new codings in one transaction (idempotent)."""
+    shown = str(path)
+    try:
+        text = decode(path.read_bytes(), shown)
+    except FileNotFoundError:
+        raise ProjectError(f"{shown}: file not found") from None
+    reader = csv.DictReader(io.StringIO(text))
+    _check_header(reader.fieldnames or [], shown)
+    problems: list[Problem] = []
+    codings: list[CodingRecord] = []
+    seen_ids: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        try:
+            coding = _coding_from_row(project, {k: (v or "").strip() if k != "quote" else v or ""
+                                                for k, v in row.items() if k})
+        except ProjectError as error:
+            problems.append(Problem(shown, line, None, str(error), _hint_for(error)))
+            continue
+        if coding.id in seen_ids:
+            problems.append(Problem(shown, line, None, f"id '{coding.id}' appears twice",
+                                    "give every row its own id, or leave id empty"))
+        seen_ids.add(coding.id)
+        codings.append(coding)
+    raise_if_any(problems)
+    return _store(project, codings, shown)
+
+
+def _check_header(columns: list[str], path: str) -> None:
+    missing = [c for c in REQUIRED if c not in columns]
+    unknown = [c for c in columns if c not in (*REQUIRED, *OPTIONAL, *LISTED, *QUOTED)]
+    problems = []
+    if missing:
+        problems.append(Problem(path, 1, None, f"missing column(s): {', '.join(missing)}",
+                                "the header needs document, coder, code and either start and "
+                                "end or quote"))
+    if "quote" not in columns and not {"start", "end"} <= set(columns):
+        problems.append(Problem(path, 1, None, "no span columns",
+                                "add 'start' and 'end' (offsets) or 'quote' (exact text)"))
+    if unknown:
+        problems.append(Problem(path, 1, None, f"unknown column(s): {', '.join(unknown)}",
+                                f"allowed: {', '.join((*REQUIRED, *OPTIONAL))}"))
+    raise_if_any(problems)
+
+
+def _coding_from_row(project: Any, row: dict[str, str]) -> CodingRecord:
+    coder = actions.check_coder_name(row["coder"])
+    document = row["document"]
+    text = project.text_of(document)
+    project.require_code(row["code"])
+    case = row.get("case") or None
+    project.require_case(case)
+    start, end = _span(text, row, document)
+    if case is None and project.document_kind(document) == "case_history":
+        case = document
+    return actions.new_coding(text=text, document_id=document, coder=coder, code_id=row["code"],
+                              start=start, end=end, case_id=case, memo=row.get("memo") or None,
+                              codebook_hash=project.codebook_hash_for_new_codings(),
+                              coding_id=row.get("id") or None)
+
+
+def _span(text: str, row: dict[str, str], document: str) -> tuple[int, int]:
+    if row.get("start") and row.get("end"):
+        try:
+            return int(row["start"]), int(row["end"])
+        except ValueError:
+            raise ProjectError(f"start/end '{row['start']}'/'{row['end']}' are not whole "
+                               "numbers") from None
+    quote = normalise(row.get("quote", "")).strip()
+    if not quote:
+        raise ProjectError("the row has neither start/end nor a quote")
+    found = _occurrences(text, quote)
+    occurrence = int(row["occurrence"]) if row.get("occurrence", "").isdigit() else None
+    if not found:
+        raise ProjectError(f"quote not found in document '{document}': \"{quote[:60]}\"")
+    if occurrence is None and len(found) > 1:
+        raise ProjectError(f"quote appears {len(found)} times in document '{document}': "
+                           f"\"{quote[:60]}\"")
+    index = (occurrence or 1) - 1
+    if index >= len(found):
+        raise ProjectError(f"occurrence {occurrence} asked, but the quote appears only "
+                           f"{len(found)} time(s) in '{document}'")
+    return found[index], found[index] + len(quote)
+
+
+def _occurrences(text: str, quote: str) -> list[int]:
+    found, position = [], text.find(quote)
+    while position != -1:
+        found.append(position)
+        position = text.find(quote, position + 1)
+    return found
+
+
+def _hint_for(error: ProjectError) -> str:
+    message = str(error)
+    if "appears" in message and "times" in message:
+        return "make the quote longer, or add an 'occurrence' column (1 = first)"
+    if "quote not found" in message:
+        return "copy the quote exactly from the document body (without line breaks)"
+    return "correct this row"
+
+
+def _store(project: Any, codings: list[CodingRecord], path: str) -> LoadReport:
+    table = actions.CODINGS
+    problems: list[Problem] = []
+    with project.database.writing() as conn:
+        existing = {r.id: r for r in conn.execute(
+            select(table.c.id, table.c.document_id, table.c.coder, table.c.code_id,
+                   table.c.start, table.c.end, table.c.case_id, table.c.memo))}
+        natural = {_key(r) for r in existing.values()}
+        new = []
+        for coding in codings:
+            if coding.id in existing:
+                if _key(existing[coding.id]) + _extra(existing[coding.id]) != \
+                        _key(coding) + _extra(coding):
+                    problems.append(Problem(path, None, None, f"coding '{coding.id}' already "
+                                            "exists with different content",
+                                            "give the row a new id, or remove the old coding"))
+            elif _key(coding) not in natural:
+                new.append(coding)
+                natural.add(_key(coding))
+        if problems:
+            raise InvalidInput(problems)
+        for coder in sorted({c.coder for c in new}):
+            actions.ensure_coder(conn, coder)
+        actions.insert_codings(conn, new)
+    return LoadReport(added=len(new), already_present=len(codings) - len(new))
+
+
+def _key(c: Any) -> tuple[Any, ...]:
+    return (c.document_id, c.coder, c.code_id, c.start, c.end)
+
+
+def _extra(c: Any) -> tuple[Any, ...]:
+    return (c.case_id, c.memo)

@@ -1,0 +1,315 @@
+"""The Project facade: open a project folder and do what researchers do with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, func, select
+
+from hrd_coder.codebook import Codebook, parse_codebook
+from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.services import coding as actions
+from hrd_coder.services.codings_file import LoadReport, load_codings
+from hrd_coder.services.importing import current_codebook_hash, import_project
+from hrd_coder.services.records import (
+    CaseInfo,
+    CodingRecord,
+    DocumentInfo,
+    DocumentText,
+    ImportReport,
+    ProjectStatus,
+)
+from hrd_coder.sources.dates import PartialDate
+from hrd_coder.sources.project_files import (
+    CASES_DIR,
+    TRANSCRIPTS_DIR,
+    ProjectFiles,
+    read_project_files,
+)
+from hrd_coder.sources.text import decode, read_text_file, sha256, split_front_matter
+from hrd_coder.storage import tables
+from hrd_coder.storage.database import Database, database_url
+
+CODEBOOK_FILE = "codebook.yaml"
+DOCUMENTS: Table = tables.Document.__table__
+CASES: Table = tables.Case.__table__
+LINKS: Table = tables.DocumentCase.__table__
+CODINGS: Table = tables.Coding.__table__
+CODES: Table = tables.Code.__table__
+CODERS: Table = tables.Coder.__table__
+MEMOS: Table = tables.DocumentMemo.__table__
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds a codebook.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CODEBOOK_FILE).is_file():
+            return folder
+    raise ProjectError(f"no {CODEBOOK_FILE} in {start} or any folder above it: run hrd-coder "
+                       "inside a project, pass --project DIR, or create one with "
+                       "'hrd-coder init DIR'")
+
+
+class Project:
+    """A project folder (codebook, cases, transcripts) and its database."""
+
+    def __init__(self, root: Path, database: Database, codebook: Codebook, codebook_text: str):
+        self.root = root
+        self.database = database
+        self.codebook = codebook
+        self.codebook_text = codebook_text
+        self._documents: dict[str, DocumentText] = {}
+        self._imported_hash: str | None = None
+
+    @classmethod
+    def open(cls, root: str | Path | None = None, db_url: str | None = None) -> Project:
+        """Open the project at or above `root` (default: the current folder)."""
+        found = find_project_root(Path(root or "."))
+        path = found / CODEBOOK_FILE
+        text = read_text_file(path)
+        codebook = parse_codebook(text, str(path))
+        database = Database(database_url(found, db_url))
+        database.create_schema()
+        return cls(found, database, codebook, text)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.database.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- importing ---------------------------------------------------------------------------
+
+    def read_files(self) -> ProjectFiles:
+        """Read and check every case and transcript file (raises InvalidInput)."""
+        return read_project_files(self.root, self.codebook)
+
+    def import_files(self) -> ImportReport:
+        """Bring codebook, cases and documents into the database (idempotent)."""
+        report = import_project(self.database, self.read_files(), self.codebook,
+                                self.codebook_text, self._shown(self.root / CODEBOOK_FILE))
+        self._documents.clear()
+        self._imported_hash = None
+        return report
+
+    def is_empty(self) -> bool:
+        """True before the first import."""
+        with self.database.reading() as conn:
+            return current_codebook_hash(conn) is None
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def status(self) -> ProjectStatus:
+        """Counts of everything, plus files that changed or were never imported."""
+        with self.database.reading() as conn:
+            count = lambda table, *where: conn.execute(  # noqa: E731
+                select(func.count()).select_from(table).where(*where)).scalar_one()
+            stored = dict(conn.execute(select(DOCUMENTS.c.path, DOCUMENTS.c.sha256)).all())
+            hash_now = current_codebook_hash(conn)
+            numbers = {
+                "documents": count(DOCUMENTS),
+                "transcripts": count(DOCUMENTS, DOCUMENTS.c.kind == "transcript"),
+                "case_histories": count(DOCUMENTS, DOCUMENTS.c.kind == "case_history"),
+                "cases": count(CASES), "codes": count(CODES), "codings": count(CODINGS),
+                "coders": count(CODERS)}
+        changed, missing = self._disk_differences(stored)
+        return ProjectStatus(
+            root=str(self.root), database=self.database.url.render_as_string(hide_password=True),
+            codebook_name=self.codebook.name, codebook_hash=self.codebook.hash,
+            codebook_changed=hash_now is not None and hash_now != self.codebook.hash,
+            changed_on_disk=changed, not_imported=missing, **numbers)
+
+    def _disk_differences(self, stored: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Compare file bodies with what was imported, without failing on bad files."""
+        changed, missing = [], []
+        for folder in (CASES_DIR, TRANSCRIPTS_DIR):
+            for path in sorted((self.root / folder).glob("*")):
+                if path.suffix.lower() not in (".md", ".txt") or path.name.startswith("."):
+                    continue
+                shown = self._shown(path)
+                if shown not in stored:
+                    missing.append(shown)
+                    continue
+                try:
+                    body = split_front_matter(decode(path.read_bytes(), shown), shown).body
+                except InvalidInput:
+                    changed.append(shown)
+                    continue
+                if sha256(body) != stored[shown]:
+                    changed.append(shown)
+        return tuple(changed), tuple(missing)
+
+    def documents(self, kind: str | None = None) -> list[DocumentInfo]:
+        """Documents (without text), optionally of one kind, in id order."""
+        query = select(DOCUMENTS.c.id, DOCUMENTS.c.kind, DOCUMENTS.c.title, DOCUMENTS.c.path,
+                       func.length(DOCUMENTS.c.text), DOCUMENTS.c.meta).order_by(DOCUMENTS.c.id)
+        if kind:
+            query = query.where(DOCUMENTS.c.kind == kind)
+        with self.database.reading() as conn:
+            links = self._links(conn)
+            return [DocumentInfo(id=r[0], kind=r[1], title=r[2], path=r[3], length=r[4],
+                                 case_ids=links.get(r[0], ()), metadata=r[5])
+                    for r in conn.execute(query)]
+
+    def document(self, document_id: str) -> DocumentText:
+        """One document with its text."""
+        with self.database.reading() as conn:
+            row = conn.execute(DOCUMENTS.select().where(DOCUMENTS.c.id == document_id)
+                               ).mappings().first()
+            if row is None:
+                raise ProjectError(f"there is no document '{document_id}': see "
+                                   "'hrd-coder status' or run 'hrd-coder import'")
+            cases = self._links(conn, document_id).get(document_id, ())
+        info = DocumentInfo(id=row["id"], kind=row["kind"], title=row["title"], path=row["path"],
+                            length=len(row["text"]), case_ids=cases, metadata=row["meta"])
+        return DocumentText(info, row["text"])
+
+    @staticmethod
+    def _links(conn: Any, document_id: str | None = None) -> dict[str, tuple[str, ...]]:
+        query = select(LINKS.c.document_id, LINKS.c.case_id).order_by(LINKS.c.case_id)
+        if document_id:
+            query = query.where(LINKS.c.document_id == document_id)
+        links: dict[str, list[str]] = {}
+        for doc, case in conn.execute(query):
+            links.setdefault(doc, []).append(case)
+        return {doc: tuple(cases) for doc, cases in links.items()}
+
+    def cases(self) -> list[CaseInfo]:
+        """All cases in id order, dates written at their known precision."""
+        with self.database.reading() as conn:
+            rows = conn.execute(CASES.select().order_by(CASES.c.id)).mappings().all()
+        return [_case_info(row) for row in rows]
+
+    def codings(self, *, document: str | None = None, code: str | None = None,
+                coder: str | None = None, case: str | None = None) -> list[CodingRecord]:
+        """Codings matching every filter given, in document and offset order."""
+        query = CODINGS.select().order_by(CODINGS.c.document_id, CODINGS.c.start, CODINGS.c.end,
+                                          CODINGS.c.id)
+        for column, value in ((CODINGS.c.document_id, document), (CODINGS.c.code_id, code),
+                              (CODINGS.c.coder, coder), (CODINGS.c.case_id, case)):
+            if value is not None:
+                query = query.where(column == value)
+        with self.database.reading() as conn:
+            return [CodingRecord(**row) for row in conn.execute(query).mappings()]
+
+    def document_memo(self, document_id: str, coder: str) -> str | None:
+        """A coder's memo on a document, if any."""
+        with self.database.reading() as conn:
+            return conn.execute(select(MEMOS.c.text).where(
+                (MEMOS.c.document_id == document_id) & (MEMOS.c.coder == coder))
+            ).scalar_one_or_none()
+
+    # -- coding actions (each saved at once) -------------------------------------------------
+
+    def add_coding(self, *, document: str, code: str, start: int, end: int, coder: str,
+                   case: str | None = None, memo: str | None = None) -> CodingRecord:
+        """Apply a code to [start, end) of a document, saved at once with its event."""
+        actions.check_coder_name(coder)
+        self.require_code(code)
+        text = self.text_of(document)
+        if case is None and self.document_kind(document) == "case_history":
+            case = document  # a case history is about its own case unless said otherwise
+        self.require_case(case)
+        coding = actions.new_coding(text=text, document_id=document, coder=coder, code_id=code,
+                                    start=start, end=end, case_id=case, memo=memo,
+                                    codebook_hash=self.codebook_hash_for_new_codings())
+        with self.database.writing() as conn:
+            actions.ensure_coder(conn, coder)
+            actions.insert_codings(conn, [coding])
+        return coding
+
+    def remove_coding(self, coding_id: str, *, coder: str) -> CodingRecord:
+        """Remove a coding (kept whole in the event log)."""
+        with self.database.writing() as conn:
+            coding = actions.fetch_coding(conn, coding_id)
+            actions.delete_coding(conn, coding, coder)
+        return coding
+
+    def update_coding(self, coding_id: str, *, coder: str, **changes: Any) -> CodingRecord:
+        """Move a boundary, change the code, the case or the memo of a coding."""
+        allowed = {"start", "end", "code_id", "case_id", "memo"}
+        if unknown := set(changes) - allowed:
+            raise ProjectError(f"cannot change {', '.join(sorted(unknown))} of a coding")
+        if "code_id" in changes:
+            self.require_code(changes["code_id"])
+        if changes.get("case_id"):
+            self.require_case(changes["case_id"])
+        with self.database.writing() as conn:
+            before = actions.fetch_coding(conn, coding_id)
+            text = self.text_of(before.document_id)
+            return actions.change_coding(conn, before, text, coder, changes)
+
+    def set_document_memo(self, document: str, *, coder: str, text: str) -> None:
+        """Write (or clear, with empty text) a coder's memo on a document."""
+        actions.check_coder_name(coder)
+        self.text_of(document)
+        with self.database.writing() as conn:
+            actions.ensure_coder(conn, coder)
+            actions.save_document_memo(conn, document, coder, text)
+
+    def load_codings(self, path: str | Path) -> LoadReport:
+        """Add codings from a CSV table (see docs/codings-file.md); idempotent."""
+        return load_codings(self, Path(path))
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def text_of(self, document_id: str) -> str:
+        """Document text, cached: it only changes through an import, which clears the cache."""
+        if document_id not in self._documents:
+            self._documents[document_id] = self.document(document_id)
+        return self._documents[document_id].text
+
+    def document_kind(self, document_id: str) -> str:
+        """'transcript' or 'case_history'."""
+        self.text_of(document_id)
+        return self._documents[document_id].info.kind
+
+    def require_code(self, code_id: str) -> None:
+        """Raise ProjectError unless the codebook has this code."""
+        code = self.codebook.code(code_id)
+        if code is None:
+            raise ProjectError(f"there is no code '{code_id}' in the codebook: see "
+                               "'hrd-coder codebook check' for the list of codes")
+
+    def require_case(self, case_id: str | None) -> None:
+        """Raise ProjectError unless the case exists (None is always fine)."""
+        if case_id is None:
+            return
+        with self.database.reading() as conn:
+            if conn.execute(select(CASES.c.id).where(CASES.c.id == case_id)).first() is None:
+                raise ProjectError(f"there is no case '{case_id}': check the id in cases/")
+
+    def codebook_hash_for_new_codings(self) -> str:
+        """The imported codebook's hash; refuse if codebook.yaml changed since the import."""
+        if self._imported_hash is None:
+            with self.database.reading() as conn:
+                self._imported_hash = current_codebook_hash(conn)
+        imported = self._imported_hash
+        if imported != self.codebook.hash:
+            raise ProjectError("codebook.yaml changed since the last import: run "
+                               "'hrd-coder import' first so codings record the right version")
+        return imported
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def _case_info(row: Any) -> CaseInfo:
+    def written(name: str) -> str | None:
+        value = row[f"{name}_on"]
+        return str(PartialDate(value, row[f"{name}_precision"])) if value else None
+
+    return CaseInfo(id=row["id"], name=row["name"], country=row["country"],
+                    groups=tuple(row["groups"]), detained_on=written("detained") or "",
+                    featured_on=written("featured"), released_on=written("released"),
+                    release_type=row["release_type"], censored_on=written("censored"),
+                    sources=tuple(row["sources"]), covariates=dict(row["covariates"]))

@@ -1,0 +1,1 @@
+"""The project's own files: text reading, front matter, transcripts, cases, units."""

@@ -1,0 +1,149 @@
+"""Read every case and transcript file of a project, checking them all before any write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from hrd_coder.codebook.model import Codebook
+from hrd_coder.problems import InvalidInput, Problem, raise_if_any
+from hrd_coder.sources.cases import CaseFile
+from hrd_coder.sources.text import decode, sha256, split_front_matter
+from hrd_coder.sources.transcripts import TranscriptFile
+from hrd_coder.yaml_source import YamlDocument, parse_yaml, validate
+
+CASES_DIR = "cases"
+TRANSCRIPTS_DIR = "transcripts"
+TRANSCRIPT_SUFFIXES = (".md", ".txt")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A document as read from disk: its id, kind, normalised body and metadata."""
+
+    id: str
+    kind: str  # "transcript" or "case_history"
+    path: str  # relative to the project, with '/'
+    title: str
+    text: str
+    sha256: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    case_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceCase:
+    """A case as read from disk: its checked front matter and its case history."""
+
+    case: CaseFile
+    path: str
+    history: SourceDocument
+
+
+@dataclass(frozen=True)
+class ProjectFiles:
+    """Everything a project's folders hold, already checked."""
+
+    cases: tuple[SourceCase, ...]
+    transcripts: tuple[SourceDocument, ...]
+
+    @property
+    def documents(self) -> tuple[SourceDocument, ...]:
+        """Transcripts and case histories together."""
+        return (*self.transcripts, *(c.history for c in self.cases))
+
+
+def read_project_files(root: Path, codebook: Codebook) -> ProjectFiles:
+    """Read and check all case and transcript files; raise InvalidInput with every problem."""
+    problems: list[Problem] = []
+    context = {"case_groups": codebook.case_groups, "release_types": codebook.release_types}
+    cases = [_read(root, p, CaseFile, context, problems) for p in _files(root / CASES_DIR, (".md",))]
+    transcripts = [_read(root, p, TranscriptFile, {}, problems)
+                   for p in _files(root / TRANSCRIPTS_DIR, TRANSCRIPT_SUFFIXES)]
+    found_cases = [_source_case(*c) for c in cases if c is not None]
+    found_transcripts = [_source_transcript(*t) for t in transcripts if t is not None]
+    problems += _cross_check(cases, transcripts)
+    raise_if_any(problems)
+    return ProjectFiles(tuple(found_cases), tuple(found_transcripts))
+
+
+def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith("."))
+
+
+Parsed = tuple[Any, YamlDocument, str, str]
+
+
+def _read(root: Path, path: Path, model: type[BaseModel], context: dict[str, Any],
+          problems: list[Problem]) -> Parsed | None:
+    """Parse one file's front matter into `model`; add its problems to the list."""
+    shown = path.relative_to(root).as_posix()
+    try:
+        split = split_front_matter(decode(path.read_bytes(), shown), shown)
+    except InvalidInput as error:
+        problems.extend(error.problems)
+        return None
+    document, found = parse_yaml(split.front_matter, shown, split.front_matter_line)
+    problems.extend(found)
+    if document is None or found:
+        return None
+    if not isinstance(document.data, dict):
+        problems.append(Problem(shown, 2, 1, "the front matter is not 'key: value' lines",
+                                "write e.g. 'id: c01' between the two '---' lines"))
+        return None
+    meta, found = validate(model, document, context=context)
+    problems.extend(found)
+    return (meta, document, shown, split.body) if meta is not None else None
+
+
+def _source_case(case: CaseFile, _: YamlDocument, path: str, body: str) -> SourceCase:
+    history = SourceDocument(id=case.id, kind="case_history", path=path,
+                             title=f"Case history: {case.name}", text=body, sha256=sha256(body),
+                             metadata={"country": case.country}, case_ids=(case.id,))
+    return SourceCase(case, path, history)
+
+
+def _source_transcript(meta: TranscriptFile, _: YamlDocument, path: str,
+                       body: str) -> SourceDocument:
+    metadata = meta.model_dump(mode="json", exclude={"id", "title", "cases"})
+    metadata["date"] = str(meta.date) if meta.date else None
+    return SourceDocument(id=meta.id, kind="transcript", path=path, title=meta.title, text=body,
+                          sha256=sha256(body), metadata=metadata, case_ids=meta.cases)
+
+
+def _cross_check(cases: list[Parsed | None], transcripts: list[Parsed | None]) -> list[Problem]:
+    """Ids unique across files; transcripts name only cases that exist."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for parsed in [*cases, *transcripts]:
+        if parsed is None:
+            continue
+        meta, document, path, _ = parsed
+        if meta.id in seen:
+            problems.append(document.problem(
+                ("id",), f"id '{meta.id}' is already used by {seen[meta.id]}",
+                "give every case and transcript its own id"))
+        else:
+            seen[meta.id] = path
+    case_ids = {p[0].id for p in cases if p is not None}
+    for parsed in transcripts:
+        if parsed is None:
+            continue
+        meta, document, _, _ = parsed
+        for index, case_id in enumerate(meta.cases):
+            if case_id not in case_ids:
+                problems.append(document.problem(
+                    ("cases", index), f"case '{case_id}' does not exist",
+                    f"add cases/{case_id}.md, or correct the id (known: {_sample(case_ids)})"))
+    return problems
+
+
+def _sample(ids: set[str]) -> str:
+    shown = sorted(ids)[:5]
+    return ", ".join(shown) + (", ..." if len(ids) > 5 else "") if ids else "none yet"

@@ -1,0 +1,1 @@
+"""The database: tables (SQLModel), engine set-up, and the append-only event log."""

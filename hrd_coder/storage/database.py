@@ -1,0 +1,89 @@
+"""Engine set-up: SQLite in the project by default, any SQLAlchemy URL for teams."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from hrd_coder.storage import tables
+
+DB_ENV = "HRD_CODER_DB"
+DEFAULT_DB = Path(".hrd_coder") / "project.sqlite"
+BUSY_TIMEOUT_MS = 15_000
+
+
+def database_url(project_root: Path, url: str | None = None) -> str:
+    """The URL to use: explicit, else $HRD_CODER_DB, else the SQLite file in the project."""
+    chosen = url or os.environ.get(DB_ENV)
+    if chosen:
+        return chosen
+    return f"sqlite:///{(project_root / DEFAULT_DB).resolve()}"
+
+
+class Database:
+    """One engine; short transactions for reading and for writing."""
+
+    def __init__(self, url: str):
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(self.url)
+        if self.is_sqlite:
+            _tune_sqlite(self.engine)
+
+    def create_schema(self) -> None:
+        """Create missing tables and record the schema version."""
+        SQLModel.metadata.create_all(self.engine)
+        with self.writing() as conn:
+            table = tables.Setting.__table__
+            exists = conn.execute(table.select().where(table.c.key == "schema_version")).first()
+            if exists is None:
+                conn.execute(table.insert().values(key="schema_version",
+                                                   value=tables.SCHEMA_VERSION))
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for reads (its transaction is rolled back at the end)."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One committed transaction: everything inside is saved together or not at all."""
+        with self.engine.connect() as conn:
+            conn.execution_options(hrd_write=True)
+            with conn.begin():
+                yield conn
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """WAL (readers never block the writer), foreign keys, a busy timeout, and
+    BEGIN IMMEDIATE for writes so two writers queue instead of failing mid-transaction."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode loses nothing when a process dies; only an OS crash or
+        # power cut can drop the last transactions (see docs/storage.md).
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("hrd_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

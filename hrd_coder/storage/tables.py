@@ -1,0 +1,157 @@
+"""Database tables. Times are UTC; JSON columns hold lists and plain mappings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = "1"
+
+
+def utc_now() -> dt.datetime:
+    """Now, in UTC (the time zone is kept so every backend reads back the same moment)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _json(**kwargs: Any) -> Any:
+    return Field(sa_column=Column(JSON, **kwargs))
+
+
+class Setting(SQLModel, table=True):
+    """Project-wide values: schema version, current codebook hash."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Coder(SQLModel, table=True):
+    """A person who codes; their codings form their layer."""
+
+    __tablename__ = "coder"
+    name: str = Field(primary_key=True)
+    role: str = "coder"
+    created_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class CodebookVersion(SQLModel, table=True):
+    """Every codebook ever loaded, by content hash, with its YAML text."""
+
+    __tablename__ = "codebook_version"
+    hash: str = Field(primary_key=True)
+    name: str
+    version: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    loaded_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class Code(SQLModel, table=True):
+    """A code of the current codebook (codings point here)."""
+
+    __tablename__ = "code"
+    id: str = Field(primary_key=True)
+    label: str
+    parent_id: str | None = None
+    definition: str = Field(sa_column=Column(Text, nullable=False))
+    color: str | None = None
+    hotkey: str | None = None
+    level: str = "segment"
+    case_variable: list[str] = _json(nullable=False)
+    position: int = 0
+
+
+class Document(SQLModel, table=True):
+    """A transcript or case history, with the normalised text that offsets count in."""
+
+    __tablename__ = "document"
+    id: str = Field(primary_key=True)
+    kind: str = Field(index=True)
+    title: str
+    path: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str
+    meta: dict[str, Any] = _json(nullable=False)
+    imported_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class Case(SQLModel, table=True):
+    """A prisoner: groups, dates (with precision), release and covariates."""
+
+    __tablename__ = "cases"
+    id: str = Field(primary_key=True)
+    name: str
+    country: str = Field(index=True)
+    groups: list[str] = _json(nullable=False)
+    detained_on: dt.date
+    detained_precision: str
+    featured_on: dt.date | None = None
+    featured_precision: str | None = None
+    released_on: dt.date | None = None
+    released_precision: str | None = None
+    release_type: str | None = None
+    censored_on: dt.date | None = None
+    censored_precision: str | None = None
+    sources: list[str] = _json(nullable=False)
+    covariates: dict[str, Any] = _json(nullable=False)
+    path: str
+
+
+class DocumentCase(SQLModel, table=True):
+    """Which cases a document discusses."""
+
+    __tablename__ = "document_case"
+    document_id: str = Field(foreign_key="document.id", primary_key=True, ondelete="CASCADE")
+    case_id: str = Field(foreign_key="cases.id", primary_key=True, ondelete="CASCADE")
+
+
+class Coding(SQLModel, table=True):
+    """One coder's application of one code to the span [start, end) of a document."""
+
+    __tablename__ = "coding"
+    __table_args__ = (
+        Index("ix_coding_document", "document_id", "start"),
+        Index("ix_coding_case_code", "case_id", "code_id"),
+        Index("ix_coding_code", "code_id"),
+        Index("ix_coding_coder", "coder"),
+    )
+    id: str = Field(primary_key=True)
+    document_id: str = Field(foreign_key="document.id")
+    coder: str = Field(foreign_key="coder.name")
+    code_id: str = Field(foreign_key="code.id")
+    start: int
+    end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    prefix: str
+    suffix: str
+    case_id: str | None = Field(default=None, foreign_key="cases.id")
+    memo: str | None = Field(default=None, sa_column=Column(Text))
+    codebook_hash: str
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class DocumentMemo(SQLModel, table=True):
+    """A coder's memo on a whole document."""
+
+    __tablename__ = "document_memo"
+    document_id: str = Field(foreign_key="document.id", primary_key=True)
+    coder: str = Field(foreign_key="coder.name", primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class Event(SQLModel, table=True):
+    """One mutation, appended and never changed: who, when, what, before and after."""
+
+    __tablename__ = "event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utc_now)
+    coder: str | None = None
+    action: str = Field(index=True)
+    entity: str
+    entity_id: str = Field(index=True)
+    before: dict[str, Any] | None = _json(nullable=True)
+    after: dict[str, Any] | None = _json(nullable=True)

@@ -1,0 +1,123 @@
+"""Shared fixtures: a small hand-made project on disk, and copies of the bundled demo."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hrd_coder.services import Project
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINI_CODEBOOK = """\
+name: Mini study
+version: "1"
+case_groups:
+  featured: Named by the campaign
+  comparison: Not named
+codes:
+  - id: reputational_costs
+    label: Reputational costs
+    definition: The target fears damage to its standing.
+    color: "#d62728"
+    hotkey: r
+  - id: mobilizing
+    label: Mobilizing foreign actors
+    definition: Others join the pressure.
+  - id: mobilizing.ngos
+    label: NGOs
+    definition: Non-governmental organisations press for release.
+    hotkey: n
+  - id: release
+    label: Release process
+    definition: How the release came about.
+    level: case
+    case_variable: [presence, first_date]
+"""
+
+MINI_CASE = """\
+---
+id: {id}
+name: {name}
+country: Vedoria
+groups: [{group}]
+detained_on: 2012-05-14
+featured_on: {featured}
+released_on: {released}
+release_type: {release_type}
+censored_on: {censored}
+covariates:
+  profession: journalist
+---
+She was detained in May 2012. The campaign named her later.
+
+Her release came after private talks.
+"""
+
+MINI_TRANSCRIPT = """\
+---
+id: int01
+title: Interview with a desk officer
+date: 2017-03-10
+interviewer: Researcher A
+interviewee_role: Desk officer (pseudonymous)
+cases: [c01, c02]
+---
+INTERVIEWER: How did the campaign matter?
+
+OFFICIAL: Naming her raised the reputational cost for the government. The NGOs kept \
+pushing too.
+
+INTERVIEWER: Anything else?
+
+OFFICIAL: Private talks did the rest.
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    """Write UTF-8 text, creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+    return path
+
+
+def make_mini_project(root: Path) -> Path:
+    """A two-case, one-interview project written to `root`."""
+    write(root / "codebook.yaml", MINI_CODEBOOK)
+    write(root / "cases" / "c01.md", MINI_CASE.format(
+        id="c01", name="Ana One", group="featured", featured="2015-09-01",
+        released="2016-02-18", release_type="pardon", censored="null"))
+    write(root / "cases" / "c02.md", MINI_CASE.format(
+        id="c02", name="Bea Two", group="comparison", featured="null", released="null",
+        release_type="null", censored="2017-09-01"))
+    write(root / "transcripts" / "int01.md", MINI_TRANSCRIPT)
+    return root
+
+
+@pytest.fixture
+def mini_root(tmp_path: Path) -> Path:
+    """A fresh mini project folder (not yet imported)."""
+    return make_mini_project(tmp_path / "mini")
+
+
+@pytest.fixture
+def mini(mini_root: Path):
+    """The mini project, opened on a real SQLite file and imported."""
+    project = Project.open(mini_root)
+    project.import_files()
+    yield project
+    project.close()
+
+
+@pytest.fixture
+def demo_root(tmp_path: Path) -> Path:
+    """A copy of the bundled demo project (files only, no database)."""
+    root = tmp_path / "demo"
+    root.mkdir()
+    shutil.copy(REPO / "codebook.yaml", root)
+    for folder in ("cases", "transcripts", "demo"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
