@@ -33,15 +33,19 @@ def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             count = len(error.problems)
-            click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.",
-                       err=True)
+            click.echo(
+                f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True
+            )
             sys.exit(USER_ERROR)
         except ProjectError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(USER_ERROR)
         except OperationalError as error:
-            click.echo(f"database error: {error.orig}. If another program holds the database, "
-                       "close it and try again; check --db or $HRD_CODER_DB.", err=True)
+            click.echo(
+                f"database error: {error.orig}. If another program holds the database, "
+                "close it and try again; check --db or $HRD_CODER_DB.",
+                err=True,
+            )
             sys.exit(1)
 
     return wrapper
@@ -57,12 +61,20 @@ def _open(ctx: click.Context) -> Any:
 
 
 @click.group(invoke_without_command=True)
-@click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
-              help="Project folder (default: the current folder or the nearest one above "
-                   "it that holds codebook.yaml).")
-@click.option("--db", envvar="HRD_CODER_DB", metavar="URL",
-              help="Database URL (default: SQLite in PROJECT/.hrd_coder/project.sqlite; "
-                   "e.g. postgresql://user@host/db). Also read from $HRD_CODER_DB.")
+@click.option(
+    "--project",
+    "-p",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder (default: the current folder or the nearest one above "
+    "it that holds codebook.yaml).",
+)
+@click.option(
+    "--db",
+    envvar="HRD_CODER_DB",
+    metavar="URL",
+    help="Database URL (default: SQLite in PROJECT/.hrd_coder/project.sqlite; "
+    "e.g. postgresql://user@host/db). Also read from $HRD_CODER_DB.",
+)
 @click.version_option(package_name="hrd-coder")
 @click.pass_context
 def main(ctx: click.Context, project: Path | None, db: str | None) -> None:
@@ -96,8 +108,10 @@ def init(directory: Path, name: str | None) -> None:
     from hrd_coder.scaffold import create_project
 
     create_project(directory, name)
-    click.echo(f"Created a project in {directory}: edit codebook.yaml, put case files in "
-               "cases/ and interviews in transcripts/, then run 'hrd-coder import'.")
+    click.echo(
+        f"Created a project in {directory}: edit codebook.yaml, put case files in "
+        "cases/ and interviews in transcripts/, then run 'hrd-coder import'."
+    )
 
 
 @main.command("import")
@@ -109,8 +123,14 @@ def import_(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.pass_context
 @_reports_errors
 def status(ctx: click.Context, fmt: str) -> None:
@@ -124,7 +144,7 @@ def status(ctx: click.Context, fmt: str) -> None:
 
 @main.group()
 def codebook() -> None:
-    """Check the codebook."""
+    """Check the codebook (codebook.yaml) for every kind of problem."""
 
 
 @codebook.command("check")
@@ -137,8 +157,9 @@ def codebook_check(path: Path | None) -> None:
 
     path = path or find_project_root(Path(".")) / CODEBOOK_FILE
     book = load_codebook(path)
-    click.echo(f"{path}: ok — {book.name} {book.version}, {len(book.codes)} codes, "
-               f"hash {book.hash[:12]}")
+    click.echo(
+        f"{path}: ok — {book.name} {book.version}, {len(book.codes)} codes, hash {book.hash[:12]}"
+    )
 
 
 @main.group()
@@ -151,14 +172,30 @@ def codings() -> None:
 @click.option("--code", help="Only this code id.")
 @click.option("--coder", help="Only this coder.")
 @click.option("--case", help="Only codings tied to this case id.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="Output format.")
-@click.option("--with-quotes", is_flag=True,
-              help="Include the coded text and its context (transcripts may be confidential).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--with-quotes",
+    is_flag=True,
+    help="Include the coded text and its context (transcripts may be confidential).",
+)
 @click.pass_context
 @_reports_errors
-def codings_list(ctx: click.Context, document: str | None, code: str | None, coder: str | None,
-                 case: str | None, fmt: str, with_quotes: bool) -> None:
+def codings_list(
+    ctx: click.Context,
+    document: str | None,
+    code: str | None,
+    coder: str | None,
+    case: str | None,
+    fmt: str,
+    with_quotes: bool,
+) -> None:
     """List codings as a table, CSV (loadable with 'codings load') or JSON."""
     from hrd_coder.services.codings_file import coding_rows, write_csv
 
@@ -169,8 +206,16 @@ def codings_list(ctx: click.Context, document: str | None, code: str | None, cod
     elif fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        columns = ["id", "document", "coder", "code", "start", "end", "case",
-                   *(["quote"] if with_quotes else [])]
+        columns = [
+            "id",
+            "document",
+            "coder",
+            "code",
+            "start",
+            "end",
+            "case",
+            *(["quote"] if with_quotes else []),
+        ]
         _print_table([{k: r[k] for k in columns} for r in rows], columns)
 
 
@@ -184,8 +229,12 @@ def codings_load(ctx: click.Context, file: Path) -> None:
     click.echo(f"{report.added} coding(s) added, {report.already_present} already present.")
 
 
-CODER_OPTION = click.option("--coder", envvar="HRD_CODER_CODER", required=True,
-                            help="Who is coding (also read from $HRD_CODER_CODER).")
+CODER_OPTION = click.option(
+    "--coder",
+    envvar="HRD_CODER_CODER",
+    required=True,
+    help="Who is coding (also read from $HRD_CODER_CODER).",
+)
 
 
 @codings.command("add")
@@ -198,13 +247,23 @@ CODER_OPTION = click.option("--coder", envvar="HRD_CODER_CODER", required=True,
 @click.option("--memo", help="A note on this coding.")
 @click.pass_context
 @_reports_errors
-def codings_add(ctx: click.Context, document: str, code: str, start: int, end: int, coder: str,
-                case: str | None, memo: str | None) -> None:
+def codings_add(
+    ctx: click.Context,
+    document: str,
+    code: str,
+    start: int,
+    end: int,
+    coder: str,
+    case: str | None,
+    memo: str | None,
+) -> None:
     """Apply CODE to characters START..END (END excluded) of DOCUMENT."""
-    coding = _open(ctx).add_coding(document=document, code=code, start=start, end=end,
-                                   coder=coder, case=case, memo=memo)
-    click.echo(f"saved coding {coding.id}: {code} on {document} [{start}, {end}) "
-               f"\"{_short(coding.quote)}\"")
+    coding = _open(ctx).add_coding(
+        document=document, code=code, start=start, end=end, coder=coder, case=case, memo=memo
+    )
+    click.echo(
+        f'saved coding {coding.id}: {code} on {document} [{start}, {end}) "{_short(coding.quote)}"'
+    )
 
 
 @codings.command("remove")
@@ -232,8 +291,10 @@ def _print_status(result: Any) -> None:
     click.echo(f"project   {result.root}")
     click.echo(f"database  {result.database}")
     click.echo(f"codebook  {result.codebook_name} ({result.codebook_hash[:12]})")
-    click.echo(f"documents {result.documents} ({result.transcripts} transcripts, "
-               f"{result.case_histories} case histories)")
+    click.echo(
+        f"documents {result.documents} ({result.transcripts} transcripts, "
+        f"{result.case_histories} case histories)"
+    )
     click.echo(f"cases     {result.cases}")
     click.echo(f"codes     {result.codes}")
     click.echo(f"codings   {result.codings} by {result.coders} coder(s)")

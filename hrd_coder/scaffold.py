@@ -45,7 +45,8 @@ def create_project(directory: Path, name: str | None = None) -> None:
     (directory / "cases").mkdir(exist_ok=True)
     (directory / "transcripts").mkdir(exist_ok=True)
     (directory / "codebook.yaml").write_text(
-        CODEBOOK_TEMPLATE.format(name=f'"{project_name}"'), encoding="utf-8")
+        CODEBOOK_TEMPLATE.format(name=f'"{project_name}"'), encoding="utf-8"
+    )
     gitignore = directory / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text(GITIGNORE, encoding="utf-8")

@@ -46,7 +46,9 @@ class YamlDocument:
         return Problem(self.path, line, column, message, hint)
 
 
-def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[YamlDocument | None, list[Problem]]:
+def parse_yaml(
+    text: str, path: str, first_line: int = 1
+) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse YAML text; return the document or the syntax / duplicate-key problems."""
     loader = _Loader(text)
     try:
@@ -84,11 +86,15 @@ def _duplicate_keys(node: yaml.Node | None, document: YamlDocument) -> list[Prob
             for key, value in current.value:
                 if isinstance(key, yaml.ScalarNode):
                     if key.value in seen:
-                        problems.append(Problem(
-                            document.path, key.start_mark.line + document.first_line,
-                            key.start_mark.column + 1,
-                            f"key '{key.value}' appears twice in the same block",
-                            f"keep one of them (the other is on line {seen[key.value]})"))
+                        problems.append(
+                            Problem(
+                                document.path,
+                                key.start_mark.line + document.first_line,
+                                key.start_mark.column + 1,
+                                f"key '{key.value}' appears twice in the same block",
+                                f"keep one of them (the other is on line {seen[key.value]})",
+                            )
+                        )
                     else:
                         seen[key.value] = key.start_mark.line + document.first_line
                 stack.append(value)
@@ -114,8 +120,13 @@ def _node_at(node: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
     return node
 
 
-def validate(model: type[BaseModel], document: YamlDocument, *, context: dict | None = None,
-             subject: Callable[[tuple[Any, ...]], str] | None = None) -> tuple[Any, list[Problem]]:
+def validate(
+    model: type[BaseModel],
+    document: YamlDocument,
+    *,
+    context: dict | None = None,
+    subject: Callable[[tuple[Any, ...]], str] | None = None,
+) -> tuple[Any, list[Problem]]:
     """Validate YAML data against a pydantic model; map every error to a located problem."""
     try:
         return model.model_validate(document.data, context=context), []
@@ -124,8 +135,12 @@ def validate(model: type[BaseModel], document: YamlDocument, *, context: dict | 
         return None, problems
 
 
-def _problem_for(model: type[BaseModel], document: YamlDocument, error: dict[str, Any],
-                 subject: Callable[[tuple[Any, ...]], str] | None) -> Problem:
+def _problem_for(
+    model: type[BaseModel],
+    document: YamlDocument,
+    error: dict[str, Any],
+    subject: Callable[[tuple[Any, ...]], str] | None,
+) -> Problem:
     loc = tuple(error["loc"])
     where = subject(loc) if subject else ""
     field = str(loc[-1]) if loc else "file"
@@ -138,13 +153,19 @@ def _problem_for(model: type[BaseModel], document: YamlDocument, error: dict[str
     if kind == "extra_forbidden":
         line, column = _key_position(document, loc)
         allowed = _allowed_keys(model, loc)
-        return Problem(document.path, line, column, f"{where}unknown key '{field}'",
-                       _did_you_mean(field, allowed))
+        return Problem(
+            document.path,
+            line,
+            column,
+            f"{where}unknown key '{field}'",
+            _did_you_mean(field, allowed),
+        )
     line, column = document.position(loc)
     if "hint" in ctx:
         return Problem(document.path, line, column, f"{where}{error['msg']}", ctx["hint"])
-    return Problem(document.path, line, column, f"{where}'{field}': {error['msg']}",
-                   _generic_hint(kind, field))
+    return Problem(
+        document.path, line, column, f"{where}'{field}': {error['msg']}", _generic_hint(kind, field)
+    )
 
 
 def _key_position(document: YamlDocument, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:

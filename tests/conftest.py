@@ -87,12 +87,30 @@ def write(path: Path, text: str) -> Path:
 def make_mini_project(root: Path) -> Path:
     """A two-case, one-interview project written to `root`."""
     write(root / "codebook.yaml", MINI_CODEBOOK)
-    write(root / "cases" / "c01.md", MINI_CASE.format(
-        id="c01", name="Ana One", group="featured", featured="2015-09-01",
-        released="2016-02-18", release_type="pardon", censored="null"))
-    write(root / "cases" / "c02.md", MINI_CASE.format(
-        id="c02", name="Bea Two", group="comparison", featured="null", released="null",
-        release_type="null", censored="2017-09-01"))
+    write(
+        root / "cases" / "c01.md",
+        MINI_CASE.format(
+            id="c01",
+            name="Ana One",
+            group="featured",
+            featured="2015-09-01",
+            released="2016-02-18",
+            release_type="pardon",
+            censored="null",
+        ),
+    )
+    write(
+        root / "cases" / "c02.md",
+        MINI_CASE.format(
+            id="c02",
+            name="Bea Two",
+            group="comparison",
+            featured="null",
+            released="null",
+            release_type="null",
+            censored="2017-09-01",
+        ),
+    )
     write(root / "transcripts" / "int01.md", MINI_TRANSCRIPT)
     return root
 

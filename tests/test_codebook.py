@@ -20,12 +20,25 @@ def problems_of(text: str) -> list[str]:
 def test_the_bundled_codebook_is_valid_and_covers_the_mechanisms():
     book = load_codebook(REPO / "codebook.yaml")
     ids = {c.id for c in book.codes}
-    for mechanism in ("reputational_costs", "mobilizing", "mobilizing.governments",
-                      "mobilizing.international_organisations", "mobilizing.ngos",
-                      "mobilizing.media", "mobilizing.legislators", "bureaucratic_deadlock",
-                      "entrepreneurial_bureaucrats", "private_diplomacy", "specific_inducements",
-                      "coercive_threats", "backlash", "release", "release.health_grounds",
-                      "release.legal_process", "release.exile"):
+    for mechanism in (
+        "reputational_costs",
+        "mobilizing",
+        "mobilizing.governments",
+        "mobilizing.international_organisations",
+        "mobilizing.ngos",
+        "mobilizing.media",
+        "mobilizing.legislators",
+        "bureaucratic_deadlock",
+        "entrepreneurial_bureaucrats",
+        "private_diplomacy",
+        "specific_inducements",
+        "coercive_threats",
+        "backlash",
+        "release",
+        "release.health_grounds",
+        "release.legal_process",
+        "release.exile",
+    ):
         assert mechanism in ids
     for code in book.codes:
         assert code.definition.strip() and code.include and code.exclude and code.examples
@@ -42,7 +55,7 @@ def test_a_valid_codebook_resolves_hierarchy_and_hotkeys():
 
 def test_hash_ignores_comments_and_layout_but_not_content():
     book = parse_codebook(MINI_CODEBOOK)
-    relaid = "# a comment\n" + MINI_CODEBOOK.replace("version: \"1\"", "version:   '1'")
+    relaid = "# a comment\n" + MINI_CODEBOOK.replace('version: "1"', "version:   '1'")
     assert parse_codebook(relaid).hash == book.hash
     changed = MINI_CODEBOOK.replace("Others join the pressure.", "Others join in.")
     assert parse_codebook(changed).hash != book.hash
@@ -57,15 +70,20 @@ def test_typo_in_a_key_suggests_the_right_one():
 
 
 def test_duplicate_ids_are_reported_with_both_lines():
-    text = HEAD + ("  - id: a\n    label: A\n    definition: d\n"
-                   "  - id: a\n    label: B\n    definition: d\n")
-    assert problems_of(text) == ["cb.yaml:8:9: code id 'a' is used twice — give one of them "
-                                 "another id (the first is on line 5)"]
+    text = HEAD + (
+        "  - id: a\n    label: A\n    definition: d\n  - id: a\n    label: B\n    definition: d\n"
+    )
+    assert problems_of(text) == [
+        "cb.yaml:8:9: code id 'a' is used twice — give one of them "
+        "another id (the first is on line 5)"
+    ]
 
 
 def test_unknown_parent_by_dotted_id_and_by_parent_key():
-    text = HEAD + ("  - id: x.y\n    label: A\n    definition: d\n"
-                   "  - id: z\n    parent: nowhere\n    label: B\n    definition: d\n")
+    text = HEAD + (
+        "  - id: x.y\n    label: A\n    definition: d\n"
+        "  - id: z\n    parent: nowhere\n    label: B\n    definition: d\n"
+    )
     assert problems_of(text) == [
         "cb.yaml:5:9: code 'x.y': parent 'x' is not a code in this codebook — add a code with "
         "id 'x' or correct the parent",
@@ -75,16 +93,22 @@ def test_unknown_parent_by_dotted_id_and_by_parent_key():
 
 
 def test_cycles_are_reported_once():
-    text = HEAD + ("  - id: a\n    parent: b\n    label: A\n    definition: d\n"
-                   "  - id: b\n    parent: a\n    label: B\n    definition: d\n")
-    assert problems_of(text) == ["cb.yaml:6:13: codes form a cycle: a -> b -> a — make one of "
-                                 "these codes a top-level code (remove its 'parent')"]
+    text = HEAD + (
+        "  - id: a\n    parent: b\n    label: A\n    definition: d\n"
+        "  - id: b\n    parent: a\n    label: B\n    definition: d\n"
+    )
+    assert problems_of(text) == [
+        "cb.yaml:6:13: codes form a cycle: a -> b -> a — make one of "
+        "these codes a top-level code (remove its 'parent')"
+    ]
 
 
 def test_duplicate_hotkeys_and_bad_hotkeys():
-    text = HEAD + ("  - id: a\n    label: A\n    definition: d\n    hotkey: q\n"
-                   "  - id: b\n    label: B\n    definition: d\n    hotkey: q\n"
-                   "  - id: c\n    label: C\n    definition: d\n    hotkey: ctrl+q\n")
+    text = HEAD + (
+        "  - id: a\n    label: A\n    definition: d\n    hotkey: q\n"
+        "  - id: b\n    label: B\n    definition: d\n    hotkey: q\n"
+        "  - id: c\n    label: C\n    definition: d\n    hotkey: ctrl+q\n"
+    )
     assert problems_of(text) == [
         "cb.yaml:12:13: hotkey 'q' is already taken by code 'a' — choose a key no other code uses",
         "cb.yaml:16:13: code 'c': hotkey 'ctrl+q' is not a single lowercase letter or digit — "
@@ -93,22 +117,25 @@ def test_duplicate_hotkeys_and_bad_hotkeys():
 
 
 def test_bad_colours_and_empty_definitions():
-    text = HEAD + ("  - id: a\n    label: A\n    definition: d\n    color: blue\n"
-                   "  - id: b\n    label: B\n    definition: '  '\n    color: '#12345'\n")
+    text = HEAD + (
+        "  - id: a\n    label: A\n    definition: d\n    color: blue\n"
+        "  - id: b\n    label: B\n    definition: '  '\n    color: '#12345'\n"
+    )
     assert problems_of(text) == [
-        "cb.yaml:8:12: code 'a': 'blue' is not a colour — use a quoted hex colour like "
-        "\"#1f77b4\"",
+        "cb.yaml:8:12: code 'a': 'blue' is not a colour — use a quoted hex colour like \"#1f77b4\"",
         "cb.yaml:11:17: code 'b': the definition is empty — write one to three sentences saying "
         "what the code means",
         "cb.yaml:12:12: code 'b': '#12345' is not a colour — use a quoted hex colour like "
-        "\"#1f77b4\"",
+        '"#1f77b4"',
     ]
 
 
 def test_all_problems_of_a_badly_broken_file_come_in_one_run():
-    text = ("name: t\nversion: 1\ncase_groups: {Featured Group: x}\ncodes:\n"
-            "  - id: Bad Id\n    label: A\n    definition: d\n    level: paragraph\n"
-            "  - id: ok\n    labl: B\n    definition: d\n    case_variable: median\n")
+    text = (
+        "name: t\nversion: 1\ncase_groups: {Featured Group: x}\ncodes:\n"
+        "  - id: Bad Id\n    label: A\n    definition: d\n    level: paragraph\n"
+        "  - id: ok\n    labl: B\n    definition: d\n    case_variable: median\n"
+    )
     found = problems_of(text)
     assert [p.split(":")[1] for p in found] == ["3", "5", "8", "9", "10", "12"]
     assert "did you mean 'label'?" in found[4]
@@ -117,8 +144,10 @@ def test_all_problems_of_a_badly_broken_file_come_in_one_run():
 def test_yaml_syntax_errors_and_duplicate_keys_name_the_line():
     assert problems_of("name: t\ncodes:\n  - id: a\n   label: x: y\n")[0].startswith("cb.yaml:4:")
     found = problems_of(HEAD.replace("version", "name", 1) + "  []\n")
-    assert found == ["cb.yaml:2:1: key 'name' appears twice in the same block — keep one of "
-                     "them (the other is on line 1)"]
+    assert found == [
+        "cb.yaml:2:1: key 'name' appears twice in the same block — keep one of "
+        "them (the other is on line 1)"
+    ]
 
 
 def test_a_codebook_that_is_not_a_mapping():
@@ -127,5 +156,6 @@ def test_a_codebook_that_is_not_a_mapping():
 
 def test_missing_case_groups():
     found = problems_of('name: t\nversion: "1"\ncodes: []\n')
-    assert found == ["cb.yaml:1:1: required key 'case_groups' is missing — add a "
-                     "'case_groups:' line"]
+    assert found == [
+        "cb.yaml:1:1: required key 'case_groups' is missing — add a 'case_groups:' line"
+    ]

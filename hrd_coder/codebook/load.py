@@ -24,9 +24,18 @@ def parse_codebook(text: str, path: str = "codebook.yaml") -> Codebook:
     raise_if_any(problems)
     assert document is not None
     if not isinstance(document.data, dict):
-        raise InvalidInput([Problem(path, 1, 1, "the codebook is not a block of 'key: value' "
-                                    "lines", "start with 'name:', 'version:', 'case_groups:' "
-                                    "and 'codes:' (see docs/codebook.md)")])
+        raise InvalidInput(
+            [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "the codebook is not a block of 'key: value' lines",
+                    "start with 'name:', 'version:', 'case_groups:' "
+                    "and 'codes:' (see docs/codebook.md)",
+                )
+            ]
+        )
     codebook, problems = validate(Codebook, document, subject=lambda loc: _subject(document, loc))
     problems += _cross_check(document)
     raise_if_any(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
@@ -61,9 +70,13 @@ def _cross_check(document: YamlDocument) -> list[Problem]:
         if isinstance(code_id, str):
             if code_id in first_by_id:
                 line, _ = document.position(("codes", first_by_id[code_id], "id"))
-                problems.append(document.problem(
-                    ("codes", index, "id"), f"code id '{code_id}' is used twice",
-                    f"give one of them another id (the first is on line {line})"))
+                problems.append(
+                    document.problem(
+                        ("codes", index, "id"),
+                        f"code id '{code_id}' is used twice",
+                        f"give one of them another id (the first is on line {line})",
+                    )
+                )
             else:
                 first_by_id[code_id] = index
         hotkey = code.get("hotkey")
@@ -71,9 +84,13 @@ def _cross_check(document: YamlDocument) -> list[Problem]:
             key = str(hotkey)
             if key in first_by_key:
                 other = codes[first_by_key[key]].get("id")
-                problems.append(document.problem(
-                    ("codes", index, "hotkey"), f"hotkey '{key}' is already taken by code "
-                    f"'{other}'", "choose a key no other code uses"))
+                problems.append(
+                    document.problem(
+                        ("codes", index, "hotkey"),
+                        f"hotkey '{key}' is already taken by code '{other}'",
+                        "choose a key no other code uses",
+                    )
+                )
             else:
                 first_by_key[key] = index
     problems += _check_parents(document, codes, first_by_id)
@@ -87,23 +104,29 @@ def _parent(code: dict[str, Any]) -> str | None:
     return code_id.rpartition(".")[0] or None if isinstance(code_id, str) else None
 
 
-def _check_parents(document: YamlDocument, codes: list[dict[str, Any]],
-                   index_of: dict[str, int]) -> list[Problem]:
+def _check_parents(
+    document: YamlDocument, codes: list[dict[str, Any]], index_of: dict[str, int]
+) -> list[Problem]:
     problems: list[Problem] = []
     for index, code in enumerate(codes):
         parent = _parent(code)
         if parent is None or parent in index_of:
             continue
         field = "parent" if "parent" in code else "id"
-        problems.append(document.problem(
-            ("codes", index, field), f"code '{code.get('id')}': parent '{parent}' is not a code "
-            "in this codebook", f"add a code with id '{parent}' or correct the parent"))
+        problems.append(
+            document.problem(
+                ("codes", index, field),
+                f"code '{code.get('id')}': parent '{parent}' is not a code in this codebook",
+                f"add a code with id '{parent}' or correct the parent",
+            )
+        )
     problems += _check_cycles(document, codes, index_of)
     return problems
 
 
-def _check_cycles(document: YamlDocument, codes: list[dict[str, Any]],
-                  index_of: dict[str, int]) -> list[Problem]:
+def _check_cycles(
+    document: YamlDocument, codes: list[dict[str, Any]], index_of: dict[str, int]
+) -> list[Problem]:
     problems: list[Problem] = []
     reported: set[str] = set()
     for code_id in index_of:
@@ -115,7 +138,11 @@ def _check_cycles(document: YamlDocument, codes: list[dict[str, Any]],
         if current == code_id and code_id not in reported:
             reported.update(path)
             cycle = " -> ".join([*path, code_id])
-            problems.append(document.problem(
-                ("codes", index_of[code_id], "parent"), f"codes form a cycle: {cycle}",
-                "make one of these codes a top-level code (remove its 'parent')"))
+            problems.append(
+                document.problem(
+                    ("codes", index_of[code_id], "parent"),
+                    f"codes form a cycle: {cycle}",
+                    "make one of these codes a top-level code (remove its 'parent')",
+                )
+            )
     return problems

@@ -66,9 +66,14 @@ class Code(BaseModel):
     def _check_id(cls, value: str) -> str:
         if not CODE_ID.match(value):
             raise PydanticCustomError(
-                "code_id", "code id '{value}' is not a valid id",
-                {"value": value, "hint": "use lowercase letters, digits and _, "
-                 "with dots for hierarchy (e.g. 'mobilizing.ngos')"})
+                "code_id",
+                "code id '{value}' is not a valid id",
+                {
+                    "value": value,
+                    "hint": "use lowercase letters, digits and _, "
+                    "with dots for hierarchy (e.g. 'mobilizing.ngos')",
+                },
+            )
         return value
 
     @field_validator("definition")
@@ -76,8 +81,10 @@ class Code(BaseModel):
     def _check_definition(cls, value: str) -> str:
         if not value.strip():
             raise PydanticCustomError(
-                "empty_definition", "the definition is empty",
-                {"hint": "write one to three sentences saying what the code means"})
+                "empty_definition",
+                "the definition is empty",
+                {"hint": "write one to three sentences saying what the code means"},
+            )
         return value
 
     @field_validator("color")
@@ -85,8 +92,10 @@ class Code(BaseModel):
     def _check_color(cls, value: str | None) -> str | None:
         if value is not None and not COLOR.match(value):
             raise PydanticCustomError(
-                "bad_color", "'{value}' is not a colour",
-                {"value": value, "hint": "use a quoted hex colour like \"#1f77b4\""})
+                "bad_color",
+                "'{value}' is not a colour",
+                {"value": value, "hint": 'use a quoted hex colour like "#1f77b4"'},
+            )
         return value.lower() if value else value
 
     @field_validator("hotkey")
@@ -94,8 +103,10 @@ class Code(BaseModel):
     def _check_hotkey(cls, value: str | None) -> str | None:
         if value is not None and not HOTKEY.match(value):
             raise PydanticCustomError(
-                "bad_hotkey", "hotkey '{value}' is not a single lowercase letter or digit",
-                {"value": value, "hint": "choose one key from a-z or 0-9"})
+                "bad_hotkey",
+                "hotkey '{value}' is not a single lowercase letter or digit",
+                {"value": value, "hint": "choose one key from a-z or 0-9"},
+            )
         return value
 
     @field_validator("case_variable", mode="before")
@@ -106,9 +117,14 @@ class Code(BaseModel):
             return ()
         if not isinstance(values, list | tuple) or any(v not in CASE_VARIABLES for v in values):
             raise PydanticCustomError(
-                "bad_case_variable", "case_variable '{value}' is not one of presence, count, "
-                "first_date, none", {"value": value, "hint": "write e.g. 'case_variable: presence'"
-                                     " or 'case_variable: [presence, count]'"})
+                "bad_case_variable",
+                "case_variable '{value}' is not one of presence, count, first_date, none",
+                {
+                    "value": value,
+                    "hint": "write e.g. 'case_variable: presence'"
+                    " or 'case_variable: [presence, count]'",
+                },
+            )
         return tuple(values)
 
 
@@ -116,8 +132,10 @@ def _check_names(kind: str, names: dict[str, str]) -> dict[str, str]:
     for name in names:
         if not isinstance(name, str) or not NAME_ID.match(name):
             raise PydanticCustomError(
-                "bad_name", "{kind} '{name}' is not a valid id",
-                {"kind": kind, "name": name, "hint": "use lowercase letters, digits and _"})
+                "bad_name",
+                "{kind} '{name}' is not a valid id",
+                {"kind": kind, "name": name, "hint": "use lowercase letters, digits and _"},
+            )
     return names
 
 

@@ -25,8 +25,10 @@ CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 def check_coder_name(name: str) -> str:
     """Coder names appear in file names and exports: keep them plain."""
     if not CODER_NAME.match(name or ""):
-        raise ProjectError(f"coder name {name!r} is not valid: use letters, digits, '.', '_' "
-                           "or '-' (up to 64), e.g. --coder lena")
+        raise ProjectError(
+            f"coder name {name!r} is not valid: use letters, digits, '.', '_' "
+            "or '-' (up to 64), e.g. --coder lena"
+        )
     return name
 
 
@@ -40,21 +42,44 @@ def ensure_coder(conn: Connection, name: str) -> None:
 def check_span(text: str, start: int, end: int, document_id: str) -> None:
     """A span must be non-empty and inside the document."""
     if not 0 <= start < end <= len(text):
-        raise ProjectError(f"span [{start}, {end}) is not inside document '{document_id}' "
-                           f"(length {len(text)}): start must be >= 0 and less than end")
+        raise ProjectError(
+            f"span [{start}, {end}) is not inside document '{document_id}' "
+            f"(length {len(text)}): start must be >= 0 and less than end"
+        )
 
 
-def new_coding(*, text: str, document_id: str, coder: str, code_id: str, start: int, end: int,
-               case_id: str | None, memo: str | None, codebook_hash: str,
-               coding_id: str | None = None) -> CodingRecord:
+def new_coding(
+    *,
+    text: str,
+    document_id: str,
+    coder: str,
+    code_id: str,
+    start: int,
+    end: int,
+    case_id: str | None,
+    memo: str | None,
+    codebook_hash: str,
+    coding_id: str | None = None,
+) -> CodingRecord:
     """Build a coding with its quote and context (not yet stored)."""
     check_span(text, start, end, document_id)
     now = tables.utc_now()
     return CodingRecord(
-        id=coding_id or str(uuid.uuid4()), document_id=document_id, coder=coder,
-        code_id=code_id, start=start, end=end, quote=text[start:end],
-        prefix=text[max(0, start - CONTEXT_CHARS):start], suffix=text[end:end + CONTEXT_CHARS],
-        case_id=case_id, memo=memo, codebook_hash=codebook_hash, created_at=now, updated_at=now)
+        id=coding_id or str(uuid.uuid4()),
+        document_id=document_id,
+        coder=coder,
+        code_id=code_id,
+        start=start,
+        end=end,
+        quote=text[start:end],
+        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+        suffix=text[end : end + CONTEXT_CHARS],
+        case_id=case_id,
+        memo=memo,
+        codebook_hash=codebook_hash,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def insert_codings(conn: Connection, codings: Iterable[CodingRecord]) -> int:
@@ -64,9 +89,18 @@ def insert_codings(conn: Connection, codings: Iterable[CodingRecord]) -> int:
     if not rows:
         return 0
     conn.execute(CODINGS.insert(), rows)
-    events = [{"at": r["created_at"], "coder": r["coder"], "action": "coding.add",
-               "entity": "coding", "entity_id": r["id"], "before": None,
-               "after": c.as_json()} for r, c in zip(rows, codings, strict=True)]
+    events = [
+        {
+            "at": r["created_at"],
+            "coder": r["coder"],
+            "action": "coding.add",
+            "entity": "coding",
+            "entity_id": r["id"],
+            "before": None,
+            "after": c.as_json(),
+        }
+        for r, c in zip(rows, codings, strict=True)
+    ]
     conn.execute(tables.Event.__table__.insert(), events)
     return len(rows)
 
@@ -75,31 +109,49 @@ def fetch_coding(conn: Connection, coding_id: str) -> CodingRecord:
     """Read one coding; raise ProjectError if there is none with this id."""
     row = conn.execute(CODINGS.select().where(CODINGS.c.id == coding_id)).mappings().first()
     if row is None:
-        raise ProjectError(f"there is no coding with id '{coding_id}': list them with "
-                           "'hrd-coder codings list'")
+        raise ProjectError(
+            f"there is no coding with id '{coding_id}': list them with 'hrd-coder codings list'"
+        )
     return CodingRecord(**row)
 
 
 def delete_coding(conn: Connection, coding: CodingRecord, by: str) -> None:
     """Remove a coding, keeping it whole in the event so it can be restored."""
     conn.execute(CODINGS.delete().where(CODINGS.c.id == coding.id))
-    record_event(conn, coder=by, action="coding.remove", entity="coding", entity_id=coding.id,
-                 before=coding.as_json())
+    record_event(
+        conn,
+        coder=by,
+        action="coding.remove",
+        entity="coding",
+        entity_id=coding.id,
+        before=coding.as_json(),
+    )
 
 
-def change_coding(conn: Connection, before: CodingRecord, text: str, by: str,
-                  changes: dict[str, Any]) -> CodingRecord:
+def change_coding(
+    conn: Connection, before: CodingRecord, text: str, by: str, changes: dict[str, Any]
+) -> CodingRecord:
     """Apply changes (span, code, case, memo), re-quoting when the span moved."""
     after = replace(before, **changes, updated_at=tables.utc_now())
     if (after.start, after.end) != (before.start, before.end):
         check_span(text, after.start, after.end, after.document_id)
-        after = replace(after, quote=text[after.start:after.end],
-                        prefix=text[max(0, after.start - CONTEXT_CHARS):after.start],
-                        suffix=text[after.end:after.end + CONTEXT_CHARS])
+        after = replace(
+            after,
+            quote=text[after.start : after.end],
+            prefix=text[max(0, after.start - CONTEXT_CHARS) : after.start],
+            suffix=text[after.end : after.end + CONTEXT_CHARS],
+        )
     row = _row(after)
     conn.execute(CODINGS.update().where(CODINGS.c.id == before.id).values(**row))
-    record_event(conn, coder=by, action="coding.update", entity="coding", entity_id=before.id,
-                 before=before.as_json(), after=after.as_json())
+    record_event(
+        conn,
+        coder=by,
+        action="coding.update",
+        entity="coding",
+        entity_id=before.id,
+        before=before.as_json(),
+        after=after.as_json(),
+    )
     return after
 
 
@@ -112,13 +164,21 @@ def save_document_memo(conn: Connection, document_id: str, coder: str, text: str
     if old is not None:
         conn.execute(MEMOS.delete().where(key))
     if text:
-        conn.execute(MEMOS.insert().values(document_id=document_id, coder=coder, text=text,
-                                           updated_at=tables.utc_now()))
-    record_event(conn, coder=coder, action="memo.set", entity="document_memo",
-                 entity_id=f"{document_id}/{coder}",
-                 before={"text": old} if old is not None else None,
-                 after={"text": text} if text else None)
+        conn.execute(
+            MEMOS.insert().values(
+                document_id=document_id, coder=coder, text=text, updated_at=tables.utc_now()
+            )
+        )
+    record_event(
+        conn,
+        coder=coder,
+        action="memo.set",
+        entity="document_memo",
+        entity_id=f"{document_id}/{coder}",
+        before={"text": old} if old is not None else None,
+        after={"text": text} if text else None,
+    )
 
 
 def _row(coding: CodingRecord) -> dict[str, Any]:
-    return {name: getattr(coding, name) for name in CODINGS.c.keys()}
+    return {name: getattr(coding, name) for name in CODINGS.c.keys()}  # noqa: SIM118 (a column list)

@@ -23,8 +23,19 @@ from hrd_coder.sources.text import decode, normalise
 
 REQUIRED = ("document", "coder", "code")
 OPTIONAL = ("id", "start", "end", "quote", "occurrence", "case", "memo")
-LISTED = ("id", "document", "coder", "code", "start", "end", "case", "memo", "codebook_hash",
-          "created_at", "updated_at")
+LISTED = (
+    "id",
+    "document",
+    "coder",
+    "code",
+    "start",
+    "end",
+    "case",
+    "memo",
+    "codebook_hash",
+    "created_at",
+    "updated_at",
+)
 QUOTED = ("quote", "prefix", "suffix")
 
 
@@ -40,10 +51,19 @@ def coding_rows(codings: Iterable[CodingRecord], with_quotes: bool = False) -> l
     """Codings as flat rows; quotes only on request (transcripts are confidential)."""
     rows = []
     for c in codings:
-        row = {"id": c.id, "document": c.document_id, "coder": c.coder, "code": c.code_id,
-               "start": c.start, "end": c.end, "case": c.case_id or "", "memo": c.memo or "",
-               "codebook_hash": c.codebook_hash, "created_at": c.created_at.isoformat(),
-               "updated_at": c.updated_at.isoformat()}
+        row = {
+            "id": c.id,
+            "document": c.document_id,
+            "coder": c.coder,
+            "code": c.code_id,
+            "start": c.start,
+            "end": c.end,
+            "case": c.case_id or "",
+            "memo": c.memo or "",
+            "codebook_hash": c.codebook_hash,
+            "created_at": c.created_at.isoformat(),
+            "updated_at": c.updated_at.isoformat(),
+        }
         if with_quotes:
             row.update(quote=c.quote, prefix=c.prefix, suffix=c.suffix)
         rows.append(row)
@@ -73,14 +93,23 @@ def load_codings(project: Any, path: Path) -> LoadReport:
     for row in reader:
         line = reader.line_num
         try:
-            coding = _coding_from_row(project, {k: (v or "").strip() if k != "quote" else v or ""
-                                                for k, v in row.items() if k})
+            coding = _coding_from_row(
+                project,
+                {k: (v or "").strip() if k != "quote" else v or "" for k, v in row.items() if k},
+            )
         except ProjectError as error:
             problems.append(Problem(shown, line, None, str(error), _hint_for(error)))
             continue
         if coding.id in seen_ids:
-            problems.append(Problem(shown, line, None, f"id '{coding.id}' appears twice",
-                                    "give every row its own id, or leave id empty"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    None,
+                    f"id '{coding.id}' appears twice",
+                    "give every row its own id, or leave id empty",
+                )
+            )
         seen_ids.add(coding.id)
         codings.append(coding)
     raise_if_any(problems)
@@ -92,15 +121,35 @@ def _check_header(columns: list[str], path: str) -> None:
     unknown = [c for c in columns if c not in (*REQUIRED, *OPTIONAL, *LISTED, *QUOTED)]
     problems = []
     if missing:
-        problems.append(Problem(path, 1, None, f"missing column(s): {', '.join(missing)}",
-                                "the header needs document, coder, code and either start and "
-                                "end or quote"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                None,
+                f"missing column(s): {', '.join(missing)}",
+                "the header needs document, coder, code and either start and end or quote",
+            )
+        )
     if "quote" not in columns and not {"start", "end"} <= set(columns):
-        problems.append(Problem(path, 1, None, "no span columns",
-                                "add 'start' and 'end' (offsets) or 'quote' (exact text)"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                None,
+                "no span columns",
+                "add 'start' and 'end' (offsets) or 'quote' (exact text)",
+            )
+        )
     if unknown:
-        problems.append(Problem(path, 1, None, f"unknown column(s): {', '.join(unknown)}",
-                                f"allowed: {', '.join((*REQUIRED, *OPTIONAL))}"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                None,
+                f"unknown column(s): {', '.join(unknown)}",
+                f"allowed: {', '.join((*REQUIRED, *OPTIONAL))}",
+            )
+        )
     raise_if_any(problems)
 
 
@@ -114,10 +163,18 @@ def _coding_from_row(project: Any, row: dict[str, str]) -> CodingRecord:
     start, end = _span(text, row, document)
     if case is None and project.document_kind(document) == "case_history":
         case = document
-    return actions.new_coding(text=text, document_id=document, coder=coder, code_id=row["code"],
-                              start=start, end=end, case_id=case, memo=row.get("memo") or None,
-                              codebook_hash=project.codebook_hash_for_new_codings(),
-                              coding_id=row.get("id") or None)
+    return actions.new_coding(
+        text=text,
+        document_id=document,
+        coder=coder,
+        code_id=row["code"],
+        start=start,
+        end=end,
+        case_id=case,
+        memo=row.get("memo") or None,
+        codebook_hash=project.codebook_hash_for_new_codings(),
+        coding_id=row.get("id") or None,
+    )
 
 
 def _span(text: str, row: dict[str, str], document: str) -> tuple[int, int]:
@@ -125,8 +182,9 @@ def _span(text: str, row: dict[str, str], document: str) -> tuple[int, int]:
         try:
             return int(row["start"]), int(row["end"])
         except ValueError:
-            raise ProjectError(f"start/end '{row['start']}'/'{row['end']}' are not whole "
-                               "numbers") from None
+            raise ProjectError(
+                f"start/end '{row['start']}'/'{row['end']}' are not whole numbers"
+            ) from None
     quote = normalise(row.get("quote", "")).strip()
     if not quote:
         raise ProjectError("the row has neither start/end nor a quote")
@@ -135,12 +193,15 @@ def _span(text: str, row: dict[str, str], document: str) -> tuple[int, int]:
     if not found:
         raise ProjectError(f"quote not found in document '{document}': \"{quote[:60]}\"")
     if occurrence is None and len(found) > 1:
-        raise ProjectError(f"quote appears {len(found)} times in document '{document}': "
-                           f"\"{quote[:60]}\"")
+        raise ProjectError(
+            f"quote appears {len(found)} times in document '{document}': \"{quote[:60]}\""
+        )
     index = (occurrence or 1) - 1
     if index >= len(found):
-        raise ProjectError(f"occurrence {occurrence} asked, but the quote appears only "
-                           f"{len(found)} time(s) in '{document}'")
+        raise ProjectError(
+            f"occurrence {occurrence} asked, but the quote appears only "
+            f"{len(found)} time(s) in '{document}'"
+        )
     return found[index], found[index] + len(quote)
 
 
@@ -165,18 +226,37 @@ def _store(project: Any, codings: list[CodingRecord], path: str) -> LoadReport:
     table = actions.CODINGS
     problems: list[Problem] = []
     with project.database.writing() as conn:
-        existing = {r.id: r for r in conn.execute(
-            select(table.c.id, table.c.document_id, table.c.coder, table.c.code_id,
-                   table.c.start, table.c.end, table.c.case_id, table.c.memo))}
+        existing = {
+            r.id: r
+            for r in conn.execute(
+                select(
+                    table.c.id,
+                    table.c.document_id,
+                    table.c.coder,
+                    table.c.code_id,
+                    table.c.start,
+                    table.c.end,
+                    table.c.case_id,
+                    table.c.memo,
+                )
+            )
+        }
         natural = {_key(r) for r in existing.values()}
         new = []
         for coding in codings:
             if coding.id in existing:
-                if _key(existing[coding.id]) + _extra(existing[coding.id]) != \
-                        _key(coding) + _extra(coding):
-                    problems.append(Problem(path, None, None, f"coding '{coding.id}' already "
-                                            "exists with different content",
-                                            "give the row a new id, or remove the old coding"))
+                if _key(existing[coding.id]) + _extra(existing[coding.id]) != _key(coding) + _extra(
+                    coding
+                ):
+                    problems.append(
+                        Problem(
+                            path,
+                            None,
+                            None,
+                            f"coding '{coding.id}' already exists with different content",
+                            "give the row a new id, or remove the old coding",
+                        )
+                    )
             elif _key(coding) not in natural:
                 new.append(coding)
                 natural.add(_key(coding))

@@ -26,8 +26,9 @@ SETTINGS: Table = tables.Setting.__table__
 VERSIONS: Table = tables.CodebookVersion.__table__
 
 
-def import_project(db: Database, files: ProjectFiles, codebook: Codebook, codebook_text: str,
-                   codebook_path: str) -> ImportReport:
+def import_project(
+    db: Database, files: ProjectFiles, codebook: Codebook, codebook_text: str, codebook_path: str
+) -> ImportReport:
     """Write codebook, cases and documents; raise InvalidInput (writing nothing) on conflict."""
     report = ImportReport()
     problems: list[Problem] = []
@@ -38,10 +39,24 @@ def import_project(db: Database, files: ProjectFiles, codebook: Codebook, codebo
         for document in files.documents:
             _sync_document(conn, document, report, problems)
             _sync_links(conn, document)
-        _remove_missing(conn, DOCUMENTS, "document", {d.id for d in files.documents},
-                        CODINGS.c.document_id, report, problems)
-        _remove_missing(conn, CASES, "case", {c.case.id for c in files.cases},
-                        CODINGS.c.case_id, report, problems)
+        _remove_missing(
+            conn,
+            DOCUMENTS,
+            "document",
+            {d.id for d in files.documents},
+            CODINGS.c.document_id,
+            report,
+            problems,
+        )
+        _remove_missing(
+            conn,
+            CASES,
+            "case",
+            {c.case.id for c in files.cases},
+            CODINGS.c.case_id,
+            report,
+            problems,
+        )
         if problems:
             raise InvalidInput(problems)  # leaving the block rolls everything back
     return report
@@ -49,51 +64,87 @@ def import_project(db: Database, files: ProjectFiles, codebook: Codebook, codebo
 
 def current_codebook_hash(conn: Connection) -> str | None:
     """The hash of the codebook last imported, or None before the first import."""
-    return conn.execute(select(SETTINGS.c.value).where(SETTINGS.c.key == "codebook_hash")
-                        ).scalar_one_or_none()
+    return conn.execute(
+        select(SETTINGS.c.value).where(SETTINGS.c.key == "codebook_hash")
+    ).scalar_one_or_none()
 
 
-def sync_codebook(conn: Connection, codebook: Codebook, text: str, path: str,
-                  report: ImportReport, problems: list[Problem]) -> None:
+def sync_codebook(
+    conn: Connection,
+    codebook: Codebook,
+    text: str,
+    path: str,
+    report: ImportReport,
+    problems: list[Problem],
+) -> None:
     """Store a new codebook version and bring the code table in line with it."""
     old_hash = current_codebook_hash(conn)
     if old_hash == codebook.hash:
         report.count("unchanged", "codebook")
         return
-    if conn.execute(select(VERSIONS.c.hash).where(VERSIONS.c.hash == codebook.hash)).first() is None:
-        conn.execute(VERSIONS.insert().values(hash=codebook.hash, name=codebook.name,
-                                              version=codebook.version, text=text,
-                                              loaded_at=tables.utc_now()))
+    if (
+        conn.execute(select(VERSIONS.c.hash).where(VERSIONS.c.hash == codebook.hash)).first()
+        is None
+    ):
+        conn.execute(
+            VERSIONS.insert().values(
+                hash=codebook.hash,
+                name=codebook.name,
+                version=codebook.version,
+                text=text,
+                loaded_at=tables.utc_now(),
+            )
+        )
     if old_hash is None:
         conn.execute(SETTINGS.insert().values(key="codebook_hash", value=codebook.hash))
     else:
-        conn.execute(SETTINGS.update().where(SETTINGS.c.key == "codebook_hash")
-                     .values(value=codebook.hash))
-    record_event(conn, coder=None, action="codebook.load", entity="codebook",
-                 entity_id=codebook.hash, before={"hash": old_hash} if old_hash else None,
-                 after={"hash": codebook.hash, "name": codebook.name,
-                        "version": codebook.version})
+        conn.execute(
+            SETTINGS.update().where(SETTINGS.c.key == "codebook_hash").values(value=codebook.hash)
+        )
+    record_event(
+        conn,
+        coder=None,
+        action="codebook.load",
+        entity="codebook",
+        entity_id=codebook.hash,
+        before={"hash": old_hash} if old_hash else None,
+        after={"hash": codebook.hash, "name": codebook.name, "version": codebook.version},
+    )
     report.count("added" if old_hash is None else "updated", "codebook")
     for position, code in enumerate(codebook.codes):
-        row = {"id": code.id, "label": code.label, "parent_id": codebook.parent_of(code),
-               "definition": code.definition, "color": code.color, "hotkey": code.hotkey,
-               "level": code.level, "case_variable": list(code.case_variable),
-               "position": position}
+        row = {
+            "id": code.id,
+            "label": code.label,
+            "parent_id": codebook.parent_of(code),
+            "definition": code.definition,
+            "color": code.color,
+            "hotkey": code.hotkey,
+            "level": code.level,
+            "case_variable": list(code.case_variable),
+            "position": position,
+        }
         _upsert(conn, CODES, "code", row, report)
     _remove_codes(conn, codebook, path, report, problems)
 
 
-def _remove_codes(conn: Connection, codebook: Codebook, path: str, report: ImportReport,
-                  problems: list[Problem]) -> None:
+def _remove_codes(
+    conn: Connection, codebook: Codebook, path: str, report: ImportReport, problems: list[Problem]
+) -> None:
     keep = {c.id for c in codebook.codes}
     stored = conn.execute(select(CODES.c.id)).scalars().all()
     for code_id in sorted(set(stored) - keep):
         used = conn.execute(select(func.count()).where(CODINGS.c.code_id == code_id)).scalar_one()
         if used:
-            problems.append(Problem(
-                path, None, None, f"code '{code_id}' is no longer in the codebook but {used} "
-                "coding(s) use it", f"put '{code_id}' back into {path}; to rename or merge "
-                "a code, keep the old one until its codings are moved"))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    None,
+                    f"code '{code_id}' is no longer in the codebook but {used} coding(s) use it",
+                    f"put '{code_id}' back into {path}; to rename or merge "
+                    "a code, keep the old one until its codings are moved",
+                )
+            )
             continue
         conn.execute(CODES.delete().where(CODES.c.id == code_id))
         record_event(conn, coder=None, action="code.remove", entity="code", entity_id=code_id)
@@ -103,59 +154,95 @@ def _remove_codes(conn: Connection, codebook: Codebook, path: str, report: Impor
 def _case_row(source: SourceCase) -> dict[str, Any]:
     case = source.case
     row: dict[str, Any] = {
-        "id": case.id, "name": case.name, "country": case.country, "groups": list(case.groups),
-        "release_type": case.release_type, "sources": list(case.sources),
-        "covariates": dict(case.covariates), "path": source.path}
-    for name, value in (("detained", case.detained_on), ("featured", case.featured_on),
-                        ("released", case.released_on), ("censored", case.censored_on)):
+        "id": case.id,
+        "name": case.name,
+        "country": case.country,
+        "groups": list(case.groups),
+        "release_type": case.release_type,
+        "sources": list(case.sources),
+        "covariates": dict(case.covariates),
+        "path": source.path,
+    }
+    for name, value in (
+        ("detained", case.detained_on),
+        ("featured", case.featured_on),
+        ("released", case.released_on),
+        ("censored", case.censored_on),
+    ):
         row[f"{name}_on"] = value.earliest if value else None
         row[f"{name}_precision"] = value.precision if value else None
     return row
 
 
 def _document_row(document: SourceDocument) -> dict[str, Any]:
-    return {"id": document.id, "kind": document.kind, "title": document.title,
-            "path": document.path, "text": document.text, "sha256": document.sha256,
-            "meta": dict(document.metadata)}
+    return {
+        "id": document.id,
+        "kind": document.kind,
+        "title": document.title,
+        "path": document.path,
+        "text": document.text,
+        "sha256": document.sha256,
+        "meta": dict(document.metadata),
+    }
 
 
-def _sync_document(conn: Connection, document: SourceDocument, report: ImportReport,
-                   problems: list[Problem]) -> None:
-    stored = conn.execute(select(DOCUMENTS.c.sha256).where(DOCUMENTS.c.id == document.id)
-                          ).scalar_one_or_none()
+def _sync_document(
+    conn: Connection, document: SourceDocument, report: ImportReport, problems: list[Problem]
+) -> None:
+    stored = conn.execute(
+        select(DOCUMENTS.c.sha256).where(DOCUMENTS.c.id == document.id)
+    ).scalar_one_or_none()
     if stored is not None and stored != document.sha256 and _coding_count(conn, document.id):
-        problems.append(Problem(
-            document.path, None, None, f"document '{document.id}' changed on disk after it "
-            "was coded", "restore the file as it was when coded (hrd-coder will not shift "
-            "codings silently); re-anchoring codings to a new version is not available yet"))
+        problems.append(
+            Problem(
+                document.path,
+                None,
+                None,
+                f"document '{document.id}' changed on disk after it was coded",
+                "restore the file as it was when coded (hrd-coder will not shift "
+                "codings silently); re-anchoring codings to a new version is not available yet",
+            )
+        )
         return
     _upsert(conn, DOCUMENTS, "document", _document_row(document), report)
 
 
 def _coding_count(conn: Connection, document_id: str) -> int:
-    return conn.execute(select(func.count()).where(CODINGS.c.document_id == document_id)
-                        ).scalar_one()
+    return conn.execute(
+        select(func.count()).where(CODINGS.c.document_id == document_id)
+    ).scalar_one()
 
 
 def _sync_links(conn: Connection, document: SourceDocument) -> None:
-    stored = set(conn.execute(select(LINKS.c.case_id).where(LINKS.c.document_id == document.id)
-                              ).scalars())
+    stored = set(
+        conn.execute(select(LINKS.c.case_id).where(LINKS.c.document_id == document.id)).scalars()
+    )
     wanted = set(document.case_ids)
     for case_id in wanted - stored:
         conn.execute(LINKS.insert().values(document_id=document.id, case_id=case_id))
     for case_id in stored - wanted:
-        conn.execute(LINKS.delete().where((LINKS.c.document_id == document.id)
-                                          & (LINKS.c.case_id == case_id)))
+        conn.execute(
+            LINKS.delete().where(
+                (LINKS.c.document_id == document.id) & (LINKS.c.case_id == case_id)
+            )
+        )
 
 
-def _upsert(conn: Connection, table: Table, kind: str, row: dict[str, Any],
-            report: ImportReport) -> None:
+def _upsert(
+    conn: Connection, table: Table, kind: str, row: dict[str, Any], report: ImportReport
+) -> None:
     """Insert or update one row by id, logging an event only when something changed."""
     current = conn.execute(table.select().where(table.c.id == row["id"])).mappings().first()
     if current is None:
         conn.execute(table.insert().values(**row))
-        record_event(conn, coder=None, action=f"{kind}.add", entity=kind, entity_id=row["id"],
-                     after=_loggable(row))
+        record_event(
+            conn,
+            coder=None,
+            action=f"{kind}.add",
+            entity=kind,
+            entity_id=row["id"],
+            after=_loggable(row),
+        )
         report.count("added", kind)
         return
     before = {key: current[key] for key in row}
@@ -163,21 +250,41 @@ def _upsert(conn: Connection, table: Table, kind: str, row: dict[str, Any],
         report.count("unchanged", kind)
         return
     conn.execute(table.update().where(table.c.id == row["id"]).values(**row))
-    record_event(conn, coder=None, action=f"{kind}.update", entity=kind, entity_id=row["id"],
-                 before=_loggable(before), after=_loggable(row))
+    record_event(
+        conn,
+        coder=None,
+        action=f"{kind}.update",
+        entity=kind,
+        entity_id=row["id"],
+        before=_loggable(before),
+        after=_loggable(row),
+    )
     report.count("updated", kind)
 
 
-def _remove_missing(conn: Connection, table: Table, kind: str, keep: set[str], used_by: Any,
-                    report: ImportReport, problems: list[Problem]) -> None:
+def _remove_missing(
+    conn: Connection,
+    table: Table,
+    kind: str,
+    keep: set[str],
+    used_by: Any,
+    report: ImportReport,
+    problems: list[Problem],
+) -> None:
     """Delete rows whose file is gone, unless codings still point at them."""
     for row_id in sorted(set(conn.execute(select(table.c.id)).scalars()) - keep):
         path = conn.execute(select(table.c.path).where(table.c.id == row_id)).scalar_one()
         used = conn.execute(select(func.count()).where(used_by == row_id)).scalar_one()
         if used:
-            problems.append(Problem(path, None, None, f"{kind} '{row_id}' was deleted from disk "
-                                    f"but {used} coding(s) refer to it",
-                                    f"restore {path}; codings are never dropped silently"))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    None,
+                    f"{kind} '{row_id}' was deleted from disk but {used} coding(s) refer to it",
+                    f"restore {path}; codings are never dropped silently",
+                )
+            )
             continue
         conn.execute(LINKS.delete().where(LINKS.c[f"{kind}_id"] == row_id))
         conn.execute(table.delete().where(table.c.id == row_id))

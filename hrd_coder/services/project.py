@@ -47,9 +47,11 @@ def find_project_root(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / CODEBOOK_FILE).is_file():
             return folder
-    raise ProjectError(f"no {CODEBOOK_FILE} in {start} or any folder above it: run hrd-coder "
-                       "inside a project, pass --project DIR, or create one with "
-                       "'hrd-coder init DIR'")
+    raise ProjectError(
+        f"no {CODEBOOK_FILE} in {start} or any folder above it: run hrd-coder "
+        "inside a project, pass --project DIR, or create one with "
+        "'hrd-coder init DIR'"
+    )
 
 
 class Project:
@@ -92,8 +94,13 @@ class Project:
 
     def import_files(self) -> ImportReport:
         """Bring codebook, cases and documents into the database (idempotent)."""
-        report = import_project(self.database, self.read_files(), self.codebook,
-                                self.codebook_text, self._shown(self.root / CODEBOOK_FILE))
+        report = import_project(
+            self.database,
+            self.read_files(),
+            self.codebook,
+            self.codebook_text,
+            self._shown(self.root / CODEBOOK_FILE),
+        )
         self._documents.clear()
         self._imported_hash = None
         return report
@@ -109,21 +116,30 @@ class Project:
         """Counts of everything, plus files that changed or were never imported."""
         with self.database.reading() as conn:
             count = lambda table, *where: conn.execute(  # noqa: E731
-                select(func.count()).select_from(table).where(*where)).scalar_one()
+                select(func.count()).select_from(table).where(*where)
+            ).scalar_one()
             stored = dict(conn.execute(select(DOCUMENTS.c.path, DOCUMENTS.c.sha256)).all())
             hash_now = current_codebook_hash(conn)
             numbers = {
                 "documents": count(DOCUMENTS),
                 "transcripts": count(DOCUMENTS, DOCUMENTS.c.kind == "transcript"),
                 "case_histories": count(DOCUMENTS, DOCUMENTS.c.kind == "case_history"),
-                "cases": count(CASES), "codes": count(CODES), "codings": count(CODINGS),
-                "coders": count(CODERS)}
+                "cases": count(CASES),
+                "codes": count(CODES),
+                "codings": count(CODINGS),
+                "coders": count(CODERS),
+            }
         changed, missing = self._disk_differences(stored)
         return ProjectStatus(
-            root=str(self.root), database=self.database.url.render_as_string(hide_password=True),
-            codebook_name=self.codebook.name, codebook_hash=self.codebook.hash,
+            root=str(self.root),
+            database=self.database.url.render_as_string(hide_password=True),
+            codebook_name=self.codebook.name,
+            codebook_hash=self.codebook.hash,
             codebook_changed=hash_now is not None and hash_now != self.codebook.hash,
-            changed_on_disk=changed, not_imported=missing, **numbers)
+            changed_on_disk=changed,
+            not_imported=missing,
+            **numbers,
+        )
 
     def _disk_differences(self, stored: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Compare file bodies with what was imported, without failing on bad files."""
@@ -147,27 +163,54 @@ class Project:
 
     def documents(self, kind: str | None = None) -> list[DocumentInfo]:
         """Documents (without text), optionally of one kind, in id order."""
-        query = select(DOCUMENTS.c.id, DOCUMENTS.c.kind, DOCUMENTS.c.title, DOCUMENTS.c.path,
-                       func.length(DOCUMENTS.c.text), DOCUMENTS.c.meta).order_by(DOCUMENTS.c.id)
+        query = select(
+            DOCUMENTS.c.id,
+            DOCUMENTS.c.kind,
+            DOCUMENTS.c.title,
+            DOCUMENTS.c.path,
+            func.length(DOCUMENTS.c.text),
+            DOCUMENTS.c.meta,
+        ).order_by(DOCUMENTS.c.id)
         if kind:
             query = query.where(DOCUMENTS.c.kind == kind)
         with self.database.reading() as conn:
             links = self._links(conn)
-            return [DocumentInfo(id=r[0], kind=r[1], title=r[2], path=r[3], length=r[4],
-                                 case_ids=links.get(r[0], ()), metadata=r[5])
-                    for r in conn.execute(query)]
+            return [
+                DocumentInfo(
+                    id=r[0],
+                    kind=r[1],
+                    title=r[2],
+                    path=r[3],
+                    length=r[4],
+                    case_ids=links.get(r[0], ()),
+                    metadata=r[5],
+                )
+                for r in conn.execute(query)
+            ]
 
     def document(self, document_id: str) -> DocumentText:
         """One document with its text."""
         with self.database.reading() as conn:
-            row = conn.execute(DOCUMENTS.select().where(DOCUMENTS.c.id == document_id)
-                               ).mappings().first()
+            row = (
+                conn.execute(DOCUMENTS.select().where(DOCUMENTS.c.id == document_id))
+                .mappings()
+                .first()
+            )
             if row is None:
-                raise ProjectError(f"there is no document '{document_id}': see "
-                                   "'hrd-coder status' or run 'hrd-coder import'")
+                raise ProjectError(
+                    f"there is no document '{document_id}': see "
+                    "'hrd-coder status' or run 'hrd-coder import'"
+                )
             cases = self._links(conn, document_id).get(document_id, ())
-        info = DocumentInfo(id=row["id"], kind=row["kind"], title=row["title"], path=row["path"],
-                            length=len(row["text"]), case_ids=cases, metadata=row["meta"])
+        info = DocumentInfo(
+            id=row["id"],
+            kind=row["kind"],
+            title=row["title"],
+            path=row["path"],
+            length=len(row["text"]),
+            case_ids=cases,
+            metadata=row["meta"],
+        )
         return DocumentText(info, row["text"])
 
     @staticmethod
@@ -186,13 +229,24 @@ class Project:
             rows = conn.execute(CASES.select().order_by(CASES.c.id)).mappings().all()
         return [_case_info(row) for row in rows]
 
-    def codings(self, *, document: str | None = None, code: str | None = None,
-                coder: str | None = None, case: str | None = None) -> list[CodingRecord]:
+    def codings(
+        self,
+        *,
+        document: str | None = None,
+        code: str | None = None,
+        coder: str | None = None,
+        case: str | None = None,
+    ) -> list[CodingRecord]:
         """Codings matching every filter given, in document and offset order."""
-        query = CODINGS.select().order_by(CODINGS.c.document_id, CODINGS.c.start, CODINGS.c.end,
-                                          CODINGS.c.id)
-        for column, value in ((CODINGS.c.document_id, document), (CODINGS.c.code_id, code),
-                              (CODINGS.c.coder, coder), (CODINGS.c.case_id, case)):
+        query = CODINGS.select().order_by(
+            CODINGS.c.document_id, CODINGS.c.start, CODINGS.c.end, CODINGS.c.id
+        )
+        for column, value in (
+            (CODINGS.c.document_id, document),
+            (CODINGS.c.code_id, code),
+            (CODINGS.c.coder, coder),
+            (CODINGS.c.case_id, case),
+        ):
             if value is not None:
                 query = query.where(column == value)
         with self.database.reading() as conn:
@@ -201,14 +255,25 @@ class Project:
     def document_memo(self, document_id: str, coder: str) -> str | None:
         """A coder's memo on a document, if any."""
         with self.database.reading() as conn:
-            return conn.execute(select(MEMOS.c.text).where(
-                (MEMOS.c.document_id == document_id) & (MEMOS.c.coder == coder))
+            return conn.execute(
+                select(MEMOS.c.text).where(
+                    (MEMOS.c.document_id == document_id) & (MEMOS.c.coder == coder)
+                )
             ).scalar_one_or_none()
 
     # -- coding actions (each saved at once) -------------------------------------------------
 
-    def add_coding(self, *, document: str, code: str, start: int, end: int, coder: str,
-                   case: str | None = None, memo: str | None = None) -> CodingRecord:
+    def add_coding(
+        self,
+        *,
+        document: str,
+        code: str,
+        start: int,
+        end: int,
+        coder: str,
+        case: str | None = None,
+        memo: str | None = None,
+    ) -> CodingRecord:
         """Apply a code to [start, end) of a document, saved at once with its event."""
         actions.check_coder_name(coder)
         self.require_code(code)
@@ -216,9 +281,17 @@ class Project:
         if case is None and self.document_kind(document) == "case_history":
             case = document  # a case history is about its own case unless said otherwise
         self.require_case(case)
-        coding = actions.new_coding(text=text, document_id=document, coder=coder, code_id=code,
-                                    start=start, end=end, case_id=case, memo=memo,
-                                    codebook_hash=self.codebook_hash_for_new_codings())
+        coding = actions.new_coding(
+            text=text,
+            document_id=document,
+            coder=coder,
+            code_id=code,
+            start=start,
+            end=end,
+            case_id=case,
+            memo=memo,
+            codebook_hash=self.codebook_hash_for_new_codings(),
+        )
         with self.database.writing() as conn:
             actions.ensure_coder(conn, coder)
             actions.insert_codings(conn, [coding])
@@ -274,8 +347,10 @@ class Project:
         """Raise ProjectError unless the codebook has this code."""
         code = self.codebook.code(code_id)
         if code is None:
-            raise ProjectError(f"there is no code '{code_id}' in the codebook: see "
-                               "'hrd-coder codebook check' for the list of codes")
+            raise ProjectError(
+                f"there is no code '{code_id}' in the codebook: see "
+                "'hrd-coder codebook check' for the list of codes"
+            )
 
     def require_case(self, case_id: str | None) -> None:
         """Raise ProjectError unless the case exists (None is always fine)."""
@@ -292,8 +367,10 @@ class Project:
                 self._imported_hash = current_codebook_hash(conn)
         imported = self._imported_hash
         if imported != self.codebook.hash:
-            raise ProjectError("codebook.yaml changed since the last import: run "
-                               "'hrd-coder import' first so codings record the right version")
+            raise ProjectError(
+                "codebook.yaml changed since the last import: run "
+                "'hrd-coder import' first so codings record the right version"
+            )
         return imported
 
     def _shown(self, path: Path) -> str:
@@ -308,8 +385,16 @@ def _case_info(row: Any) -> CaseInfo:
         value = row[f"{name}_on"]
         return str(PartialDate(value, row[f"{name}_precision"])) if value else None
 
-    return CaseInfo(id=row["id"], name=row["name"], country=row["country"],
-                    groups=tuple(row["groups"]), detained_on=written("detained") or "",
-                    featured_on=written("featured"), released_on=written("released"),
-                    release_type=row["release_type"], censored_on=written("censored"),
-                    sources=tuple(row["sources"]), covariates=dict(row["covariates"]))
+    return CaseInfo(
+        id=row["id"],
+        name=row["name"],
+        country=row["country"],
+        groups=tuple(row["groups"]),
+        detained_on=written("detained") or "",
+        featured_on=written("featured"),
+        released_on=written("released"),
+        release_type=row["release_type"],
+        censored_on=written("censored"),
+        sources=tuple(row["sources"]),
+        covariates=dict(row["covariates"]),
+    )

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from hrd_coder.codebook.model import NAME_ID, TextList
 from hrd_coder.sources.dates import PartialDate, parse_partial_date
 
+
 def _date_field(value: object, info: ValidationInfo) -> PartialDate:
     return parse_partial_date(value, info.field_name)
 
@@ -28,9 +29,14 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 def check_id(value: str) -> str:
     """Ids name files and appear in exports: keep them plain."""
     if not ID_PATTERN.match(value):
-        raise PydanticCustomError("bad_id", "id '{value}' is not a valid id",
-                                  {"value": value, "hint": "use letters, digits, '-', '_' or '.', "
-                                   "starting with a letter or digit"})
+        raise PydanticCustomError(
+            "bad_id",
+            "id '{value}' is not a valid id",
+            {
+                "value": value,
+                "hint": "use letters, digits, '-', '_' or '.', starting with a letter or digit",
+            },
+        )
     return value
 
 
@@ -68,24 +74,41 @@ class CaseFile(BaseModel):
         for group in value:
             if known is not None and group not in known:
                 raise PydanticCustomError(
-                    "unknown_group", "group '{group}' is not declared in the codebook",
-                    {"group": group, "hint": "use one of: " + ", ".join(known) +
-                     " (or add it under 'case_groups:' in codebook.yaml)"})
+                    "unknown_group",
+                    "group '{group}' is not declared in the codebook",
+                    {
+                        "group": group,
+                        "hint": "use one of: "
+                        + ", ".join(known)
+                        + " (or add it under 'case_groups:' in codebook.yaml)",
+                    },
+                )
         if not value:
-            raise PydanticCustomError("no_group", "the case belongs to no group",
-                                      {"hint": "list at least one group, e.g. [comparison]"})
+            raise PydanticCustomError(
+                "no_group",
+                "the case belongs to no group",
+                {"hint": "list at least one group, e.g. [comparison]"},
+            )
         return value
 
     @field_validator("featured_on", "released_on", "censored_on")
     @classmethod
-    def _after_detention(cls, value: PartialDate | None, info: ValidationInfo) -> PartialDate | None:
+    def _after_detention(
+        cls, value: PartialDate | None, info: ValidationInfo
+    ) -> PartialDate | None:
         detained = info.data.get("detained_on")
         if value is not None and detained is not None and value.latest < detained.earliest:
             what = info.field_name.replace("_on", "")
             raise PydanticCustomError(
-                "before_detention", "{field} {value} is before detained_on {detained}",
-                {"field": info.field_name, "value": str(value), "detained": str(detained),
-                 "hint": f"check both dates: a prisoner cannot be {what} before being detained"})
+                "before_detention",
+                "{field} {value} is before detained_on {detained}",
+                {
+                    "field": info.field_name,
+                    "value": str(value),
+                    "detained": str(detained),
+                    "hint": f"check both dates: a prisoner cannot be {what} before being detained",
+                },
+            )
         return value
 
     @field_validator("release_type")
@@ -95,27 +118,40 @@ class CaseFile(BaseModel):
         known = (info.context or {}).get("release_types")
         if value is not None and released is None and "released_on" in info.data:
             raise PydanticCustomError(
-                "type_without_release", "release_type is set but released_on is empty",
-                {"hint": "add the release date, or set release_type: null"})
+                "type_without_release",
+                "release_type is set but released_on is empty",
+                {"hint": "add the release date, or set release_type: null"},
+            )
         if value is None and released is not None:
             raise PydanticCustomError(
-                "release_without_type", "released_on is set but release_type is empty",
-                {"hint": "say how she was released, e.g. release_type: pardon"})
+                "release_without_type",
+                "released_on is set but release_type is empty",
+                {"hint": "say how she was released, e.g. release_type: pardon"},
+            )
         if value is not None and known is not None and value not in known:
             raise PydanticCustomError(
-                "unknown_release_type", "release type '{value}' is not declared in the codebook",
-                {"value": value, "hint": "use one of: " + ", ".join(known) +
-                 " (or add it under 'release_types:' in codebook.yaml)"})
+                "unknown_release_type",
+                "release type '{value}' is not declared in the codebook",
+                {
+                    "value": value,
+                    "hint": "use one of: "
+                    + ", ".join(known)
+                    + " (or add it under 'release_types:' in codebook.yaml)",
+                },
+            )
         return value
 
     @field_validator("censored_on")
     @classmethod
-    def _censored_only_if_held(cls, value: PartialDate | None,
-                               info: ValidationInfo) -> PartialDate | None:
+    def _censored_only_if_held(
+        cls, value: PartialDate | None, info: ValidationInfo
+    ) -> PartialDate | None:
         if value is not None and info.data.get("released_on") is not None:
             raise PydanticCustomError(
-                "censored_and_released", "censored_on is set although released_on is too",
-                {"hint": "a released case is not censored: set censored_on: null"})
+                "censored_and_released",
+                "censored_on is set although released_on is too",
+                {"hint": "a released case is not censored: set censored_on: null"},
+            )
         return value
 
     @field_validator("covariates")
@@ -124,11 +160,18 @@ class CaseFile(BaseModel):
         for key, item in value.items():
             if not isinstance(key, str) or not NAME_ID.match(key):
                 raise PydanticCustomError(
-                    "bad_covariate", "covariate name '{key}' is not a valid variable name",
-                    {"key": key, "hint": "use lowercase letters, digits and _ (it becomes a "
-                     "column in Stata and R)"})
+                    "bad_covariate",
+                    "covariate name '{key}' is not a valid variable name",
+                    {
+                        "key": key,
+                        "hint": "use lowercase letters, digits and _ (it becomes a "
+                        "column in Stata and R)",
+                    },
+                )
             if not (item is None or isinstance(item, str | int | float | bool)):
                 raise PydanticCustomError(
-                    "bad_covariate_value", "covariate '{key}' must be a single value",
-                    {"key": key, "hint": "write a number, text, true/false or null"})
+                    "bad_covariate_value",
+                    "covariate '{key}' must be a single value",
+                    {"key": key, "hint": "write a number, text, true/false or null"},
+                )
         return value

@@ -47,15 +47,28 @@ def parse_partial_date(value: object, field_name: str | None = None) -> PartialD
     text = str(value).strip() if isinstance(value, str | int) else ""
     match = _PATTERN.match(text)
     if not match:
-        raise PydanticCustomError("bad_date", "{field}'{value}' is not a date",
-                                  {"value": value, "field": field, "hint": "write YYYY-MM-DD, or YYYY-MM or YYYY "
-                                   "when only the month or year is known"})
+        raise PydanticCustomError(
+            "bad_date",
+            "{field}'{value}' is not a date",
+            {
+                "value": value,
+                "field": field,
+                "hint": "write YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known",
+            },
+        )
     year, month, day = match.groups()
     try:
         date = dt.date(int(year), int(month or 1), int(day or 1))
     except ValueError as error:
-        raise PydanticCustomError("bad_date", "{field}'{value}' is not a real date ({reason})",
-                                  {"value": value, "reason": str(error), "field": field,
-                                   "hint": "check the day and month"}) from None
+        raise PydanticCustomError(
+            "bad_date",
+            "{field}'{value}' is not a real date ({reason})",
+            {
+                "value": value,
+                "reason": str(error),
+                "field": field,
+                "hint": "check the day and month",
+            },
+        ) from None
     precision: Precision = "day" if day else "month" if month else "year"
     return PartialDate(date, precision)

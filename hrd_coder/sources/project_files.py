@@ -60,9 +60,13 @@ def read_project_files(root: Path, codebook: Codebook) -> ProjectFiles:
     """Read and check all case and transcript files; raise InvalidInput with every problem."""
     problems: list[Problem] = []
     context = {"case_groups": codebook.case_groups, "release_types": codebook.release_types}
-    cases = [_read(root, p, CaseFile, context, problems) for p in _files(root / CASES_DIR, (".md",))]
-    transcripts = [_read(root, p, TranscriptFile, {}, problems)
-                   for p in _files(root / TRANSCRIPTS_DIR, TRANSCRIPT_SUFFIXES)]
+    cases = [
+        _read(root, p, CaseFile, context, problems) for p in _files(root / CASES_DIR, (".md",))
+    ]
+    transcripts = [
+        _read(root, p, TranscriptFile, {}, problems)
+        for p in _files(root / TRANSCRIPTS_DIR, TRANSCRIPT_SUFFIXES)
+    ]
     found_cases = [_source_case(*c) for c in cases if c is not None]
     found_transcripts = [_source_transcript(*t) for t in transcripts if t is not None]
     problems += _cross_check(cases, transcripts)
@@ -73,15 +77,19 @@ def read_project_files(root: Path, codebook: Codebook) -> ProjectFiles:
 def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(".")
+    )
 
 
 Parsed = tuple[Any, YamlDocument, str, str]
 
 
-def _read(root: Path, path: Path, model: type[BaseModel], context: dict[str, Any],
-          problems: list[Problem]) -> Parsed | None:
+def _read(
+    root: Path, path: Path, model: type[BaseModel], context: dict[str, Any], problems: list[Problem]
+) -> Parsed | None:
     """Parse one file's front matter into `model`; add its problems to the list."""
     shown = path.relative_to(root).as_posix()
     try:
@@ -94,8 +102,15 @@ def _read(root: Path, path: Path, model: type[BaseModel], context: dict[str, Any
     if document is None or found:
         return None
     if not isinstance(document.data, dict):
-        problems.append(Problem(shown, 2, 1, "the front matter is not 'key: value' lines",
-                                "write e.g. 'id: c01' between the two '---' lines"))
+        problems.append(
+            Problem(
+                shown,
+                2,
+                1,
+                "the front matter is not 'key: value' lines",
+                "write e.g. 'id: c01' between the two '---' lines",
+            )
+        )
         return None
     meta, found = validate(model, document, context=context)
     problems.extend(found)
@@ -103,18 +118,34 @@ def _read(root: Path, path: Path, model: type[BaseModel], context: dict[str, Any
 
 
 def _source_case(case: CaseFile, _: YamlDocument, path: str, body: str) -> SourceCase:
-    history = SourceDocument(id=case.id, kind="case_history", path=path,
-                             title=f"Case history: {case.name}", text=body, sha256=sha256(body),
-                             metadata={"country": case.country}, case_ids=(case.id,))
+    history = SourceDocument(
+        id=case.id,
+        kind="case_history",
+        path=path,
+        title=f"Case history: {case.name}",
+        text=body,
+        sha256=sha256(body),
+        metadata={"country": case.country},
+        case_ids=(case.id,),
+    )
     return SourceCase(case, path, history)
 
 
-def _source_transcript(meta: TranscriptFile, _: YamlDocument, path: str,
-                       body: str) -> SourceDocument:
+def _source_transcript(
+    meta: TranscriptFile, _: YamlDocument, path: str, body: str
+) -> SourceDocument:
     metadata = meta.model_dump(mode="json", exclude={"id", "title", "cases"})
     metadata["date"] = str(meta.date) if meta.date else None
-    return SourceDocument(id=meta.id, kind="transcript", path=path, title=meta.title, text=body,
-                          sha256=sha256(body), metadata=metadata, case_ids=meta.cases)
+    return SourceDocument(
+        id=meta.id,
+        kind="transcript",
+        path=path,
+        title=meta.title,
+        text=body,
+        sha256=sha256(body),
+        metadata=metadata,
+        case_ids=meta.cases,
+    )
 
 
 def _cross_check(cases: list[Parsed | None], transcripts: list[Parsed | None]) -> list[Problem]:
@@ -126,9 +157,13 @@ def _cross_check(cases: list[Parsed | None], transcripts: list[Parsed | None]) -
             continue
         meta, document, path, _ = parsed
         if meta.id in seen:
-            problems.append(document.problem(
-                ("id",), f"id '{meta.id}' is already used by {seen[meta.id]}",
-                "give every case and transcript its own id"))
+            problems.append(
+                document.problem(
+                    ("id",),
+                    f"id '{meta.id}' is already used by {seen[meta.id]}",
+                    "give every case and transcript its own id",
+                )
+            )
         else:
             seen[meta.id] = path
     case_ids = {p[0].id for p in cases if p is not None}
@@ -138,9 +173,13 @@ def _cross_check(cases: list[Parsed | None], transcripts: list[Parsed | None]) -
         meta, document, _, _ = parsed
         for index, case_id in enumerate(meta.cases):
             if case_id not in case_ids:
-                problems.append(document.problem(
-                    ("cases", index), f"case '{case_id}' does not exist",
-                    f"add cases/{case_id}.md, or correct the id (known: {_sample(case_ids)})"))
+                problems.append(
+                    document.problem(
+                        ("cases", index),
+                        f"case '{case_id}' does not exist",
+                        f"add cases/{case_id}.md, or correct the id (known: {_sample(case_ids)})",
+                    )
+                )
     return problems
 
 

@@ -26,31 +26,66 @@ def read_text_file(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InvalidInput([Problem(str(path), None, None, "file not found",
-                                    "check the path, or run 'hrd-coder init' to start a project")]
-                           ) from None
+        raise InvalidInput(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    "file not found",
+                    "check the path, or run 'hrd-coder init' to start a project",
+                )
+            ]
+        ) from None
     except OSError as error:
-        raise InvalidInput([Problem(str(path), None, None, f"cannot read the file: "
-                                    f"{error.strerror}", "check its permissions")]) from None
+        raise InvalidInput(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"cannot read the file: {error.strerror}",
+                    "check its permissions",
+                )
+            ]
+        ) from None
     return decode(data, str(path))
 
 
 def decode(data: bytes, path: str) -> str:
     """Decode UTF-8 bytes into normalised text, or explain why they are not text."""
     if not data.strip():
-        raise InvalidInput([Problem(path, 1, 1, "the file is empty",
-                                    "write its content, or delete the file")])
+        raise InvalidInput(
+            [Problem(path, 1, 1, "the file is empty", "write its content, or delete the file")]
+        )
     if b"\x00" in data:
-        raise InvalidInput([Problem(path, None, None, "this is a binary file, not text",
-                                    "save it as plain text (UTF-8) or move it out of the project")])
+        raise InvalidInput(
+            [
+                Problem(
+                    path,
+                    None,
+                    None,
+                    "this is a binary file, not text",
+                    "save it as plain text (UTF-8) or move it out of the project",
+                )
+            ]
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise InvalidInput([Problem(path, line, column, f"byte 0x{data[error.start]:02x} is not "
-                                    "valid UTF-8", "save the file as UTF-8 (in most editors: "
-                                    "'Save with encoding' > UTF-8)")]) from None
+        raise InvalidInput(
+            [
+                Problem(
+                    path,
+                    line,
+                    column,
+                    f"byte 0x{data[error.start]:02x} is not valid UTF-8",
+                    "save the file as UTF-8 (in most editors: 'Save with encoding' > UTF-8)",
+                )
+            ]
+        ) from None
     return normalise(text)
 
 
@@ -69,12 +104,30 @@ def split_front_matter(text: str, path: str) -> FrontMatterFile:
     """Split `---` delimited YAML front matter from the body; raise if it is missing."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise InvalidInput([Problem(path, 1, 1, "the file does not start with YAML front matter",
-                                    "put a line '---', the 'key: value' lines (id: ...), and "
-                                    "another '---' line at the top")])
+        raise InvalidInput(
+            [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "the file does not start with YAML front matter",
+                    "put a line '---', the 'key: value' lines (id: ...), and "
+                    "another '---' line at the top",
+                )
+            ]
+        )
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
-            body = "\n".join(lines[index + 1:])
+            body = "\n".join(lines[index + 1 :])
             return FrontMatterFile(path, "\n".join(lines[1:index]), 2, body, index + 2)
-    raise InvalidInput([Problem(path, 1, 1, "the front matter is never closed",
-                                "add a line '---' after the last 'key: value' line")])
+    raise InvalidInput(
+        [
+            Problem(
+                path,
+                1,
+                1,
+                "the front matter is never closed",
+                "add a line '---' after the last 'key: value' line",
+            )
+        ]
+    )

@@ -19,10 +19,56 @@ _CAPS_LABEL = re.compile(r"^([A-Z][A-Z0-9 .'\-]{0,39}):[ \t]", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 # A sentence ends at . ! or ? (plus closing quotes or brackets) before a space and a
 # capital, digit or opening quote.
-_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u00dd])")
+_SENTENCE_END = re.compile(
+    r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u00dd])"
+)
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st sr jr gen col lt sgt capt gov sen rep amb hon no vs etc e.g i.e "
-    "u.s u.n u.k e.u jan feb mar apr jun jul aug sep sept oct nov dec dept approx ca fig".split())
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "sr",
+        "jr",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "amb",
+        "hon",
+        "no",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.n",
+        "u.k",
+        "e.u",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "dept",
+        "approx",
+        "ca",
+        "fig",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +96,9 @@ def speaker_turns(text: str, speakers: Iterable[str] = ()) -> list[Unit]:
     turns = []
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
-        turns.append(Unit("turn", match.start(), _trim_end(text, match.start(), end),
-                          match.group(1)))
+        turns.append(
+            Unit("turn", match.start(), _trim_end(text, match.start(), end), match.group(1))
+        )
     return turns
 
 

@@ -45,8 +45,9 @@ class Database:
             table = tables.Setting.__table__
             exists = conn.execute(table.select().where(table.c.key == "schema_version")).first()
             if exists is None:
-                conn.execute(table.insert().values(key="schema_version",
-                                                   value=tables.SCHEMA_VERSION))
+                conn.execute(
+                    table.insert().values(key="schema_version", value=tables.SCHEMA_VERSION)
+                )
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

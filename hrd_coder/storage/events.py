@@ -9,10 +9,25 @@ from sqlalchemy import Connection
 from hrd_coder.storage.tables import Event, utc_now
 
 
-def record_event(conn: Connection, *, coder: str | None, action: str, entity: str,
-                 entity_id: str, before: dict[str, Any] | None = None,
-                 after: dict[str, Any] | None = None) -> None:
+def record_event(
+    conn: Connection,
+    *,
+    coder: str | None,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
     """Append one event inside the caller's transaction (so both land or neither does)."""
-    conn.execute(Event.__table__.insert().values(
-        at=utc_now(), coder=coder, action=action, entity=entity, entity_id=entity_id,
-        before=before, after=after))
+    conn.execute(
+        Event.__table__.insert().values(
+            at=utc_now(),
+            coder=coder,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+        )
+    )
