@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hrd_coder.services import Project
+from tests.postgres_server import REQUIRE_ENV, PostgresServer, find_binaries
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -115,6 +117,28 @@ def make_mini_project(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory):
+    """One real PostgreSQL server for the whole run (skipped only where none is installed)."""
+    binaries = find_binaries()
+    if binaries is None:
+        if os.environ.get(REQUIRE_ENV):
+            pytest.fail(f"{REQUIRE_ENV} is set but no PostgreSQL binaries (initdb) were found")
+        pytest.skip("PostgreSQL is not installed here (no initdb): install it to run these")
+    server = PostgresServer(binaries, tmp_path_factory.mktemp("postgres"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str | None:
+    """Each storage and service test runs on SQLite (the project default) and PostgreSQL."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres").new_database()
+
+
 @pytest.fixture
 def mini_root(tmp_path: Path) -> Path:
     """A fresh mini project folder (not yet imported)."""
@@ -122,12 +146,17 @@ def mini_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def mini(mini_root: Path):
-    """The mini project, opened on a real SQLite file and imported."""
-    project = Project.open(mini_root)
+def mini(mini_root: Path, db_url: str | None):
+    """The mini project, opened and imported, on each database backend."""
+    project = Project.open(mini_root, db_url)
     project.import_files()
     yield project
     project.close()
+
+
+def reopen(project: Project) -> Project:
+    """Open the same project and database again, as a second program would."""
+    return Project.open(project.root, project.database.url.render_as_string(hide_password=False))
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ def test_the_demo_has_the_study_structure(demo_root: Path):
         assert len(project.documents(kind="transcript")) in range(6, 9)
 
 
-def test_the_demo_codings_load_and_exercise_every_code(demo_root: Path):
-    with Project.open(demo_root) as project:
+def test_the_demo_codings_load_and_exercise_every_code(demo_root: Path, db_url: str | None):
+    with Project.open(demo_root, db_url) as project:
         project.import_files()
         report = project.load_codings(demo_root / "demo" / "codings.csv")
         assert report.added > 200 and report.already_present == 0

@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 from hrd_coder.problems import InvalidInput
 from hrd_coder.services import Project
+from tests.conftest import reopen
 
 
 def snapshot(project: Project) -> dict[str, list[dict]]:
@@ -25,8 +26,8 @@ def snapshot(project: Project) -> dict[str, list[dict]]:
         }
 
 
-def test_importing_twice_changes_nothing(mini_root: Path):
-    with Project.open(mini_root) as project:
+def test_importing_twice_changes_nothing(mini_root: Path, db_url: str | None):
+    with Project.open(mini_root, db_url) as project:
         first = project.import_files()
         assert first.added == {"codebook": 1, "code": 4, "case": 2, "document": 3}
         before = snapshot(project)
@@ -36,17 +37,17 @@ def test_importing_twice_changes_nothing(mini_root: Path):
         assert snapshot(project) == before
 
 
-def test_the_demo_imports_twice_without_change(demo_root: Path):
-    with Project.open(demo_root) as project:
+def test_the_demo_imports_twice_without_change(demo_root: Path, db_url: str | None):
+    with Project.open(demo_root, db_url) as project:
         project.import_files()
         before = snapshot(project)
         assert not project.import_files().changed
         assert snapshot(project) == before
 
 
-def test_a_bad_file_means_nothing_is_written(mini_root: Path):
+def test_a_bad_file_means_nothing_is_written(mini_root: Path, db_url: str | None):
     (mini_root / "cases" / "c03.md").write_text("---\nid: c03\n---\n")
-    with Project.open(mini_root) as project:
+    with Project.open(mini_root, db_url) as project:
         with pytest.raises(InvalidInput):
             project.import_files()
         assert project.is_empty()
@@ -107,7 +108,7 @@ def test_a_code_removed_while_in_use_is_an_error_with_advice(mini: Project):
     codebook.write_text(
         text[: text.index("  - id: mobilizing.ngos")] + text[text.index("  - id: release") :]
     )
-    with Project.open(mini.root) as reopened:
+    with reopen(mini) as reopened:
         assert reopened.status().codebook_changed
         with pytest.raises(InvalidInput) as caught:
             reopened.import_files()
@@ -124,7 +125,7 @@ def test_a_new_codebook_version_is_recorded_and_used_by_new_codings(mini: Projec
     codebook.write_text(
         codebook.read_text().replace("Others join the pressure.", "Other actors join the pressure.")
     )
-    with Project.open(mini.root) as reopened:
+    with reopen(mini) as reopened:
         from hrd_coder.problems import ProjectError
 
         with pytest.raises(ProjectError, match="changed since the last import"):

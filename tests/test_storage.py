@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,10 +11,7 @@ from sqlalchemy import select
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.storage import tables
-
-
-def db_file(project: Project) -> str:
-    return project.database.url.database
+from tests.conftest import reopen
 
 
 def events(project: Project) -> list[tuple[str, str, str | None]]:
@@ -29,13 +25,12 @@ def events(project: Project) -> list[tuple[str, str, str | None]]:
         ]
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(mini: Project):
-    with mini.database.reading() as conn:
+def test_sqlite_is_the_default_in_wal_mode_with_foreign_keys(mini_root: Path):
+    with Project.open(mini_root) as project, project.database.reading() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
-    assert Path(db_file(mini)).is_file()
-    assert Path(db_file(mini)).parent.name == ".hrd_coder"
+        assert Path(project.database.url.database) == mini_root / ".hrd_coder/project.sqlite"
 
 
 def test_a_coding_round_trips_through_a_new_connection(mini: Project):
@@ -53,13 +48,13 @@ def test_a_coding_round_trips_through_a_new_connection(mini: Project):
     )
     assert saved.quote == "Naming her raised the reputational cost for the government."
     assert saved.prefix.endswith("OFFICIAL: ") and saved.suffix.startswith(" The NGOs")
-    # Read with plain sqlite3 from another connection: it was committed at once.
-    with sqlite3.connect(db_file(mini)) as other:
-        row = other.execute(
-            "SELECT document_id, coder, code_id, start, end, case_id, memo, "
-            "codebook_hash FROM coding"
-        ).fetchone()
-    assert row == (
+    # Read through a separate engine: it was committed at once.
+    with reopen(mini) as other, other.database.reading() as conn:
+        row = conn.exec_driver_sql(
+            'SELECT document_id, coder, code_id, start, "end", case_id, memo, codebook_hash '
+            "FROM coding"
+        ).one()
+    assert tuple(row) == (
         "int01",
         "lena",
         "reputational_costs",
@@ -69,7 +64,7 @@ def test_a_coding_round_trips_through_a_new_connection(mini: Project):
         "clear case",
         mini.codebook.hash,
     )
-    reopened = Project.open(mini.root)
+    reopened = reopen(mini)
     try:
         assert reopened.codings() == [saved]
     finally:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import SQLModel
 
+from hrd_coder.problems import ProjectError
 from hrd_coder.storage import tables
 
 DB_ENV = "HRD_CODER_DB"
@@ -30,11 +32,27 @@ class Database:
     """One engine; short transactions for reading and for writing."""
 
     def __init__(self, url: str):
-        self.url = make_url(url)
+        try:
+            self.url = make_url(url)
+            if self.url.drivername in ("postgresql", "postgres"):
+                # Plain postgresql:// would mean psycopg2; we ship psycopg 3.
+                self.url = self.url.set(drivername="postgresql+psycopg")
+            self.engine: Engine = create_engine(self.url)
+        except ArgumentError:
+            raise ProjectError(
+                f"'{url}' is not a database URL: write e.g. "
+                "sqlite:///path/to/file.sqlite or "
+                "postgresql+psycopg://user@host/dbname"
+            ) from None
+        except (NoSuchModuleError, ModuleNotFoundError) as error:
+            raise ProjectError(
+                f"cannot use '{self.url.drivername}' databases ({error}): for "
+                "PostgreSQL install the driver with "
+                "pip install 'hrd-coder[postgres]'"
+            ) from None
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(self.url)
         if self.is_sqlite:
             _tune_sqlite(self.engine)
 
