@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -80,23 +81,30 @@ def _open(ctx: click.Context) -> Any:
 def main(ctx: click.Context, project: Path | None, db: str | None) -> None:
     """Code interviews and case histories on human rights diplomacy.
 
-    Run without a command inside a project to open it (the first run imports the
-    project's files into its database).
+    Run without a command inside a project to open the coding workbench (the first
+    run imports the project's files into its database).
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(open_project)
+        ctx.invoke(code, coder=os.environ.get("HRD_CODER_CODER"))
 
 
-@main.command("open")
+@main.command()
+@click.option(
+    "--coder",
+    envvar="HRD_CODER_CODER",
+    help="Who is coding (remembered for this project; asked on first run).",
+)
 @click.pass_context
 @_reports_errors
-def open_project(ctx: click.Context) -> None:
-    """Open the project: import it on first use, then show its status."""
-    project = _open(ctx)
-    if project.is_empty():
-        click.echo("First run: importing the project's files...")
-        _print_import(project.import_files())
-    _print_status(project.status())
+def code(ctx: click.Context, coder: str | None) -> None:
+    """Open the coding workbench, the terminal app (also: hrd-coder with no command)."""
+    from hrd_coder.services.coding import check_coder_name
+    from hrd_coder.tui.app import CoderApp
+
+    if coder:
+        check_coder_name(coder)
+    options = ctx.find_root().params
+    CoderApp(options.get("project"), options.get("db"), coder).run()
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -118,17 +119,23 @@ def make_mini_project(root: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory):
+def postgres():
     """One real PostgreSQL server for the whole run (skipped only where none is installed)."""
     binaries = find_binaries()
     if binaries is None:
         if os.environ.get(REQUIRE_ENV):
             pytest.fail(f"{REQUIRE_ENV} is set but no PostgreSQL binaries (initdb) were found")
         pytest.skip("PostgreSQL is not installed here (no initdb): install it to run these")
-    server = PostgresServer(binaries, tmp_path_factory.mktemp("postgres"))
-    server.start()
-    yield server
-    server.stop()
+    # Not under pytest's temp folder: a second pytest run makes that owner-only, and the
+    # server (running as `nobody` under root) could then no longer be stopped.
+    folder = Path(tempfile.mkdtemp(prefix="hrd-coder-postgres-"))
+    server = PostgresServer(binaries, folder)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

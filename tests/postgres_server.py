@@ -80,8 +80,9 @@ class PostgresServer:
         raise RuntimeError(f"PostgreSQL did not start; see {self.folder / 'server.log'}")
 
     def stop(self) -> None:
-        """Stop the server (fast shutdown)."""
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        """Stop the server (fast shutdown), if it was started."""
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def new_database(self) -> str:
         """Create an empty database and return its SQLAlchemy URL."""

@@ -56,10 +56,11 @@ def test_status_json_gives_integer_counts(mini_root: Path):
     assert counts == {"documents": 3, "cases": 2, "codes": 4, "codings": 0, "coders": 0}
 
 
-def test_opening_a_project_imports_it_the_first_time(mini_root: Path):
-    first = run("-p", str(mini_root)).output
-    assert first.startswith("First run: importing") and "cases     2" in first
-    assert "First run" not in run("-p", str(mini_root)).output
+def test_without_a_command_the_workbench_opens():
+    assert main.invoke_without_command
+    assert "Open the coding workbench" in run("code", "--help").output
+    result = run("code", "--coder", "two words", ok=False)
+    assert result.exit_code == 2 and "coder name 'two words' is not valid" in result.output
 
 
 def test_import_twice_reports_nothing_to_do(mini_root: Path):

@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, func, select
+from sqlalchemy import case as sql_case
 
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import coding as actions
+from hrd_coder.services import history
 from hrd_coder.services.codings_file import LoadReport, load_codings
 from hrd_coder.services.importing import current_codebook_hash, import_project
 from hrd_coder.services.records import (
@@ -252,6 +254,20 @@ class Project:
         with self.database.reading() as conn:
             return [CodingRecord(**row) for row in conn.execute(query).mappings()]
 
+    def code_counts(self, coder: str | None) -> dict[str, tuple[int, int]]:
+        """Code id -> (codings by this coder, codings by everyone)."""
+        return self._counts(CODINGS.c.code_id, coder)
+
+    def document_counts(self, coder: str | None) -> dict[str, tuple[int, int]]:
+        """Document id -> (codings by this coder, codings by everyone)."""
+        return self._counts(CODINGS.c.document_id, coder)
+
+    def _counts(self, column: Any, coder: str | None) -> dict[str, tuple[int, int]]:
+        mine = func.sum(sql_case((CODINGS.c.coder == coder, 1), else_=0))
+        query = select(column, mine, func.count()).group_by(column)
+        with self.database.reading() as conn:
+            return {key: (int(m or 0), n) for key, m, n in conn.execute(query)}
+
     def document_memo(self, document_id: str, coder: str) -> str | None:
         """A coder's memo on a document, if any."""
         with self.database.reading() as conn:
@@ -329,6 +345,18 @@ class Project:
     def load_codings(self, path: str | Path) -> LoadReport:
         """Add codings from a CSV table (see docs/codings-file.md); idempotent."""
         return load_codings(self, Path(path))
+
+    def undo(self, coder: str) -> history.HistoryStep:
+        """Undo the coder's latest coding action not yet undone (see docs/storage.md)."""
+        actions.check_coder_name(coder)
+        with self.database.writing() as conn:
+            return history.undo(conn, coder)
+
+    def redo(self, coder: str) -> history.HistoryStep:
+        """Redo the coder's latest undone coding action."""
+        actions.check_coder_name(coder)
+        with self.database.writing() as conn:
+            return history.redo(conn, coder)
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -33,6 +33,17 @@ class CodingRecord:
         data["updated_at"] = self.updated_at.isoformat()
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CodingRecord:
+        """The coding that `as_json` wrote (e.g. into an event), read back."""
+        return cls(
+            **{
+                **data,
+                "created_at": dt.datetime.fromisoformat(data["created_at"]),
+                "updated_at": dt.datetime.fromisoformat(data["updated_at"]),
+            }
+        )
+
 
 @dataclass(frozen=True)
 class DocumentInfo:

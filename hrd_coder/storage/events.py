@@ -18,6 +18,8 @@ def record_event(
     entity_id: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    undo_of: int | None = None,
+    redo_of: int | None = None,
 ) -> None:
     """Append one event inside the caller's transaction (so both land or neither does)."""
     conn.execute(
@@ -29,5 +31,7 @@ def record_event(
             entity_id=entity_id,
             before=before,
             after=after,
+            undo_of=undo_of,
+            redo_of=redo_of,
         )
     )

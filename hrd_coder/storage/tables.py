@@ -147,6 +147,8 @@ class Event(SQLModel, table=True):
     """One mutation, appended and never changed: who, when, what, before and after."""
 
     __tablename__ = "event"
+    # Undo and redo replay a coder's events in id order from this index alone (covering it).
+    __table_args__ = (Index("ix_event_coder", "coder", "id", "action", "undo_of", "redo_of"),)
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utc_now)
     coder: str | None = None
@@ -155,3 +157,5 @@ class Event(SQLModel, table=True):
     entity_id: str = Field(index=True)
     before: dict[str, Any] | None = _json(nullable=True)
     after: dict[str, Any] | None = _json(nullable=True)
+    undo_of: int | None = None  # the event this one undid
+    redo_of: int | None = None  # the event this one redid

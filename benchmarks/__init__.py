@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that measure speed targets and record them in docs/benchmarks.md."""

@@ -1,0 +1,1 @@
+"""The terminal app (Textual): screens are controllers, widgets are views."""

@@ -1,0 +1,149 @@
+"""The terminal app: opens a project, makes sure we know who is coding, shows the
+coding screen. Kept small on purpose: features live on screens."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.services import Project
+from hrd_coder.settings import load_keymap, remember_coder, remembered_coder
+
+
+class CoderApp(App):
+    """hrd-coder: code interviews and case histories against the codebook."""
+
+    TITLE = "hrd-coder"
+
+    def __init__(
+        self, project_root: Path | None = None, db_url: str | None = None, coder: str | None = None
+    ) -> None:
+        super().__init__()
+        self.project_root = project_root
+        self.db_url = db_url
+        self.coder = coder
+        self.project: Project | None = None
+        self._keymap: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        """Open the project in the background (the first open also imports it)."""
+        self.open_project()
+
+    @work(thread=True, exclusive=True, group="open")
+    def open_project(self) -> None:
+        """Open, import on first use, read the keys file; report problems on a screen."""
+        try:
+            project = Project.open(self.project_root, self.db_url)
+            imported = project.import_files() if project.is_empty() else None
+            status = project.status()
+            keymap = load_keymap(project.root)
+        except (InvalidInput, ProjectError) as error:
+            self.call_from_thread(
+                self._show_problem, "hrd-coder cannot open this project", str(error)
+            )
+            return
+        except Exception as error:  # noqa: BLE001 - e.g. the database is locked or unreachable
+            self.call_from_thread(
+                self._show_problem,
+                "The database could not be opened",
+                f"{type(error).__name__}: {error}",
+            )
+            return
+        self.call_from_thread(self._opened, project, imported, status, keymap)
+
+    def _show_problem(self, title: str, message: str) -> None:
+        from hrd_coder.tui.screens.problem import ProblemScreen
+
+        self.push_screen(ProblemScreen(title, message), lambda _: self.open_project())
+
+    def _opened(self, project, imported, status, keymap: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+        if self.project is not None:
+            self.project.close()
+        self.project = project
+        if imported is not None:
+            self.notify(
+                f"First run: imported {status.documents} documents and {status.cases} cases.",
+                title="Welcome",
+            )
+        for path in status.changed_on_disk:
+            self.notify(
+                f"{path} changed on disk since it was imported; codings stay on the imported text.",
+                severity="warning",
+                timeout=10,
+            )
+        self._apply_keymap(keymap)
+        coder = self.coder or remembered_coder(project.root)
+        if coder:
+            self._start_coding(coder)
+        else:
+            from hrd_coder.tui.dialogs.coder_prompt import CoderPrompt
+
+            self.push_screen(CoderPrompt(), self._coder_chosen)
+
+    def _coder_chosen(self, coder: str | None) -> None:
+        if not coder:
+            self.exit()
+            return
+        self._start_coding(coder)
+
+    def _start_coding(self, coder: str) -> None:
+        from hrd_coder.tui.screens.coding import CodingScreen
+
+        assert self.project is not None
+        remember_coder(self.project.root, coder)
+        self.coder = coder
+        self.push_screen(CodingScreen(self.project, coder))
+
+    def _apply_keymap(self, keymap: dict[str, str]) -> None:
+        known = known_binding_ids()
+        unknown = [key for key in keymap if key not in known]
+        for binding_id in unknown:
+            close = difflib.get_close_matches(binding_id, sorted(known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            self.notify(
+                f"keys file: no binding with id '{binding_id}'{hint}",
+                severity="warning",
+                timeout=10,
+            )
+        self._keymap = {k: v for k, v in keymap.items() if k in known}
+        self.set_keymap(self._keymap)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers every key's action by name, through the same method."""
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if not enabled or binding.id in seen or binding.id is None:
+                continue
+            seen.add(binding.id)
+            group = binding.id.split(".")[0]
+            yield SystemCommand(
+                f"{group}: {binding.description}",
+                binding.tooltip or "",
+                partial(node.run_action, binding.action),
+            )
+
+    def on_unmount(self) -> None:
+        """Release the database."""
+        if self.project is not None:
+            self.project.close()
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id a keys file may remap."""
+    from hrd_coder.tui.screens.coding import CodingScreen
+    from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
+    from hrd_coder.tui.widgets.document_view import DocumentView
+
+    ids = set()
+    for owner in (CodingScreen, DocumentView, CodebookPanel):
+        ids.update(b.id for b in owner.BINDINGS if isinstance(b, Binding) and b.id)
+    return ids

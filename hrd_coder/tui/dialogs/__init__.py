@@ -1,0 +1,1 @@
+"""Modal dialogs: each takes plain data and dismisses with the choice made."""

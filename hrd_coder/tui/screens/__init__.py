@@ -1,0 +1,1 @@
+"""Screens: controllers that call services from workers."""

@@ -1,0 +1,610 @@
+"""The coding screen: a document, the codebook and the case; every action saved at once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.services import Project
+from hrd_coder.services.records import CaseInfo, CodingRecord, DocumentText
+from hrd_coder.tui.colors import code_colors
+from hrd_coder.tui.text_layout import Mark
+from hrd_coder.tui.widgets.case_panel import CasePanel
+from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
+from hrd_coder.tui.widgets.document_view import DocumentView
+
+
+def _key(
+    key: str, action: str, description: str, binding_id: str, show: bool = False, tooltip: str = ""
+) -> Binding:
+    return Binding(
+        key, action, description, show=show, id=binding_id, tooltip=tooltip or description
+    )
+
+
+class CodingScreen(Screen):
+    """Code one document at a time; panels show the codebook and the current case."""
+
+    CSS_PATH = "coding.tcss"
+
+    BINDINGS = [
+        _key(
+            "enter",
+            "pick_code",
+            "Code…",
+            "coding.pick_code",
+            show=True,
+            tooltip="Apply a code to the selection, chosen from a searchable list",
+        ),
+        _key("full_stop", "repeat_code", "Repeat last code", "coding.repeat_code"),
+        _key(
+            "equals_sign",
+            "move_boundaries",
+            "Set the focused coding's span to the selection",
+            "coding.move_boundaries",
+        ),
+        _key("delete,backspace", "remove_coding", "Remove focused coding", "coding.remove_coding"),
+        _key("ctrl+k", "tie_case", "Tie focused coding to a case", "coding.tie_case"),
+        _key("ctrl+e", "coding_memo", "Memo on focused coding", "coding.coding_memo"),
+        _key("ctrl+d", "document_memo", "Memo on this document", "coding.document_memo"),
+        _key("ctrl+z", "undo", "Undo", "coding.undo", show=True),
+        _key("ctrl+y", "redo", "Redo", "coding.redo"),
+        _key(
+            "ctrl+o",
+            "browse",
+            "Documents",
+            "coding.browse",
+            show=True,
+            tooltip="Open another document (filters and search)",
+        ),
+        _key(
+            "ctrl+r",
+            "retrieve",
+            "Segments of a code",
+            "coding.retrieve",
+            show=True,
+            tooltip="All segments of the highlighted code, with a jump to each",
+        ),
+        _key("f3", "jump_code(1)", "Next coding of the highlighted code", "coding.next_of_code"),
+        _key(
+            "shift+f3",
+            "jump_code(-1)",
+            "Previous coding of the highlighted code",
+            "coding.previous_of_code",
+        ),
+        _key("f2", "toggle_focus", "Switch between document and codebook", "coding.switch_focus"),
+        _key("ctrl+b", "toggle_panel", "Show or hide the side panel", "coding.toggle_panel"),
+        _key(
+            "question_mark",
+            "help",
+            "Help",
+            "coding.help",
+            show=True,
+            tooltip="Every key, with the id to remap it",
+        ),
+    ]
+
+    def __init__(self, project: Project, coder: str) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.document: DocumentText | None = None
+        self.codings: list[CodingRecord] = []
+        self.cases: dict[str, CaseInfo] = {}
+        self.last_code: str | None = None
+        self.highlighted_code: str | None = None
+        self._confirmation: str | None = None
+        self._lock = threading.Lock()
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title-bar")
+        with Horizontal(id="body"):
+            yield DocumentView(id="document-view")
+            with Vertical(id="side-panel"):
+                yield CodebookPanel(id="codebook-panel")
+                yield CasePanel(id="case-panel")
+        yield Static("", id="status-line")
+        yield Footer()
+
+    @property
+    def view(self) -> DocumentView:
+        """The document view."""
+        return self.query_one(DocumentView)
+
+    def on_mount(self) -> None:
+        """Show the codebook and open the first document."""
+        codebook = self.project.codebook
+        self.query_one(CodebookPanel).show(codebook, {})
+        self._service(self._first_load, self._show_first_load)
+
+    # -- talking to the services (in a worker thread, one action at a time) -----------------
+
+    @work(thread=True, group="service")
+    def _service(self, call: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        with self._lock:
+            try:
+                result = call()
+            except (ProjectError, InvalidInput) as error:
+                self.app.call_from_thread(self._failed, str(error))
+                return
+            except Exception as error:  # noqa: BLE001 - the user sees it, never a traceback
+                self.app.call_from_thread(self._failed, f"{type(error).__name__}: {error}")
+                return
+            self.app.call_from_thread(done, result)
+
+    def _failed(self, message: str) -> None:
+        self.notify(message, title="Not done", severity="error", timeout=8)
+        self._status(f"not done: {message.splitlines()[0]}")
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status-line", Static).update(text)
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _first_load(self) -> tuple[dict[str, CaseInfo], str | None]:
+        cases = {c.id: c for c in self.project.cases()}
+        documents = self.project.documents()
+        first = next((d.id for d in documents if d.kind == "transcript"), None)
+        return cases, first or (documents[0].id if documents else None)
+
+    def _show_first_load(self, result: tuple[dict[str, CaseInfo], str | None]) -> None:
+        self.cases, first = result
+        if first is None:
+            self._status(
+                "This project has no documents yet: add files to transcripts/ or "
+                "cases/ and run 'hrd-coder import'."
+            )
+            return
+        self.open_document(first)
+
+    def open_document(self, document_id: str, then: Callable[[], None] | None = None) -> None:
+        """Load a document with my codings, then (optionally) do something with it."""
+
+        def load() -> tuple[DocumentText, list[CodingRecord], dict]:
+            document = self.project.document(document_id)
+            mine = self.project.codings(document=document_id, coder=self.coder)
+            return document, mine, self.project.code_counts(self.coder)
+
+        def show(result: tuple[DocumentText, list[CodingRecord], dict]) -> None:
+            self.document, self.codings, counts = result
+            codebook = self.project.codebook
+            self.view.load(
+                self.document.text,
+                self._marks(),
+                code_colors(codebook),
+                self.document.info.metadata.get("speakers") or (),
+                [c.id for c in codebook.codes],
+            )
+            self.query_one(CodebookPanel).update_counts(counts)
+            self._show_title()
+            self._show_case(None)
+            self.view.focus()
+            self._status(f"opened {document_id}: {len(self.codings)} of your codings")
+            if then:
+                then()
+
+        self._service(load, show)
+
+    def _marks(self) -> list[Mark]:
+        return [Mark(c.id, c.code_id, c.start, c.end) for c in self.codings]
+
+    def _show_title(self) -> None:
+        info = self.document.info if self.document else None
+        title = f"{info.id} · {info.title}" if info else "no document"
+        self.query_one("#title-bar", Static).update(f"{title}   [dim]coder {self.coder}[/]")
+
+    def _show_case(self, coding: CodingRecord | None) -> None:
+        info = self.document.info if self.document else None
+        cases = info.case_ids if info else ()
+        chosen = (
+            coding.case_id if coding and coding.case_id else (cases[0] if len(cases) == 1 else None)
+        )
+        others = tuple(c for c in cases if c != chosen)
+        self.query_one(CasePanel).show(self.cases.get(chosen) if chosen else None, others)
+
+    # -- events from the widgets -------------------------------------------------------------
+
+    @on(DocumentView.SelectionChanged)
+    def _selection_changed(self, event: DocumentView.SelectionChanged) -> None:
+        selection = event.view.selection
+        if selection:
+            start, end = selection
+            words = len(self.view.text[start:end].split())
+            self._status(
+                f"selected {end - start} characters, {words} words [{start}, {end})"
+                "  · hotkey or Enter to code"
+            )
+
+    @on(DocumentView.CodingFocused)
+    def _coding_focused(self, event: DocumentView.CodingFocused) -> None:
+        coding = self._coding(event.coding_id)
+        self._show_case(coding)
+        if coding:
+            self.query_one(CodebookPanel).select_code(coding.code_id)
+            memo = f" · memo: {coding.memo}" if coding.memo else ""
+            case = f" · case {coding.case_id}" if coding.case_id else ""
+            details = f"{coding.code_id} [{coding.start}, {coding.end}){case}{memo}"
+            if self._confirmation:
+                self._status(f"{self._confirmation} · Del removes, = sets span, ctrl+k case")
+            else:
+                self._status(
+                    f"focused: {details}  · Del removes, = sets span, ctrl+k case, ctrl+e memo"
+                )
+        self._confirmation = None
+
+    @on(CodebookPanel.CodeHighlighted)
+    def _code_highlighted(self, event: CodebookPanel.CodeHighlighted) -> None:
+        self.highlighted_code = event.code_id
+
+    @on(CodebookPanel.CodeChosen)
+    def _code_chosen(self, event: CodebookPanel.CodeChosen) -> None:
+        self.apply_code(event.code_id)
+        self.view.focus()
+
+    def on_key(self, event: Key) -> None:
+        """A code's hotkey applies it to the selection (hotkeys come from the codebook)."""
+        if not isinstance(self.focused, DocumentView) or not event.character:
+            return
+        code = self.project.codebook.by_hotkey().get(event.character)
+        if code is not None:
+            event.stop()
+            self.apply_code(code.id)
+
+    def _coding(self, coding_id: str | None) -> CodingRecord | None:
+        return next((c for c in self.codings if c.id == coding_id), None)
+
+    # -- coding actions ----------------------------------------------------------------------
+
+    def _selection(self) -> tuple[int, int] | None:
+        """The selection without spaces at its edges (those are never worth coding)."""
+        if self.view.selection is None:
+            return None
+        start, end = self.view.selection
+        text = self.view.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (start, end) if start < end else None
+
+    def apply_code(self, code_id: str) -> None:
+        """Apply a code to the selection, saved at once."""
+        selection = self._selection()
+        if self.document is None or selection is None:
+            self.notify(
+                "Select some text first: ] selects the next sentence, + grows the "
+                "selection, shift+arrows extend it.",
+                severity="warning",
+            )
+            return
+        start, end = selection
+        document = self.document.info
+        self.last_code = code_id
+
+        def add() -> CodingRecord:
+            return self.project.add_coding(
+                document=document.id, code=code_id, start=start, end=end, coder=self.coder
+            )
+
+        self._service(
+            add,
+            lambda coding: self._after_change(
+                f"saved: {coding.code_id} on {document.id} [{start}, {end})", coding.id
+            ),
+        )
+
+    def _after_change(self, message: str, focus: str | None = None) -> None:
+        """Reload my codings of this document and the counts; confirm in the status line."""
+        assert self.document is not None
+        document_id = self.document.info.id
+
+        def reload() -> tuple[list[CodingRecord], dict]:
+            return (
+                self.project.codings(document=document_id, coder=self.coder),
+                self.project.code_counts(self.coder),
+            )
+
+        def show(result: tuple[list[CodingRecord], dict]) -> None:
+            self.codings, counts = result
+            self.view.set_marks(self._marks())
+            self.query_one(CodebookPanel).update_counts(counts)
+            self._status(message)
+            if focus and self._coding(focus):
+                self._confirmation = message  # shown with the focus details, not replaced
+                self.view.focus_coding(focus)
+
+        self._service(reload, show)
+
+    def _focused(self) -> CodingRecord | None:
+        coding = self._coding(self.view.focused_coding)
+        if coding is None:
+            self.notify("Focus a coding first: Tab moves to the next one.", severity="warning")
+        return coding
+
+    def action_pick_code(self) -> None:
+        """Choose a code from the searchable picker and apply it."""
+        from hrd_coder.tui.dialogs.code_picker import CodePicker
+
+        if self.view.selection is None:
+            self.apply_code("")  # explains how to select
+            return
+
+        def chosen(code_id: str | None) -> None:
+            if code_id:
+                self.apply_code(code_id)
+
+        self._with_counts(
+            lambda counts: self.app.push_screen(CodePicker(self.project.codebook, counts), chosen)
+        )
+
+    def _with_counts(self, then: Callable[[dict], None]) -> None:
+        self._service(lambda: self.project.code_counts(self.coder), then)
+
+    def action_repeat_code(self) -> None:
+        """Apply the last code used again."""
+        if self.last_code is None:
+            self.notify("No code applied yet in this session.", severity="warning")
+            return
+        self.apply_code(self.last_code)
+
+    def action_move_boundaries(self) -> None:
+        """Give the focused coding the selection's span (moves either boundary)."""
+        coding = self._focused()
+        selection = self._selection()
+        if coding is None or selection is None:
+            return
+        start, end = selection
+
+        def update() -> CodingRecord:
+            return self.project.update_coding(coding.id, coder=self.coder, start=start, end=end)
+
+        self._service(
+            update,
+            lambda c: self._after_change(f"moved: {c.code_id} now [{c.start}, {c.end})", c.id),
+        )
+
+    def action_remove_coding(self) -> None:
+        """Remove the focused coding."""
+        coding = self._focused()
+        if coding is None:
+            return
+        self._service(
+            lambda: self.project.remove_coding(coding.id, coder=self.coder),
+            lambda c: self._after_change(
+                f"removed: {c.code_id} [{c.start}, {c.end}) (ctrl+z undoes)"
+            ),
+        )
+
+    def action_tie_case(self) -> None:
+        """Tie the focused coding to one of the cases (or untie it)."""
+        from hrd_coder.tui.dialogs.case_picker import CasePicker
+
+        coding = self._focused()
+        if coding is None or self.document is None:
+            return
+
+        def chosen(case_id: str | None) -> None:
+            if case_id is None:
+                return
+            self._service(
+                lambda: self.project.update_coding(
+                    coding.id, coder=self.coder, case_id=case_id or None
+                ),
+                lambda c: self._after_change(f"case of {c.code_id}: {c.case_id or 'none'}", c.id),
+            )
+
+        self.app.push_screen(
+            CasePicker(list(self.cases.values()), self.document.info.case_ids, coding.case_id),
+            chosen,
+        )
+
+    def action_coding_memo(self) -> None:
+        """Write a memo on the focused coding."""
+        from hrd_coder.tui.dialogs.memo import MemoDialog
+
+        coding = self._focused()
+        if coding is None:
+            return
+
+        def written(text: str | None) -> None:
+            if text is None:
+                return
+            self._service(
+                lambda: self.project.update_coding(coding.id, coder=self.coder, memo=text or None),
+                lambda c: self._after_change(f"memo saved on {c.code_id}", c.id),
+            )
+
+        self.app.push_screen(
+            MemoDialog(f"Memo on {coding.code_id}: “{coding.quote[:40]}”", coding.memo or ""),
+            written,
+        )
+
+    def action_document_memo(self) -> None:
+        """Write a memo on this document."""
+        from hrd_coder.tui.dialogs.memo import MemoDialog
+
+        if self.document is None:
+            return
+        document_id = self.document.info.id
+
+        def written(text: str | None) -> None:
+            if text is None:
+                return
+            self._service(
+                lambda: self.project.set_document_memo(document_id, coder=self.coder, text=text),
+                lambda _: self._status(f"memo on {document_id} saved"),
+            )
+
+        self._service(
+            lambda: self.project.document_memo(document_id, self.coder),
+            lambda memo: self.app.push_screen(
+                MemoDialog(f"Memo on {document_id}", memo or ""), written
+            ),
+        )
+
+    def action_undo(self) -> None:
+        """Undo my last coding action (also after a restart)."""
+        self._service(lambda: self.project.undo(self.coder), self._after_history)
+
+    def action_redo(self) -> None:
+        """Redo what was undone."""
+        self._service(lambda: self.project.redo(self.coder), self._after_history)
+
+    def _after_history(self, step: Any) -> None:
+        coding = step.coding
+        if coding and self.document and coding.document_id != self.document.info.id:
+            self.open_document(coding.document_id, lambda: self._status(step.description))
+            return
+        self._after_change(step.description)
+
+    # -- moving between documents and codes --------------------------------------------------
+
+    def action_browse(self) -> None:
+        """Choose another document (filters, search, progress)."""
+        from hrd_coder.tui.dialogs.document_browser import DocumentBrowser
+
+        def load() -> tuple[list, dict]:
+            return self.project.documents(), self.project.document_counts(self.coder)
+
+        def show(result: tuple[list, dict]) -> None:
+            documents, counts = result
+            current = self.document.info.id if self.document else None
+            browser = DocumentBrowser(
+                documents,
+                list(self.cases.values()),
+                {k: v[0] for k, v in counts.items()},
+                {k: v[1] for k, v in counts.items()},
+                current,
+            )
+            self.app.push_screen(browser, lambda chosen: chosen and self.open_document(chosen))
+
+        self._service(load, show)
+
+    def _current_code(self) -> str | None:
+        coding = self._coding(self.view.focused_coding)
+        code = coding.code_id if coding else self.highlighted_code
+        if code is None:
+            self.notify(
+                "Highlight a code in the codebook panel (F2) or focus a coding (Tab).",
+                severity="warning",
+            )
+        return code
+
+    def action_retrieve(self) -> None:
+        """List all my segments of a code across documents, and jump to one."""
+        from hrd_coder.tui.dialogs.retrieval import RetrievalScreen
+
+        code_id = self._current_code()
+        if code_id is None:
+            return
+
+        def load() -> tuple[list[CodingRecord], dict[str, str]]:
+            titles = {d.id: d.title for d in self.project.documents()}
+            return self.project.codings(code=code_id, coder=self.coder), titles
+
+        def show(result: tuple[list[CodingRecord], dict[str, str]]) -> None:
+            segments, titles = result
+            code = self.project.codebook.code(code_id)
+            self.app.push_screen(RetrievalScreen(code, segments, titles), self.jump_to)
+
+        self._service(load, show)
+
+    def jump_to(self, coding: CodingRecord | None) -> None:
+        """Show a coding in its document, selected and focused."""
+        if coding is None:
+            return
+        if self.document and self.document.info.id == coding.document_id:
+            self.view.focus_coding(coding.id)
+            return
+        self.open_document(coding.document_id, lambda: self.view.focus_coding(coding.id))
+
+    def action_jump_code(self, step: int) -> None:
+        """Go to the next or previous coding of the highlighted code, across documents."""
+        code_id = self._current_code()
+        if code_id is None or self.document is None:
+            return
+        here = (self.document.info.id, self.view.cursor)
+
+        def find() -> CodingRecord | None:
+            found = self.project.codings(code=code_id, coder=self.coder)
+            ordered = sorted(found, key=lambda c: (c.document_id, c.start))
+            after = [c for c in ordered if (c.document_id, c.start) > here]
+            before = [c for c in ordered if (c.document_id, c.start) < here]
+            if step > 0:
+                return (after or ordered or [None])[0]
+            return (before or ordered or [None])[-1]
+
+        def jump(coding: CodingRecord | None) -> None:
+            if coding is None:
+                self.notify(f"You have no codings of {code_id} yet.", severity="warning")
+            self.jump_to(coding)
+
+        self._service(find, jump)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def action_toggle_focus(self) -> None:
+        """Move the keyboard between the document and the codebook tree."""
+        if isinstance(self.focused, DocumentView):
+            self.query_one("#side-panel").display = True
+            self.query_one("#code-tree").focus()
+        else:
+            self.view.focus()
+
+    def action_toggle_panel(self) -> None:
+        """Show or hide the side panel (more room for text on small terminals)."""
+        panel = self.query_one("#side-panel")
+        panel.display = not panel.display
+        self.view.focus()
+
+    def action_help(self) -> None:
+        """Show every key with what it does and its id."""
+        from hrd_coder.tui.dialogs.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(help_rows(self)))
+
+
+def help_rows(screen: CodingScreen) -> list[tuple[str, str, str]]:
+    """Rows (keys, description, id) for the help screen, as currently mapped."""
+    rows = []
+    keymap = getattr(screen.app, "_keymap", {}) or {}
+    for owner in (screen.view, screen):
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding)
+            keys = keymap.get(binding.id or "", binding.key)
+            rows.append((_display_keys(keys), binding.description, binding.id or ""))
+    for code in screen.project.codebook.codes:
+        if code.hotkey:
+            rows.append((code.hotkey, f"Apply code: {code.label}", f"(codebook: {code.id})"))
+    rows.append(("ctrl+p", "Command palette: every action by name", "(app)"))
+    rows.append(("ctrl+q", "Quit (everything is already saved)", "(app)"))
+    return rows
+
+
+KEY_NAMES = {
+    "full_stop": ".",
+    "equals_sign": "=",
+    "question_mark": "?",
+    "plus": "+",
+    "minus": "-",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
+    "right_parenthesis": ")",
+    "left_parenthesis": "(",
+}
+
+
+def _display_keys(keys: str) -> str:
+    return ", ".join(KEY_NAMES.get(k, k) for k in keys.split(","))

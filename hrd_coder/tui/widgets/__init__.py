@@ -1,0 +1,1 @@
+"""Custom widgets: attributes down, messages up."""

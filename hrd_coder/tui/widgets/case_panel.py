@@ -1,0 +1,43 @@
+"""The case panel: the current case's groups, dates and outcome."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from hrd_coder.services.records import CaseInfo
+
+
+class CasePanel(Static):
+    """Shows one case (or a hint when the document is about none or several)."""
+
+    DEFAULT_CSS = """
+    CasePanel { height: auto; max-height: 12; padding: 0 1; background: $panel;
+        border-top: solid $primary-darken-2; }
+    """
+
+    def show(self, case: CaseInfo | None, others: tuple[str, ...] = ()) -> None:
+        """Display a case; `others` lists further cases the document discusses."""
+        if case is None:
+            hint = "No case tied here."
+            if others:
+                hint += " Discussed: " + ", ".join(others) + " (ctrl+k ties a coding)."
+            self.update(Text(hint, style="dim"))
+            return
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold")
+        table.add_column()
+        table.add_row("case", f"{case.id}  {case.name}")
+        table.add_row("country", case.country)
+        table.add_row("groups", ", ".join(case.groups))
+        table.add_row("detained", case.detained_on)
+        if case.featured_on:
+            table.add_row("featured", case.featured_on)
+        if case.released_on:
+            table.add_row("released", f"{case.released_on} ({case.release_type})")
+        else:
+            table.add_row("released", f"not by {case.censored_on or 'end of observation'}")
+        if others:
+            table.add_row("also", ", ".join(others))
+        self.update(table)

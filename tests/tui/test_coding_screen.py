@@ -1,0 +1,180 @@
+"""Pilot tests of the coding workbench: keys in, rows in the database out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hrd_coder.services import Project
+from hrd_coder.settings import remembered_coder
+from hrd_coder.tui.app import CoderApp
+from hrd_coder.tui.screens.coding import CodingScreen
+from hrd_coder.tui.widgets.document_view import DocumentView
+from tests.tui.helpers import settle, stored_codings
+
+SIZE = (100, 30)
+
+
+def first_sentence(root: Path) -> str:
+    with Project.open(root) as project:
+        project.import_files()
+        return project.document("int01").text
+
+
+async def open_app(pilot) -> tuple[CodingScreen, DocumentView]:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen)
+    return screen, screen.view
+
+
+async def test_first_run_imports_and_opens_the_first_transcript(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await open_app(pilot)
+        assert screen.document.info.id == "int01"
+        assert view.text.startswith("INTERVIEWER: How did the campaign matter?")
+        assert remembered_coder(mini_root) == "lena"
+        title = str(screen.query_one("#title-bar").render())
+        assert "int01" in title and "coder lena" in title
+
+
+async def test_select_a_sentence_and_apply_a_code_by_hotkey(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await open_app(pilot)
+        await pilot.press("right_square_bracket")
+        assert view.text[slice(*view.selection)] == "How did the campaign matter?"
+        await pilot.press("right_square_bracket")
+        assert view.text[slice(*view.selection)].startswith("Naming her raised")
+        await pilot.press("r")
+        await settle(pilot)
+        assert "saved: reputational_costs" in str(screen.query_one("#status-line").render())
+    (coding,) = stored_codings(mini_root)
+    assert (coding.code_id, coding.coder, coding.document_id) == (
+        "reputational_costs",
+        "lena",
+        "int01",
+    )
+    assert coding.quote == "Naming her raised the reputational cost for the government."
+
+
+async def test_without_a_selection_a_hotkey_explains_what_to_do(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert any("Select some text first" in n.message for n in app._notifications)
+    assert stored_codings(mini_root) == []
+
+
+async def test_grow_shrink_and_repeat_last_code(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await open_app(pilot)
+        await pilot.press("ctrl+right", "ctrl+right", "ctrl+right", "left")  # inside "did"
+        await pilot.press("plus")
+        assert view.text[slice(*view.selection)] == "did"
+        await pilot.press("plus")
+        assert view.text[slice(*view.selection)] == "How did the campaign matter?"
+        await pilot.press("minus")
+        assert view.text[slice(*view.selection)] == "did"
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape", "right_square_bracket", "full_stop")
+        await settle(pilot)
+    assert [(c.code_id, c.quote) for c in stored_codings(mini_root)] == [
+        ("mobilizing.ngos", "did"),
+        ("mobilizing.ngos", "Naming her raised the reputational cost for the government."),
+    ]
+
+
+async def test_move_a_boundary_remove_undo_and_redo(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await open_app(pilot)
+        await pilot.press("right_square_bracket", "r")
+        await settle(pilot)
+        (coding,) = stored_codings(mini_root)
+        assert view.focused_coding == coding.id
+        # Pull the end back a word; spaces at the edges are never coded.
+        await pilot.press("ctrl+shift+left", "equals_sign")
+        await settle(pilot)
+        assert stored_codings(mini_root)[0].quote == "How did the campaign"
+        await pilot.press("delete")
+        await settle(pilot)
+        assert stored_codings(mini_root) == []
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [c.quote for c in stored_codings(mini_root)] == ["How did the campaign"]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [c.quote for c in stored_codings(mini_root)] == ["How did the campaign matter?"]
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert [c.quote for c in stored_codings(mini_root)] == ["How did the campaign"]
+        assert [m.coding_id for m in view.marks] == [coding.id]
+
+
+async def test_undo_survives_a_restart(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(pilot)
+        await pilot.press("right_square_bracket", "r")
+        await settle(pilot)
+    assert len(stored_codings(mini_root)) == 1
+    again = CoderApp(mini_root)  # the coder is remembered
+    async with again.run_test(size=SIZE) as pilot:
+        screen, view = await open_app(pilot)
+        assert screen.coder == "lena" and len(view.marks) == 1
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert view.marks == []
+    assert stored_codings(mini_root) == []
+
+
+async def test_next_coding_of_a_code_jumps_across_documents(mini_root: Path):
+    with Project.open(mini_root) as project:
+        project.import_files()
+        project.add_coding(document="c01", code="release", start=0, end=3, coder="lena")
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await open_app(pilot)
+        screen.highlighted_code = "release"
+        await pilot.press("f3")
+        await settle(pilot)
+        assert screen.document.info.id == "c01"
+        assert view.selection == (0, 3) and view.focused_coding is not None
+
+
+async def test_a_keys_file_remaps_bindings_and_reports_unknown_ids(mini_root: Path):
+    keys = mini_root / ".hrd_coder" / "keys.yaml"
+    keys.parent.mkdir(parents=True)
+    keys.write_text("coding.undo: ctrl+u\ncoding.undoo: f9\n")
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(pilot)
+        await pilot.press("right_square_bracket", "r")
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(
+            "no binding with id 'coding.undoo' (did you mean coding.undo?)" in m for m in messages
+        )
+    assert stored_codings(mini_root) == []
+
+
+async def test_a_broken_codebook_shows_a_problem_screen_not_a_traceback(mini_root: Path):
+    codebook = mini_root / "codebook.yaml"
+    good = codebook.read_text()
+    codebook.write_text(good.replace("definition: Others join", "defintion: Others join"))
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        message = str(app.screen.query_one("#problem-message").render())
+        assert "unknown key 'defintion' — did you mean 'definition'?" in message
+        codebook.write_text(good)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, CodingScreen)
