@@ -128,7 +128,7 @@ class CoderApp(App):
             yield SystemCommand(
                 f"{group}: {binding.description}",
                 binding.tooltip or "",
-                partial(node.run_action, binding.action),
+                partial(self.call_later, node.run_action, binding.action),
             )
 
     def on_unmount(self) -> None:

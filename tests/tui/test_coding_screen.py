@@ -178,3 +178,136 @@ async def test_a_broken_codebook_shows_a_problem_screen_not_a_traceback(mini_roo
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, CodingScreen)
+
+
+async def test_apply_a_code_with_the_picker(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket", "enter")
+        await settle(pilot)
+        await pilot.press("n", "g", "o", "s", "enter")
+        await settle(pilot)
+    assert [(c.code_id, c.quote) for c in stored_codings(mini_root)] == [
+        ("mobilizing.ngos", "Naming her raised the reputational cost for the government.")]
+
+
+async def test_memos_on_a_coding_and_on_the_document(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await open_app(pilot)
+        await pilot.press("right_square_bracket", "r")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press(*"clear case")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        await pilot.press(*"good interview", "ctrl+s")
+        await settle(pilot)
+        assert "memo on int01 saved" in str(screen.query_one("#status-line").render())
+    assert stored_codings(mini_root)[0].memo == "clear case"
+    with Project.open(mini_root) as project:
+        assert project.document_memo("int01", "lena") == "good interview"
+
+
+async def test_tie_a_coding_to_a_case(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await open_app(pilot)
+        await pilot.press("right_square_bracket", "r")
+        await settle(pilot)
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        await pilot.press(*"c02", "enter")
+        await settle(pilot)
+        assert screen.query_one("#case-panel").case_id == "c02"
+    assert stored_codings(mini_root)[0].case_id == "c02"
+
+
+async def test_retrieval_lists_segments_and_jumps_to_the_source(mini_root: Path):
+    with Project.open(mini_root) as project:
+        project.import_files()
+        project.add_coding(document="c02", code="release", start=4, end=12, coder="lena")
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await open_app(pilot)
+        screen.highlighted_code = "release"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.document.info.id == "c02"
+        assert view.selection == (4, 12) and view.focused_coding is not None
+
+
+async def test_the_document_browser_opens_another_document(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await open_app(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*"Bea", "enter")
+        await settle(pilot)
+        assert screen.document.info.id == "c02"
+        assert view.text.startswith("She was detained")
+
+
+async def test_first_run_asks_who_is_coding_and_remembers(mini_root: Path):
+    app = CoderApp(mini_root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"two words", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, CodingScreen)  # refused, asked again
+        await pilot.press(*["backspace"] * 9, *"tomas", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CodingScreen) and app.screen.coder == "tomas"
+    assert remembered_coder(mini_root) == "tomas"
+
+
+async def test_every_key_action_is_in_the_command_palette(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await open_app(pilot)
+        titles = {command.title for command in app.get_system_commands(screen)}
+        for binding in (*screen.BINDINGS, *DocumentView.BINDINGS):
+            group = binding.id.split(".")[0]
+            assert f"{group}: {binding.description}" in titles
+        await pilot.press("right_square_bracket")
+        command = next(c for c in app.get_system_commands(screen)
+                       if c.title == "view: Next sentence")
+        command.callback()
+        await pilot.pause()
+        await pilot.press("r")
+        await settle(pilot)
+    assert stored_codings(mini_root)[0].quote.startswith("Naming her")
+
+
+async def test_help_lists_every_binding_with_its_id(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        from hrd_coder.tui.dialogs.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row[2] for row in app.screen.rows}
+        assert {"coding.undo", "view.next_sentence", "coding.pick_code"} <= ids
+        await pilot.press("escape")
+        assert isinstance(app.screen, CodingScreen)
+
+
+async def test_a_document_changed_on_disk_is_reported_when_the_app_opens(mini_root: Path):
+    with Project.open(mini_root) as project:
+        project.import_files()
+    transcript = mini_root / "transcripts" / "int01.md"
+    transcript.write_text(transcript.read_text().replace("Anything else?", "What else?"))
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(pilot)
+        assert any("transcripts/int01.md changed on disk" in n.message
+                   for n in app._notifications)

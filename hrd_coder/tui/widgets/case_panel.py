@@ -17,8 +17,11 @@ class CasePanel(Static):
         border-top: solid $primary-darken-2; }
     """
 
+    case_id: str | None = None
+
     def show(self, case: CaseInfo | None, others: tuple[str, ...] = ()) -> None:
         """Display a case; `others` lists further cases the document discusses."""
+        self.case_id = case.id if case else None
         if case is None:
             hint = "No case tied here."
             if others:
