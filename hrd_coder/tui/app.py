@@ -126,7 +126,7 @@ class CoderApp(App):
             seen.add(binding.id)
             group = binding.id.split(".")[0]
             yield SystemCommand(
-                f"{group}: {binding.description}",
+                f"{group}: {binding.tooltip or binding.description}",
                 binding.tooltip or "",
                 partial(self.call_later, node.run_action, binding.action),
             )

@@ -34,8 +34,8 @@ async def test_first_run_imports_and_opens_the_first_transcript(mini_root: Path)
         assert screen.document.info.id == "int01"
         assert view.text.startswith("INTERVIEWER: How did the campaign matter?")
         assert remembered_coder(mini_root) == "lena"
-        title = str(screen.query_one("#title-bar").render())
-        assert "int01" in title and "coder lena" in title
+        assert "int01" in str(screen.query_one("#document-title").render())
+        assert str(screen.query_one("#coder-name").render()) == "coder lena"
 
 
 async def test_select_a_sentence_and_apply_a_code_by_hotkey(mini_root: Path):
@@ -189,7 +189,8 @@ async def test_apply_a_code_with_the_picker(mini_root: Path):
         await pilot.press("n", "g", "o", "s", "enter")
         await settle(pilot)
     assert [(c.code_id, c.quote) for c in stored_codings(mini_root)] == [
-        ("mobilizing.ngos", "Naming her raised the reputational cost for the government.")]
+        ("mobilizing.ngos", "Naming her raised the reputational cost for the government.")
+    ]
 
 
 async def test_memos_on_a_coding_and_on_the_document(mini_root: Path):
@@ -275,10 +276,13 @@ async def test_every_key_action_is_in_the_command_palette(mini_root: Path):
         titles = {command.title for command in app.get_system_commands(screen)}
         for binding in (*screen.BINDINGS, *DocumentView.BINDINGS):
             group = binding.id.split(".")[0]
-            assert f"{group}: {binding.description}" in titles
+            assert f"{group}: {binding.tooltip or binding.description}" in titles
         await pilot.press("right_square_bracket")
-        command = next(c for c in app.get_system_commands(screen)
-                       if c.title == "view: Next sentence")
+        command = next(
+            c
+            for c in app.get_system_commands(screen)
+            if c.title == "view: Select the next sentence"
+        )
         command.callback()
         await pilot.pause()
         await pilot.press("r")
@@ -309,5 +313,4 @@ async def test_a_document_changed_on_disk_is_reported_when_the_app_opens(mini_ro
     app = CoderApp(mini_root, None, "lena")
     async with app.run_test(size=SIZE) as pilot:
         await open_app(pilot)
-        assert any("transcripts/int01.md changed on disk" in n.message
-                   for n in app._notifications)
+        assert any("transcripts/int01.md changed on disk" in n.message for n in app._notifications)

@@ -70,7 +70,7 @@ class CodingScreen(Screen):
         _key(
             "ctrl+r",
             "retrieve",
-            "Segments of a code",
+            "Segments",
             "coding.retrieve",
             show=True,
             tooltip="All segments of the highlighted code, with a jump to each",
@@ -107,7 +107,9 @@ class CodingScreen(Screen):
         self._lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title-bar")
+        with Horizontal(id="title-bar"):
+            yield Static("", id="document-title")
+            yield Static(f"coder {self.coder}", id="coder-name")
         with Horizontal(id="body"):
             yield DocumentView(id="document-view")
             with Vertical(id="side-panel"):
@@ -189,7 +191,8 @@ class CodingScreen(Screen):
             self._show_title()
             self._show_case(None)
             self.view.focus()
-            self._status(f"opened {document_id}: {len(self.codings)} of your codings")
+            self._status(f"opened {document_id}: {len(self.codings)} of your codings · ] selects "
+                         "a sentence, a code's key codes it, ? lists every key")
             if then:
                 then()
 
@@ -201,7 +204,7 @@ class CodingScreen(Screen):
     def _show_title(self) -> None:
         info = self.document.info if self.document else None
         title = f"{info.id} · {info.title}" if info else "no document"
-        self.query_one("#title-bar", Static).update(f"{title}   [dim]coder {self.coder}[/]")
+        self.query_one("#document-title", Static).update(title)
 
     def _show_case(self, coding: CodingRecord | None) -> None:
         info = self.document.info if self.document else None
@@ -578,14 +581,16 @@ def help_rows(screen: CodingScreen) -> list[tuple[str, str, str]]:
     """Rows (keys, description, id) for the help screen, as currently mapped."""
     rows = []
     keymap = getattr(screen.app, "_keymap", {}) or {}
-    for owner in (screen.view, screen):
+    for owner in (screen, screen.view):
         for binding in owner.BINDINGS:
             assert isinstance(binding, Binding)
             keys = keymap.get(binding.id or "", binding.key)
-            rows.append((_display_keys(keys), binding.description, binding.id or ""))
+            rows.append(
+                (_display_keys(keys), binding.tooltip or binding.description, binding.id or "")
+            )
     for code in screen.project.codebook.codes:
         if code.hotkey:
-            rows.append((code.hotkey, f"Apply code: {code.label}", f"(codebook: {code.id})"))
+            rows.append((code.hotkey, f"Apply code: {code.label}", "codebook.yaml"))
     rows.append(("ctrl+p", "Command palette: every action by name", "(app)"))
     rows.append(("ctrl+q", "Quit (everything is already saved)", "(app)"))
     return rows

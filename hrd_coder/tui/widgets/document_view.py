@@ -62,6 +62,56 @@ class DocumentView(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
+        _key(
+            "right_square_bracket",
+            "unit('sentence', 1)",
+            "Sentence",
+            "view.next_sentence",
+            show=True,
+            tooltip="Select the next sentence",
+        ),
+        _key(
+            "left_square_bracket",
+            "unit('sentence', -1)",
+            "Previous sentence",
+            "view.previous_sentence",
+        ),
+        _key(
+            "plus",
+            "grow",
+            "Grow",
+            "view.grow",
+            show=True,
+            tooltip="Grow the selection: word, sentence, paragraph, speaker turn",
+        ),
+        _key("minus", "shrink", "Shrink selection back", "view.shrink"),
+        _key(
+            "tab",
+            "cycle_coding(1)",
+            "Next coding",
+            "view.next_coding",
+            show=True,
+            tooltip="Focus the next coding (its span becomes the selection)",
+        ),
+        _key("shift+tab", "cycle_coding(-1)", "Focus the previous coding", "view.previous_coding"),
+        _key("escape", "clear", "Clear selection and focus", "view.clear"),
+        _key(
+            "ctrl+t",
+            "swap_ends",
+            "Swap the selection's ends (to move the other one)",
+            "view.swap_ends",
+        ),
+        _key(
+            "right_curly_bracket", "unit('paragraph', 1)", "Next paragraph", "view.next_paragraph"
+        ),
+        _key(
+            "left_curly_bracket",
+            "unit('paragraph', -1)",
+            "Previous paragraph",
+            "view.previous_paragraph",
+        ),
+        _key("right_parenthesis", "unit('turn', 1)", "Next speaker turn", "view.next_turn"),
+        _key("left_parenthesis", "unit('turn', -1)", "Previous speaker turn", "view.previous_turn"),
         _key("left", "move(-1, False)", "Back a character", "view.left"),
         _key("right", "move(1, False)", "Forward a character", "view.right"),
         _key("shift+left", "move(-1, True)", "Extend back a character", "view.extend_left"),
@@ -82,47 +132,6 @@ class DocumentView(ScrollView, can_focus=True):
         _key("end", "row_edge(1)", "End of row", "view.end"),
         _key("ctrl+home", "document_edge(0)", "Start of document", "view.top"),
         _key("ctrl+end", "document_edge(1)", "End of document", "view.bottom"),
-        _key(
-            "right_square_bracket",
-            "unit('sentence', 1)",
-            "Next sentence",
-            "view.next_sentence",
-            show=True,
-        ),
-        _key(
-            "left_square_bracket",
-            "unit('sentence', -1)",
-            "Previous sentence",
-            "view.previous_sentence",
-        ),
-        _key(
-            "right_curly_bracket", "unit('paragraph', 1)", "Next paragraph", "view.next_paragraph"
-        ),
-        _key(
-            "left_curly_bracket",
-            "unit('paragraph', -1)",
-            "Previous paragraph",
-            "view.previous_paragraph",
-        ),
-        _key("right_parenthesis", "unit('turn', 1)", "Next speaker turn", "view.next_turn"),
-        _key("left_parenthesis", "unit('turn', -1)", "Previous speaker turn", "view.previous_turn"),
-        _key(
-            "plus",
-            "grow",
-            "Grow selection (word, sentence, paragraph, turn)",
-            "view.grow",
-            show=True,
-        ),
-        _key("minus", "shrink", "Shrink selection back", "view.shrink"),
-        _key(
-            "ctrl+t",
-            "swap_ends",
-            "Swap the selection's ends (to move the other one)",
-            "view.swap_ends",
-        ),
-        _key("tab", "cycle_coding(1)", "Focus the next coding", "view.next_coding", show=True),
-        _key("shift+tab", "cycle_coding(-1)", "Focus the previous coding", "view.previous_coding"),
-        _key("escape", "clear", "Clear selection and focus", "view.clear"),
     ]
 
     class SelectionChanged(Message):
