@@ -22,8 +22,14 @@ CONTEXT_CHARS = 40  # quoted context on each side, for re-anchoring after edits
 CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
+CONSENSUS = "consensus"  # the layer adjudication builds; no person may code under this name
+
+
 def check_coder_name(name: str) -> str:
     """Coder names appear in file names and exports: keep them plain."""
+    if name == CONSENSUS:
+        raise ProjectError("'consensus' is the adjudicated layer, not a coder: choose your "
+                           "own name, e.g. --coder lena")
     if not CODER_NAME.match(name or ""):
         raise ProjectError(
             f"coder name {name!r} is not valid: use letters, digits, '.', '_' "

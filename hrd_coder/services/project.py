@@ -10,8 +10,15 @@ from sqlalchemy import case as sql_case
 
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.services import adjudication, history
 from hrd_coder.services import coding as actions
-from hrd_coder.services import history
+from hrd_coder.services.adjudication import Disagreement
+from hrd_coder.services.agreement import (
+    AgreementRequest,
+    AgreementRow,
+    agreement_rows,
+    assign_sample,
+)
 from hrd_coder.services.codings_file import LoadReport, load_codings
 from hrd_coder.services.importing import current_codebook_hash, import_project
 from hrd_coder.services.records import (
@@ -357,6 +364,29 @@ class Project:
         actions.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.redo(conn, coder)
+
+    # -- agreement and adjudication ----------------------------------------------------------
+
+    def agreement(self, request: AgreementRequest) -> list[AgreementRow]:
+        """Agreement between coders, per code (or group, pooled, document, coder pair)."""
+        return agreement_rows(self, request)
+
+    def disagreements(self, request: AgreementRequest) -> list[Disagreement]:
+        """The adjudication queue: units where coders differ on a code."""
+        return adjudication.disagreements(self, request)
+
+    def decide(
+        self, item: Disagreement, choice: str, *, reason: str = "", adjudicator: str
+    ) -> list[CodingRecord]:
+        """Settle one disagreement; the consensus layer gets the chosen spans at once."""
+        actions.check_coder_name(adjudicator)
+        return adjudication.decide(self, item, choice, reason, adjudicator)
+
+    def assign_sample(
+        self, coder: str, share: float, seed: int, kind: str | None = None
+    ) -> list[str]:
+        """Give a coder a reproducible random share of documents to double-code."""
+        return assign_sample(self, coder, share, seed, kind)
 
     # -- helpers -----------------------------------------------------------------------------
 

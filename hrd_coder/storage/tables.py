@@ -159,3 +159,29 @@ class Event(SQLModel, table=True):
     after: dict[str, Any] | None = _json(nullable=True)
     undo_of: int | None = None  # the event this one undid
     redo_of: int | None = None  # the event this one redid
+
+
+class Assignment(SQLModel, table=True):
+    """A document given to a coder in a (reproducible) double-coding sample."""
+
+    __tablename__ = "assignment"
+    document_id: str = Field(foreign_key="document.id", primary_key=True)
+    coder: str = Field(primary_key=True)  # may not have coded anything yet
+    sample: str = "double-coding"
+    seed: int
+    created_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class Decision(SQLModel, table=True):
+    """An adjudicator's decision on one code in one unit; it shapes the consensus layer."""
+
+    __tablename__ = "decision"
+    id: str = Field(primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True)
+    start: int
+    end: int
+    code_id: str = Field(foreign_key="code.id")
+    choice: str  # a coder's name, "union", "intersection" or "neither"
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    adjudicator: str
+    decided_at: dt.datetime = Field(default_factory=utc_now)

@@ -1,0 +1,283 @@
+"""Agreement between coders on a project: per code, per code group, pooled, per document
+and per coder pair, on the unit the analyst chooses; and the double-coding sample."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Table, select
+
+from hrd_coder.codebook import Codebook
+from hrd_coder.problems import ProjectError
+from hrd_coder.services.coding import CONSENSUS
+from hrd_coder.services.records import CodingRecord
+from hrd_coder.services.reliability import (
+    DEFAULT_MIN_SHARE,
+    UNIT_KINDS,
+    ReliabilityData,
+    SourceText,
+    build,
+    group_matrix,
+    pooled_matrix,
+)
+from hrd_coder.storage import tables
+
+ASSIGNMENTS: Table = tables.Assignment.__table__
+SCOPES = ("code", "group", "pooled", "document", "pair")
+RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff (2004/2019) thresholds for alpha
+
+
+@dataclass(frozen=True)
+class AgreementRequest:
+    """What to measure: unit, statistic, scope and filters."""
+
+    unit: str = "sentence"
+    statistic: str = "alpha"
+    level: str = "nominal"
+    scope: str = "code"
+    coders: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    min_share: float = DEFAULT_MIN_SHARE
+    bootstrap: int = 1000
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """One line of an agreement table."""
+
+    scope: str
+    name: str
+    statistic: str
+    value: float
+    units: int
+    coders: int
+    positives: int  # units where at least one coder marked the code
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    verdict: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready (nan becomes None)."""
+        data = {
+            k: getattr(self, k)
+            for k in (
+                "scope",
+                "name",
+                "statistic",
+                "value",
+                "units",
+                "coders",
+                "positives",
+                "se",
+                "ci_low",
+                "ci_high",
+                "verdict",
+            )
+        }
+        return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in data.items()}
+
+
+def verdict(statistic: str, value: float) -> str:
+    """Krippendorff's reading of alpha: reliable, tentative, or not reliable."""
+    if statistic != "alpha" or np.isnan(value):
+        return ""
+    if value >= RELIABLE:
+        return "reliable"
+    return "tentative" if value >= TENTATIVE else "not reliable"
+
+
+def ancestors_of(codebook: Codebook) -> dict[str, tuple[str, ...]]:
+    """Code id -> its ancestors, nearest first."""
+    found = {}
+    for code in codebook.codes:
+        chain, parent = [], codebook.parent_of(code)
+        while parent:
+            chain.append(parent)
+            parent = codebook.parent_of(codebook.code(parent)) if codebook.code(parent) else None
+        found[code.id] = tuple(chain)
+    return found
+
+
+def reliability_data(
+    project: Any, request: AgreementRequest, hierarchy: bool = True
+) -> ReliabilityData:
+    """Load codings and documents and build the reliability data for the request."""
+    if request.unit not in UNIT_KINDS:
+        raise ProjectError(f"unknown unit '{request.unit}': use one of {', '.join(UNIT_KINDS)}")
+    coders = _coders(project, request)
+    codes = list(request.codes) or [c.id for c in project.codebook.codes]
+    for code in codes:
+        project.require_code(code)
+    documents = {d.id: d for d in project.documents()}
+    chosen = [d for d in request.documents] or sorted(documents)
+    for document in chosen:
+        if document not in documents:
+            raise ProjectError(f"there is no document '{document}'")
+    codings = [c for c in project.codings() if c.coder in coders and c.document_id in chosen]
+    texts = {d: _source(project, documents[d]) for d in chosen}
+    coded = _coded(project, codings, coders)
+    return build(
+        request.unit,
+        texts,
+        codings,
+        coders,
+        codes,
+        ancestors_of(project.codebook) if hierarchy else {},
+        coded,
+        request.min_share,
+    )
+
+
+def _source(project: Any, info: Any) -> SourceText:
+    speakers = tuple(info.metadata.get("speakers") or ())
+    return SourceText(project.text_of(info.id), speakers, info.case_ids)
+
+
+def _coders(project: Any, request: AgreementRequest) -> list[str]:
+    everyone = sorted({c.coder for c in project.codings()} - {CONSENSUS})
+    coders = list(request.coders) or everyone
+    if len(coders) < 2:
+        raise ProjectError(
+            "agreement needs at least two coders; so far "
+            f"{', '.join(everyone) or 'nobody'} coded this project"
+        )
+    return coders
+
+
+def _coded(
+    project: Any, codings: Sequence[CodingRecord], coders: Sequence[str]
+) -> dict[str, set[str]]:
+    coded: dict[str, set[str]] = {c: set() for c in coders}
+    for coding in codings:
+        coded[coding.coder].add(coding.document_id)
+    with project.database.reading() as conn:
+        for document, coder in conn.execute(select(ASSIGNMENTS.c.document_id, ASSIGNMENTS.c.coder)):
+            if coder in coded:
+                coded[coder].add(document)
+    return coded
+
+
+def agreement_rows(project: Any, request: AgreementRequest) -> list[AgreementRow]:
+    """The agreement table for a request."""
+    from hrd_coder.agreement import compute
+
+    if request.scope not in SCOPES:
+        raise ProjectError(f"unknown scope '{request.scope}': use one of {', '.join(SCOPES)}")
+    data = reliability_data(project, request)
+
+    def row(scope: str, name: str, matrix: np.ndarray, **extra: Any) -> AgreementRow:
+        estimate = compute(
+            matrix, request.statistic, request.level, request.bootstrap, request.seed
+        )
+        positives = int(np.nansum(matrix, axis=0).astype(bool).sum()) if matrix.size else 0
+        return AgreementRow(
+            scope,
+            name,
+            request.statistic,
+            estimate.value,
+            estimate.units,
+            estimate.coders,
+            positives,
+            estimate.se,
+            estimate.ci_low,
+            estimate.ci_high,
+            verdict(request.statistic, estimate.value),
+            extra,
+        )
+
+    if request.scope == "code":
+        return [row("code", c, data.matrix(c)) for c in data.codes]
+    if request.scope == "group":
+        groups = [c for c in data.codes if project.codebook.children_of(c)]
+        return [
+            row("group", g, group_matrix(data, [c.id for c in project.codebook.children_of(g)]))
+            for g in groups
+        ]
+    if request.scope == "pooled":
+        return [row("pooled", "all codes", pooled_matrix(data))]
+    if request.scope == "document":
+        return _per_document(data, row)
+    return [
+        row("pair", f"{a}–{b}", pooled_matrix(data)[[i, j]])
+        for (i, a), (j, b) in itertools.combinations(enumerate(data.coders), 2)
+    ]
+
+
+def _per_document(data: ReliabilityData, row: Any) -> list[AgreementRow]:
+    first = data.codes[0] if data.codes else None
+    if first is None:
+        return []
+    units = data.units[first]
+    documents = sorted({u.document_id for u in units if u.document_id})
+    pooled = pooled_matrix(data)
+    owners = np.array([u.document_id for u in units] * len(data.codes), dtype=object)
+    return [row("document", d, pooled[:, owners == d]) for d in documents]
+
+
+def assign_sample(
+    project: Any,
+    coder: str,
+    share: float,
+    seed: int,
+    kind: str | None = None,
+    sample: str = "double-coding",
+) -> list[str]:
+    """Assign a reproducible random share of documents to a coder (idempotent)."""
+    from hrd_coder.services.coding import check_coder_name
+
+    check_coder_name(coder)
+    if not 0 < share <= 1:
+        raise ProjectError("share must be a fraction between 0 and 1, e.g. 0.2 for 20%")
+    documents = sorted(d.id for d in project.documents(kind=kind))
+    count = max(1, round(share * len(documents))) if documents else 0
+    chosen = sorted(random.Random(seed).sample(documents, count))
+    with project.database.writing() as conn:
+        have = set(
+            conn.execute(
+                select(ASSIGNMENTS.c.document_id).where(ASSIGNMENTS.c.coder == coder)
+            ).scalars()
+        )
+        rows = [
+            {
+                "document_id": d,
+                "coder": coder,
+                "sample": sample,
+                "seed": seed,
+                "created_at": tables.utc_now(),
+            }
+            for d in chosen
+            if d not in have
+        ]
+        if rows:
+            conn.execute(ASSIGNMENTS.insert(), rows)
+            from hrd_coder.storage.events import record_event
+
+            record_event(
+                conn,
+                coder=None,
+                action="sample.assign",
+                entity="assignment",
+                entity_id=coder,
+                after={"documents": [r["document_id"] for r in rows], "seed": seed, "share": share},
+            )
+    return chosen
+
+
+def assignments(project: Any, coder: str | None = None) -> list[tuple[str, str]]:
+    """(document, coder) pairs of the double-coding sample."""
+    query = select(ASSIGNMENTS.c.document_id, ASSIGNMENTS.c.coder).order_by(
+        ASSIGNMENTS.c.coder, ASSIGNMENTS.c.document_id
+    )
+    if coder:
+        query = query.where(ASSIGNMENTS.c.coder == coder)
+    with project.database.reading() as conn:
+        return [tuple(r) for r in conn.execute(query)]
