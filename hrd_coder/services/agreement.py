@@ -220,7 +220,8 @@ def _per_document(data: ReliabilityData, row: Any) -> list[AgreementRow]:
     documents = sorted({u.document_id for u in units if u.document_id})
     pooled = pooled_matrix(data)
     owners = np.array([u.document_id for u in units] * len(data.codes), dtype=object)
-    return [row("document", d, pooled[:, owners == d]) for d in documents]
+    rows = [row("document", d, pooled[:, owners == d]) for d in documents]
+    return [r for r in rows if r.units > 0]  # documents fewer than two coders coded
 
 
 def assign_sample(

@@ -28,8 +28,10 @@ CONSENSUS = "consensus"  # the layer adjudication builds; no person may code und
 def check_coder_name(name: str) -> str:
     """Coder names appear in file names and exports: keep them plain."""
     if name == CONSENSUS:
-        raise ProjectError("'consensus' is the adjudicated layer, not a coder: choose your "
-                           "own name, e.g. --coder lena")
+        raise ProjectError(
+            "'consensus' is the adjudicated layer, not a coder: choose your "
+            "own name, e.g. --coder lena"
+        )
     if not CODER_NAME.match(name or ""):
         raise ProjectError(
             f"coder name {name!r} is not valid: use letters, digits, '.', '_' "

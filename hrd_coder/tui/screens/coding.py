@@ -83,6 +83,8 @@ class CodingScreen(Screen):
             "coding.previous_of_code",
         ),
         _key("f2", "toggle_focus", "Switch between document and codebook", "coding.switch_focus"),
+        _key("f5", "agreement", "Agreement between coders, per code", "coding.agreement"),
+        _key("f6", "adjudicate", "Adjudicate disagreements (consensus layer)", "coding.adjudicate"),
         _key("ctrl+b", "toggle_panel", "Show or hide the side panel", "coding.toggle_panel"),
         _key(
             "question_mark",
@@ -191,8 +193,10 @@ class CodingScreen(Screen):
             self._show_title()
             self._show_case(None)
             self.view.focus()
-            self._status(f"opened {document_id}: {len(self.codings)} of your codings · ] selects "
-                         "a sentence, a code's key codes it, ? lists every key")
+            self._status(
+                f"opened {document_id}: {len(self.codings)} of your codings · ] selects "
+                "a sentence, a code's key codes it, ? lists every key"
+            )
             if then:
                 then()
 
@@ -563,6 +567,20 @@ class CodingScreen(Screen):
             self.query_one("#code-tree").focus()
         else:
             self.view.focus()
+
+    def action_agreement(self) -> None:
+        """Agreement between coders, per code (sortable; Enter lists disagreements)."""
+        from hrd_coder.services.agreement import AgreementRequest
+        from hrd_coder.tui.screens.agreement import AgreementScreen
+
+        self.app.push_screen(AgreementScreen(self.project, AgreementRequest()))
+
+    def action_adjudicate(self) -> None:
+        """The queue of disagreements, to build the consensus layer."""
+        from hrd_coder.services.agreement import AgreementRequest
+        from hrd_coder.tui.screens.adjudication import AdjudicationScreen
+
+        self.app.push_screen(AdjudicationScreen(self.project, AgreementRequest(), self.coder))
 
     def action_toggle_panel(self) -> None:
         """Show or hide the side panel (more room for text on small terminals)."""

@@ -1,0 +1,258 @@
+"""Reliability data from a table file, as ReCal and the KALPHA macro take it.
+
+Each row is a unit, each column a coder; the first row names the coders; an empty cell is a
+rating the coder did not make. Values are numbers ("1", "2.5", " 3 ") or labels ("yes",
+"reputational"); labels become codes 0..k-1 in sorted order. Comma-separated, or
+tab-separated when the file name ends in .tsv or .tab; quoting follows Python's csv module.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from hrd_coder.agreement.statistics import check_level, compute
+from hrd_coder.problems import Problem, raise_if_any
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_TWO_CODER_STATISTICS = {"cohen": "Cohen's kappa", "scott": "Scott's pi"}
+# Non-numeric cells listed one by one for interval/ratio data; the rest are summed up.
+_SHOWN_CELLS = 10
+
+
+@dataclass(frozen=True)
+class RatingsTable:
+    """Ratings read from a file: coder names, (coders, units) values, and labels if any."""
+
+    coders: tuple[str, ...]
+    ratings: np.ndarray
+    labels: tuple[str, ...] | None
+
+
+def read_ratings(path) -> RatingsTable:
+    """Read a ratings table, or raise InvalidInput listing every problem found in it."""
+    parsed = _parse(path)
+    raise_if_any(parsed.problems)
+    return parsed.table()
+
+
+def agreement_for_file(
+    path, metric: str, level: str = "nominal", bootstrap: int = 1000, seed: int = 0
+) -> dict:
+    """One statistic for a ratings file, as a JSON-ready dict (nan becomes None).
+
+    `metric` and `level` are those of `compute`; a wrong name or a level the statistic
+    cannot use is a ValueError, raised before the file is read. Anything
+    wrong in the file, including values that the statistic or level cannot use, is reported
+    in one InvalidInput. With labels, "ordinal" and weighted Cohen's kappa order the labels
+    alphabetically, so give numbers when the order matters.
+    """
+    check_level(metric, level)  # a wrong name is the caller's error, found before reading
+    parsed = _parse(path)
+    problems = list(parsed.problems)
+    if parsed.coders:
+        problems += _unusable_for(parsed, metric, level)
+    raise_if_any(problems)
+    table = parsed.table()
+    estimate = compute(table.ratings, metric, level, bootstrap=bootstrap, seed=seed)
+    return {
+        **estimate.as_dict(),
+        "file": str(path),
+        "coder_names": list(table.coders),
+        "labels": None if table.labels is None else list(table.labels),
+    }
+
+
+@dataclass
+class _Parsed:
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    coders: tuple[str, ...] = ()
+    header_line: int = 1
+    rows: list[list[str]] = field(default_factory=list)
+    labelled: list[tuple[int, int, str]] = field(default_factory=list)  # line, column, text
+
+    def report(self, line: int | None, column: int | None, message: str, hint: str) -> None:
+        self.problems.append(Problem(self.path, line, column, message, hint))
+
+    def table(self) -> RatingsTable:
+        if self.labelled:
+            labels = tuple(sorted({cell for row in self.rows for cell in row if cell}))
+            code = {label: float(i) for i, label in enumerate(labels)}
+            values = [[code[cell] if cell else np.nan for cell in row] for row in self.rows]
+        else:
+            labels = None
+            values = [[float(cell) if cell else np.nan for cell in row] for row in self.rows]
+        ratings = np.array(values, dtype=float).reshape(len(self.rows), len(self.coders))
+        return RatingsTable(self.coders, ratings.T.copy(), labels)
+
+
+def _parse(path) -> _Parsed:
+    parsed = _Parsed(str(path))
+    text = _text(Path(path), parsed)
+    if text is None:
+        return parsed
+    delimiter = "\t" if Path(path).suffix.lower() in (".tsv", ".tab") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(_records(reader))
+    except csv.Error as error:
+        parsed.report(
+            reader.line_num,
+            None,
+            f"cannot read the table: {error}",
+            "check the quoting on this line: a quoted cell must end with a quote",
+        )
+        return parsed
+    if not records:
+        parsed.report(
+            None,
+            None,
+            "the file is empty",
+            "put the coders' names on the first row and one row per unit below",
+        )
+        return parsed
+    (parsed.header_line, header), *body = records
+    _read_header(parsed, [name.strip() for name in header])
+    _read_rows(parsed, body)
+    return parsed
+
+
+def _text(path: Path, parsed: _Parsed) -> str | None:
+    if not path.is_file():
+        parsed.report(
+            None,
+            None,
+            "file not found",
+            "check the path, or export the ratings table to this file first",
+        )
+        return None
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        parsed.report(
+            line,
+            None,
+            "the file is not UTF-8 text",
+            "save it as CSV UTF-8 (in Excel: Save As > CSV UTF-8)",
+        )
+        return None
+
+
+def _records(reader):
+    """Non-blank records with the line each starts on."""
+    last_line = 0
+    for record in reader:
+        start, last_line = last_line + 1, reader.line_num
+        if any(cell.strip() for cell in record):
+            yield start, record
+
+
+def _read_header(parsed: _Parsed, names: list[str]) -> None:
+    line = parsed.header_line
+    if names and all(_NUMBER.fullmatch(name) for name in names if name):
+        parsed.report(
+            line,
+            None,
+            "the first row holds ratings, not coder names",
+            "add a header row naming each coder, e.g. coder_a,coder_b",
+        )
+    seen: dict[str, int] = {}
+    for column, name in enumerate(names, start=1):
+        if not name:
+            parsed.report(
+                line,
+                column,
+                f"column {column} has no coder name",
+                "name every coder in the header row",
+            )
+        elif name in seen:
+            parsed.report(
+                line,
+                column,
+                f"coder name {name!r} is used twice (columns {seen[name]} and {column})",
+                "give each coder's column a different name",
+            )
+        else:
+            seen[name] = column
+    if len(names) < 2:
+        parsed.report(
+            line,
+            None,
+            f"the header names {len(names)} coder(s)",
+            "agreement needs at least 2 coders: one column per coder",
+        )
+    parsed.coders = tuple(names)
+
+
+def _read_rows(parsed: _Parsed, body: list[tuple[int, list[str]]]) -> None:
+    width = len(parsed.coders)
+    if not body:
+        parsed.report(
+            None,
+            None,
+            "the file names the coders but holds no ratings",
+            "add one row per unit below the header",
+        )
+    for line, record in body:
+        cells = [cell.strip() for cell in record]
+        if len(cells) != width:
+            parsed.report(
+                line,
+                None,
+                f"this row has {len(cells)} cells but the header names {width} coders",
+                "give every unit one cell per coder; leave a cell empty when that "
+                "coder did not rate the unit",
+            )
+            continue
+        parsed.rows.append(cells)
+        for column, cell in enumerate(cells, start=1):
+            if cell and not _NUMBER.fullmatch(cell):
+                parsed.labelled.append((line, column, cell))
+
+
+def _unusable_for(parsed: _Parsed, metric: str, level: str) -> list[Problem]:
+    """Problems that only this statistic or level has with an otherwise readable file."""
+    problems = []
+    if metric in _TWO_CODER_STATISTICS and len(parsed.coders) > 2:
+        problems.append(
+            Problem(
+                parsed.path,
+                parsed.header_line,
+                None,
+                f"{_TWO_CODER_STATISTICS[metric]} compares exactly 2 coders; the header "
+                f"names {len(parsed.coders)}",
+                "use fleiss, ac1 or alpha for more coders, or keep only two columns",
+            )
+        )
+    if level in ("interval", "ratio"):
+        for line, column, text in parsed.labelled[:_SHOWN_CELLS]:
+            coder = parsed.coders[column - 1]
+            problems.append(
+                Problem(
+                    parsed.path,
+                    line,
+                    column,
+                    f"{text!r} (coder {coder!r}) is not a number, but {level} data must be",
+                    "write the value as a number, or use level nominal or ordinal",
+                )
+            )
+        hidden = len(parsed.labelled) - _SHOWN_CELLS
+        if hidden > 0:
+            problems.append(
+                Problem(
+                    parsed.path,
+                    None,
+                    None,
+                    f"{hidden} more cells are not numbers",
+                    "fix the cells above and check the rest of the file the same way",
+                )
+            )
+    return problems

@@ -1,0 +1,545 @@
+"""The adjudication queue: one unit at a time where coders differ on a code; a key takes a
+coder's version, the union, the intersection or neither into the consensus layer."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Input, Static
+
+from hrd_coder.codebook import Code
+from hrd_coder.services import Project
+from hrd_coder.services.adjudication import Disagreement, progress
+from hrd_coder.services.agreement import AgreementRequest
+from hrd_coder.services.records import CodingRecord
+from hrd_coder.tui.dialogs.retrieval import collapse, head, plural, tail
+from hrd_coder.tui.screens.agreement import ServiceScreen
+
+LETTERS = "abcdefgh"
+"""The keys that choose the 1st, 2nd, … coder's version (up to eight coders)."""
+CONTEXT = 160
+"""Characters of context shown on each side of the unit."""
+MAX_REACH = 600
+"""How far beyond the unit the passage grows to show a coder's longer coding."""
+QUOTE = 180
+"""Characters of each coder's coded text quoted under the passage."""
+HIGHLIGHT = "bold $text-accent on $accent-muted"
+HEADING = "bold $text-primary"
+WIDE = 100
+"""From this terminal width on, the code's definition is shown beside the passage."""
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def _choice_key(letter: str, number: int) -> Binding:
+    return Binding(
+        letter,
+        f"choose({number})",
+        f"Coder {number}",
+        show=False,
+        id=f"adjudication.choose_{number}",
+        tooltip=f"Take the {ORDINALS[number - 1]} coder's version (the letter beside each name)",
+    )
+
+
+def describe_choice(choice: str) -> str:
+    """A decision in words: `lena's version`, `union of the versions`, …."""
+    return {
+        "union": "union of the versions",
+        "intersection": "intersection of the versions",
+        "neither": "neither (not coded here)",
+    }.get(choice, f"{choice}'s version")
+
+
+class AdjudicationScreen(ServiceScreen):
+    """Decide each disagreement of a queue by key; decisions build the consensus layer."""
+
+    CSS_PATH = "adjudication.tcss"
+    AUTO_FOCUS = ""  # the keys decide; the reason box is focused only on request
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(_choice_key(letter, number) for number, letter in enumerate(LETTERS, 1)),
+        Binding(
+            "u",
+            "decide('union')",
+            "Union",
+            id="adjudication.union",
+            tooltip="Take every span any coder coded here",
+        ),
+        Binding(
+            "i",
+            "decide('intersection')",
+            "Intersection",
+            id="adjudication.intersection",
+            tooltip="Take only what every coder coded here",
+        ),
+        Binding(
+            "n",
+            "decide('neither')",
+            "Neither",
+            id="adjudication.neither",
+            tooltip="The code does not belong here: the consensus gets no coding",
+        ),
+        Binding(
+            "r",
+            "reason",
+            "Reason",
+            id="adjudication.reason",
+            tooltip="Write the reason sent with the next decision",
+        ),
+        Binding(
+            "x",
+            "next_undecided",
+            "Undecided",
+            id="adjudication.next_undecided",
+            tooltip="Jump to the next item not decided yet",
+        ),
+        Binding(
+            "right,j",
+            "step(1)",
+            "Next",
+            id="adjudication.next",
+            tooltip="Show the next item",
+        ),
+        Binding(
+            "left,k",
+            "step(-1)",
+            "Previous",
+            show=False,
+            id="adjudication.previous",
+            tooltip="Show the previous item",
+        ),
+        Binding(
+            "v",
+            "show_coder",
+            "Highlight next coder",
+            show=False,
+            id="adjudication.show_coder",
+            tooltip="Highlight the next coder's codings in the passage",
+        ),
+        Binding(
+            "d",
+            "toggle_definition",
+            "Definition",
+            show=False,
+            id="adjudication.definition",
+            tooltip="Show or hide the code's definition beside the passage",
+        ),
+        Binding(
+            "pagedown",
+            "scroll_passage(1)",
+            "Scroll passage down",
+            show=False,
+            id="adjudication.scroll_down",
+            tooltip="Scroll the passage down",
+        ),
+        Binding(
+            "pageup",
+            "scroll_passage(-1)",
+            "Scroll passage up",
+            show=False,
+            id="adjudication.scroll_up",
+            tooltip="Scroll the passage up",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="adjudication.back",
+            tooltip="Close the queue (decisions are already saved)",
+        ),
+    ]
+
+    def __init__(self, project: Project, request: AgreementRequest, adjudicator: str) -> None:
+        super().__init__(project)
+        self.request = request
+        self.adjudicator = adjudicator
+        self.items: list[Disagreement] = []
+        self.index = 0
+        self.coders: tuple[str, ...] = ()
+        self.texts: dict[str, str] = {}
+        self.titles: dict[str, str] = {}
+        self.reasons: dict[tuple[str, int, int, str], str] = {}
+        self.shown_coder = 0
+        self.loaded = False
+        self._reason_before = ""
+        self._coder_rows: list[tuple[Static, Static]] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="title-bar"):
+            yield Static(self._title(), id="queue-title")
+            yield Static("", id="progress")
+        yield Static("", id="item-line")
+        with Horizontal(id="body"):
+            with VerticalScroll(id="passage-box", can_focus=False):
+                yield Static("loading the disagreements…", id="passage")
+            with VerticalScroll(id="definition-box", can_focus=False):
+                yield Static("", id="definition")
+        yield Vertical(id="coders")
+        yield Static("", id="decision")
+        with Horizontal(id="reason-row"):
+            yield Static("reason", id="reason-label")
+            yield Input(placeholder="r: why (sent with the next decision)", id="reason")
+        yield Static("", id="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the queue in the background; narrow terminals keep the definition for `d`."""
+        self.query_one("#definition-box").display = self.app.size.width >= WIDE
+        self.load()
+
+    def _title(self) -> str:
+        codes = self.request.codes
+        what = self._label(codes[0]) if len(codes) == 1 else "all codes"
+        return f"Adjudication · {what} · per {self.request.unit} · by {self.adjudicator}"
+
+    def _label(self, code_id: str) -> str:
+        code = self.project.codebook.code(code_id)
+        return code.label if code else code_id
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Find the disagreements (and the texts and titles they need) in a worker."""
+        request = self.request
+
+        def find() -> tuple[list[Disagreement], dict[str, str], dict[str, str]]:
+            items = self.project.disagreements(request)
+            titles = {d.id: d.title for d in self.project.documents()}
+            texts = {d: self.project.text_of(d) for d in {i.document_id for i in items}}
+            return items, texts, titles
+
+        def show(result: tuple[list[Disagreement], dict[str, str], dict[str, str]]) -> None:
+            self.items, self.texts, self.titles = result
+            present = {coder for item in self.items for coder in item.present}
+            self.coders = tuple(c for c in request.coders if c in present) or tuple(sorted(present))
+            self._add_coder_rows()
+            self.loaded = True
+            undecided = self._undecided_after(-1)
+            self.go_to(undecided if undecided is not None else 0)
+            if not self.items:
+                self._status("nothing to adjudicate")
+            else:
+                decided, total = progress(self.items)
+                self._status(
+                    f"{plural(total, 'disagreement')}, {decided} decided · the letter beside "
+                    "a coder takes their version"
+                )
+
+        self._service(find, show)
+
+    def _failed(self, message: str) -> None:
+        if not self.loaded:
+            self.query_one("#passage", Static).update(f"The queue could not be made: {message}")
+        super()._failed(message)
+
+    def _add_coder_rows(self) -> None:
+        """A row per coder: the key that takes their version, then what they coded."""
+        self._coder_rows = [
+            (Static(classes="coder-key"), Static(classes="coder-text")) for _ in self.coders
+        ]
+        width = 6 + max((len(coder) for coder in self.coders), default=0)
+        for key, _ in self._coder_rows:
+            key.styles.width = width  # the coders' texts line up in one column
+        self.query_one("#coders").mount_all(
+            Horizontal(key, text, classes="coder-row") for key, text in self._coder_rows
+        )
+
+    @property
+    def current(self) -> Disagreement | None:
+        """The item on screen."""
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    # -- showing an item ---------------------------------------------------------------------
+
+    def go_to(self, index: int) -> None:
+        """Show the item at `index`, its first marking coder highlighted."""
+        self.index = index
+        item = self.current
+        marked = [n for n, c in enumerate(self.coders) if item and item.spans.get(c)]
+        self.shown_coder = marked[0] if marked else 0
+        self.query_one("#passage-box", VerticalScroll).scroll_home(animate=False)
+        self.show_item()
+
+    def show_item(self) -> None:
+        """Fill every part of the screen from the current item."""
+        self._show_progress()
+        self.refresh_bindings()
+        item = self.current
+        if item is None:
+            self._show_empty()
+            return
+        code = self.project.codebook.code(item.code_id)
+        title = self.titles.get(item.document_id, "")
+        # A queue of one code names it in the title bar; a queue of several, on each item.
+        label = "" if len(self.request.codes) == 1 else self._label(item.code_id)
+        self.query_one("#item-line", Static).update(
+            Content.assemble(
+                (f"{self.index + 1} of {len(self.items)}", "bold"),
+                (f" · {label}" if label else "", "bold $text-accent"),
+                " · ",
+                (item.document_id, "bold"),
+                f" {title}",
+                (f" · {self.request.unit} at {item.start}–{item.end}", "dim"),
+            )
+        )
+        self.query_one("#passage", Static).update(self._passage(item))
+        self.query_one("#definition", Static).update(definition(code) if code else item.code_id)
+        self._show_coders(item)
+        self.query_one("#decision", Static).update(self._decision(item))
+
+    def _show_progress(self) -> None:
+        decided, total = progress(self.items)
+        done = self.loaded and decided == total
+        self.query_one("#progress", Static).update(
+            Content.styled(
+                f"{decided} of {total} decided", "bold $text-success" if done else "bold"
+            )
+        )
+
+    def _show_empty(self) -> None:
+        if not self.loaded:
+            return
+        codes = self.request.codes
+        what = f"on {self._label(codes[0])}" if len(codes) == 1 else "on any code"
+        self.query_one("#item-line", Static).update("")
+        self.query_one("#passage", Static).update(
+            f"No disagreements to adjudicate: the coders agree {what} "
+            f"in every {self.request.unit} they all coded."
+        )
+        for part in ("#definition", "#decision"):
+            self.query_one(part, Static).update("")
+
+    def _window(self, item: Disagreement, text: str) -> tuple[int, int]:
+        """The passage shown: the unit with context, grown to show the coders' spans, cut
+        at spaces so that no word is shown in part."""
+        spans = [span for spans in item.spans.values() for span in spans]
+        start = max(0, item.start - MAX_REACH, min([item.start - CONTEXT, *(s for s, _ in spans)]))
+        end = min(
+            len(text), item.end + MAX_REACH, max([item.end + CONTEXT, *(e for _, e in spans)])
+        )
+        if start > 0:
+            space = text.find(" ", start, item.start)
+            start = space + 1 if space >= 0 else item.start
+        if end < len(text):
+            space = text.rfind(" ", item.end, end)
+            end = space if space >= 0 else item.end
+        return start, end
+
+    def _passage(self, item: Disagreement) -> Content:
+        """The unit in full, its context dimmed, the highlighted coder's spans marked."""
+        text = self.texts.get(item.document_id, "")
+        start, end = self._window(item, text)
+        coder = self.coders[self.shown_coder] if self.coders else None
+        marked = item.spans.get(coder or "", ())
+        # Cut points: the window, the unit and each highlighted span; style each piece.
+        cuts = sorted({start, end, item.start, item.end, *(p for s in marked for p in s)})
+        cuts = [c for c in cuts if start <= c <= end]
+        parts: list[str | tuple[str, str]] = ["… " if start > 0 else ""]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            inside_unit = item.start <= a and b <= item.end
+            highlighted = any(s <= a and b <= e for s, e in marked)
+            style = HIGHLIGHT if highlighted else ("" if inside_unit else "dim")
+            parts.append((text[a:b], style))
+        parts.append(" …" if end < len(text) else "")
+        if coder is not None:
+            who = f"{coder}'s codings highlighted" if marked else f"{coder} coded nothing here"
+            key = self._key_display("show_coder")
+            hint = f" ({key}: next coder)" if len(self.coders) > 1 else ""
+            parts = [(f"{who}{hint}\n", "italic $text-muted"), *parts]
+        return Content.assemble(*parts)
+
+    def _show_coders(self, item: Disagreement) -> None:
+        """Per coder: their key, whether they coded the code here, and what they coded."""
+        text = self.texts.get(item.document_id, "")
+        for number, (coder, (key, what)) in enumerate(
+            zip(self.coders, self._coder_rows, strict=True), 1
+        ):
+            pointer = "▶" if number - 1 == self.shown_coder else " "
+            key.update(
+                Content.assemble(
+                    (pointer, "$text-accent"),
+                    (f" {self._key_of(number)} ", "bold reverse"),
+                    (f" {coder}", "bold"),
+                )
+            )
+            spans = item.spans.get(coder, ())
+            if coder not in item.present:
+                what.update(Content.styled("did not code this document", "dim"))
+            elif item.present[coder]:
+                what.update(Content.assemble(("✓ coded it ", "$text-success"), quotes(text, spans)))
+            elif spans:
+                what.update(
+                    Content.assemble(
+                        ("✗ not here", "$text-error"),
+                        (" (their coding nearby counts elsewhere) ", "dim"),
+                        quotes(text, spans),
+                    )
+                )
+            else:
+                what.update(Content.styled("✗ did not code it", "$text-error"))
+
+    def _decision(self, item: Disagreement) -> Content:
+        if item.decision is None:
+            return Content.styled("not decided yet", "italic $text-warning")
+        reason = self.reasons.get(item.key)
+        return Content.assemble(
+            ("decided: ", "bold $text-success"),
+            describe_choice(item.decision),
+            (f" — {reason}" if reason else "", "italic"),
+        )
+
+    def _key_of(self, number: int) -> str:
+        return self._key_display(f"choose({number})") or LETTERS[number - 1]
+
+    def _key_display(self, action: str) -> str:
+        """The key bound to an action as the user's keymap has it (for labels on screen)."""
+        for active in self.active_bindings.values():
+            if active.binding.action == action:
+                return self.app.get_key_display(active.binding)
+        return ""
+
+    # -- deciding ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Choices make sense only on an item, and a coder's only where that coder coded."""
+        if action == "choose":
+            number = int(parameters[0])  # type: ignore[call-overload]
+            if number > len(self.coders):
+                return False
+            item = self.current
+            return True if item and self.coders[number - 1] in item.present else None
+        if action in ("decide", "next_undecided", "step", "show_coder"):
+            return True if self.current else None
+        return True
+
+    def action_choose(self, number: int) -> None:
+        """Take the version of the coder with this number."""
+        self.decide(self.coders[number - 1])
+
+    def action_decide(self, choice: str) -> None:
+        """Take the union, the intersection, or neither."""
+        self.decide(choice)
+
+    def decide(self, choice: str) -> None:
+        """Record the decision on the current item, then move to the next undecided one."""
+        item, index = self.current, self.index
+        if item is None:
+            return
+        reason_box = self.query_one("#reason", Input)
+        reason = reason_box.value.strip()
+
+        def made(codings: list[CodingRecord]) -> None:
+            self.items[index] = dataclasses.replace(item, decision=choice)
+            if reason:
+                self.reasons[item.key] = reason
+                if reason_box.value.strip() == reason:
+                    reason_box.value = ""
+            following = self._undecided_after(index)
+            done = f"all {len(self.items)} decided" if following is None else "decided"
+            self._status(
+                f"{done}: {item.document_id} {item.start}–{item.end} {describe_choice(choice)}, "
+                f"{plural(len(codings), 'consensus coding')} written"
+            )
+            if following is None:
+                self.show_item()
+            else:
+                self.go_to(following)
+
+        self._service(
+            lambda: self.project.decide(item, choice, reason=reason, adjudicator=self.adjudicator),
+            made,
+        )
+
+    def _undecided_after(self, index: int) -> int | None:
+        """The next undecided item after `index`, wrapping round; None when all are decided."""
+        count = len(self.items)
+        for step in range(1, count + 1):
+            candidate = (index + step) % count
+            if self.items[candidate].decision is None:
+                return candidate
+        return None
+
+    # -- moving and reading ------------------------------------------------------------------
+
+    def action_step(self, step: int) -> None:
+        """Show the next or previous item (stops at either end)."""
+        target = self.index + step
+        if not 0 <= target < len(self.items):
+            self._status("this is the last item" if step > 0 else "this is the first item")
+            return
+        self.go_to(target)
+
+    def action_next_undecided(self) -> None:
+        """Jump to the next item not decided yet."""
+        following = self._undecided_after(self.index)
+        if following is None:
+            self._status(f"all {len(self.items)} decided")
+            return
+        self.go_to(following)
+
+    def action_show_coder(self) -> None:
+        """Highlight the next coder's codings in the passage."""
+        if self.coders:
+            self.shown_coder = (self.shown_coder + 1) % len(self.coders)
+            self.show_item()
+
+    def action_toggle_definition(self) -> None:
+        """Show or hide the code's definition beside the passage."""
+        box = self.query_one("#definition-box")
+        box.display = not box.display
+
+    def action_scroll_passage(self, pages: int) -> None:
+        """Scroll a long passage."""
+        box = self.query_one("#passage-box", VerticalScroll)
+        (box.scroll_page_down if pages > 0 else box.scroll_page_up)(animate=False)
+
+    def action_reason(self) -> None:
+        """Put the cursor in the reason box; Enter keeps the reason, Escape restores it."""
+        box = self.query_one("#reason", Input)
+        self._reason_before = box.value
+        box.focus()
+        box.cursor_position = len(box.value)
+
+    @on(Input.Submitted, "#reason")
+    def _reason_kept(self) -> None:
+        self.set_focus(None)
+        reason = self.query_one("#reason", Input).value.strip()
+        self._status("reason kept for the next decision" if reason else "no reason given")
+
+    def action_back(self) -> None:
+        """Leave the reason box (restoring it), or close the queue."""
+        box = self.query_one("#reason", Input)
+        if box.has_focus:
+            box.value = self._reason_before
+            self.set_focus(None)
+            return
+        self.dismiss(None)
+
+
+def quotes(text: str, spans: tuple[tuple[int, int], ...]) -> Content:
+    """What a coder coded, quoted (long codings keep their start and their end)."""
+    pieces = []
+    for start, end in spans:
+        quote = collapse(text[start:end])
+        if len(quote) > QUOTE:
+            quote = f"{head(quote, QUOTE * 2 // 3)} … {tail(quote, QUOTE // 3)}"
+        pieces.append(f"“{quote}”")
+    return Content.styled(" · ".join(pieces), "italic")
+
+
+def definition(code: Code) -> Content:
+    """The code's label, id, definition and rules, for reading beside the passage."""
+    parts: list[str | tuple[str, str]] = [(code.label, "bold"), "\n", (code.id, "dim")]
+    for heading, body in (
+        ("Definition", code.definition),
+        ("Include", code.include),
+        ("Exclude", code.exclude),
+    ):
+        if body.strip():
+            parts += ["\n\n", (heading, HEADING), "\n", " ".join(body.split())]
+    return Content.assemble(*parts)

@@ -1,0 +1,350 @@
+"""Agreement between coders, one row per code, marked against Krippendorff's thresholds;
+Enter opens the disagreements of a code for adjudication."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.services import Project
+from hrd_coder.services.agreement import RELIABLE, TENTATIVE, AgreementRequest, AgreementRow
+from hrd_coder.services.coding import CONSENSUS
+from hrd_coder.tui.dialogs.table import cell, flexible_width
+
+UNITS = ("sentence", "paragraph", "turn", "document", "case")
+"""The units `u` cycles through, finest first."""
+ORDERS = ("codebook order", "value, lowest first", "value, highest first")
+STATISTICS = {
+    "alpha": "Krippendorff's alpha",
+    "cohen": "Cohen's kappa",
+    "fleiss": "Fleiss' kappa",
+    "ac1": "Gwet's AC1",
+    "scott": "Scott's pi",
+    "percent": "percent agreement",
+}
+VERDICTS = {
+    "reliable": ("✓ reliable", "$text-success"),
+    "tentative": ("~ tentative", "$text-warning"),
+    "not reliable": ("✗ not reliable", "$text-error"),
+}
+MIN_LABEL = 20
+"""The id column is shown only when the label column keeps at least this much room."""
+MAX_ID = 28
+
+
+class ServiceScreen(Screen):
+    """A screen that calls the project's services in a worker thread, one call at a time."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        self._lock = threading.Lock()
+
+    @work(thread=True, group="service")
+    def _service(self, call: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        with self._lock:
+            try:
+                result = call()
+            except (ProjectError, InvalidInput) as error:
+                self.app.call_from_thread(self._failed, str(error))
+                return
+            except Exception as error:  # noqa: BLE001 - the user sees it, never a traceback
+                self.app.call_from_thread(self._failed, f"{type(error).__name__}: {error}")
+                return
+            self.app.call_from_thread(done, result)
+
+    def _failed(self, message: str) -> None:
+        self.notify(message, title="Not done", severity="error", timeout=8)
+        self._status(f"not done: {message.splitlines()[0]}")
+
+    def _status(self, text: str | Content) -> None:
+        self.query_one("#status-line", Static).update(text)
+
+
+def number(value: float | None) -> str:
+    """A statistic with three decimals, or a dash when there is none."""
+    return "—" if value is None or math.isnan(value) else f"{value:.3f}"
+
+
+def interval(row: AgreementRow) -> str:
+    """The 95% interval as `low–high`, empty when it was not computed."""
+    if row.ci_low is None or row.ci_high is None or math.isnan(row.ci_low + row.ci_high):
+        return ""
+    return f"{row.ci_low:.3f}–{row.ci_high:.3f}"
+
+
+def verdict_cell(row: AgreementRow) -> Content:
+    """The verdict in its theme colour, with a sign that survives without colour."""
+    if row.verdict in VERDICTS:
+        text, style = VERDICTS[row.verdict]
+        return Content.styled(text, f"bold {style}")
+    return Content.styled("n/a" if math.isnan(row.value) else "—", "dim")
+
+
+def coders_of(project: Project, request: AgreementRequest) -> tuple[str, ...]:
+    """The coders a request compares: those named, or everyone who coded (not consensus)."""
+    if request.coders:
+        return request.coders
+    return tuple(sorted({c.coder for c in project.codings()} - {CONSENSUS}))
+
+
+class AgreementScreen(ServiceScreen):
+    """Agreement per code on the chosen unit; sort it, change the unit, open a code's queue."""
+
+    CSS_PATH = "agreement.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "drill",
+            "Disagreements",
+            priority=True,  # the table's own Enter would only select the row
+            id="agreement.drill",
+            tooltip="Adjudicate the highlighted code's disagreements",
+        ),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            id="agreement.sort",
+            tooltip="Sort by codebook order, value lowest first, value highest first",
+        ),
+        Binding(
+            "u",
+            "unit",
+            "Unit",
+            id="agreement.unit",
+            tooltip="Measure on the next unit: sentence, paragraph, turn, document, case",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="agreement.back",
+            tooltip="Close the agreement table",
+        ),
+    ]
+
+    def __init__(
+        self, project: Project, request: AgreementRequest, adjudicator: str | None = None
+    ) -> None:
+        super().__init__(project)
+        self.request = request
+        self.adjudicator = adjudicator
+        self.rows: list[AgreementRow] = []
+        self.coders: tuple[str, ...] = ()
+        self.order = 0
+        self.labels = {code.id: code.label for code in project.codebook.codes}
+        self.depths = {code.id: self._depth(code.id) for code in project.codebook.codes}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="title-bar"):
+            yield Static("Agreement between coders", id="agreement-title")
+            yield Static("", id="sort-order")
+        yield Static("", id="settings")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="agreement-table")
+        yield Static("", id="code-detail")
+        yield Static("", id="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Compute the table for the request."""
+        self.query_one(DataTable).focus()
+        self._show_order()
+        self.compute()
+
+    def on_resize(self) -> None:
+        """Fit the label column to the new width."""
+        self.call_after_refresh(self.fill_table)
+
+    # -- computing ---------------------------------------------------------------------------
+
+    def compute(self) -> None:
+        """Compute agreement for the current request in a worker; the table follows."""
+        request = self.request
+        self.set_class(True, "-busy")
+        self._show_settings()
+
+        def load() -> tuple[list[AgreementRow], tuple[str, ...]]:
+            return self.project.agreement(request), coders_of(self.project, request)
+
+        def show(result: tuple[list[AgreementRow], tuple[str, ...]]) -> None:
+            if request != self.request:
+                return  # a newer request is on its way
+            self.rows, self.coders = result
+            self.set_class(False, "-busy")
+            self._show_settings()
+            self.fill_table()
+            self._status(self._legend())
+
+        self._service(load, show)
+
+    def _failed(self, message: str) -> None:
+        self.set_class(False, "-busy")
+        self._show_settings()
+        super()._failed(message)
+
+    def _show_settings(self) -> None:
+        request = self.request
+        statistic = STATISTICS.get(request.statistic, request.statistic)
+        if request.statistic == "alpha":
+            statistic += f" ({request.level})"
+        parts: list[str | tuple[str, str]] = [
+            (statistic, "bold"),
+            " · unit ",
+            (request.unit, "bold $text-accent"),
+            f" · coders {', '.join(self.coders) or '…'}",
+            f" · min share {request.min_share:.2f}",
+        ]
+        if self.has_class("-busy"):
+            parts.append((" · computing…", "italic $text-warning"))
+        self.query_one("#settings", Static).update(Content.assemble(*parts))
+
+    def _legend(self) -> Content:
+        if self.request.statistic != "alpha":
+            return Content.styled("Enter: a code's disagreements · s sorts · u changes the unit")
+        return Content.assemble(
+            ("✓ reliable", "$text-success"),
+            f" ≥ {RELIABLE:.3f}  ",
+            ("~ tentative", "$text-warning"),
+            f" ≥ {TENTATIVE:.3f}  ",
+            ("✗ not reliable", "$text-error"),
+            " below",
+        )
+
+    # -- the table ---------------------------------------------------------------------------
+
+    def _sorted(self) -> list[AgreementRow]:
+        if self.order == 0:
+            return list(self.rows)
+        descending = self.order == 2
+        known = [r for r in self.rows if not math.isnan(r.value)]
+        unknown = [r for r in self.rows if math.isnan(r.value)]
+        # Codes without a value go last in either direction: they say nothing about agreement.
+        return sorted(known, key=lambda r: r.value, reverse=descending) + unknown
+
+    def fill_table(self) -> None:
+        """One row per code; the highlight stays on the same code."""
+        table = self.query_one(DataTable)
+        previous = self.highlighted_code()
+        rows = self._sorted()
+        widths = {
+            "value": 6,
+            "95% interval": 13,
+            "units": max(5, *(len(str(r.units)) for r in rows)) if rows else 5,
+            "coded": max(5, *(len(str(r.positives)) for r in rows)) if rows else 5,
+            "verdict": 14,
+        }
+        id_width = min(MAX_ID, max([2, *(len(r.name) for r in rows)]))
+        label_width = flexible_width(table, [id_width, *widths.values()])
+        show_id = label_width >= MIN_LABEL
+        if not show_id:
+            label_width = flexible_width(table, widths.values())
+        table.clear(columns=True)
+        table.add_column("code", width=label_width, key="label")
+        if show_id:
+            table.add_column("id", width=id_width, key="id")
+        for name, width in widths.items():
+            table.add_column(name, width=width, key=name)
+        for row in rows:
+            style = VERDICTS.get(row.verdict, ("", ""))[1]
+            cells = [
+                cell("  " * self.depths.get(row.name, 0) + self.labels.get(row.name, row.name))
+            ]
+            if show_id:
+                cells.append(cell(row.name, "dim"))
+            cells += [
+                Content.styled(number(row.value).rjust(widths["value"]), f"bold {style}".strip()),
+                cell(interval(row), justify="right"),
+                cell(str(row.units), justify="right"),
+                cell(str(row.positives), justify="right"),
+                verdict_cell(row),
+            ]
+            table.add_row(*cells, key=row.name)
+        names = [r.name for r in rows]
+        if names:
+            index = names.index(previous) if previous in names else 0
+            table.move_cursor(row=index, animate=False)
+            table.call_after_refresh(table.move_cursor, row=index, animate=False)
+        self._show_detail()
+
+    def highlighted_code(self) -> str | None:
+        """The code id of the highlighted row."""
+        table = self.query_one(DataTable)
+        if not table.row_count or not 0 <= table.cursor_row < table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+        return key.value
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        code = self.project.codebook.code(self.highlighted_code() or "")
+        detail = self.query_one("#code-detail", Static)
+        if code is None:
+            detail.update(Content.styled("No codes to show.", "dim") if not self.rows else "")
+            return
+        definition = " ".join(code.definition.split())
+        detail.update(
+            Content.assemble(
+                (code.label, "bold"),
+                (f"  {code.id}", "dim"),
+                f"  {definition}",
+            )
+        )
+
+    def _depth(self, code_id: str) -> int:
+        codebook = self.project.codebook
+        depth, code = 0, codebook.code(code_id)
+        while code is not None and (parent := codebook.parent_of(code)):
+            depth += 1
+            code = codebook.code(parent)
+        return depth
+
+    def _show_order(self) -> None:
+        self.query_one("#sort-order", Static).update(f"sorted by {ORDERS[self.order]}")
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_sort(self) -> None:
+        """Cycle the order: codebook, value lowest first, value highest first."""
+        self.order = (self.order + 1) % len(ORDERS)
+        self._show_order()
+        self.fill_table()
+
+    def action_unit(self) -> None:
+        """Measure again on the next unit (sentence → paragraph → turn → document → case)."""
+        position = UNITS.index(self.request.unit) if self.request.unit in UNITS else -1
+        unit = UNITS[(position + 1) % len(UNITS)]
+        self.request = dataclasses.replace(self.request, unit=unit)
+        self._status(f"measuring agreement per {unit}…")
+        self.compute()
+
+    @on(DataTable.RowSelected)
+    def action_drill(self) -> None:
+        """Open the adjudication queue of the highlighted code."""
+        from hrd_coder.tui.screens.adjudication import AdjudicationScreen
+
+        code_id = self.highlighted_code()
+        if code_id is None:
+            return
+        adjudicator = self.adjudicator or getattr(self.app, "coder", None)
+        if not adjudicator:
+            self.notify("Who is adjudicating? Open the app with --coder NAME.", severity="error")
+            return
+        request = dataclasses.replace(self.request, codes=(code_id,))
+        self.app.push_screen(AdjudicationScreen(self.project, request, adjudicator))
+
+    def action_back(self) -> None:
+        """Close the table and go back."""
+        self.dismiss(None)

@@ -1,0 +1,464 @@
+"""Pilot tests of the agreement table and the adjudication queue: keys in, decisions and
+consensus codings in the database out, the coders' own codings untouched."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+import pytest
+from sqlalchemy import select
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static
+
+from hrd_coder.services import Project
+from hrd_coder.services.adjudication import DECISIONS
+from hrd_coder.services.agreement import AgreementRequest
+from hrd_coder.tui.screens.adjudication import AdjudicationScreen
+from hrd_coder.tui.screens.agreement import AgreementScreen
+from tests.tui.helpers import settle, stored_codings
+
+SIZE = (100, 30)
+CODES = ["reputational_costs", "mobilizing", "mobilizing.ngos", "release"]
+
+# The mini transcript's five sentences, in order.
+Q1 = "How did the campaign matter?"
+S1 = "Naming her raised the reputational cost for the government."
+S2 = "The NGOs kept pushing too."
+Q2 = "Anything else?"
+S3 = "Private talks did the rest."
+
+# Who marked each code in each sentence (Q1, S1, S2, Q2, S3), a parent counting where a child
+# is coded: what the agreement table must be computed on.
+BY_SENTENCE = {
+    "reputational_costs": [[0, 1, 0, 0, 1], [0, 1, 0, 0, 0]],
+    "mobilizing": [[0, 1, 1, 0, 0], [1, 0, 1, 0, 0]],
+    "mobilizing.ngos": [[0, 0, 1, 0, 0], [0, 0, 1, 0, 0]],
+}
+# The same by paragraph (the two interviewer turns, the two official turns).
+REPUTATION_BY_PARAGRAPH = [[0, 1, 0, 1], [0, 1, 0, 0]]
+
+
+def span(text: str, quote: str) -> tuple[int, int]:
+    """Where a quote is in the text."""
+    start = text.index(quote)
+    return start, start + len(quote)
+
+
+@pytest.fixture
+def coded_root(mini_root: Path) -> Path:
+    """The mini project coded by lena and tomas: they agree on some sentences, not on others.
+
+    Three disagreements (in queue order): tomas alone codes mobilizing on Q1; lena codes
+    mobilizing on S1 (her coding spans S1 and S2), tomas's mobilizing coding starts late in
+    S1 and counts only for S2; lena alone codes reputational costs on S3.
+    """
+    with Project.open(mini_root) as project:
+        project.import_files()
+        text = project.text_of("int01")
+        late = text.index("the government.")
+        for coder, code, (start, end) in [
+            ("lena", "reputational_costs", span(text, S1)),
+            ("lena", "reputational_costs", span(text, S3)),
+            ("lena", "mobilizing", (span(text, S1)[0], span(text, S2)[1])),
+            ("lena", "mobilizing.ngos", span(text, S2)),
+            ("tomas", "reputational_costs", span(text, S1)),
+            ("tomas", "mobilizing", (late, span(text, S2)[1])),
+            ("tomas", "mobilizing.ngos", span(text, S2)),
+            ("tomas", "mobilizing", span(text, Q1)),
+        ]:
+            project.add_coding(document="int01", code=code, start=start, end=end, coder=coder)
+    return mini_root
+
+
+@pytest.fixture
+def project(coded_root: Path) -> Iterator[Project]:
+    """The coded mini project, open."""
+    with Project.open(coded_root) as opened:
+        yield opened
+
+
+class Host(App):
+    """A bare app that shows one screen."""
+
+    def __init__(self, make: Callable[[], Screen]) -> None:
+        super().__init__()
+        self.make = make
+
+    def on_mount(self) -> None:
+        """Show the screen under test."""
+        self.push_screen(self.make())
+
+
+def agreement_app(project: Project, **request: object) -> Host:
+    request.setdefault("bootstrap", 0)
+    return Host(lambda: AgreementScreen(project, AgreementRequest(**request), "ana"))  # type: ignore[arg-type]
+
+
+def queue_app(project: Project, **request: object) -> Host:
+    return Host(lambda: AdjudicationScreen(project, AgreementRequest(**request), "ana"))  # type: ignore[arg-type]
+
+
+def alpha(matrix: list[list[int]]) -> float:
+    """Nominal alpha by the independent `krippendorff` package."""
+    return float(krippendorff.alpha(reliability_data=np.array(matrix, dtype=float)))
+
+
+def verdict(value: float) -> str:
+    if value >= 0.8:
+        return "✓ reliable"
+    return "~ tentative" if value >= 0.667 else "✗ not reliable"
+
+
+def table_rows(screen: AgreementScreen) -> dict[str, list[str]]:
+    """Code id -> the row's cells as plain text, in table order."""
+    table = screen.query_one(DataTable)
+    return {
+        key.value: [str(cell).strip() for cell in table.get_row(key)]
+        for key in (
+            table.coordinate_to_cell_key((row, 0)).row_key for row in range(table.row_count)
+        )
+    }
+
+
+def text_of(screen: Screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def coder_layers(root: Path) -> list[tuple]:
+    """Everything about lena's and tomas's codings that could change."""
+    return [
+        (c.id, c.coder, c.code_id, c.start, c.end, c.memo, c.case_id, c.updated_at)
+        for c in stored_codings(root)
+        if c.coder != "consensus"
+    ]
+
+
+def consensus(root: Path) -> list[tuple[str, int, int]]:
+    return [(c.code_id, c.start, c.end) for c in stored_codings(root, coder="consensus")]
+
+
+def decisions(project: Project) -> list[tuple[str, str, str, str]]:
+    with project.database.reading() as conn:
+        rows = conn.execute(
+            select(
+                DECISIONS.c.code_id, DECISIONS.c.choice, DECISIONS.c.reason, DECISIONS.c.adjudicator
+            ).order_by(DECISIONS.c.decided_at)
+        )
+        return [tuple(row) for row in rows]
+
+
+# -- the agreement table -------------------------------------------------------------------
+
+
+async def test_a_row_per_code_with_alpha_computed_independently(project: Project):
+    app = agreement_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgreementScreen)
+        rows = table_rows(screen)
+        assert list(rows) == CODES
+        served = {row.name: row for row in project.agreement(AgreementRequest(bootstrap=0))}
+        for code, matrix in BY_SENTENCE.items():
+            label, code_id, value, _, units, coded, shown_verdict = rows[code]
+            expected = alpha(matrix)
+            assert value == f"{expected:.3f}"
+            assert shown_verdict == verdict(expected)
+            assert code_id == code
+            assert (units, coded) == (str(served[code].units), str(served[code].positives))
+            assert coded == str(int(np.array(matrix).any(axis=0).sum()))
+        assert rows["mobilizing.ngos"][0] == "NGOs"  # children are indented under the parent
+        assert rows["release"][2] == "—"  # nobody coded it: no variation, no alpha
+        assert rows["release"][6] == "n/a"
+        settings = text_of(screen, "#settings")
+        assert "unit sentence" in settings and "coders lena, tomas" in settings
+        assert "min share 0.50" in settings
+
+
+async def test_s_sorts_by_value_and_back_to_codebook_order(project: Project):
+    values = {code: alpha(matrix) for code, matrix in BY_SENTENCE.items()}
+    ascending = sorted(values, key=values.__getitem__)
+    app = agreement_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("s")
+        assert list(table_rows(screen)) == [*ascending, "release"]  # no value: last
+        assert "lowest first" in text_of(screen, "#sort-order")
+        await pilot.press("s")
+        assert list(table_rows(screen)) == [*reversed(ascending), "release"]
+        await pilot.press("s")
+        assert list(table_rows(screen)) == CODES
+        assert "codebook order" in text_of(screen, "#sort-order")
+
+
+async def test_sorting_keeps_the_highlighted_code(project: Project):
+    app = agreement_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("down")
+        assert screen.highlighted_code() == "mobilizing"
+        await pilot.press("s", "s")
+        assert screen.highlighted_code() == "mobilizing"
+        assert "Mobilizing foreign actors" in text_of(screen, "#code-detail")
+
+
+async def test_u_measures_again_on_the_next_unit(project: Project):
+    app = agreement_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.request.unit == "paragraph"
+        assert "unit paragraph" in text_of(screen, "#settings")
+        assert (
+            table_rows(screen)["reputational_costs"][2] == f"{alpha(REPUTATION_BY_PARAGRAPH):.3f}"
+        )
+        served = project.agreement(AgreementRequest(unit="paragraph", bootstrap=0))
+        assert [r[2] for r in table_rows(screen).values()] == [
+            "—" if math.isnan(r.value) else f"{r.value:.3f}" for r in served
+        ]
+        await pilot.press("u", "u", "u")
+        await settle(pilot)
+        assert screen.request.unit == "case"
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.request.unit == "sentence"
+        assert table_rows(screen)["reputational_costs"][2] == (
+            f"{alpha(BY_SENTENCE['reputational_costs']):.3f}"
+        )
+
+
+async def test_a_request_the_service_refuses_is_a_notification(project: Project):
+    app = agreement_app(project, coders=("lena",))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("at least two coders" in n.message for n in app._notifications)
+        assert "not done" in text_of(app.screen, "#status-line")
+        assert app.screen.query_one(DataTable).row_count == 0
+
+
+async def test_enter_opens_the_queue_of_the_highlighted_code(project: Project):
+    app = agreement_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, AdjudicationScreen)
+        assert queue.request.codes == ("mobilizing",)
+        assert queue.request.unit == "sentence"
+        assert [item.code_id for item in queue.items] == ["mobilizing", "mobilizing"]
+        assert "Mobilizing foreign actors" in text_of(queue, "#queue-title")
+        assert "0 of 2 decided" in text_of(queue, "#progress")
+        await pilot.press("escape")
+        assert isinstance(app.screen, AgreementScreen)
+
+
+# -- the adjudication queue ----------------------------------------------------------------
+
+
+async def test_queue_shows_the_item_and_which_letter_is_which_coder(project: Project):
+    app = queue_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, AdjudicationScreen)
+        assert [(i.code_id, i.present) for i in queue.items] == [
+            ("mobilizing", {"lena": False, "tomas": True}),
+            ("mobilizing", {"lena": True, "tomas": False}),
+            ("reputational_costs", {"lena": True, "tomas": False}),
+        ]
+        assert queue.coders == ("lena", "tomas")
+        assert "0 of 3 decided" in text_of(queue, "#progress")
+        item_line = text_of(queue, "#item-line")
+        assert "1 of 3" in item_line and "Mobilizing foreign actors" in item_line
+        assert "int01 Interview with a desk officer" in item_line
+        assert Q1 in text_of(queue, "#passage")
+        rows = [str(s.render()) for s in queue.query(".coder-key, .coder-text")]
+        assert "a  lena" in rows[0] and "did not code it" in rows[1]
+        assert "b  tomas" in rows[2] and f"“{Q1}”" in rows[3]
+        assert "not decided yet" in text_of(queue, "#decision")
+
+
+async def test_choosing_a_coder_writes_exactly_their_spans_as_consensus(
+    project: Project, coded_root: Path
+):
+    text = project.text_of("int01")
+    before = coder_layers(coded_root)
+    app = queue_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        await pilot.press("b")  # tomas's version on Q1
+        await settle(pilot)
+        assert consensus(coded_root) == [("mobilizing", *span(text, Q1))]
+        assert "1 of 3 decided" in text_of(queue, "#progress")
+        assert queue.index == 1  # on to the next undecided item
+        await pilot.press("a")  # lena's version of mobilizing on S1: her whole coding
+        await settle(pilot)
+    assert sorted(consensus(coded_root)) == sorted(
+        [
+            ("mobilizing", *span(text, Q1)),
+            ("mobilizing", span(text, S1)[0], span(text, S2)[1]),
+        ]
+    )
+    assert [d[:2] for d in decisions(project)] == [
+        ("mobilizing", "tomas"),
+        ("mobilizing", "lena"),
+    ]
+    assert coder_layers(coded_root) == before
+
+
+async def test_union_intersection_and_neither(project: Project, coded_root: Path):
+    text = project.text_of("int01")
+    lenas = (span(text, S1)[0], span(text, S2)[1])
+    tomass = (text.index("the government."), span(text, S2)[1])
+    before = coder_layers(coded_root)
+    app = queue_app(project, codes=("mobilizing",))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        for choice, spans in [("i", [tomass]), ("u", [lenas]), ("n", [])]:
+            await pilot.press("j", choice)  # S1, the second item
+            await settle(pilot)
+            assert consensus(coded_root) == [("mobilizing", *s) for s in spans]
+            assert queue.index == 0  # on to the undecided first item
+        await pilot.press("j")
+        assert "decided: neither" in text_of(queue, "#decision")
+        assert "1 of 2 decided" in text_of(queue, "#progress")
+    assert [d[1] for d in decisions(project)] == ["intersection", "union", "neither"]
+    assert coder_layers(coded_root) == before
+
+
+async def test_the_reason_goes_with_the_next_decision(project: Project, coded_root: Path):
+    app = queue_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        await pilot.press("r", *"Q1 asks a question", "enter")
+        assert queue.focused is None  # the keys decide again
+        assert queue.items[0].decision is None  # typing a, s, ... decided nothing
+        await pilot.press("n")
+        await settle(pilot)
+        assert queue.query_one("#reason", Input).value == ""  # used up
+        await pilot.press("k")
+        assert "Q1 asks a question" in text_of(queue, "#decision")
+        await pilot.press("right", "b")  # tomas's version of mobilizing on S1: no reason
+        await settle(pilot)
+    assert decisions(project) == [
+        ("mobilizing", "neither", "Q1 asks a question", "ana"),
+        ("mobilizing", "tomas", "", "ana"),
+    ]
+    (made,) = stored_codings(coded_root, coder="consensus")
+    assert made.memo == "adjudicated: tomas"
+
+
+async def test_escape_in_the_reason_box_restores_it(project: Project):
+    app = queue_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        await pilot.press("r", *"kept", "enter", "r", *" and more", "escape")
+        assert queue.query_one("#reason", Input).value == "kept"
+        assert queue.focused is None
+        assert app.screen is queue  # the first Escape only left the box
+        await pilot.press("escape")
+        assert app.screen is not queue
+
+
+async def test_progress_counts_decisions_and_x_finds_the_next_undecided(project: Project):
+    app = queue_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        await pilot.press("j", "j")
+        assert queue.index == 2
+        await pilot.press("n")  # decide the last item; the next undecided is the first
+        await settle(pilot)
+        assert queue.index == 0
+        assert "1 of 3 decided" in text_of(queue, "#progress")
+        await pilot.press("b")
+        await settle(pilot)
+        assert queue.index == 1
+        await pilot.press("k", "k")
+        assert queue.index == 0
+        assert "decided: tomas's version" in text_of(queue, "#decision")
+        await pilot.press("x")
+        assert queue.index == 1
+        await pilot.press("u")
+        await settle(pilot)
+        assert "3 of 3 decided" in text_of(queue, "#progress")
+        assert "all 3 decided" in text_of(queue, "#status-line")
+        await pilot.press("x")
+        assert queue.index == 1
+    assert len(decisions(project)) == 3
+
+
+async def test_decisions_show_when_the_queue_opens_again(project: Project):
+    items = project.disagreements(AgreementRequest())
+    project.decide(items[0], "tomas", reason="", adjudicator="ana")
+    app = queue_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert "1 of 3 decided" in text_of(queue, "#progress")
+        assert queue.index == 1  # it opens on the first undecided item
+        await pilot.press("left")
+        assert "decided: tomas's version" in text_of(queue, "#decision")
+
+
+async def test_a_coder_who_did_not_code_the_document_cannot_be_chosen(project: Project):
+    app = queue_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert queue.check_action("choose", (2,)) is True
+        assert queue.check_action("choose", (3,)) is False  # only two coders
+        assert queue.check_action("decide", ("union",)) is True
+
+
+async def test_an_empty_queue_says_so(project: Project):
+    app = queue_app(project, codes=("release",))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert "No disagreements" in text_of(queue, "#passage")
+        assert "0 of 0 decided" in text_of(queue, "#progress")
+        await pilot.press("a", "u", "x", "j")
+        await settle(pilot)
+        assert decisions(project) == []
+
+
+# -- small terminals -----------------------------------------------------------------------
+
+
+async def test_both_screens_fit_80x24(project: Project, tmp_path: Path):
+    app = agreement_app(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert (
+            table.virtual_size.width <= table.scrollable_content_region.width
+        )  # no sideways scroll
+        assert "verdict" in [str(c.label) for c in table.columns.values()]
+        app.save_screenshot("agreement.svg", str(tmp_path))
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        queue = app.screen
+        for part in ("#item-line", "#passage-box", "#decision", "#reason", "#status-line"):
+            region = queue.query_one(part).region
+            assert region.height >= 1 and region.bottom <= 24, part
+        assert queue.query_one("#passage-box").region.height >= 5
+        assert not queue.query_one("#definition-box").display  # `d` shows it when wanted
+        await pilot.press("d")
+        assert queue.query_one("#definition-box").display
+        app.save_screenshot("adjudication.svg", str(tmp_path))
+    assert "Mobilizing" in (tmp_path / "adjudication.svg").read_text()
