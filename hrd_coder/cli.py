@@ -376,8 +376,12 @@ def agreement(
     """Agreement between coders: alpha, kappas, AC1, pi or percent, with intervals."""
     if ratings is not None:
         from hrd_coder.agreement import agreement_for_file
+        from hrd_coder.problems import ProjectError
 
-        result = agreement_for_file(ratings, statistic, level, bootstrap, seed)
+        try:
+            result = agreement_for_file(ratings, statistic, level, bootstrap, seed)
+        except ValueError as error:  # a statistic that does not fit the data or the level
+            raise ProjectError(str(error)) from None
         _print_rows(
             [result], fmt, ["statistic", "level", "value", "ci_low", "ci_high", "units", "coders"]
         )

@@ -41,10 +41,11 @@ def bootstrap_alpha(
        cells counted in both orders) - so each pair of judgments within a unit rated by m_u
        coders weighs 1 / (m_u - 1), "weighted by how many observers judged a given unit".
        M is the number of pairs of judgments in the data, sum_u m_u (m_u - 1) / 2, as in
-       Hayes & Krippendorff (2007). Krippendorff's 2011 revision also caps M at 25 times the
-       number of non-empty cells as a computational economy; that cap is not applied here,
-       because it stops the interval narrowing once a study has more than a few dozen units
-       and drawing counts from a multinomial makes the full M cheap.
+       Hayes & Krippendorff (2007) (Stata's kalpha uses n (m - 1) / 2 for m coders, the
+       same number when no rating is missing). Krippendorff's note also caps M "by a
+       practical limit", 25 times the number of non-empty cells in kalpha; that cap is not
+       applied here, because it stops the interval narrowing once a study has more than a
+       few dozen units, and drawing counts from a multinomial makes the full M cheap.
     3. Each resample's alpha is 1 - mean(metric difference of the drawn pairs) / D_e.
     4. Krippendorff's corrections: values below -1 become -1, and a resample whose pairs all
        fall in one diagonal cell (a single value, no variation) gets alpha = 0, the value he

@@ -45,7 +45,7 @@ def scotts_pi(ratings) -> Estimate:
     """Scott's pi (1955) for two coders, with the two-coder standard error of Gwet (2014).
 
     Chance agreement uses the categories' shares pooled over both coders. The variance is
-    Gwet's (2014, ch. 5; the scott2.table formula in his irrCAC) and the 95% interval is
+    Gwet's (2014; the scott2.table formula in his irrCAC) and the 95% interval is
     pi +/- t(0.975, n - 1) se with the upper end capped at 1, as for the other Gwet statistics.
     """
     data = two_coders(ratings, "Scott's pi")

@@ -462,3 +462,25 @@ async def test_both_screens_fit_80x24(project: Project, tmp_path: Path):
         assert queue.query_one("#definition-box").display
         app.save_screenshot("adjudication.svg", str(tmp_path))
     assert "Mobilizing" in (tmp_path / "adjudication.svg").read_text()
+
+
+async def test_v_highlights_each_coders_codings_in_turn(project: Project):
+    app = queue_app(project, codes=("mobilizing",))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        await pilot.press("j")  # S1: both coded something there
+        assert "lena's codings highlighted" in text_of(queue, "#passage")  # who marked it
+        await pilot.press("v")
+        assert "tomas's codings highlighted" in text_of(queue, "#passage")
+        await pilot.press("v")
+        assert "lena's codings highlighted" in text_of(queue, "#passage")
+
+
+@pytest.mark.parametrize("screen", [AgreementScreen, AdjudicationScreen])
+def test_every_key_has_an_id_a_description_and_a_tooltip(screen: type[Screen]):
+    ids = [binding.id for binding in screen.BINDINGS]  # type: ignore[union-attr]
+    assert all(ids) and len(set(ids)) == len(ids)
+    group = "agreement" if screen is AgreementScreen else "adjudication"
+    assert all(binding_id.startswith(f"{group}.") for binding_id in ids)
+    assert all(b.description and b.tooltip for b in screen.BINDINGS)  # type: ignore[union-attr]

@@ -193,6 +193,8 @@ class AgreementScreen(ServiceScreen):
     def _failed(self, message: str) -> None:
         self.set_class(False, "-busy")
         self._show_settings()
+        self.rows = []  # the old rows were for another request: showing them would mislead
+        self.fill_table()
         super()._failed(message)
 
     def _show_settings(self) -> None:

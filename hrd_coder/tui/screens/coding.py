@@ -18,18 +18,11 @@ from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services.records import CaseInfo, CodingRecord, DocumentText
 from hrd_coder.tui.colors import code_colors
+from hrd_coder.tui.keys import key
 from hrd_coder.tui.text_layout import Mark
 from hrd_coder.tui.widgets.case_panel import CasePanel
 from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
 from hrd_coder.tui.widgets.document_view import DocumentView
-
-
-def _key(
-    key: str, action: str, description: str, binding_id: str, show: bool = False, tooltip: str = ""
-) -> Binding:
-    return Binding(
-        key, action, description, show=show, id=binding_id, tooltip=tooltip or description
-    )
 
 
 class CodingScreen(Screen):
@@ -38,7 +31,7 @@ class CodingScreen(Screen):
     CSS_PATH = "coding.tcss"
 
     BINDINGS = [
-        _key(
+        key(
             "enter",
             "pick_code",
             "Code…",
@@ -46,20 +39,20 @@ class CodingScreen(Screen):
             show=True,
             tooltip="Apply a code to the selection, chosen from a searchable list",
         ),
-        _key("full_stop", "repeat_code", "Repeat last code", "coding.repeat_code"),
-        _key(
+        key("full_stop", "repeat_code", "Repeat last code", "coding.repeat_code"),
+        key(
             "equals_sign",
             "move_boundaries",
             "Set the focused coding's span to the selection",
             "coding.move_boundaries",
         ),
-        _key("delete,backspace", "remove_coding", "Remove focused coding", "coding.remove_coding"),
-        _key("ctrl+k", "tie_case", "Tie focused coding to a case", "coding.tie_case"),
-        _key("ctrl+e", "coding_memo", "Memo on focused coding", "coding.coding_memo"),
-        _key("ctrl+d", "document_memo", "Memo on this document", "coding.document_memo"),
-        _key("ctrl+z", "undo", "Undo", "coding.undo", show=True),
-        _key("ctrl+y", "redo", "Redo", "coding.redo"),
-        _key(
+        key("delete,backspace", "remove_coding", "Remove focused coding", "coding.remove_coding"),
+        key("ctrl+k", "tie_case", "Tie focused coding to a case", "coding.tie_case"),
+        key("ctrl+e", "coding_memo", "Memo on focused coding", "coding.coding_memo"),
+        key("ctrl+d", "document_memo", "Memo on this document", "coding.document_memo"),
+        key("ctrl+z", "undo", "Undo", "coding.undo", show=True),
+        key("ctrl+y", "redo", "Redo", "coding.redo"),
+        key(
             "ctrl+o",
             "browse",
             "Documents",
@@ -67,7 +60,7 @@ class CodingScreen(Screen):
             show=True,
             tooltip="Open another document (filters and search)",
         ),
-        _key(
+        key(
             "ctrl+r",
             "retrieve",
             "Segments",
@@ -75,18 +68,18 @@ class CodingScreen(Screen):
             show=True,
             tooltip="All segments of the highlighted code, with a jump to each",
         ),
-        _key("f3", "jump_code(1)", "Next coding of the highlighted code", "coding.next_of_code"),
-        _key(
+        key("f3", "jump_code(1)", "Next coding of the highlighted code", "coding.next_of_code"),
+        key(
             "shift+f3",
             "jump_code(-1)",
             "Previous coding of the highlighted code",
             "coding.previous_of_code",
         ),
-        _key("f2", "toggle_focus", "Switch between document and codebook", "coding.switch_focus"),
-        _key("f5", "agreement", "Agreement between coders, per code", "coding.agreement"),
-        _key("f6", "adjudicate", "Adjudicate disagreements (consensus layer)", "coding.adjudicate"),
-        _key("ctrl+b", "toggle_panel", "Show or hide the side panel", "coding.toggle_panel"),
-        _key(
+        key("f2", "toggle_focus", "Switch between document and codebook", "coding.switch_focus"),
+        key("f5", "agreement", "Agreement between coders, per code", "coding.agreement"),
+        key("f6", "adjudicate", "Adjudicate disagreements (consensus layer)", "coding.adjudicate"),
+        key("ctrl+b", "toggle_panel", "Show or hide the side panel", "coding.toggle_panel"),
+        key(
             "question_mark",
             "help",
             "Help",

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -19,19 +18,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from hrd_coder.sources.unit_finder import UnitFinder
+from hrd_coder.tui.keys import key
 from hrd_coder.tui.text_layout import Mark, MarkIndex, TextLayout
 
 GUTTER = 5  # one cell for the speaker bar, three for code blocks, one space
 CODE_CELLS = 3
 SPEAKER_COLORS = ("accent", "secondary", "success", "warning", "primary")
-
-
-def _key(
-    key: str, action: str, description: str, binding_id: str, show: bool = False, tooltip: str = ""
-) -> Binding:
-    return Binding(
-        key, action, description, show=show, id=binding_id, tooltip=tooltip or description
-    )
 
 
 @dataclass(frozen=True)
@@ -62,7 +54,7 @@ class DocumentView(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        _key(
+        key(
             "right_square_bracket",
             "unit('sentence', 1)",
             "Sentence",
@@ -70,13 +62,13 @@ class DocumentView(ScrollView, can_focus=True):
             show=True,
             tooltip="Select the next sentence",
         ),
-        _key(
+        key(
             "left_square_bracket",
             "unit('sentence', -1)",
             "Previous sentence",
             "view.previous_sentence",
         ),
-        _key(
+        key(
             "plus",
             "grow",
             "Grow",
@@ -84,8 +76,8 @@ class DocumentView(ScrollView, can_focus=True):
             show=True,
             tooltip="Grow the selection: word, sentence, paragraph, speaker turn",
         ),
-        _key("minus", "shrink", "Shrink selection back", "view.shrink"),
-        _key(
+        key("minus", "shrink", "Shrink selection back", "view.shrink"),
+        key(
             "tab",
             "cycle_coding(1)",
             "Next coding",
@@ -93,45 +85,41 @@ class DocumentView(ScrollView, can_focus=True):
             show=True,
             tooltip="Focus the next coding (its span becomes the selection)",
         ),
-        _key("shift+tab", "cycle_coding(-1)", "Focus the previous coding", "view.previous_coding"),
-        _key("escape", "clear", "Clear selection and focus", "view.clear"),
-        _key(
+        key("shift+tab", "cycle_coding(-1)", "Focus the previous coding", "view.previous_coding"),
+        key("escape", "clear", "Clear selection and focus", "view.clear"),
+        key(
             "ctrl+t",
             "swap_ends",
             "Swap the selection's ends (to move the other one)",
             "view.swap_ends",
         ),
-        _key(
-            "right_curly_bracket", "unit('paragraph', 1)", "Next paragraph", "view.next_paragraph"
-        ),
-        _key(
+        key("right_curly_bracket", "unit('paragraph', 1)", "Next paragraph", "view.next_paragraph"),
+        key(
             "left_curly_bracket",
             "unit('paragraph', -1)",
             "Previous paragraph",
             "view.previous_paragraph",
         ),
-        _key("right_parenthesis", "unit('turn', 1)", "Next speaker turn", "view.next_turn"),
-        _key("left_parenthesis", "unit('turn', -1)", "Previous speaker turn", "view.previous_turn"),
-        _key("left", "move(-1, False)", "Back a character", "view.left"),
-        _key("right", "move(1, False)", "Forward a character", "view.right"),
-        _key("shift+left", "move(-1, True)", "Extend back a character", "view.extend_left"),
-        _key("shift+right", "move(1, True)", "Extend forward a character", "view.extend_right"),
-        _key("ctrl+left", "word(-1, False)", "Back a word", "view.word_left"),
-        _key("ctrl+right", "word(1, False)", "Forward a word", "view.word_right"),
-        _key("ctrl+shift+left", "word(-1, True)", "Extend back a word", "view.extend_word_left"),
-        _key(
-            "ctrl+shift+right", "word(1, True)", "Extend forward a word", "view.extend_word_right"
-        ),
-        _key("up", "row(-1, False)", "Up a row", "view.up"),
-        _key("down", "row(1, False)", "Down a row", "view.down"),
-        _key("shift+up", "row(-1, True)", "Extend up a row", "view.extend_up"),
-        _key("shift+down", "row(1, True)", "Extend down a row", "view.extend_down"),
-        _key("pageup", "page(-1)", "Page up", "view.page_up"),
-        _key("pagedown", "page(1)", "Page down", "view.page_down"),
-        _key("home", "row_edge(0)", "Start of row", "view.home"),
-        _key("end", "row_edge(1)", "End of row", "view.end"),
-        _key("ctrl+home", "document_edge(0)", "Start of document", "view.top"),
-        _key("ctrl+end", "document_edge(1)", "End of document", "view.bottom"),
+        key("right_parenthesis", "unit('turn', 1)", "Next speaker turn", "view.next_turn"),
+        key("left_parenthesis", "unit('turn', -1)", "Previous speaker turn", "view.previous_turn"),
+        key("left", "move(-1, False)", "Back a character", "view.left"),
+        key("right", "move(1, False)", "Forward a character", "view.right"),
+        key("shift+left", "move(-1, True)", "Extend back a character", "view.extend_left"),
+        key("shift+right", "move(1, True)", "Extend forward a character", "view.extend_right"),
+        key("ctrl+left", "word(-1, False)", "Back a word", "view.word_left"),
+        key("ctrl+right", "word(1, False)", "Forward a word", "view.word_right"),
+        key("ctrl+shift+left", "word(-1, True)", "Extend back a word", "view.extend_word_left"),
+        key("ctrl+shift+right", "word(1, True)", "Extend forward a word", "view.extend_word_right"),
+        key("up", "row(-1, False)", "Up a row", "view.up"),
+        key("down", "row(1, False)", "Down a row", "view.down"),
+        key("shift+up", "row(-1, True)", "Extend up a row", "view.extend_up"),
+        key("shift+down", "row(1, True)", "Extend down a row", "view.extend_down"),
+        key("pageup", "page(-1)", "Page up", "view.page_up"),
+        key("pagedown", "page(1)", "Page down", "view.page_down"),
+        key("home", "row_edge(0)", "Start of row", "view.home"),
+        key("end", "row_edge(1)", "End of row", "view.end"),
+        key("ctrl+home", "document_edge(0)", "Start of document", "view.top"),
+        key("ctrl+end", "document_edge(1)", "End of document", "view.bottom"),
     ]
 
     class SelectionChanged(Message):
@@ -379,7 +367,7 @@ class DocumentView(ScrollView, can_focus=True):
     ) -> Style:
         covering = [m for m in marks if m.start <= offset < m.end]
         inner = min(covering, key=lambda m: (m.end - m.start, m.start)) if covering else None
-        key = (
+        look = (
             inner.code_id if inner else None,
             len(covering) > 1,
             any(m.coding_id == self.focused_coding for m in covering),
@@ -388,9 +376,9 @@ class DocumentView(ScrollView, can_focus=True):
             bool(selection and selection[0] <= offset < selection[1]),
             offset == self.cursor,
         )
-        if key not in self._styles:
-            self._styles[key] = self._compose_style(*key)
-        return self._styles[key]
+        if look not in self._styles:
+            self._styles[look] = self._compose_style(*look)
+        return self._styles[look]
 
     def _compose_style(
         self,

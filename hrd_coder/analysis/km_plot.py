@@ -1,0 +1,125 @@
+"""A Kaplan–Meier figure for papers: curves per group, 95% bands, censoring ticks, numbers at risk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hrd_coder.analysis.kaplan_meier import KMResult, kaplan_meier
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def km_plot(
+    data: KMResult | pd.DataFrame,
+    path: str | Path,
+    *,
+    duration: str | None = None,
+    event: str | None = None,
+    group: str | None = None,
+    entry: str | None = None,
+    title: str = "Time to release",
+    xlabel: str = "days since campaign launch",
+    ylabel: str = "share still detained",
+) -> tuple[Path, Path]:
+    """Draw Kaplan–Meier curves and save them as PNG and SVG; return the two paths.
+
+    `data` is a KMResult, or a DataFrame with `duration`, `event` (and optionally `group`,
+    `entry`) named, in which case the curves are estimated here. `path` is the file name
+    without (or with any) suffix: ".png" and ".svg" are put in its place.
+    """
+    if not isinstance(data, KMResult):
+        if duration is None or event is None:
+            raise ValueError("name the duration and event columns to plot a DataFrame")
+        data = kaplan_meier(data, duration, event, group=group, entry=entry)
+    # The Agg canvas on a bare Figure: no pyplot, so no global backend switch and no state
+    # shared between threads (the TUI draws from worker threads).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
+    figure = Figure(figsize=(8, 5.6), layout="constrained")
+    FigureCanvasAgg(figure)
+    curves_axes, risk_axes = figure.subplots(
+        2, 1, sharex=True, gridspec_kw={"height_ratios": [4, 0.35 + 0.3 * len(data.curves)]}
+    )
+    colours = [f"C{i}" for i in range(len(data.curves))]
+    for curve, colour in zip(data.curves, colours, strict=True):
+        _draw_curve(curves_axes, curve, colour, grouped=data.group is not None)
+    curves_axes.set_ylim(0, 1.04)
+    curves_axes.set_xlim(left=0)
+    curves_axes.yaxis.set_major_formatter(PercentFormatter(1.0))
+    curves_axes.set_ylabel(ylabel)
+    curves_axes.set_title(title, loc="left", fontweight="bold")
+    curves_axes.grid(alpha=0.3)
+    curves_axes.spines[["top", "right"]].set_visible(False)
+    curves_axes.legend(
+        handles=[*curves_axes.get_legend_handles_labels()[0], _censor_handle()],
+        frameon=False,
+        loc="upper right",
+    )
+    _draw_at_risk(risk_axes, data, colours, curves_axes.get_xticks(), curves_axes.get_xlim())
+    risk_axes.set_xlabel(xlabel)
+    base = Path(path)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
+    figure.savefig(png, dpi=150)
+    figure.savefig(svg)
+    return png, svg
+
+
+def _draw_curve(axes, curve, colour: str, grouped: bool) -> None:
+    import numpy as np
+
+    table = curve.table
+    times = np.concatenate([[0.0], table["time"].to_numpy()])
+    survival = np.concatenate([[1.0], table["survival"].to_numpy()])
+    low = np.concatenate([[1.0], table["survival_low"].to_numpy()])
+    high = np.concatenate([[1.0], table["survival_high"].to_numpy()])
+    label = f"{curve.group} (n = {curve.n})" if grouped else f"all cases (n = {curve.n})"
+    axes.step(times, survival, where="post", color=colour, linewidth=1.8, label=label)
+    axes.fill_between(times, low, high, step="post", color=colour, alpha=0.15, linewidth=0)
+    censored = table[table["censored"] > 0]
+    axes.plot(
+        censored["time"],
+        censored["survival"],
+        linestyle="none",
+        marker="|",
+        markersize=8,
+        markeredgewidth=1.3,
+        color=colour,
+    )
+
+
+def _censor_handle():
+    from matplotlib.lines import Line2D
+
+    return Line2D(
+        [], [], linestyle="none", marker="|", markersize=8, color="0.3", label="censored"
+    )
+
+
+def _draw_at_risk(axes, data: KMResult, colours: list[str], ticks, limits) -> None:
+    ticks = [tick for tick in ticks if limits[0] <= tick <= limits[1]]
+    rows = len(data.curves)
+    for row, (curve, colour) in enumerate(zip(data.curves, colours, strict=True)):
+        y = rows - row - 1
+        name = curve.group if data.group is not None else "all cases"
+        axes.text(-0.01, y, name, transform=axes.get_yaxis_transform(), ha="right",
+                  va="center", color=colour, fontsize=9)
+        for tick in ticks:
+            axes.text(tick, y, str(_at_risk(curve.table, tick)), ha="center", va="center",
+                      fontsize=9)
+    axes.set_ylim(-0.6, rows - 0.4)
+    axes.set_yticks([])
+    axes.set_title("number at risk", loc="left", fontsize=9, color="0.3")
+    axes.spines[["top", "right", "left", "bottom"]].set_visible(False)
+    axes.tick_params(axis="x", length=0)
+
+
+def _at_risk(table, time: float) -> int:
+    """Cases under observation and not yet released or censored at `time`."""
+    entered = table.loc[table["time"] <= time, "entered"].sum()
+    left = table.loc[table["time"] < time, ["events", "censored"]].to_numpy().sum()
+    return int(entered - left)

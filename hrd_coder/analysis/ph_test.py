@@ -1,0 +1,130 @@
+"""The proportional-hazards check on scaled Schoenfeld residuals, with verdicts in words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hrd_coder.analysis.cox import lifelines_cox
+from hrd_coder.analysis.survival_data import as_names, survival_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class PHCheck:
+    """One proportional-hazards test: a covariate's, or all covariates' when `covariate` is None.
+
+    `proportional` is False when p < alpha, i.e. when the data speak against a hazard ratio
+    that stays the same over time; `verdict` says so in plain words.
+    """
+
+    covariate: str | None
+    statistic: float
+    degrees_of_freedom: int
+    p: float
+    proportional: bool
+    verdict: str
+
+    def as_dict(self) -> dict:
+        """JSON-ready statistic, df, p and verdict."""
+        return {
+            "statistic": self.statistic,
+            "df": self.degrees_of_freedom,
+            "p": self.p,
+            "verdict": self.verdict,
+        }
+
+
+def ph_test(
+    df: pd.DataFrame,
+    duration: str,
+    event: str,
+    covariates: Sequence[str],
+    strata: str | Iterable[str] | None = None,
+    alpha: float = 0.05,
+) -> list[PHCheck]:
+    """Test each covariate for proportional hazards, then all of them together (last item).
+
+    Grambsch & Therneau's (1994) test of a trend in the scaled Schoenfeld residuals over
+    time, computed by lifelines' `proportional_hazard_test(..., time_transform="rank")` on
+    an Efron-ties fit. lifelines uses the approximation of R's `cox.zph` before survival 3.0
+    (2019), so its figures differ from today's R, which refits a score test. The global test
+    is that approximation's global statistic, which lifelines does not report.
+    """
+    from lifelines.statistics import proportional_hazard_test
+
+    covariates, strata = as_names(covariates), as_names(strata)
+    frame = survival_frame(df, duration, event, covariates, labels=strata)
+    fitter = lifelines_cox(frame, duration, event, covariates, strata)
+    residuals = fitter.compute_residuals(frame, kind="scaled_schoenfeld")
+    tests = proportional_hazard_test(
+        fitter, frame, time_transform="rank", precomputed_residuals=residuals
+    ).summary
+    checks = [
+        _check(name, float(tests.loc[name, "test_statistic"]), 1, float(tests.loc[name, "p"]), alpha)
+        for name in covariates
+    ]
+    statistic = _global_statistic(fitter, residuals)
+    return [*checks, _overall(checks, statistic, len(covariates), alpha)]
+
+
+def format_p(p: float) -> str:
+    """A p-value as people write it: "p < 0.001", "p = 0.007", "p = 0.41"."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def _check(name: str, statistic: float, df: int, p: float, alpha: float) -> PHCheck:
+    proportional = p >= alpha
+    if proportional:
+        verdict = f"no evidence against proportional hazards ({format_p(p)})"
+    else:
+        verdict = (
+            f"hazards may not be proportional ({format_p(p)}): consider stratifying on "
+            f"{name} or an interaction with time"
+        )
+    return PHCheck(name, statistic, df, p, proportional, verdict)
+
+
+def _overall(checks: list[PHCheck], statistic: float, df: int, alpha: float) -> PHCheck:
+    from scipy.stats import chi2
+
+    p = float(chi2.sf(statistic, df))
+    flagged = [check.covariate for check in checks if not check.proportional]
+    if p >= alpha and not flagged:
+        verdict = f"no evidence against proportional hazards in the model as a whole ({format_p(p)})"
+    elif p >= alpha:
+        verdict = (
+            f"no evidence against proportional hazards in the model as a whole ({format_p(p)}), "
+            f"but check {', '.join(flagged)}"
+        )
+    else:
+        verdict = f"hazards may not be proportional in the model as a whole ({format_p(p)})"
+        if flagged:
+            verdict += f": look first at {', '.join(flagged)}"
+    return PHCheck(None, statistic, df, p, p >= alpha, verdict)
+
+
+def _global_statistic(fitter, residuals) -> float:
+    """The global test of R's cox.zph before survival 3.0, with lifelines' time scale.
+
+    Hand-written because lifelines reports only per-covariate tests. With g the rank time
+    scale centred over events, d events, V the model variance and r the scaled residuals
+    (unscaled ones times V d), the statistic is (g'r) V^-1 (g'r)' / (d g'g), on p degrees
+    of freedom; for one covariate it equals lifelines' per-covariate statistic.
+    """
+    import numpy as np
+    from lifelines.statistics import TimeTransformers
+
+    events = fitter.event_observed
+    rank = TimeTransformers().get("rank")
+    times = np.asarray(rank(fitter.durations, events, fitter.weights)[events.values], float)
+    centred = times - times.mean()
+    trend = centred @ residuals.to_numpy(dtype=float)
+    variance = fitter.variance_matrix_.to_numpy(dtype=float)
+    deaths = float(events.sum())
+    return float(trend @ np.linalg.solve(variance, trend) / (deaths * (centred @ centred)))
