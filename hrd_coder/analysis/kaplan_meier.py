@@ -156,9 +156,7 @@ def logrank(df: pd.DataFrame, duration: str, event: str, group: str) -> LogRank:
         raise ValueError(f"the log-rank test needs at least two groups in {group!r}")
     if len(groups) == 2:
         (_, first), (_, second) = groups
-        result = logrank_test(
-            first[duration], second[duration], first[event], second[event]
-        )
+        result = logrank_test(first[duration], second[duration], first[event], second[event])
     else:
         result = multivariate_logrank_test(frame[duration], frame[group], frame[event])
     return LogRank(

@@ -1,4 +1,4 @@
-"""A Kaplan–Meier figure for papers: curves per group, 95% bands, censoring ticks, numbers at risk."""
+"""A Kaplan–Meier figure: curves per group, 95% bands, censoring ticks, numbers at risk."""
 
 from __future__ import annotations
 
@@ -57,10 +57,11 @@ def km_plot(
     curves_axes.legend(
         handles=[*curves_axes.get_legend_handles_labels()[0], _censor_handle()],
         frameon=False,
-        loc="upper right",
+        loc="best",
     )
+    curves_axes.set_xlabel(xlabel)
+    curves_axes.tick_params(labelbottom=True)
     _draw_at_risk(risk_axes, data, colours, curves_axes.get_xticks(), curves_axes.get_xlim())
-    risk_axes.set_xlabel(xlabel)
     base = Path(path)
     base.parent.mkdir(parents=True, exist_ok=True)
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
@@ -95,9 +96,7 @@ def _draw_curve(axes, curve, colour: str, grouped: bool) -> None:
 def _censor_handle():
     from matplotlib.lines import Line2D
 
-    return Line2D(
-        [], [], linestyle="none", marker="|", markersize=8, color="0.3", label="censored"
-    )
+    return Line2D([], [], linestyle="none", marker="|", markersize=8, color="0.3", label="censored")
 
 
 def _draw_at_risk(axes, data: KMResult, colours: list[str], ticks, limits) -> None:
@@ -105,17 +104,25 @@ def _draw_at_risk(axes, data: KMResult, colours: list[str], ticks, limits) -> No
     rows = len(data.curves)
     for row, (curve, colour) in enumerate(zip(data.curves, colours, strict=True)):
         y = rows - row - 1
-        name = curve.group if data.group is not None else "all cases"
-        axes.text(-0.01, y, name, transform=axes.get_yaxis_transform(), ha="right",
-                  va="center", color=colour, fontsize=9)
+        axes.annotate(
+            curve.group if data.group is not None else "all cases",
+            xy=(0, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(-16, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            color=colour,
+            fontsize=9,
+        )
         for tick in ticks:
-            axes.text(tick, y, str(_at_risk(curve.table, tick)), ha="center", va="center",
-                      fontsize=9)
+            count = _at_risk(curve.table, tick)
+            axes.text(tick, y, str(count), ha="center", va="center", fontsize=9)
     axes.set_ylim(-0.6, rows - 0.4)
     axes.set_yticks([])
+    axes.tick_params(axis="x", length=0, labelbottom=False)
     axes.set_title("number at risk", loc="left", fontsize=9, color="0.3")
     axes.spines[["top", "right", "left", "bottom"]].set_visible(False)
-    axes.tick_params(axis="x", length=0)
 
 
 def _at_risk(table, time: float) -> int:

@@ -45,14 +45,17 @@ def ph_test(
     covariates: Sequence[str],
     strata: str | Iterable[str] | None = None,
     alpha: float = 0.05,
+    time_transform: str = "rank",
 ) -> list[PHCheck]:
     """Test each covariate for proportional hazards, then all of them together (last item).
 
     Grambsch & Therneau's (1994) test of a trend in the scaled Schoenfeld residuals over
-    time, computed by lifelines' `proportional_hazard_test(..., time_transform="rank")` on
-    an Efron-ties fit. lifelines uses the approximation of R's `cox.zph` before survival 3.0
-    (2019), so its figures differ from today's R, which refits a score test. The global test
-    is that approximation's global statistic, which lifelines does not report.
+    time, computed by lifelines' `proportional_hazard_test` on an Efron-ties fit, against
+    the rank of event times by default (`time_transform` may also be "km", as in R's
+    `cox.zph`, "identity" or "log"). lifelines uses the approximation of R's `cox.zph`
+    before survival 3.0 (2019), so its figures differ from today's R, which refits a score
+    test. The global test is that approximation's global statistic, which lifelines does
+    not report.
     """
     from lifelines.statistics import proportional_hazard_test
 
@@ -61,13 +64,15 @@ def ph_test(
     fitter = lifelines_cox(frame, duration, event, covariates, strata)
     residuals = fitter.compute_residuals(frame, kind="scaled_schoenfeld")
     tests = proportional_hazard_test(
-        fitter, frame, time_transform="rank", precomputed_residuals=residuals
+        fitter, frame, time_transform=time_transform, precomputed_residuals=residuals
     ).summary
     checks = [
-        _check(name, float(tests.loc[name, "test_statistic"]), 1, float(tests.loc[name, "p"]), alpha)
+        _check(
+            name, float(tests.loc[name, "test_statistic"]), 1, float(tests.loc[name, "p"]), alpha
+        )
         for name in covariates
     ]
-    statistic = _global_statistic(fitter, residuals)
+    statistic = _global_statistic(fitter, residuals, time_transform)
     return [*checks, _overall(checks, statistic, len(covariates), alpha)]
 
 
@@ -96,7 +101,9 @@ def _overall(checks: list[PHCheck], statistic: float, df: int, alpha: float) -> 
     p = float(chi2.sf(statistic, df))
     flagged = [check.covariate for check in checks if not check.proportional]
     if p >= alpha and not flagged:
-        verdict = f"no evidence against proportional hazards in the model as a whole ({format_p(p)})"
+        verdict = (
+            f"no evidence against proportional hazards in the model as a whole ({format_p(p)})"
+        )
     elif p >= alpha:
         verdict = (
             f"no evidence against proportional hazards in the model as a whole ({format_p(p)}), "
@@ -109,11 +116,11 @@ def _overall(checks: list[PHCheck], statistic: float, df: int, alpha: float) -> 
     return PHCheck(None, statistic, df, p, p >= alpha, verdict)
 
 
-def _global_statistic(fitter, residuals) -> float:
+def _global_statistic(fitter, residuals, time_transform: str) -> float:
     """The global test of R's cox.zph before survival 3.0, with lifelines' time scale.
 
-    Hand-written because lifelines reports only per-covariate tests. With g the rank time
-    scale centred over events, d events, V the model variance and r the scaled residuals
+    Hand-written because lifelines reports only per-covariate tests. With g the transformed
+    event times, centred, d events, V the model variance and r the scaled residuals
     (unscaled ones times V d), the statistic is (g'r) V^-1 (g'r)' / (d g'g), on p degrees
     of freedom; for one covariate it equals lifelines' per-covariate statistic.
     """
@@ -121,8 +128,8 @@ def _global_statistic(fitter, residuals) -> float:
     from lifelines.statistics import TimeTransformers
 
     events = fitter.event_observed
-    rank = TimeTransformers().get("rank")
-    times = np.asarray(rank(fitter.durations, events, fitter.weights)[events.values], float)
+    transform = TimeTransformers().get(time_transform)
+    times = np.asarray(transform(fitter.durations, events, fitter.weights)[events.values], float)
     centred = times - times.mean()
     trend = centred @ residuals.to_numpy(dtype=float)
     variance = fitter.variance_matrix_.to_numpy(dtype=float)

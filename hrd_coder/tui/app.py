@@ -10,7 +10,6 @@ from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
 from hrd_coder.problems import InvalidInput, ProjectError
@@ -139,11 +138,33 @@ class CoderApp(App):
 
 def known_binding_ids() -> set[str]:
     """Every binding id a keys file may remap."""
+    from hrd_coder.tui.dialogs import (
+        case_picker,
+        code_picker,
+        coder_prompt,
+        document_browser,
+        help,
+        memo,
+        retrieval,
+    )
+    from hrd_coder.tui.screens.adjudication import AdjudicationScreen
+    from hrd_coder.tui.screens.agreement import AgreementScreen
     from hrd_coder.tui.screens.coding import CodingScreen
+    from hrd_coder.tui.screens.service import binding_ids
     from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
     from hrd_coder.tui.widgets.document_view import DocumentView
 
-    ids = set()
-    for owner in (CodingScreen, DocumentView, CodebookPanel):
-        ids.update(b.id for b in owner.BINDINGS if isinstance(b, Binding) and b.id)
-    return ids
+    return binding_ids(
+        CodingScreen,
+        DocumentView,
+        CodebookPanel,
+        AgreementScreen,
+        AdjudicationScreen,
+        case_picker.CasePicker,
+        code_picker.CodePicker,
+        coder_prompt.CoderPrompt,
+        document_browser.DocumentBrowser,
+        help.HelpScreen,
+        memo.MemoDialog,
+        retrieval.RetrievalScreen,
+    )

@@ -19,7 +19,7 @@ from hrd_coder.services.adjudication import Disagreement, progress
 from hrd_coder.services.agreement import AgreementRequest
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.tui.dialogs.retrieval import collapse, head, plural, tail
-from hrd_coder.tui.screens.agreement import ServiceScreen
+from hrd_coder.tui.screens.service import ServiceScreen
 
 LETTERS = "abcdefgh"
 """The keys that choose the 1st, 2nd, … coder's version (up to eight coders)."""
@@ -102,6 +102,7 @@ class AdjudicationScreen(ServiceScreen):
             "right,j",
             "step(1)",
             "Next",
+            show=False,  # the footer keeps room for Back at 80 columns
             id="adjudication.next",
             tooltip="Show the next item",
         ),
@@ -227,7 +228,7 @@ class AdjudicationScreen(ServiceScreen):
                 decided, total = progress(self.items)
                 self._status(
                     f"{plural(total, 'disagreement')}, {decided} decided · the letter beside "
-                    "a coder takes their version"
+                    "a coder takes their version · →/← next/previous"
                 )
 
         self._service(find, show)

@@ -5,23 +5,20 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import threading
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services.agreement import RELIABLE, TENTATIVE, AgreementRequest, AgreementRow
 from hrd_coder.services.coding import CONSENSUS
 from hrd_coder.tui.dialogs.table import cell, flexible_width
+from hrd_coder.tui.screens.service import ServiceScreen
 
 UNITS = ("sentence", "paragraph", "turn", "document", "case")
 """The units `u` cycles through, finest first."""
@@ -42,35 +39,6 @@ VERDICTS = {
 MIN_LABEL = 20
 """The id column is shown only when the label column keeps at least this much room."""
 MAX_ID = 28
-
-
-class ServiceScreen(Screen):
-    """A screen that calls the project's services in a worker thread, one call at a time."""
-
-    def __init__(self, project: Project) -> None:
-        super().__init__()
-        self.project = project
-        self._lock = threading.Lock()
-
-    @work(thread=True, group="service")
-    def _service(self, call: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        with self._lock:
-            try:
-                result = call()
-            except (ProjectError, InvalidInput) as error:
-                self.app.call_from_thread(self._failed, str(error))
-                return
-            except Exception as error:  # noqa: BLE001 - the user sees it, never a traceback
-                self.app.call_from_thread(self._failed, f"{type(error).__name__}: {error}")
-                return
-            self.app.call_from_thread(done, result)
-
-    def _failed(self, message: str) -> None:
-        self.notify(message, title="Not done", severity="error", timeout=8)
-        self._status(f"not done: {message.splitlines()[0]}")
-
-    def _status(self, text: str | Content) -> None:
-        self.query_one("#status-line", Static).update(text)
 
 
 def number(value: float | None) -> str:

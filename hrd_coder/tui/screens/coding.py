@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services.records import CaseInfo, CodingRecord, DocumentText
 from hrd_coder.tui.colors import code_colors
 from hrd_coder.tui.keys import key
+from hrd_coder.tui.screens.service import ServiceScreen
 from hrd_coder.tui.text_layout import Mark
 from hrd_coder.tui.widgets.case_panel import CasePanel
 from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
 from hrd_coder.tui.widgets.document_view import DocumentView
 
 
-class CodingScreen(Screen):
+class CodingScreen(ServiceScreen):
     """Code one document at a time; panels show the codebook and the current case."""
 
     CSS_PATH = "coding.tcss"
@@ -79,19 +76,10 @@ class CodingScreen(Screen):
         key("f5", "agreement", "Agreement between coders, per code", "coding.agreement"),
         key("f6", "adjudicate", "Adjudicate disagreements (consensus layer)", "coding.adjudicate"),
         key("ctrl+b", "toggle_panel", "Show or hide the side panel", "coding.toggle_panel"),
-        key(
-            "question_mark",
-            "help",
-            "Help",
-            "coding.help",
-            show=True,
-            tooltip="Every key, with the id to remap it",
-        ),
     ]
 
     def __init__(self, project: Project, coder: str) -> None:
-        super().__init__()
-        self.project = project
+        super().__init__(project)
         self.coder = coder
         self.document: DocumentText | None = None
         self.codings: list[CodingRecord] = []
@@ -99,7 +87,6 @@ class CodingScreen(Screen):
         self.last_code: str | None = None
         self.highlighted_code: str | None = None
         self._confirmation: str | None = None
-        self._lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
@@ -123,28 +110,6 @@ class CodingScreen(Screen):
         codebook = self.project.codebook
         self.query_one(CodebookPanel).show(codebook, {})
         self._service(self._first_load, self._show_first_load)
-
-    # -- talking to the services (in a worker thread, one action at a time) -----------------
-
-    @work(thread=True, group="service")
-    def _service(self, call: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        with self._lock:
-            try:
-                result = call()
-            except (ProjectError, InvalidInput) as error:
-                self.app.call_from_thread(self._failed, str(error))
-                return
-            except Exception as error:  # noqa: BLE001 - the user sees it, never a traceback
-                self.app.call_from_thread(self._failed, f"{type(error).__name__}: {error}")
-                return
-            self.app.call_from_thread(done, result)
-
-    def _failed(self, message: str) -> None:
-        self.notify(message, title="Not done", severity="error", timeout=8)
-        self._status(f"not done: {message.splitlines()[0]}")
-
-    def _status(self, text: str) -> None:
-        self.query_one("#status-line", Static).update(text)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -581,46 +546,12 @@ class CodingScreen(Screen):
         panel.display = not panel.display
         self.view.focus()
 
-    def action_help(self) -> None:
-        """Show every key with what it does and its id."""
-        from hrd_coder.tui.dialogs.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(help_rows(self)))
-
-
-def help_rows(screen: CodingScreen) -> list[tuple[str, str, str]]:
-    """Rows (keys, description, id) for the help screen, as currently mapped."""
-    rows = []
-    keymap = getattr(screen.app, "_keymap", {}) or {}
-    for owner in (screen, screen.view):
-        for binding in owner.BINDINGS:
-            assert isinstance(binding, Binding)
-            keys = keymap.get(binding.id or "", binding.key)
-            rows.append(
-                (_display_keys(keys), binding.tooltip or binding.description, binding.id or "")
-            )
-    for code in screen.project.codebook.codes:
-        if code.hotkey:
-            rows.append((code.hotkey, f"Apply code: {code.label}", "codebook.yaml"))
-    rows.append(("ctrl+p", "Command palette: every action by name", "(app)"))
-    rows.append(("ctrl+q", "Quit (everything is already saved)", "(app)"))
-    return rows
-
-
-KEY_NAMES = {
-    "full_stop": ".",
-    "equals_sign": "=",
-    "question_mark": "?",
-    "plus": "+",
-    "minus": "-",
-    "right_square_bracket": "]",
-    "left_square_bracket": "[",
-    "right_curly_bracket": "}",
-    "left_curly_bracket": "{",
-    "right_parenthesis": ")",
-    "left_parenthesis": "(",
-}
-
-
-def _display_keys(keys: str) -> str:
-    return ", ".join(KEY_NAMES.get(k, k) for k in keys.split(","))
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        """Every key of the screen, then the codebook's hotkeys and the app's keys."""
+        rows = super().help_rows()
+        for code in self.project.codebook.codes:
+            if code.hotkey:
+                rows.append((code.hotkey, f"Apply code: {code.label}", "codebook.yaml"))
+        rows.append(("ctrl+p", "Command palette: every action by name", "(app)"))
+        rows.append(("ctrl+q", "Quit (everything is already saved)", "(app)"))
+        return rows

@@ -1,0 +1,107 @@
+"""The base of every screen that talks to the project: service calls in a worker thread
+(one at a time, never a traceback), a status line, and `?` help listing every key."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.services import Project
+from hrd_coder.tui.keys import key
+
+KEY_NAMES = {
+    "full_stop": ".",
+    "equals_sign": "=",
+    "question_mark": "?",
+    "plus": "+",
+    "minus": "-",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
+    "right_parenthesis": ")",
+    "left_parenthesis": "(",
+}
+
+
+class ServiceScreen(Screen):
+    """A screen that calls the project's services in a worker thread, one call at a time."""
+
+    BINDINGS = [
+        key(
+            "question_mark",
+            "help",
+            "Help",
+            "screen.help",
+            show=True,
+            tooltip="Every key, with the id to remap it",
+        )
+    ]
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        self._lock = threading.Lock()
+
+    @work(thread=True, group="service")
+    def _service(self, call: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        with self._lock:
+            try:
+                result = call()
+            except (ProjectError, InvalidInput) as error:
+                self.app.call_from_thread(self._failed, str(error))
+                return
+            except Exception as error:  # noqa: BLE001 - the user sees it, never a traceback
+                self.app.call_from_thread(self._failed, f"{type(error).__name__}: {error}")
+                return
+            self.app.call_from_thread(done, result)
+
+    def _failed(self, message: str) -> None:
+        self.notify(message, title="Not done", severity="error", timeout=8)
+        self._status(f"not done: {message.splitlines()[0]}")
+
+    def _status(self, text: str | Content) -> None:
+        self.query_one("#status-line", Static).update(text)
+
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        """(keys, what it does, binding id) for every key this screen offers, as mapped."""
+        keymap = getattr(self.app, "_keymap", {}) or {}
+        rows, seen = [], set()
+        for _node, binding, _enabled, _tooltip in self.active_bindings.values():
+            if binding.id and binding.id not in seen and binding.id != "screen.help":
+                seen.add(binding.id)
+                keys = keymap.get(binding.id, binding.key)
+                rows.append(
+                    (display_keys(keys), binding.tooltip or binding.description, binding.id)
+                )
+        return rows
+
+    def action_help(self) -> None:
+        """Show every key with what it does and its id."""
+        from hrd_coder.tui.dialogs.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.help_rows()))
+
+
+def display_keys(keys: str) -> str:
+    """Key names as people type them: `]` rather than right_square_bracket."""
+    return ", ".join(KEY_NAMES.get(k, k) for k in keys.split(","))
+
+
+def binding_ids(*owners: type) -> set[str]:
+    """The binding ids declared on some classes (for checking a keys file)."""
+    ids = set()
+    for owner in owners:
+        for cls in owner.__mro__:
+            ids.update(
+                b.id for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding) and b.id
+            )
+    return ids
