@@ -450,6 +450,90 @@ def sample(ctx: click.Context, coder: str, share: float, seed: int, kind: str | 
     click.echo(f"{coder} double-codes {len(chosen)} document(s): {', '.join(chosen)}")
 
 
+def _data_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--data, --duration and --event, shared by the standalone survival commands."""
+    command = click.option(
+        "--event", required=True, help="Column that is 1 (or true) when the event happened."
+    )(command)
+    command = click.option(
+        "--duration", required=True, help="Column with the time to event or censoring."
+    )(command)
+    return click.option(
+        "--data",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="A CSV file with one row per case.",
+    )(command)
+
+
+@main.command()
+@_data_options
+@click.option("--covariates", default="", help="Comma-separated covariate columns.")
+@click.option("--strata", help="Column to stratify the baseline hazard on.")
+@click.option(
+    "--ties",
+    type=click.Choice(["efron", "breslow"]),
+    default="efron",
+    show_default=True,
+    help="Handling of tied event times (lifelines fits Efron; Breslow uses statsmodels' PHReg).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@_reports_errors
+def survival(
+    data: Path, duration: str, event: str, covariates: str, strata: str | None, ties: str, fmt: str
+) -> None:
+    """Fit a Cox proportional-hazards model to any CSV, with the PH test per covariate."""
+    from hrd_coder.analysis import survival_for_file
+
+    names = tuple(c.strip() for c in covariates.split(",") if c.strip())
+    result = survival_for_file(data, duration, event, names, strata, ties)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+        return
+    rows = [{"covariate": name, **values} for name, values in result["coefficients"].items()]
+    _print_rows(rows, "table", ["covariate", "coef", "se", "hr", "p"])
+    click.echo(
+        f"n {result['n']}, events {result['events']}, concordance "
+        f"{result['concordance']:.3f}, log-likelihood {result['log_likelihood']:.2f} "
+        f"({result['engine']}, {result['ties']} ties)"
+    )
+    for name, check in result["ph_test"].items():
+        click.echo(f"PH {name}: {check['verdict']}")
+
+
+@main.command()
+@_data_options
+@click.option("--group", required=True, help="Column whose values are the groups compared.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@_reports_errors
+def km(data: Path, duration: str, event: str, group: str, fmt: str) -> None:
+    """Kaplan-Meier medians per group and the log-rank test, on any CSV."""
+    from hrd_coder.analysis import km_for_file
+
+    result = km_for_file(data, duration, event, group)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+        return
+    rows = [{"group": name, **values} for name, values in result["groups"].items()]
+    _print_rows(rows, "table", ["group", "n", "events", "median", "median_low", "median_high"])
+    logrank = result["logrank"]
+    click.echo(f"log-rank chi-square {logrank['statistic']:.3f}, p {logrank['p']:.4g}")
+
+
 def _print_import(report: Any) -> None:
     if not report.changed:
         click.echo("Nothing to import: the database already matches the files.")

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hrd_coder.analysis.survival_data import as_names, survival_frame
+from hrd_coder.analysis.survival_data import as_names, check_roles, survival_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,10 +82,7 @@ def fit_cox(
     covariates, strata = as_names(covariates), as_names(strata)
     if not covariates:
         raise ValueError("name at least one covariate")
-    roles = [duration, event, *covariates, *strata, *as_names(cluster), *as_names(entry)]
-    reused = sorted({name for name in roles if roles.count(name) > 1})
-    if reused:
-        raise ValueError(f"each column can play one part in the model: {reused} used twice")
+    check_roles(duration, event, *covariates, *strata, *as_names(cluster), *as_names(entry))
     frame = survival_frame(
         df, duration, event, covariates, labels=[*strata, *as_names(cluster)], entry=entry
     )
@@ -104,7 +101,7 @@ def fit_cox(
         strata=strata,
         cluster=cluster,
         entry=entry,
-        notes=_notes(frame, duration, event, cluster, ties),
+        notes=_notes(frame, duration, event, cluster, ties, summary),
     )
 
 
@@ -172,15 +169,15 @@ def _fit_breslow(frame, duration, event, covariates, strata, cluster, entry):
     result = model.fit(groups=frame[cluster].to_numpy() if cluster else None)
     coef, se = np.asarray(result.params), np.asarray(result.bse)
     low, high = np.asarray(result.conf_int()).T
+    with np.errstate(over="ignore"):  # a separated covariate's bound is inf; _notes says so
+        ratios = {"hr": np.exp(coef), "hr_low": np.exp(low), "hr_high": np.exp(high)}
     summary = pd.DataFrame(
         {
             "coef": coef,
             "se": se,
             "z": np.asarray(result.tvalues),
             "p": np.asarray(result.pvalues),
-            "hr": np.exp(coef),
-            "hr_low": np.exp(low),
-            "hr_high": np.exp(high),
+            **ratios,
         },
         index=pd.Index(list(covariates), name="covariate"),
     )
@@ -217,15 +214,25 @@ def _concordance(frame, duration, event, risk, stratum) -> float:
     return (correct + 0.5 * ties) / pairs if pairs else math.nan
 
 
-def _notes(frame, duration, event, cluster, ties) -> tuple[str, ...]:
+def _notes(frame, duration, event, cluster, ties, summary) -> tuple[str, ...]:
+    import numpy as np
+
+    notes = []
     released = frame.loc[frame[event] == 1, duration]
     if cluster and ties == "efron" and released.duplicated().any():
-        return (
+        notes.append(
             "cluster-robust standard errors with tied event times: lifelines' sandwich "
             "estimator ignores ties, so they can differ from R's and Stata's by a few "
-            "percent; ties='breslow' gives the standard errors R reports for Breslow ties",
+            "percent; ties='breslow' gives the standard errors R reports for Breslow ties"
         )
-    return ()
+    unbounded = summary.index[(summary["hr_low"] == 0) | ~np.isfinite(summary["hr_high"])]
+    if len(unbounded):
+        notes.append(
+            f"the hazard ratio of {', '.join(unbounded)} has no finite confidence interval: "
+            "the covariate may separate released from unreleased cases perfectly, so its "
+            "estimate means nothing; cross-tabulate it against release"
+        )
+    return tuple(notes)
 
 
 def _number(value) -> float | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hrd_coder.analysis.cox import lifelines_cox
-from hrd_coder.analysis.survival_data import as_names, survival_frame
+from hrd_coder.analysis.survival_data import as_names, check_roles, survival_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,6 +60,7 @@ def ph_test(
     from lifelines.statistics import proportional_hazard_test
 
     covariates, strata = as_names(covariates), as_names(strata)
+    check_roles(duration, event, *covariates, *strata)
     frame = survival_frame(df, duration, event, covariates, labels=strata)
     fitter = lifelines_cox(frame, duration, event, covariates, strata)
     residuals = fitter.compute_residuals(frame, kind="scaled_schoenfeld")

@@ -18,6 +18,13 @@ def as_names(columns: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(columns)
 
 
+def check_roles(*columns: str) -> None:
+    """ValueError when one column is asked to play two parts (say, covariate and stratum)."""
+    reused = sorted({name for name in columns if columns.count(name) > 1})
+    if reused:
+        raise ValueError(f"each column can play one part in the model: {reused} used twice")
+
+
 def survival_frame(
     df: pd.DataFrame,
     duration: str,

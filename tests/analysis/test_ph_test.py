@@ -135,3 +135,8 @@ def test_nothing_flagged_reads_as_reassurance():
 )
 def test_p_values_are_written_as_in_papers(p, text):
     assert format_p(p) == text
+
+
+def test_a_covariate_cannot_also_be_a_stratum():
+    with pytest.raises(ValueError, match="used twice"):
+        ph_test(rossi(), "week", "arrest", ["fin", "wexp"], strata="wexp")

@@ -51,9 +51,9 @@ def test_the_95_percent_interval_covers_the_true_hazard_ratio(ties):
 
 
 def test_delayed_entry_unbiased_when_given_and_biased_upward_when_ignored():
-    """Ten samples of 2,000, so that bias shows apart from one sample's luck."""
+    """Six samples of 2,000, so that bias shows apart from one sample's luck."""
     with_entry, ignored, covered = [], [], 0
-    for seed in range(10):
+    for seed in range(6):
         cases = simulate(seed, truncated=True)
         assert (cases["entry"] > 0).all()
         given = fit_cox(cases, "days", "released", ["featured"], entry="entry").summary
@@ -61,7 +61,7 @@ def test_delayed_entry_unbiased_when_given_and_biased_upward_when_ignored():
         with_entry.append(given.loc["featured", "coef"])
         ignored.append(naive.loc["featured", "coef"])
         covered += given.loc["featured", "hr_low"] < TRUE_HR < given.loc["featured", "hr_high"]
-    # The mean log hazard ratio has a standard error near 0.05 / sqrt(10) = 0.016.
+    # The mean log hazard ratio has a standard error near 0.05 / sqrt(6) = 0.02.
     assert np.mean(with_entry) == pytest.approx(np.log(TRUE_HR), abs=0.05)
     assert np.mean(ignored) > np.log(TRUE_HR) + 0.1
-    assert covered >= 8
+    assert covered >= 5
