@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -76,16 +75,22 @@ def _open(ctx: click.Context) -> Any:
     help="Database URL (default: SQLite in PROJECT/.hrd_coder/project.sqlite; "
     "e.g. postgresql://user@host/db). Also read from $HRD_CODER_DB.",
 )
+@click.option(
+    "--coder",
+    "main_coder",
+    envvar="HRD_CODER_CODER",
+    help="Who is coding, for the workbench opened without a command.",
+)
 @click.version_option(package_name="hrd-coder")
 @click.pass_context
-def main(ctx: click.Context, project: Path | None, db: str | None) -> None:
+def main(ctx: click.Context, project: Path | None, db: str | None, main_coder: str | None) -> None:
     """Code interviews and case histories on human rights diplomacy.
 
     Run without a command inside a project to open the coding workbench (the first
     run imports the project's files into its database).
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(code, coder=os.environ.get("HRD_CODER_CODER"))
+        ctx.invoke(code, coder=main_coder)
 
 
 @main.command()
