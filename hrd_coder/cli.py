@@ -539,6 +539,107 @@ def km(data: Path, duration: str, event: str, group: str, fmt: str) -> None:
     click.echo(f"log-rank chi-square {logrank['statistic']:.3f}, p {logrank['p']:.4g}")
 
 
+LAYER_OPTION = click.option(
+    "--layer",
+    help="Whose codings: a coder's name or consensus (default: consensus, if it has codings).",
+)
+
+
+@main.command()
+@click.argument("case")
+@click.argument("variable")
+@LAYER_OPTION
+@click.pass_context
+@_reports_errors
+def explain(ctx: click.Context, case: str, variable: str, layer: str | None) -> None:
+    """Show the codings behind the value of case VARIABLE for CASE, with their quotes."""
+    found = _open(ctx).explain(case, variable, layer)
+    shown = "missing" if found.value is None else found.value
+    click.echo(f"{variable} = {shown} for case {case} (layer {found.layer}; {found.source})")
+    for item in found.evidence:
+        coding = item.coding
+        click.echo(
+            f"- {coding.document_id} [{coding.start}, {coding.end}) {coding.code_id}"
+            f' ({item.document_date or "no date"}): "{coding.quote}"'
+        )
+    if found.source.startswith("code") and not found.evidence:
+        click.echo("(no codings of this code or its descendants are tied to the case)")
+
+
+@main.command()
+@click.argument("design")
+@LAYER_OPTION
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the Kaplan-Meier figure, PNG and SVG (default: PROJECT/reports).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+@_reports_errors
+def report(ctx: click.Context, design: str, layer: str | None, out: Path | None, fmt: str) -> None:
+    """Kaplan-Meier, log-rank, Cox model and PH checks for DESIGN of analysis.yaml."""
+    project = _open(ctx)
+    result = project.analyze(design, layer, out or project.root / "reports")
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    if fmt == "markdown":
+        click.echo(result.markdown())
+        return
+    data = result.as_dict()
+    click.echo(f"{design}: {data['n']} cases, {data['events']} released")
+    rows = [{"group": name, **values} for name, values in data["groups"].items()]
+    _print_rows(rows, "table", ["group", "n", "events", "median", "median_low", "median_high"])
+    if data["logrank"]:
+        logrank = data["logrank"]
+        click.echo(f"log-rank chi-square {logrank['statistic']:.3f}, p {logrank['p']:.4g}")
+    if data["cox"]:
+        rows = [{"covariate": k, **v} for k, v in data["cox"]["coefficients"].items()]
+        _print_rows(rows, "table", ["covariate", "hr", "hr_low", "hr_high", "p"])
+    for name, check in data["ph_test"].items():
+        click.echo(f"PH {name}: {check['verdict']}")
+    for note in data["notes"]:
+        click.echo(f"note: {note}")
+    for path in data["plots"]:
+        click.echo(f"figure: {path}")
+
+
+@main.group()
+def export() -> None:
+    """Write project data out for Stata, R or pandas."""
+
+
+@export.command("cases")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "stata", "json"]),
+    default="csv",
+    show_default=True,
+    help="File format (stata writes a .dta with variable and value labels).",
+)
+@LAYER_OPTION
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: PROJECT/exports/cases.csv, .parquet, .dta or .json).",
+)
+@click.pass_context
+@_reports_errors
+def export_cases(ctx: click.Context, fmt: str, layer: str | None, out: Path | None) -> None:
+    """The case x variable table with each design's outcomes, and a data dictionary."""
+    table, dictionary = _open(ctx).export_cases(fmt, layer, out)
+    click.echo(f"wrote {table} and its data dictionary {dictionary}")
+
+
 def _print_import(report: Any) -> None:
     if not report.changed:
         click.echo("Nothing to import: the database already matches the files.")

@@ -172,6 +172,7 @@ def demo_root(tmp_path: Path) -> Path:
     root = tmp_path / "demo"
     root.mkdir()
     shutil.copy(REPO / "codebook.yaml", root)
+    shutil.copy(REPO / "analysis.yaml", root)
     for folder in ("cases", "transcripts", "demo"):
         shutil.copytree(REPO / folder, root / folder)
     return root

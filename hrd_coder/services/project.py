@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, func, select
 from sqlalchemy import case as sql_case
 
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
-from hrd_coder.services import adjudication, history
+from hrd_coder.services import adjudication, analysis, history
 from hrd_coder.services import coding as actions
 from hrd_coder.services.adjudication import Disagreement
 from hrd_coder.services.agreement import (
@@ -19,6 +19,7 @@ from hrd_coder.services.agreement import (
     agreement_rows,
     assign_sample,
 )
+from hrd_coder.services.analysis import Explanation
 from hrd_coder.services.codings_file import LoadReport, load_codings
 from hrd_coder.services.importing import current_codebook_hash, import_project
 from hrd_coder.services.records import (
@@ -39,6 +40,11 @@ from hrd_coder.sources.project_files import (
 from hrd_coder.sources.text import decode, read_text_file, sha256, split_front_matter
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database, database_url
+
+if TYPE_CHECKING:
+    from hrd_coder.analysis.case_variables import CaseVariables
+    from hrd_coder.analysis.design_report import DesignReport
+    from hrd_coder.analysis.designs import AnalysisPlan
 
 CODEBOOK_FILE = "codebook.yaml"
 DOCUMENTS: Table = tables.Document.__table__
@@ -387,6 +393,32 @@ class Project:
     ) -> list[str]:
         """Give a coder a reproducible random share of documents to double-code."""
         return assign_sample(self, coder, share, seed, kind)
+
+    # -- analysis (see docs/analysis.md) -----------------------------------------------------
+
+    def case_variables(self, layer: str | None = None) -> CaseVariables:
+        """One row per case: attributes and code variables from one layer (default consensus)."""
+        return analysis.case_variables(self, layer)
+
+    def explain(self, case_id: str, variable: str, layer: str | None = None) -> Explanation:
+        """The codings behind one case variable's value for one case."""
+        return analysis.explain(self, case_id, variable, layer)
+
+    def analysis_plan(self) -> AnalysisPlan:
+        """The designs of analysis.yaml, checked."""
+        return analysis.analysis_plan(self)
+
+    def analyze(
+        self, design: str, layer: str | None = None, out: str | Path | None = None
+    ) -> DesignReport:
+        """Kaplan–Meier, log-rank, Cox and PH checks for one design; the figure into `out`."""
+        return analysis.analyze(self, design, layer, out)
+
+    def export_cases(
+        self, fmt: str, layer: str | None = None, out: str | Path | None = None
+    ) -> tuple[Path, Path]:
+        """Write the case table with the designs' outcomes, and its data dictionary."""
+        return analysis.export_cases(self, fmt, layer, out)
 
     # -- helpers -----------------------------------------------------------------------------
 

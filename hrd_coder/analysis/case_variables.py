@@ -1,0 +1,226 @@
+"""Case variables: one row per case, its attributes and what the codings of one layer say.
+
+Pure pandas: cases come as plain mappings (the fields of a case file), codings as a
+DataFrame; the service in `hrd_coder.services.analysis` loads both from the project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from hrd_coder.analysis.stata_names import unique_names
+from hrd_coder.sources.dates import parse_partial_date
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hrd_coder.codebook import Codebook
+
+DATES = ("detained_on", "featured_on", "released_on", "censored_on")
+CODING_COLUMNS = ("code_id", "case_id", "document_id", "document_date")
+SUFFIXES = {"presence": "", "count": "_n", "first_date": "_first"}
+PRESENCE_LABELS = {0: "absent", 1: "present"}
+GROUP_LABELS = {0: "no", 1: "yes"}
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One column of the case table: its name, label, type and where its values come from.
+
+    `kind` is "attribute", "date", "group", "covariate", or the case_variable rule
+    ("presence", "count", "first_date") for code variables, whose `code` names the code.
+    """
+
+    name: str
+    label: str
+    kind: str
+    type: str
+    source: str
+    code: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields, for the data dictionary."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, eq=False)
+class CaseVariables:
+    """The case x variable table (rows in case id order) and a description of each column."""
+
+    table: pd.DataFrame
+    variables: tuple[Variable, ...]
+    layer: str | None
+
+    def variable(self, name: str) -> Variable:
+        """The variable with this name; KeyError lists the names when there is none."""
+        for variable in self.variables:
+            if variable.name == name:
+                return variable
+        raise KeyError(name)
+
+    def value_labels(self) -> dict[str, dict[int, str]]:
+        """Labels of the values of 0/1 variables: code presence and group membership."""
+        return {
+            v.name: PRESENCE_LABELS if v.kind == "presence" else GROUP_LABELS
+            for v in self.variables
+            if v.kind in ("presence", "group")
+        }
+
+
+def case_variables(
+    cases: Iterable[Mapping[str, Any]],
+    codebook: Codebook,
+    codings: pd.DataFrame | None = None,
+    layer: str | None = None,
+    ancestors: Mapping[str, tuple[str, ...]] | None = None,
+) -> CaseVariables:
+    """Build the case table from case fields and (optionally) one layer's codings.
+
+    `codings` has CODING_COLUMNS: a coding counts for the case in `case_id`, for its code
+    and every ancestor of it (`ancestors`: code id -> its ancestors, as
+    `hrd_coder.services.agreement.ancestors_of` gives them); `document_date` (NaT when
+    the document has no date) gives the `first_date` variables. Without codings, only the
+    case attributes are built.
+    """
+    import pandas as pd
+
+    cases = sorted(cases, key=lambda case: case["id"])
+    columns: dict[str, list[Any]] = {}
+    specs: list[tuple[tuple[str, str], dict[str, Any]]] = []
+
+    def add(stem: str, suffix: str, values: list[Any], **meta: Any) -> None:
+        specs.append(((stem, suffix), meta))
+        columns[f"{len(specs)}"] = values
+
+    for key, label in (("id", "case id"), ("name", "name"), ("country", "country")):
+        add(
+            key,
+            "",
+            [c[key] for c in cases],
+            label=label,
+            kind="attribute",
+            type="text",
+            source=f"case file: {key}",
+        )
+    for group, meaning in codebook.case_groups.items():
+        add(
+            group,
+            "",
+            [int(group in c["groups"]) for c in cases],
+            label=meaning,
+            kind="group",
+            type="int",
+            source=f"case file: groups contains {group}",
+        )
+    for key in DATES:
+        dates = [parse_partial_date(c[key]) if c[key] else None for c in cases]
+        add(
+            key,
+            "",
+            [d.earliest if d else None for d in dates],
+            label=key.replace("_on", "") + " date (first day of the period written)",
+            kind="date",
+            type="date",
+            source=f"case file: {key}",
+        )
+        add(
+            key.replace("_on", ""),
+            "_precision",
+            [d.precision if d else None for d in dates],
+            label=f"precision of {key}: day, month or year",
+            kind="attribute",
+            type="text",
+            source=f"case file: {key}",
+        )
+    add(
+        "release_type",
+        "",
+        [c["release_type"] for c in cases],
+        label="how she was released",
+        kind="attribute",
+        type="text",
+        source="case file: release_type",
+    )
+    for name in sorted({key for c in cases for key in c["covariates"]}):
+        values = [c["covariates"].get(name) for c in cases]
+        add(
+            name,
+            "",
+            values,
+            label=f"covariate {name}",
+            kind="covariate",
+            type=_covariate_type(values),
+            source=f"case file: covariates.{name}",
+        )
+    if codings is not None:
+        for stem, suffix, values, meta in _code_columns(cases, codebook, codings, ancestors or {}):
+            add(stem, suffix, values, **meta)
+
+    names = unique_names(wanted for wanted, _ in specs)
+    table = pd.DataFrame({name: columns[str(i + 1)] for i, name in enumerate(names)})
+    variables = []
+    for name, (_, meta) in zip(names, specs, strict=True):
+        table[name] = _typed(table[name], meta["type"])
+        variables.append(Variable(name=name, **meta))
+    return CaseVariables(table, tuple(variables), layer)
+
+
+def _code_columns(cases, codebook, codings, ancestors):
+    """(stem, suffix, values, meta) for each case_variable rule of each code."""
+    ids = [c["id"] for c in cases]
+    tied = codings[codings["case_id"].isin(ids)]
+    # Each coding counts for its own code and every ancestor: one row per (code, coding).
+    expanded = tied.assign(
+        counted=[(code, *ancestors.get(code, ())) for code in tied["code_id"]]
+    ).explode("counted")
+    grouped = expanded.groupby(["counted", "case_id"])
+    counts = grouped.size()
+    firsts = grouped["document_date"].min()
+    for code in codebook.codes:
+        for rule in code.case_variable:
+            suffix = SUFFIXES[rule]
+            stem = code.id.replace(".", "_")
+            if rule == "first_date":
+                values = [firsts.get((code.id, case)) for case in ids]
+                label = f"{code.label}: date of the first document coded"
+                kind_type = "date"
+            else:
+                number = [int(counts.get((code.id, case), 0)) for case in ids]
+                values = [int(n > 0) for n in number] if rule == "presence" else number
+                label = f"{code.label}: {'coded' if rule == 'presence' else 'number of codings'}"
+                kind_type = "int"
+            meta = dict(
+                label=label,
+                kind=rule,
+                type=kind_type,
+                code=code.id,
+                source=f"code {code.id} and its descendants: {rule}",
+            )
+            yield stem, suffix, values, meta
+
+
+def _covariate_type(values: list[Any]) -> str:
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return "int"
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return (
+            "int"
+            if all(isinstance(v, int) for v in present) and len(present) == len(values)
+            else "float"
+        )
+    return "text"
+
+
+def _typed(column: pd.Series, kind: str) -> pd.Series:
+    import pandas as pd
+
+    if kind == "date":
+        return pd.to_datetime(column)
+    if kind == "int":
+        return column.astype("int64") if column.notna().all() else column.astype("float64")
+    if kind == "float":
+        return column.astype("float64")
+    return column.map(lambda value: None if value is None else str(value)).astype(object)

@@ -1,0 +1,105 @@
+"""The case table written out for Stata, R or pandas, with a JSON data dictionary beside it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hrd_coder.analysis.case_variables import CaseVariables, Variable
+from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT
+from hrd_coder.analysis.stata_names import unique_names
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMATS = {"csv": ".csv", "parquet": ".parquet", "stata": ".dta", "json": ".json"}
+STATA_LABEL_LENGTH = 80
+OUTCOMES = {
+    DURATION: ("_days", "days from the origin to release or end of follow-up", "int"),
+    EVENT: ("_event", "1 if released (a release type counted as event), 0 if censored", "int"),
+    ENTRY: ("_entry", "days from detention to the campaign date (delayed entry)", "int"),
+}
+
+
+def with_outcomes(found: CaseVariables, outcomes: Mapping[str, pd.DataFrame]) -> CaseVariables:
+    """Add each design's days, event (and entry) as columns; empty for cases outside it."""
+    table = found.table.copy()
+    wanted, sources = [], []
+    for design, survival in outcomes.items():
+        for column, (suffix, label, kind) in OUTCOMES.items():
+            if column in survival.columns:
+                wanted.append((design, suffix))
+                sources.append((design, survival.set_index("id")[column], label, kind))
+    taken = [(v.name, "") for v in found.variables]
+    names = unique_names([*taken, *wanted])[len(taken) :]
+    variables = list(found.variables)
+    for name, (design, values, label, kind) in zip(names, sources, strict=True):
+        column = table[found.variables[0].name].map(values)
+        table[name] = column.astype("int64") if column.notna().all() else column.astype(float)
+        variables.append(Variable(name, f"{design}: {label}", "outcome", kind, f"design {design}"))
+    return replace(found, table=table, variables=tuple(variables))
+
+
+def export_cases(found: CaseVariables, path: str | Path, fmt: str) -> tuple[Path, Path]:
+    """Write the table as csv, parquet, stata (.dta) or json, and PATH.dictionary.json."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dates = [v.name for v in found.variables if v.type == "date"]
+    table = found.table
+    if fmt == "csv":
+        table.to_csv(path, index=False, date_format="%Y-%m-%d")
+    elif fmt == "parquet":
+        table.to_parquet(path, index=False)
+    elif fmt == "json":
+        path.write_text(json.dumps(_records(table, dates), indent=2, ensure_ascii=False) + "\n")
+    else:
+        _write_stata(found, path, dates)
+    dictionary = path.with_name(path.name + ".dictionary.json")
+    dictionary.write_text(json.dumps(data_dictionary(found, path.name), indent=2) + "\n")
+    return path, dictionary
+
+
+def data_dictionary(found: CaseVariables, table_name: str) -> dict:
+    """Each variable's name, label, type, kind and source rule, with value labels."""
+    labels = found.value_labels()
+    return {
+        "table": table_name,
+        "layer": found.layer,
+        "variables": [
+            {**v.as_dict(), "values": {str(k): t for k, t in labels[v.name].items()}}
+            if v.name in labels
+            else v.as_dict()
+            for v in found.variables
+        ],
+    }
+
+
+def _records(table: pd.DataFrame, dates: list[str]) -> list[dict]:
+    import pandas as pd
+
+    plain = table.astype(object).where(table.notna(), None)
+    for name in dates:
+        plain[name] = [
+            None if d is None else pd.Timestamp(d).date().isoformat() for d in plain[name]
+        ]
+    return plain.to_dict("records")
+
+
+def _write_stata(found: CaseVariables, path: Path, dates: list[str]) -> None:
+    table = found.table.copy()
+    for v in found.variables:
+        if v.type == "text":
+            table[v.name] = table[v.name].fillna("").astype(str)
+    table.to_stata(
+        path,
+        write_index=False,
+        version=118,  # Unicode text (names with diacritics)
+        convert_dates={name: "td" for name in dates},
+        variable_labels={v.name: v.label[:STATA_LABEL_LENGTH] for v in found.variables},
+        value_labels=found.value_labels(),
+    )

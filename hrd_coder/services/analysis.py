@@ -1,0 +1,231 @@
+"""Case variables, their traceability, designs and exports for a project: the loading side
+of `hrd_coder.analysis`, which stays pure pandas."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table, select
+
+from hrd_coder.problems import ProjectError
+from hrd_coder.services.agreement import ancestors_of
+from hrd_coder.services.coding import CONSENSUS
+from hrd_coder.services.records import CodingRecord
+from hrd_coder.sources.dates import parse_partial_date
+from hrd_coder.storage import tables
+
+if TYPE_CHECKING:
+    from hrd_coder.analysis.case_variables import CaseVariables
+    from hrd_coder.analysis.design_report import DesignReport
+    from hrd_coder.analysis.designs import AnalysisPlan
+
+CASES: Table = tables.Case.__table__
+ANALYSIS_FILE = "analysis.yaml"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One coding behind a case variable: where it is, what it quotes, the document date."""
+
+    coding: CodingRecord
+    document_title: str
+    document_date: str | None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The value of one case variable for one case, and the codings that make it."""
+
+    case_id: str
+    variable: str
+    value: Any
+    source: str
+    layer: str | None
+    evidence: tuple[Evidence, ...]
+
+
+def resolve_layer(project: Any, layer: str | None) -> str:
+    """The layer to read: the one asked for, or consensus when it has codings."""
+    coders = sorted({c.coder for c in project.codings()})
+    people = [c for c in coders if c != CONSENSUS]
+    listed = ", ".join(people) if people else "none yet"
+    if layer is None:
+        if CONSENSUS in coders:
+            return CONSENSUS
+        raise ProjectError(
+            "the consensus layer has no codings yet: adjudicate disagreements first (F6 in "
+            f"the workbench), or choose one coder's layer with --layer NAME (coders: {listed})"
+        )
+    if layer not in coders:
+        raise ProjectError(
+            f"layer '{layer}' has no codings: choose consensus or a coder's layer "
+            f"(coders: {listed})"
+        )
+    return layer
+
+
+def case_variables(project: Any, layer: str | None = None) -> CaseVariables:
+    """The case table from the project's cases and one layer's codings."""
+    import pandas as pd
+
+    from hrd_coder.analysis.case_variables import CODING_COLUMNS
+    from hrd_coder.analysis.case_variables import case_variables as build
+
+    layer = resolve_layer(project, layer)
+    dates = _document_dates(project)
+    rows = [
+        {
+            "code_id": c.code_id,
+            "case_id": c.case_id,
+            "document_id": c.document_id,
+            "document_date": dates.get(c.document_id),
+        }
+        for c in project.codings(coder=layer)
+        if c.case_id is not None
+    ]
+    codings = pd.DataFrame(rows, columns=list(CODING_COLUMNS))
+    codings["document_date"] = pd.to_datetime(codings["document_date"])
+    return build(
+        _case_fields(project), project.codebook, codings, layer, ancestors_of(project.codebook)
+    )
+
+
+def _variable_names(project: Any) -> list[str]:
+    """Every case variable's name, code variables included, without reading any layer."""
+    import pandas as pd
+
+    from hrd_coder.analysis.case_variables import CODING_COLUMNS
+    from hrd_coder.analysis.case_variables import case_variables as build
+
+    empty = pd.DataFrame(columns=list(CODING_COLUMNS))
+    return list(build(_case_fields(project), project.codebook, empty).table.columns)
+
+
+def case_attributes(project: Any) -> CaseVariables:
+    """The case table without code variables (no layer needed)."""
+    from hrd_coder.analysis.case_variables import case_variables as build
+
+    return build(_case_fields(project), project.codebook)
+
+
+def explain(project: Any, case_id: str, variable: str, layer: str | None = None) -> Explanation:
+    """The codings behind one case variable's value for one case."""
+    project.require_case(case_id)
+    found = case_variables(project, layer)
+    try:
+        described = found.variable(variable)
+    except KeyError:
+        names = ", ".join(v.name for v in found.variables if v.code)
+        raise ProjectError(
+            f"there is no case variable '{variable}': the code variables are {names}"
+        ) from None
+    row = found.table.set_index(found.table.columns[0]).loc[case_id]
+    value = row[variable]
+    value = (
+        None if _missing(value) else value.date().isoformat() if described.type == "date" else value
+    )
+    if described.code is None:
+        return Explanation(case_id, variable, value, described.source, found.layer, ())
+    counted = {described.code} | {
+        code for code, above in ancestors_of(project.codebook).items() if described.code in above
+    }
+    documents = {d.id: d for d in project.documents()}
+    evidence = [
+        Evidence(
+            coding,
+            documents[coding.document_id].title,
+            documents[coding.document_id].metadata.get("date"),
+        )
+        for coding in project.codings(coder=found.layer, case=case_id)
+        if coding.code_id in counted
+    ]
+    evidence.sort(key=lambda e: (e.document_date or "9999", e.coding.document_id, e.coding.start))
+    return Explanation(case_id, variable, value, described.source, found.layer, tuple(evidence))
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _case_fields(project: Any) -> list[dict[str, Any]]:
+    return [asdict(case) for case in project.cases()]
+
+
+def _document_dates(project: Any) -> dict[str, Any]:
+    """Document id -> the first day of its `date` (transcripts), for first_date variables."""
+    found = {}
+    for document in project.documents():
+        written = document.metadata.get("date")
+        if written:
+            found[document.id] = parse_partial_date(written).earliest
+    return found
+
+
+def case_files(project: Any) -> dict[str, str]:
+    """Case id -> the case file it was imported from, for messages."""
+    with project.database.reading() as conn:
+        return dict(conn.execute(select(CASES.c.id, CASES.c.path)).all())
+
+
+def analysis_plan(project: Any) -> AnalysisPlan:
+    """The project's analysis.yaml, checked (raises InvalidInput with every problem)."""
+    from hrd_coder.analysis.designs import parse_analysis
+    from hrd_coder.sources.text import read_text_file
+
+    path = Path(project.root) / ANALYSIS_FILE
+    if not path.is_file():
+        raise ProjectError(
+            f"no {ANALYSIS_FILE} in {project.root}: write one with 'campaign_date:' and "
+            "'designs:' (see docs/analysis.md)"
+        )
+    return parse_analysis(read_text_file(path), ANALYSIS_FILE, project.codebook)
+
+
+def analyze(
+    project: Any, name: str, layer: str | None = None, out: str | Path | None = None
+) -> DesignReport:
+    """Report on one design of analysis.yaml; the KM figure goes into `out` (if given)."""
+    from hrd_coder.analysis.design_report import report_design
+
+    plan = analysis_plan(project)
+    try:
+        design = plan.design(name)
+    except ValueError as error:
+        raise ProjectError(str(error)) from None
+    plan.check_columns(_variable_names(project), only=name)
+    found = case_attributes(project)
+    model = (*design.covariates, *design.strata)
+    if layer is not None or any(n not in found.table.columns for n in model):
+        found = case_variables(project, layer)
+    table = survival_table(project, plan, design.name, found)
+    return report_design(design, table, out, found.layer)
+
+
+def survival_table(project: Any, plan: AnalysisPlan, name: str, found: CaseVariables):
+    """The survival table of one design on a case table."""
+    from hrd_coder.analysis.designs import survival_table as build
+
+    return build(plan.design(name), plan.campaign_date, found.table, case_files(project))
+
+
+def export_cases(
+    project: Any, fmt: str, layer: str | None = None, out: str | Path | None = None
+) -> tuple[Path, Path]:
+    """Write the case table, with every design's outcomes, and its data dictionary."""
+    from hrd_coder.analysis.exports import FORMATS, with_outcomes
+    from hrd_coder.analysis.exports import export_cases as write
+
+    if fmt not in FORMATS:
+        raise ProjectError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    found = case_variables(project, layer)
+    if (Path(project.root) / ANALYSIS_FILE).is_file():
+        plan = analysis_plan(project)
+        plan.check_columns(list(found.table.columns))
+        outcomes = {d.name: survival_table(project, plan, d.name, found) for d in plan.designs}
+        found = with_outcomes(found, outcomes)
+    path = Path(out) if out else Path(project.root) / "exports" / f"cases{FORMATS[fmt]}"
+    return write(found, path, fmt)

@@ -1,0 +1,229 @@
+"""analysis.yaml: checks with line numbers, survival tables by hand, the demo's reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hrd_coder.analysis.case_variables import case_variables
+from hrd_coder.analysis.designs import parse_analysis, survival_table
+from hrd_coder.cli import main
+from hrd_coder.codebook import parse_codebook
+from hrd_coder.problems import InvalidInput
+from hrd_coder.services import Project
+from tests.conftest import MINI_CODEBOOK, write
+
+GOOD = """\
+campaign_date: 2015-09-01
+designs:
+  - name: named
+    cases: [featured, comparison]
+    group: featured
+    origin: {origin}
+    censor_date: 2017-09-01
+    events: [pardon, amnesty]
+"""
+
+BAD = """\
+campaign_date: 2015-09-01
+designs:
+  - name: first
+    cases: [featured, prisoners]
+    group: featured
+    censor_date: 2017-09-01
+    events: [pardon]
+  - name: first
+    cases: [featured, comparison]
+    group: considered
+    origin: arrest
+    censor_date: 2015-06-01
+    events: [freed]
+    covarates: [age]
+"""
+
+
+def messages(error: pytest.ExceptionInfo) -> list[tuple[int | None, str]]:
+    return [(p.line, p.message) for p in error.value.problems]
+
+
+def test_every_problem_is_reported_with_its_line():
+    with pytest.raises(InvalidInput) as error:
+        parse_analysis(BAD, "analysis.yaml", parse_codebook(MINI_CODEBOOK))
+    found = messages(error)
+    lines = [line for line, _ in found]
+    assert lines == sorted(lines)
+    text = "\n".join(f"{line}: {message}" for line, message in found)
+    assert "4: design 'first': case group 'prisoners' is not declared" in text
+    assert "10: design 'first': group 'considered' is not one of the design's cases" in text
+    assert "11: design 'first'" in text and "origin" in text
+    assert "13: design 'first': release type 'freed'" in text
+    assert "14: design 'first': unknown key 'covarates'" in text
+    assert any("did you mean 'covariates'" in p.hint for p in error.value.problems)
+
+
+def test_duplicate_names_and_censoring_before_the_campaign_are_located():
+    text = GOOD.format(origin="campaign") + GOOD.format(origin="campaign").split("designs:\n")[1]
+    text = text.replace("censor_date: 2017-09-01", "censor_date: 2015-08-01", 1)
+    with pytest.raises(InvalidInput) as error:
+        parse_analysis(text, "analysis.yaml", parse_codebook(MINI_CODEBOOK))
+    assert messages(error) == [
+        (7, "design 'named': censor_date 2015-08-01 is not after campaign_date 2015-09-01"),
+        (9, "design name 'named' is used twice"),
+    ]
+
+
+def case(case_id, group, detained, released=None, kind=None, featured=None, censored=None):
+    return {
+        "id": case_id,
+        "name": case_id,
+        "country": "X",
+        "groups": (group,),
+        "detained_on": detained,
+        "featured_on": featured,
+        "released_on": released,
+        "release_type": kind,
+        "censored_on": censored,
+        "covariates": {},
+    }
+
+
+def table_for(origin: str, cases: list[dict]):
+    book = parse_codebook(MINI_CODEBOOK)
+    plan = parse_analysis(GOOD.format(origin=origin), "analysis.yaml", book)
+    found = case_variables(cases, book)
+    files = {c["id"]: f"cases/{c['id']}.md" for c in cases}
+    return survival_table(plan.designs[0], plan.campaign_date, found.table, files)
+
+
+CASES = [
+    case("a", "featured", "2012-05-14", "2016-02-18", "pardon", featured="2015-10-01"),
+    case("b", "comparison", "2014-11-05", censored="2016-12-31"),
+    case("c", "comparison", "2013-01-01", "2016-03-01", "house_arrest"),
+    case("d", "comparison", "2013-01-01", "2018-01-01", "amnesty"),
+]
+
+
+def test_durations_from_the_campaign_by_hand():
+    table = table_for("campaign", CASES).set_index("id")
+    # a: 2015-09-01 -> 2016-02-18 = 29 (Sep) + 31 + 30 + 31 + 31 + 18 = 170 days, released.
+    assert (table.loc["a", "days"], table.loc["a", "released"]) == (170, 1)
+    # b: censored_on 2016-12-31: 2015-09-01 -> 2016-09-01 is 366 days (Feb 2016), + 121.
+    assert (table.loc["b", "days"], table.loc["b", "released"]) == (366 + 121, 0)
+    # c: house arrest is not an event: censored on that day (182 days).
+    assert (table.loc["c", "days"], table.loc["c", "released"]) == (182, 0)
+    # d: released after the censor date: censored at 2017-09-01 (731 days).
+    assert (table.loc["d", "days"], table.loc["d", "released"]) == (731, 0)
+    assert list(table["featured"]) == [1, 0, 0, 0] and "entry" not in table.columns
+
+
+def test_featured_cases_count_from_their_feature_date():
+    table = table_for("featured_on", CASES).set_index("id")
+    assert table.loc["a", "origin"] == dt.date(2015, 10, 1)
+    assert table.loc["a", "days"] == 170 - 30 and table.loc["b", "days"] == 487
+
+
+def test_time_from_detention_with_delayed_entry_by_hand():
+    table = table_for("detained_on", CASES).set_index("id")
+    # a: detained 2012-05-14. To 2015-05-14: 3 x 365 = 1095; + 17 (May) + 30 + 31 + 31
+    # + 1 = 1205 days to the campaign date (its entry); + 170 to the release.
+    assert (table.loc["a", "entry"], table.loc["a", "days"]) == (1205, 1205 + 170)
+    # b: detained 2014-11-05: 25 (Nov) + 31 + 365 (2015 from Jan 1 to Jan 1) ... = 300 days.
+    assert table.loc["b", "entry"] == (dt.date(2015, 9, 1) - dt.date(2014, 11, 5)).days == 300
+    assert table.loc["b", "days"] == 300 + 487
+
+
+@pytest.mark.parametrize(
+    ("origin", "bad", "message"),
+    [
+        (
+            "campaign",
+            case("e", "comparison", "2014-01-01", "2015-06-01", "pardon"),
+            "case e: released_on 2015-06-01 is before the start of observation 2015-09-01",
+        ),
+        (
+            "featured_on",
+            case("e", "featured", "2014-01-01", featured="2017-10-01"),
+            "case e: the time origin 2017-10-01 is after the design's censor_date 2017-09-01",
+        ),
+        (
+            "featured_on",
+            case("e", "featured", "2014-01-01"),
+            "case e: design 'named' counts time from featured_on, which is empty",
+        ),
+        (
+            "detained_on",
+            case("e", "comparison", "2014-01-01", censored="2015-01-01"),
+            "case e: censored_on 2015-01-01 is before the start of observation 2015-09-01",
+        ),
+    ],
+)
+def test_bad_dates_name_the_case_file(origin, bad, message):
+    with pytest.raises(InvalidInput) as error:
+        table_for(origin, [*CASES, bad])
+    [problem] = error.value.problems
+    assert problem.path == "cases/e.md" and problem.message.startswith(message)
+
+
+def test_the_mini_projects_survival_table_on_each_database(mini):
+    write(mini.root / "analysis.yaml", GOOD.format(origin="detained_on"))
+    from hrd_coder.services.analysis import case_attributes
+    from hrd_coder.services.analysis import survival_table as service_table
+
+    plan = mini.analysis_plan()
+    table = service_table(mini, plan, "named", case_attributes(mini)).set_index("id")
+    assert table.loc["c01", "entry"] == 1205 and table.loc["c01", "days"] == 1375
+    assert table.loc["c02", "released"] == 0 and table.loc["c02", "days"] == 1205 + 731
+
+
+def test_unknown_covariates_are_located_in_the_yaml(mini):
+    text = GOOD.format(origin="campaign") + "    covariates: [age, profession]\n"
+    write(mini.root / "analysis.yaml", text)
+    with pytest.raises(InvalidInput) as error:
+        mini.analyze("named")
+    assert messages(error) == [(9, "design 'named': 'age' is not a case variable")]
+
+
+@pytest.fixture
+def demo(demo_root: Path):
+    with Project.open(demo_root) as project:
+        project.import_files()
+        yield project
+
+
+@pytest.mark.parametrize(
+    ("design", "featured", "others", "p", "hr"),
+    [
+        ("featured_vs_considered", 622, 675, 0.84, 1.32),
+        ("featured_vs_all_held", 622, math.inf, 0.66, 1.68),
+    ],
+)
+def test_the_demo_designs_report(demo, tmp_path, design, featured, others, p, hr):
+    report = demo.analyze(design, out=tmp_path)
+    curves = {c.group: c for c in report.km.curves}
+    assert curves["featured"].median == featured and curves["featured"].n == 10
+    other = next(c for name, c in curves.items() if name != "featured")
+    assert other.median == others
+    assert report.logrank.p == pytest.approx(p, abs=0.005)
+    assert report.cox.summary.loc["featured", "hr"] == pytest.approx(hr, abs=0.005)
+    assert [c.covariate for c in report.ph] == ["featured", "age_at_detention", None]
+    assert (tmp_path / f"{design}.png").stat().st_size > 10_000
+    assert (tmp_path / f"{design}.svg").is_file()
+    assert f"## {design}" in report.markdown()
+
+
+def test_the_report_command_prints_tables_markdown_and_json(demo, tmp_path):
+    runner = CliRunner()
+    base = ["--project", str(demo.root), "report", "featured_vs_considered", "--out", str(tmp_path)]
+    table = runner.invoke(main, base)
+    assert table.exit_code == 0, table.output
+    assert "log-rank chi-square" in table.output and "featured" in table.output
+    assert (
+        "| featured | 10 | 4 | 622 |" in runner.invoke(main, [*base, "--format", "markdown"]).output
+    )
+    assert '"logrank"' in runner.invoke(main, [*base, "--format", "json"]).output
+    missing = runner.invoke(main, ["--project", str(demo.root), "report", "nope"])
+    assert missing.exit_code == 2 and "the designs are featured_vs_considered" in missing.output
