@@ -18,7 +18,7 @@ def core_modules() -> list[str]:
     return [
         n
         for n in names
-        if n not in ("hrd_coder.cli", "hrd_coder.__main__") and not n.startswith("hrd_coder.tui")
+        if n != "hrd_coder.__main__" and not n.startswith(("hrd_coder.cli", "hrd_coder.tui"))
     ]
 
 

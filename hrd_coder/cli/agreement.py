@@ -1,0 +1,155 @@
+"""Agreement between coders and the double-coding sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hrd_coder.cli.base import (
+    main,
+    open_project,
+    print_rows,
+    reports_errors,
+)
+
+STATISTICS = ["alpha", "cohen", "fleiss", "ac1", "scott", "percent"]
+LEVELS = ["nominal", "ordinal", "interval", "ratio", "linear", "quadratic"]
+
+
+@main.command()
+@click.option(
+    "--ratings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Measure agreement on a reliability-data CSV instead of the project "
+    "(a row per unit, a column per coder, a header naming the coders).",
+)
+@click.option(
+    "--metric",
+    "--statistic",
+    "statistic",
+    type=click.Choice(STATISTICS),
+    default="alpha",
+    show_default=True,
+    help="The agreement statistic.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="nominal",
+    show_default=True,
+    help="Level of measurement for alpha; weights (linear, quadratic) for cohen.",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["sentence", "paragraph", "turn", "document", "case", "character"]),
+    default="sentence",
+    show_default=True,
+    help="The unit codings are compared on.",
+)
+@click.option(
+    "--by",
+    "scope",
+    type=click.Choice(["code", "group", "pooled", "document", "pair"]),
+    default="code",
+    show_default=True,
+    help="One row per code, per code group, all codes pooled, per document, or per coder pair.",
+)
+@click.option("--coder", "coders", multiple=True, help="Only these coders (repeatable).")
+@click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
+@click.option("--document", "documents", multiple=True, help="Only these documents (repeatable).")
+@click.option(
+    "--min-share",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="A coding counts for a unit when this share of the coding lies in the "
+    "unit, or it covers this share of the unit.",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap samples for alpha's confidence interval (0: none).",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+@reports_errors
+def agreement(
+    ctx: click.Context,
+    ratings: Path | None,
+    statistic: str,
+    level: str,
+    unit: str,
+    scope: str,
+    coders: tuple[str, ...],
+    codes: tuple[str, ...],
+    documents: tuple[str, ...],
+    min_share: float,
+    bootstrap: int,
+    seed: int,
+    fmt: str,
+) -> None:
+    """Agreement between coders: alpha, kappas, AC1, pi or percent, with intervals."""
+    if ratings is not None:
+        from hrd_coder.agreement import agreement_for_file
+        from hrd_coder.problems import ProjectError
+
+        try:
+            result = agreement_for_file(ratings, statistic, level, bootstrap, seed)
+        except ValueError as error:  # a statistic that does not fit the data or the level
+            raise ProjectError(str(error)) from None
+        print_rows(
+            [result], fmt, ["statistic", "level", "value", "ci_low", "ci_high", "units", "coders"]
+        )
+        return
+    from hrd_coder.services.agreement import AgreementRequest
+
+    request = AgreementRequest(
+        unit=unit,
+        statistic=statistic,
+        level=level,
+        scope=scope,
+        coders=coders,
+        codes=codes,
+        documents=documents,
+        min_share=min_share,
+        bootstrap=bootstrap,
+        seed=seed,
+    )
+    rows = [r.as_dict() for r in open_project(ctx).agreement(request)]
+    print_rows(
+        rows, fmt, ["name", "value", "ci_low", "ci_high", "units", "positives", "coders", "verdict"]
+    )
+
+
+@main.command()
+@click.argument("coder")
+@click.option(
+    "--share",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=0.2,
+    show_default=True,
+    help="Share of documents to assign.",
+)
+@click.option("--seed", type=int, required=True, help="Random seed (records make it reproducible).")
+@click.option(
+    "--kind", type=click.Choice(["transcript", "case_history"]), help="Only documents of this kind."
+)
+@click.pass_context
+@reports_errors
+def sample(ctx: click.Context, coder: str, share: float, seed: int, kind: str | None) -> None:
+    """Assign CODER a reproducible random sample of documents to double-code."""
+    chosen = open_project(ctx).assign_sample(coder, share, seed, kind)
+    click.echo(f"{coder} double-codes {len(chosen)} document(s): {', '.join(chosen)}")

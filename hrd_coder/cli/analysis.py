@@ -1,0 +1,202 @@
+"""Survival models, case variables, design reports and exports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hrd_coder.cli.base import (
+    main,
+    open_project,
+    print_rows,
+    reports_errors,
+)
+
+
+def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--data, --duration and --event, shared by the standalone survival commands."""
+    command = click.option(
+        "--event", required=True, help="Column that is 1 (or true) when the event happened."
+    )(command)
+    command = click.option(
+        "--duration", required=True, help="Column with the time to event or censoring."
+    )(command)
+    return click.option(
+        "--data",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="A CSV file with one row per case.",
+    )(command)
+
+
+@main.command()
+@data_options
+@click.option("--covariates", default="", help="Comma-separated covariate columns.")
+@click.option("--strata", help="Column to stratify the baseline hazard on.")
+@click.option(
+    "--ties",
+    type=click.Choice(["efron", "breslow"]),
+    default="efron",
+    show_default=True,
+    help="Handling of tied event times (lifelines fits Efron; Breslow uses statsmodels' PHReg).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@reports_errors
+def survival(
+    data: Path, duration: str, event: str, covariates: str, strata: str | None, ties: str, fmt: str
+) -> None:
+    """Fit a Cox proportional-hazards model to any CSV, with the PH test per covariate."""
+    from hrd_coder.analysis import survival_for_file
+
+    names = tuple(c.strip() for c in covariates.split(",") if c.strip())
+    result = survival_for_file(data, duration, event, names, strata, ties)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+        return
+    rows = [{"covariate": name, **values} for name, values in result["coefficients"].items()]
+    print_rows(rows, "table", ["covariate", "coef", "se", "hr", "p"])
+    click.echo(
+        f"n {result['n']}, events {result['events']}, concordance "
+        f"{result['concordance']:.3f}, log-likelihood {result['log_likelihood']:.2f} "
+        f"({result['engine']}, {result['ties']} ties)"
+    )
+    for name, check in result["ph_test"].items():
+        click.echo(f"PH {name}: {check['verdict']}")
+
+
+@main.command()
+@data_options
+@click.option("--group", required=True, help="Column whose values are the groups compared.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@reports_errors
+def km(data: Path, duration: str, event: str, group: str, fmt: str) -> None:
+    """Kaplan-Meier medians per group and the log-rank test, on any CSV."""
+    from hrd_coder.analysis import km_for_file
+
+    result = km_for_file(data, duration, event, group)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+        return
+    rows = [{"group": name, **values} for name, values in result["groups"].items()]
+    print_rows(rows, "table", ["group", "n", "events", "median", "median_low", "median_high"])
+    logrank = result["logrank"]
+    click.echo(f"log-rank chi-square {logrank['statistic']:.3f}, p {logrank['p']:.4g}")
+
+
+LAYER_OPTION = click.option(
+    "--layer",
+    help="Whose codings: a coder's name or consensus (default: consensus, if it has codings).",
+)
+
+
+@main.command()
+@click.argument("case")
+@click.argument("variable")
+@LAYER_OPTION
+@click.pass_context
+@reports_errors
+def explain(ctx: click.Context, case: str, variable: str, layer: str | None) -> None:
+    """Show the codings behind the value of case VARIABLE for CASE, with their quotes."""
+    found = open_project(ctx).explain(case, variable, layer)
+    shown = "missing" if found.value is None else found.value
+    click.echo(f"{variable} = {shown} for case {case} (layer {found.layer}; {found.source})")
+    for item in found.evidence:
+        coding = item.coding
+        click.echo(
+            f"- {coding.document_id} [{coding.start}, {coding.end}) {coding.code_id}"
+            f' ({item.document_date or "no date"}): "{coding.quote}"'
+        )
+    if found.source.startswith("code") and not found.evidence:
+        click.echo("(no codings of this code or its descendants are tied to the case)")
+
+
+@main.command()
+@click.argument("design")
+@LAYER_OPTION
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the Kaplan-Meier figure, PNG and SVG (default: PROJECT/reports).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+@reports_errors
+def report(ctx: click.Context, design: str, layer: str | None, out: Path | None, fmt: str) -> None:
+    """Kaplan-Meier, log-rank, Cox model and PH checks for DESIGN of analysis.yaml."""
+    project = open_project(ctx)
+    result = project.analyze(design, layer, out or project.root / "reports")
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    if fmt == "markdown":
+        click.echo(result.markdown())
+        return
+    data = result.as_dict()
+    click.echo(f"{design}: {data['n']} cases, {data['events']} released")
+    rows = [{"group": name, **values} for name, values in data["groups"].items()]
+    print_rows(rows, "table", ["group", "n", "events", "median", "median_low", "median_high"])
+    if data["logrank"]:
+        logrank = data["logrank"]
+        click.echo(f"log-rank chi-square {logrank['statistic']:.3f}, p {logrank['p']:.4g}")
+    if data["cox"]:
+        rows = [{"covariate": k, **v} for k, v in data["cox"]["coefficients"].items()]
+        print_rows(rows, "table", ["covariate", "hr", "hr_low", "hr_high", "p"])
+    for name, check in data["ph_test"].items():
+        click.echo(f"PH {name}: {check['verdict']}")
+    for note in data["notes"]:
+        click.echo(f"note: {note}")
+    for path in data["plots"]:
+        click.echo(f"figure: {path}")
+
+
+@main.group()
+def export() -> None:
+    """Write project data out for Stata, R or pandas."""
+
+
+@export.command("cases")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "stata", "json"]),
+    default="csv",
+    show_default=True,
+    help="File format (stata writes a .dta with variable and value labels).",
+)
+@LAYER_OPTION
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: PROJECT/exports/cases.csv, .parquet, .dta or .json).",
+)
+@click.pass_context
+@reports_errors
+def export_cases(ctx: click.Context, fmt: str, layer: str | None, out: Path | None) -> None:
+    """The case x variable table with each design's outcomes, and a data dictionary."""
+    table, dictionary = open_project(ctx).export_cases(fmt, layer, out)
+    click.echo(f"wrote {table} and its data dictionary {dictionary}")

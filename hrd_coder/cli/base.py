@@ -1,0 +1,133 @@
+"""The `hrd-coder` group and what every command shares: opening the project, turning
+errors into clear messages with exit code 2, and printing tables.
+
+Heavy modules (SQLAlchemy, pandas, textual) are imported inside the commands that need
+them, so `hrd-coder --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+USER_ERROR = 2
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn our errors into clear messages and exit code 2 (never a traceback)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import OperationalError
+
+        from hrd_coder.problems import InvalidInput, ProjectError
+
+        try:
+            return command(*args, **kwargs)
+        except InvalidInput as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            count = len(error.problems)
+            click.echo(
+                f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True
+            )
+            sys.exit(USER_ERROR)
+        except ProjectError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(USER_ERROR)
+        except OperationalError as error:
+            click.echo(
+                f"database error: {error.orig}. If another program holds the database, "
+                "close it and try again; check --db or $HRD_CODER_DB.",
+                err=True,
+            )
+            sys.exit(1)
+
+    return wrapper
+
+
+def open_project(ctx: click.Context) -> Any:
+    from hrd_coder.services import Project
+
+    options = ctx.find_root().params
+    project = Project.open(options.get("project"), options.get("db"))
+    ctx.call_on_close(project.close)
+    return project
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--project",
+    "-p",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project folder (default: the current folder or the nearest one above "
+    "it that holds codebook.yaml).",
+)
+@click.option(
+    "--db",
+    envvar="HRD_CODER_DB",
+    metavar="URL",
+    help="Database URL (default: SQLite in PROJECT/.hrd_coder/project.sqlite; "
+    "e.g. postgresql://user@host/db). Also read from $HRD_CODER_DB.",
+)
+@click.option(
+    "--coder",
+    "main_coder",
+    envvar="HRD_CODER_CODER",
+    help="Who is coding, for the workbench opened without a command.",
+)
+@click.version_option(package_name="hrd-coder")
+@click.pass_context
+def main(ctx: click.Context, project: Path | None, db: str | None, main_coder: str | None) -> None:
+    """Code interviews and case histories on human rights diplomacy.
+
+    Run without a command inside a project to open the coding workbench (the first
+    run imports the project's files into its database).
+    """
+    if ctx.invoked_subcommand is None:
+        from hrd_coder.cli.workbench import code
+
+        ctx.invoke(code, coder=main_coder)
+
+
+def print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows[0] if len(rows) == 1 and "file" in rows[0] else rows, indent=2))
+        return
+    if fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=list(rows[0]) if rows else columns, lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    shown = [{c: number(r.get(c)) for c in columns} for r in rows]
+    print_table(shown, columns, noun="row")
+
+
+def number(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def print_table(rows: list[dict[str, Any]], columns: list[str], noun: str = "coding") -> None:
+    cells = [[short(str(row[c])) for c in columns] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    click.echo(f"({len(rows)} {noun}{'s' if len(rows) != 1 else ''})")
+
+
+def short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

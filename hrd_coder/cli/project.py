@@ -1,0 +1,210 @@
+"""Commands on the project's files and codings: import, status, codebook, codings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hrd_coder.cli.base import (
+    main,
+    open_project,
+    print_table,
+    reports_errors,
+    short,
+)
+
+
+@main.command("import")
+@click.pass_context
+@reports_errors
+def import_(ctx: click.Context) -> None:
+    """Check and import codebook, cases and transcripts (running it twice changes nothing)."""
+    _print_import(open_project(ctx).import_files())
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+@reports_errors
+def status(ctx: click.Context, fmt: str) -> None:
+    """Count documents, cases, codes, codings and coders; list files changed on disk."""
+    result = open_project(ctx).status()
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), indent=2))
+    else:
+        _print_status(result)
+
+
+@main.group()
+def codebook() -> None:
+    """Check the codebook (codebook.yaml) for every kind of problem."""
+
+
+@codebook.command("check")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@reports_errors
+def codebook_check(path: Path | None) -> None:
+    """Check PATH (default: the project's codebook.yaml) and list every problem."""
+    from hrd_coder.codebook import load_codebook
+    from hrd_coder.services.project import CODEBOOK_FILE, find_project_root
+
+    path = path or find_project_root(Path(".")) / CODEBOOK_FILE
+    book = load_codebook(path)
+    click.echo(
+        f"{path}: ok — {book.name} {book.version}, {len(book.codes)} codes, hash {book.hash[:12]}"
+    )
+
+
+@main.group()
+def codings() -> None:
+    """List, load, add and remove codings."""
+
+
+@codings.command("list")
+@click.option("--document", help="Only this document id.")
+@click.option("--code", help="Only this code id.")
+@click.option("--coder", help="Only this coder.")
+@click.option("--case", help="Only codings tied to this case id.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--with-quotes",
+    is_flag=True,
+    help="Include the coded text and its context (transcripts may be confidential).",
+)
+@click.pass_context
+@reports_errors
+def codings_list(
+    ctx: click.Context,
+    document: str | None,
+    code: str | None,
+    coder: str | None,
+    case: str | None,
+    fmt: str,
+    with_quotes: bool,
+) -> None:
+    """List codings as a table, CSV (loadable with 'codings load') or JSON."""
+    from hrd_coder.services.codings_file import coding_rows, write_csv
+
+    found = open_project(ctx).codings(document=document, code=code, coder=coder, case=case)
+    rows = coding_rows(found, with_quotes=with_quotes)
+    if fmt == "csv":
+        write_csv(rows, sys.stdout, with_quotes=with_quotes)
+    elif fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        columns = [
+            "id",
+            "document",
+            "coder",
+            "code",
+            "start",
+            "end",
+            "case",
+            *(["quote"] if with_quotes else []),
+        ]
+        print_table([{k: r[k] for k in columns} for r in rows], columns)
+
+
+@codings.command("load")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+@reports_errors
+def codings_load(ctx: click.Context, file: Path) -> None:
+    """Add codings from a CSV FILE (all rows checked first; loading twice adds nothing)."""
+    report = open_project(ctx).load_codings(file)
+    click.echo(f"{report.added} coding(s) added, {report.already_present} already present.")
+
+
+CODER_OPTION = click.option(
+    "--coder",
+    envvar="HRD_CODER_CODER",
+    required=True,
+    help="Who is coding (also read from $HRD_CODER_CODER).",
+)
+
+
+@codings.command("add")
+@click.argument("document")
+@click.argument("code")
+@click.argument("start", type=int)
+@click.argument("end", type=int)
+@CODER_OPTION
+@click.option("--case", help="Tie the coding to this case id.")
+@click.option("--memo", help="A note on this coding.")
+@click.pass_context
+@reports_errors
+def codings_add(
+    ctx: click.Context,
+    document: str,
+    code: str,
+    start: int,
+    end: int,
+    coder: str,
+    case: str | None,
+    memo: str | None,
+) -> None:
+    """Apply CODE to characters START..END (END excluded) of DOCUMENT."""
+    coding = open_project(ctx).add_coding(
+        document=document, code=code, start=start, end=end, coder=coder, case=case, memo=memo
+    )
+    click.echo(
+        f'saved coding {coding.id}: {code} on {document} [{start}, {end}) "{short(coding.quote)}"'
+    )
+
+
+@codings.command("remove")
+@click.argument("coding_id")
+@CODER_OPTION
+@click.pass_context
+@reports_errors
+def codings_remove(ctx: click.Context, coding_id: str, coder: str) -> None:
+    """Remove the coding CODING_ID (it stays in the event log)."""
+    coding = open_project(ctx).remove_coding(coding_id, coder=coder)
+    click.echo(f"removed coding {coding.id} ({coding.code_id} on {coding.document_id})")
+
+
+def _print_import(report: Any) -> None:
+    if not report.changed:
+        click.echo("Nothing to import: the database already matches the files.")
+        return
+    for outcome in ("added", "updated", "removed"):
+        counts = getattr(report, outcome)
+        if counts:
+            click.echo(f"{outcome}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+def _print_status(result: Any) -> None:
+    click.echo(f"project   {result.root}")
+    click.echo(f"database  {result.database}")
+    click.echo(f"codebook  {result.codebook_name} ({result.codebook_hash[:12]})")
+    click.echo(
+        f"documents {result.documents} ({result.transcripts} transcripts, "
+        f"{result.case_histories} case histories)"
+    )
+    click.echo(f"cases     {result.cases}")
+    click.echo(f"codes     {result.codes}")
+    click.echo(f"codings   {result.codings} by {result.coders} coder(s)")
+    if result.codebook_changed:
+        click.echo("warning: codebook.yaml changed since the last import; run 'hrd-coder import'")
+    for path in result.changed_on_disk:
+        click.echo(f"warning: {path} changed on disk since it was imported")
+    for path in result.not_imported:
+        click.echo(f"note: {path} is not imported yet; run 'hrd-coder import'")
