@@ -150,6 +150,7 @@ def known_binding_ids() -> set[str]:
     from hrd_coder.tui.screens.adjudication import AdjudicationScreen
     from hrd_coder.tui.screens.agreement import AgreementScreen
     from hrd_coder.tui.screens.coding import CodingScreen
+    from hrd_coder.tui.screens.results import ResultsScreen
     from hrd_coder.tui.screens.service import binding_ids
     from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
     from hrd_coder.tui.widgets.document_view import DocumentView
@@ -160,6 +161,7 @@ def known_binding_ids() -> set[str]:
         CodebookPanel,
         AgreementScreen,
         AdjudicationScreen,
+        ResultsScreen,
         case_picker.CasePicker,
         code_picker.CodePicker,
         coder_prompt.CoderPrompt,

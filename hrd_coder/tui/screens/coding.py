@@ -75,6 +75,7 @@ class CodingScreen(ServiceScreen):
         key("f2", "toggle_focus", "Switch between document and codebook", "coding.switch_focus"),
         key("f5", "agreement", "Agreement between coders, per code", "coding.agreement"),
         key("f6", "adjudicate", "Adjudicate disagreements (consensus layer)", "coding.adjudicate"),
+        key("f7", "results", "Survival results of the designs in analysis.yaml", "coding.results"),
         key("ctrl+b", "toggle_panel", "Show or hide the side panel", "coding.toggle_panel"),
     ]
 
@@ -539,6 +540,12 @@ class CodingScreen(ServiceScreen):
         from hrd_coder.tui.screens.adjudication import AdjudicationScreen
 
         self.app.push_screen(AdjudicationScreen(self.project, AgreementRequest(), self.coder))
+
+    def action_results(self) -> None:
+        """Kaplan-Meier curves, Cox tables and PH verdicts for each design."""
+        from hrd_coder.tui.screens.results import ResultsScreen
+
+        self.app.push_screen(ResultsScreen(self.project))
 
     def action_toggle_panel(self) -> None:
         """Show or hide the side panel (more room for text on small terminals)."""
