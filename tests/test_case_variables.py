@@ -14,59 +14,13 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services import coding as actions
 from hrd_coder.services.agreement import ancestors_of
-
-
-def span(project: Project, document: str, first: str, last: str) -> tuple[int, int]:
-    text = project.document(document).text
-    start = text.index(first)
-    return start, text.index(last, start) + len(last)
+from tests.coded_mini import code_mini
 
 
 @pytest.fixture
 def coded(mini: Project) -> Project:
     """lena ties codings to both cases; tomas codes one; the release code on c01's history."""
-    naming = span(mini, "int01", "Naming her", "government.")
-    ngos = span(mini, "int01", "The NGOs", "too.")
-    private = span(mini, "int01", "Private talks", "rest.")
-    add = mini.add_coding
-    add(
-        document="int01",
-        code="reputational_costs",
-        start=naming[0],
-        end=naming[1],
-        coder="lena",
-        case="c01",
-    )
-    add(
-        document="int01",
-        code="mobilizing.ngos",
-        start=ngos[0],
-        end=ngos[1],
-        coder="lena",
-        case="c01",
-    )
-    add(
-        document="int01",
-        code="mobilizing.ngos",
-        start=private[0],
-        end=private[1],
-        coder="lena",
-        case="c02",
-    )
-    add(
-        document="int01", code="release", start=private[0], end=private[1], coder="lena", case="c02"
-    )
-    add(document="c01", code="release", start=0, end=20, coder="lena")  # tied to c01 itself
-    add(
-        document="int01",
-        code="reputational_costs",
-        start=naming[0],
-        end=naming[1],
-        coder="tomas",
-        case="c02",
-    )
-    add(document="int01", code="mobilizing", start=ngos[0], end=ngos[1], coder="tomas")  # no case
-    return mini
+    return code_mini(mini)
 
 
 def row(found, case_id: str) -> pd.Series:
@@ -251,3 +205,35 @@ def test_names_are_valid_stata_names_and_stay_unique():
         "_n_",
     ]
     assert all(len(n) <= 32 for n in names)
+
+
+def test_strength_counts_documents_up_to_two(mini):
+    """0 not coded; 1 coded in one document (however often); 2 in two or more documents."""
+    import dataclasses
+
+    from tests.conftest import MINI_CODEBOOK
+
+    book = parse_codebook(
+        MINI_CODEBOOK.replace("case_variable: [presence, first_date]", "case_variable: strength")
+    )
+    assert book.code("release").case_variable == ("strength",)
+    codings = pd.DataFrame(
+        [
+            ("release", "c01", "int01", None),
+            ("release", "c01", "int01", None),  # same document twice: still one
+            ("release", "c02", "int01", None),
+            ("release", "c02", "c02", None),  # transcript and case history: two
+        ],
+        columns=["code_id", "case_id", "document_id", "document_date"],
+    )
+    cases = [dataclasses.asdict(c) for c in mini.cases()] + [
+        {**dataclasses.asdict(mini.cases()[0]), "id": "c03"}
+    ]
+    found = case_variables(cases, book, codings, "lena", ancestors_of(book))
+    assert list(found.table["release_strength"]) == [1, 2, 0]
+    assert found.value_labels()["release_strength"] == {
+        0: "not coded",
+        1: "one document",
+        2: "two or more documents",
+    }
+    assert found.variable("release_strength").kind == "strength"

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 DATES = ("detained_on", "featured_on", "released_on", "censored_on")
 CODING_COLUMNS = ("code_id", "case_id", "document_id", "document_date")
-SUFFIXES = {"presence": "", "count": "_n", "first_date": "_first"}
+SUFFIXES = {"presence": "", "count": "_n", "first_date": "_first", "strength": "_strength"}
 PRESENCE_LABELS = {0: "absent", 1: "present"}
 GROUP_LABELS = {0: "no", 1: "yes"}
+STRENGTH_LABELS = {0: "not coded", 1: "one document", 2: "two or more documents"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class Variable:
     """One column of the case table: its name, label, type and where its values come from.
 
     `kind` is "attribute", "date", "group", "covariate", or the case_variable rule
-    ("presence", "count", "first_date") for code variables, whose `code` names the code.
+    ("presence", "count", "first_date", "strength") for code variables, whose `code` names
+    the code.
     """
 
     name: str
@@ -61,12 +63,9 @@ class CaseVariables:
         raise KeyError(name)
 
     def value_labels(self) -> dict[str, dict[int, str]]:
-        """Labels of the values of 0/1 variables: code presence and group membership."""
-        return {
-            v.name: PRESENCE_LABELS if v.kind == "presence" else GROUP_LABELS
-            for v in self.variables
-            if v.kind in ("presence", "group")
-        }
+        """Labels of the values of code presence, evidence strength and group membership."""
+        labels = {"presence": PRESENCE_LABELS, "strength": STRENGTH_LABELS, "group": GROUP_LABELS}
+        return {v.name: labels[v.kind] for v in self.variables if v.kind in labels}
 
 
 def case_variables(
@@ -178,6 +177,7 @@ def _code_columns(cases, codebook, codings, ancestors):
     grouped = expanded.groupby(["counted", "case_id"])
     counts = grouped.size()
     firsts = grouped["document_date"].min()
+    documents = grouped["document_id"].nunique()
     for code in codebook.codes:
         for rule in code.case_variable:
             suffix = SUFFIXES[rule]
@@ -186,6 +186,12 @@ def _code_columns(cases, codebook, codings, ancestors):
                 values = [firsts.get((code.id, case)) for case in ids]
                 label = f"{code.label}: date of the first document coded"
                 kind_type = "date"
+            elif rule == "strength":
+                # 0 not coded, 1 coded in one document, 2 in two or more (a transcript and
+                # the case history are two documents): evidence from more than one source.
+                values = [min(int(documents.get((code.id, case), 0)), 2) for case in ids]
+                label = f"{code.label}: evidence strength (0 none, 1 one document, 2 more)"
+                kind_type = "int"
             else:
                 number = [int(counts.get((code.id, case), 0)) for case in ids]
                 values = [int(n > 0) for n in number] if rule == "presence" else number

@@ -11,7 +11,9 @@ from hrd_coder.analysis.cox import CoxResult, fit_cox
 from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, Design
 from hrd_coder.analysis.kaplan_meier import KMResult, LogRank, kaplan_meier, logrank
 from hrd_coder.analysis.km_plot import km_plot
+from hrd_coder.analysis.linear_probability import ReleasedByResult, released_by_model
 from hrd_coder.analysis.ph_test import PHCheck, format_p, ph_test
+from hrd_coder.analysis.tables import render_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,6 +39,7 @@ class DesignReport:
     ph: tuple[PHCheck, ...]
     plots: tuple[Path, ...]
     notes: tuple[str, ...]
+    released_by: ReleasedByResult | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready report (a median never reached is None)."""
@@ -49,9 +52,83 @@ class DesignReport:
             "logrank": self.logrank.as_dict() if self.logrank else None,
             "cox": self.cox.as_dict() if self.cox else None,
             "ph_test": {(c.covariate or "overall"): c.as_dict() for c in self.ph},
+            "released_by": self.released_by.as_dict() if self.released_by else None,
             "plots": [str(path) for path in self.plots],
             "notes": list(self.notes),
         }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The report's tables by name (groups, cox, ph, released_by, released_by_model)."""
+        import pandas as pd
+
+        found = {
+            "groups": pd.DataFrame(
+                [
+                    {
+                        "group": c.group,
+                        "n": c.n,
+                        "released": c.events,
+                        "median_days": c.median,
+                        "median_low": c.median_low,
+                        "median_high": c.median_high,
+                    }
+                    for c in self.km.curves
+                ]
+            )
+        }
+        if self.cox:
+            columns = ["hr", "hr_low", "hr_high", "p"]
+            found["cox"] = self.cox.summary[columns].rename_axis("covariate").reset_index()
+        if self.ph:
+            found["ph"] = pd.DataFrame(
+                [
+                    {
+                        "covariate": c.covariate or "overall",
+                        "statistic": c.statistic,
+                        "df": c.degrees_of_freedom,
+                        "p": c.p,
+                    }
+                    for c in self.ph
+                ]
+            )
+        if self.released_by:
+            found["released_by"] = self.released_by.shares
+            if self.released_by.model is not None:
+                found["released_by_model"] = self.released_by.model.rename_axis(
+                    "term"
+                ).reset_index()
+        return found
+
+    def render(self, fmt: str) -> str:
+        """Every table as LaTeX (one table environment each) or Markdown, with captions."""
+        return "\n".join(
+            render_table(table, fmt, self._caption(key)) for key, table in self.tables().items()
+        )
+
+    def write_csv(self, folder: str | Path) -> list[Path]:
+        """Each table as FOLDER/DESIGN.TABLE.csv; returns the paths written."""
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        written = []
+        for key, table in self.tables().items():
+            path = Path(folder) / f"{self.design.name}.{key}.csv"
+            path.write_text(render_table(table, "csv"))
+            written.append(path)
+        return written
+
+    def _caption(self, key: str) -> str:
+        t = f"{self.released_by.t:g}" if self.released_by else ""
+        return (
+            self.design.name
+            + ": "
+            + {
+                "groups": "Kaplan-Meier median days to release",
+                "cox": "Cox hazard ratios, 95% CI",
+                "ph": "proportional-hazards test (Schoenfeld residuals)",
+                "released_by": f"share released by day {t}",
+                "released_by_model": f"linear probability model of release by day {t} "
+                "(OLS, HC2 standard errors)",
+            }[key]
+        )
 
     def markdown(self) -> str:
         """The report as a Markdown section (tables, verdicts, the figure)."""
@@ -94,6 +171,14 @@ class DesignReport:
             ]
         if self.ph:
             lines += [""] + [f"- PH {c.covariate or 'overall'}: {c.verdict}" for c in self.ph]
+        if self.released_by:
+            tables = self.tables()
+            for key in ("released_by", "released_by_model"):
+                if key in tables:
+                    lines += [
+                        "",
+                        render_table(tables[key], "markdown", self._caption(key)).rstrip(),
+                    ]
         if self.notes:
             lines += [""] + [f"- note: {note}" for note in self.notes]
         pngs = [path for path in self.plots if path.suffix == ".png"]
@@ -103,9 +188,17 @@ class DesignReport:
 
 
 def report_design(
-    design: Design, table: pd.DataFrame, out: str | Path | None = None, layer: str | None = None
+    design: Design,
+    table: pd.DataFrame,
+    out: str | Path | None = None,
+    layer: str | None = None,
+    released_by: float | None = None,
 ) -> DesignReport:
-    """Fit the design's models on its survival table; draw the KM figure into `out`."""
+    """Fit the design's models on its survival table; draw the KM figure into `out`.
+
+    With `released_by` (days), add the share released by then per group and its linear
+    probability model on the group and the design's covariates (strata as dummies).
+    """
     others = "+".join(group for group in design.cases if group != design.group)
     frame = table.assign(**{ARM: table[design.group].map({1: design.group, 0: others})})
     entry = ENTRY if ENTRY in frame.columns else None
@@ -118,11 +211,7 @@ def report_design(
         rank = _attempt(lambda: logrank(frame, DURATION, EVENT, ARM), "log-rank test", notes)
     covariates = [design.group, *design.covariates]
     strata = list(design.strata) or None
-    cox = _attempt(
-        lambda: fit_cox(frame, DURATION, EVENT, covariates, strata=strata, entry=entry),
-        "Cox model",
-        notes,
-    )
+    cox = design_cox(design, frame, notes)
     checks: tuple[PHCheck, ...] = ()
     if entry:
         notes.append("no proportional-hazards check: it does not allow delayed entry")
@@ -135,6 +224,22 @@ def report_design(
         checks = tuple(found or ())
     if cox is not None:
         notes.extend(cox.notes)
+    by_t = None
+    if released_by is not None:
+        by_t = released_by_model(
+            frame,
+            DURATION,
+            EVENT,
+            released_by,
+            design.group,
+            [*design.covariates, *design.strata],
+            frame[ARM],
+        )
+        if entry:
+            notes.append(
+                f"released by day {released_by:g} counts days since detention; women held "
+                f"longer than that at the campaign launch count as not released"
+            )
     plots: tuple[Path, ...] = ()
     if out is not None:
         Path(out).mkdir(parents=True, exist_ok=True)
@@ -144,7 +249,27 @@ def report_design(
             title=design.description.strip().split("\n")[0] or design.name,
             xlabel=ORIGIN_WORDS[design.origin],
         )
-    return DesignReport(design, layer, table, km, rank, cox, checks, plots, tuple(notes))
+    return DesignReport(design, layer, table, km, rank, cox, checks, plots, tuple(notes), by_t)
+
+
+def design_cox(design: Design, table: pd.DataFrame, notes: list[str]) -> CoxResult | None:
+    """The design's Cox model (group first, then covariates; strata and entry as declared).
+
+    A model the data cannot support gives None and a line in `notes`.
+    """
+    entry = ENTRY if ENTRY in table.columns else None
+    return _attempt(
+        lambda: fit_cox(
+            table,
+            DURATION,
+            EVENT,
+            [design.group, *design.covariates],
+            strata=list(design.strata) or None,
+            entry=entry,
+        ),
+        "Cox model",
+        notes,
+    )
 
 
 def _attempt(fit, what: str, notes: list[str]):

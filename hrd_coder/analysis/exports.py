@@ -103,3 +103,37 @@ def _write_stata(found: CaseVariables, path: Path, dates: list[str]) -> None:
         variable_labels={v.name: v.label[:STATA_LABEL_LENGTH] for v in found.variables},
         value_labels=found.value_labels(),
     )
+
+
+def write_table(table: pd.DataFrame, path: str | Path, fmt: str) -> Path:
+    """Write a plain table (no data dictionary) as csv, parquet, stata or json.
+
+    For Stata, column names become valid Stata names (see `stata_names`) and text cells
+    are never missing (Stata strings cannot be).
+    """
+    import pandas as pd
+
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        table.to_csv(path, index=False)
+    elif fmt == "parquet":
+        table.to_parquet(path, index=False)
+    elif fmt == "json":
+        dates = [c for c in table.columns if pd.api.types.is_datetime64_any_dtype(table[c])]
+        plain = table.copy()
+        for name in dates:
+            plain[name] = plain[name].map(lambda t: None if pd.isna(t) else t.isoformat())
+        path.write_text(
+            json.dumps(_records(plain, []), indent=2, ensure_ascii=False, default=str) + "\n"
+        )
+    else:
+        names = unique_names((str(c), "") for c in table.columns)
+        stata = table.set_axis(names, axis=1)
+        for name in stata.columns:
+            if stata[name].dtype == object:
+                stata[name] = stata[name].fillna("").astype(str)
+        stata.to_stata(path, write_index=False, version=118)
+    return path

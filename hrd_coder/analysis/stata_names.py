@@ -11,6 +11,23 @@ RESERVED = frozenset(
     {
         *("_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int"),
         *("long", "_n", "_N", "_pi", "_pred", "_rc", "_skip", "str", "strL", "using", "with"),
+        # Mata's reserved words, which pandas' Stata writer also renames (to _word, with a
+        # warning): avoid them so a name is the same in every export format.
+        *("NULL", "_se", "aggregate", "array", "boolean", "break", "case", "catch", "class"),
+        *("colvector", "complex", "const", "continue", "default", "delegate", "delete", "do"),
+        *("else", "eltypedef", "end", "enum", "explicit", "export", "external", "for", "friend"),
+        *(
+            "function",
+            "global",
+            "goto",
+            "inline",
+            "local",
+            "pragma",
+            "protected",
+            "quad",
+            "rowvector",
+        ),
+        *("short", "str#", "typedef", "typename", "virtual"),
     }
 )
 

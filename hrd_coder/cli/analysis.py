@@ -128,35 +128,89 @@ def explain(ctx: click.Context, case: str, variable: str, layer: str | None) -> 
         click.echo("(no codings of this code or its descendants are tied to the case)")
 
 
+REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]
+
+
 @main.command()
 @click.argument("design")
 @LAYER_OPTION
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the Kaplan-Meier figure, PNG and SVG (default: PROJECT/reports).",
+    help="Folder for the Kaplan-Meier figure (PNG, SVG) and CSV tables (default: PROJECT/reports).",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "markdown", "json"]),
+    type=click.Choice(REPORT_FORMATS),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format (csv writes one file per table into --out).",
+)
+@click.option(
+    "--by-layer",
+    is_flag=True,
+    help="Fit the Cox model once per coder layer (and consensus), side by side.",
+)
+@click.option(
+    "--released-by",
+    type=float,
+    metavar="DAYS",
+    help="Add the share released by DAYS per group and its linear probability model.",
 )
 @click.pass_context
 @reports_errors
-def report(ctx: click.Context, design: str, layer: str | None, out: Path | None, fmt: str) -> None:
+def report(
+    ctx: click.Context,
+    design: str,
+    layer: str | None,
+    out: Path | None,
+    fmt: str,
+    by_layer: bool,
+    released_by: float | None,
+) -> None:
     """Kaplan-Meier, log-rank, Cox model and PH checks for DESIGN of analysis.yaml."""
     project = open_project(ctx)
-    result = project.analyze(design, layer, out or project.root / "reports")
+    folder = out or project.root / "reports"
+    if by_layer:
+        if layer is not None or released_by is not None:
+            raise click.UsageError(
+                "--by-layer fits every layer: leave out --layer and --released-by"
+            )
+        _print_by_layer(project.analyze_by_layer(design), fmt, folder)
+        return
+    result = project.analyze(design, layer, folder, released_by)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))
-        return
-    if fmt == "markdown":
+    elif fmt == "markdown":
         click.echo(result.markdown())
-        return
-    data = result.as_dict()
+    elif fmt == "latex":
+        click.echo(result.render("latex"))
+    elif fmt == "csv":
+        for path in result.write_csv(folder):
+            click.echo(f"table: {path}")
+    else:
+        _print_report(result.as_dict(), design)
+
+
+def _print_by_layer(found: Any, fmt: str, folder: Path) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(found.as_dict(), indent=2))
+    elif fmt == "csv":
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{found.design.name}.by_layer.csv"
+        path.write_text(found.render("csv"))
+        click.echo(f"table: {path}")
+    elif fmt in ("markdown", "latex"):
+        click.echo(found.render(fmt))
+    else:
+        table = found.table()
+        print_rows(table.to_dict("records"), "table", list(table.columns))
+        for note in found.notes:
+            click.echo(f"note: {note}")
+
+
+def _print_report(data: dict[str, Any], design: str) -> None:
     click.echo(f"{design}: {data['n']} cases, {data['events']} released")
     rows = [{"group": name, **values} for name, values in data["groups"].items()]
     print_rows(rows, "table", ["group", "n", "events", "median", "median_low", "median_high"])
@@ -168,6 +222,15 @@ def report(ctx: click.Context, design: str, layer: str | None, out: Path | None,
         print_rows(rows, "table", ["covariate", "hr", "hr_low", "hr_high", "p"])
     for name, check in data["ph_test"].items():
         click.echo(f"PH {name}: {check['verdict']}")
+    if by_t := data["released_by"]:
+        click.echo(f"released by day {by_t['t']:g}:")
+        rows = [{"group": name, **values} for name, values in by_t["groups"].items()]
+        print_rows(rows, "table", ["group", "n", "released", "held", "unknown", "share"])
+        if by_t["model"]:
+            rows = [{"term": k, **v} for k, v in by_t["model"].items()]
+            print_rows(rows, "table", ["term", "coef", "se", "p", "ci_low", "ci_high"])
+        for note in by_t["notes"]:
+            click.echo(f"note: {note}")
     for note in data["notes"]:
         click.echo(f"note: {note}")
     for path in data["plots"]:
@@ -200,3 +263,82 @@ def export_cases(ctx: click.Context, fmt: str, layer: str | None, out: Path | No
     """The case x variable table with each design's outcomes, and a data dictionary."""
     table, dictionary = open_project(ctx).export_cases(fmt, layer, out)
     click.echo(f"wrote {table} and its data dictionary {dictionary}")
+
+
+def table_options(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--format and --out shared by the coding table exports."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--out",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=f"File to write (default: PROJECT/exports/{name}.csv, .parquet, .dta or .json).",
+        )(command)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["csv", "parquet", "stata", "json"]),
+            default="csv",
+            show_default=True,
+            help="File format.",
+        )(command)
+
+    return decorate
+
+
+@export.command("codings")
+@table_options("codings")
+@click.option("--layer", help="Only this layer: a coder's name or consensus (default: all).")
+@click.option(
+    "--with-quotes",
+    is_flag=True,
+    help="Include quotes and memos (transcripts are confidential: off by default).",
+)
+@click.pass_context
+@reports_errors
+def export_codings(
+    ctx: click.Context, fmt: str, out: Path | None, layer: str | None, with_quotes: bool
+) -> None:
+    """The long table of codings: one row per coding, without quotes unless asked."""
+    path = open_project(ctx).export_table("codings", fmt, out, layer=layer, with_quotes=with_quotes)
+    click.echo(f"wrote {path}")
+
+
+@export.command("matrix")
+@table_options("matrix")
+@LAYER_OPTION
+@click.pass_context
+@reports_errors
+def export_matrix(ctx: click.Context, fmt: str, out: Path | None, layer: str | None) -> None:
+    """Code x case counts: codings of each code tied to each case, from one layer."""
+    path = open_project(ctx).export_table("matrix", fmt, out, layer=layer)
+    click.echo(f"wrote {path}")
+
+
+@export.command("cooccurrence")
+@table_options("cooccurrence")
+@LAYER_OPTION
+@click.option(
+    "--unit",
+    type=click.Choice(["sentence", "paragraph", "turn", "document", "coding"]),
+    default="sentence",
+    show_default=True,
+    help="Count units holding both codes, or (coding) overlapping pairs of codings.",
+)
+@click.pass_context
+@reports_errors
+def export_cooccurrence(
+    ctx: click.Context, fmt: str, out: Path | None, layer: str | None, unit: str
+) -> None:
+    """Code x code co-occurrence in one layer's codings (see docs/analysis.md)."""
+    import sys
+
+    project = open_project(ctx)
+    documents = len(project.documents())
+    with click.progressbar(
+        length=documents, label=f"co-occurrence by {unit}", file=sys.stderr
+    ) as bar:
+        path = project.export_table(
+            "cooccurrence", fmt, out, layer=layer, unit=unit, progress=bar.update
+        )
+    click.echo(f"wrote {path}")

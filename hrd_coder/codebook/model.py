@@ -14,7 +14,7 @@ CODE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 NAME_ID = re.compile(r"^[a-z0-9_]+$")
 COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 HOTKEY = re.compile(r"^[a-z0-9]$")
-CASE_VARIABLES = ("presence", "count", "first_date")
+CASE_VARIABLES = ("presence", "count", "first_date", "strength")
 
 DEFAULT_RELEASE_TYPES = {
     "pardon": "Pardoned or clemency granted",
@@ -118,7 +118,7 @@ class Code(BaseModel):
         if not isinstance(values, list | tuple) or any(v not in CASE_VARIABLES for v in values):
             raise PydanticCustomError(
                 "bad_case_variable",
-                "case_variable '{value}' is not one of presence, count, first_date, none",
+                "case_variable '{value}' is not one of presence, count, first_date, strength, none",
                 {
                     "value": value,
                     "hint": "write e.g. 'case_variable: presence'"

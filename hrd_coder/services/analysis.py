@@ -17,6 +17,7 @@ from hrd_coder.sources.dates import parse_partial_date
 from hrd_coder.storage import tables
 
 if TYPE_CHECKING:
+    from hrd_coder.analysis.by_layer import LayerComparison
     from hrd_coder.analysis.case_variables import CaseVariables
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import AnalysisPlan
@@ -186,11 +187,29 @@ def analysis_plan(project: Any) -> AnalysisPlan:
 
 
 def analyze(
-    project: Any, name: str, layer: str | None = None, out: str | Path | None = None
+    project: Any,
+    name: str,
+    layer: str | None = None,
+    out: str | Path | None = None,
+    released_by: float | None = None,
 ) -> DesignReport:
-    """Report on one design of analysis.yaml; the KM figure goes into `out` (if given)."""
+    """Report on one design of analysis.yaml; the KM figure goes into `out` (if given).
+
+    `released_by` (days) adds the share released by then and its linear probability model.
+    """
     from hrd_coder.analysis.design_report import report_design
 
+    design, table, used = design_table(project, name, layer)
+    if released_by is not None and released_by <= 0:
+        raise ProjectError(f"--released-by must be a number of days above 0, not {released_by:g}")
+    return report_design(design, table, out, used, released_by)
+
+
+def design_table(project: Any, name: str, layer: str | None = None):
+    """(design, its survival table, the layer read or None) for one design of analysis.yaml.
+
+    Codings are read only when asked for a layer or when the design uses code variables.
+    """
     plan = analysis_plan(project)
     try:
         design = plan.design(name)
@@ -201,8 +220,40 @@ def analyze(
     model = (*design.covariates, *design.strata)
     if layer is not None or any(n not in found.table.columns for n in model):
         found = case_variables(project, layer)
-    table = survival_table(project, plan, design.name, found)
-    return report_design(design, table, out, found.layer)
+    return design, survival_table(project, plan, design.name, found), found.layer
+
+
+def layers(project: Any) -> list[str]:
+    """Every layer with codings: the coders in name order, then consensus."""
+    coders = {c.coder for c in project.codings()}
+    return sorted(coders - {CONSENSUS}) + ([CONSENSUS] if CONSENSUS in coders else [])
+
+
+def analyze_by_layer(project: Any, name: str) -> LayerComparison:
+    """The design's Cox model fitted once per layer (each coder, and consensus)."""
+    from hrd_coder.analysis.by_layer import compare_layers
+
+    plan = analysis_plan(project)
+    try:
+        design = plan.design(name)
+    except ValueError as error:
+        raise ProjectError(str(error)) from None
+    plan.check_columns(_variable_names(project), only=name)
+    attributes = set(case_attributes(project).table.columns)
+    if all(n in attributes for n in (*design.covariates, *design.strata)):
+        raise ProjectError(
+            f"design '{name}' uses no code variable, so its model is the same for every "
+            "layer: add a code variable (say private_diplomacy) to its covariates in "
+            f"{ANALYSIS_FILE}, or run 'hrd-coder report {name}' without --by-layer"
+        )
+    found = layers(project)
+    if not found:
+        raise ProjectError("no layer has codings yet: code some documents first")
+    tables = {
+        layer: survival_table(project, plan, name, case_variables(project, layer))
+        for layer in found
+    }
+    return compare_layers(design, tables)
 
 
 def survival_table(project: Any, plan: AnalysisPlan, name: str, found: CaseVariables):

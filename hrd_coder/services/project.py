@@ -42,6 +42,7 @@ from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database, database_url
 
 if TYPE_CHECKING:
+    from hrd_coder.analysis.by_layer import LayerComparison
     from hrd_coder.analysis.case_variables import CaseVariables
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import AnalysisPlan
@@ -290,6 +291,14 @@ class Project:
                 )
             ).scalar_one_or_none()
 
+    def document_memos(self) -> list[tuple[str, str, str]]:
+        """Every memo on a document as (document id, coder, text), in that order."""
+        query = select(MEMOS.c.document_id, MEMOS.c.coder, MEMOS.c.text).order_by(
+            MEMOS.c.document_id, MEMOS.c.coder
+        )
+        with self.database.reading() as conn:
+            return [tuple(row) for row in conn.execute(query)]
+
     # -- coding actions (each saved at once) -------------------------------------------------
 
     def add_coding(
@@ -409,16 +418,32 @@ class Project:
         return analysis.analysis_plan(self)
 
     def analyze(
-        self, design: str, layer: str | None = None, out: str | Path | None = None
+        self,
+        design: str,
+        layer: str | None = None,
+        out: str | Path | None = None,
+        released_by: float | None = None,
     ) -> DesignReport:
         """Kaplan–Meier, log-rank, Cox and PH checks for one design; the figure into `out`."""
-        return analysis.analyze(self, design, layer, out)
+        return analysis.analyze(self, design, layer, out, released_by)
+
+    def analyze_by_layer(self, design: str) -> LayerComparison:
+        """The design's Cox model fitted once per coder layer (and consensus), side by side."""
+        return analysis.analyze_by_layer(self, design)
 
     def export_cases(
         self, fmt: str, layer: str | None = None, out: str | Path | None = None
     ) -> tuple[Path, Path]:
         """Write the case table with the designs' outcomes, and its data dictionary."""
         return analysis.export_cases(self, fmt, layer, out)
+
+    def export_table(
+        self, table: str, fmt: str, out: str | Path | None = None, **options: Any
+    ) -> Path:
+        """Write the codings, code x case matrix or code co-occurrence table to a file."""
+        from hrd_coder.services.coding_exports import export_table
+
+        return export_table(self, table, fmt, out, **options)
 
     # -- helpers -----------------------------------------------------------------------------
 

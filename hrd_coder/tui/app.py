@@ -118,6 +118,17 @@ class CoderApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers every key's action by name, through the same method."""
         yield from super().get_system_commands(screen)
+        if self.project is not None:
+            yield SystemCommand(
+                "export: project as REFI-QDA (.qdpx)",
+                "For NVivo, ATLAS.ti, MAXQDA, QualCoder; written in the project",
+                partial(self.export_exchange, "qdpx"),
+            )
+            yield SystemCommand(
+                "export: codebook as REFI-QDA (.qdc)",
+                "The codebook for other QDA programs; written in the project",
+                partial(self.export_exchange, "qdc"),
+            )
         seen = set()
         for node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not enabled or binding.id in seen or binding.id is None:
@@ -129,6 +140,24 @@ class CoderApp(App):
                 binding.tooltip or "",
                 partial(self.call_later, node.run_action, binding.action),
             )
+
+    @work(thread=True, group="export")
+    def export_exchange(self, kind: str) -> None:
+        """Write the project or codebook as REFI-QDA and say where."""
+        from hrd_coder.services.exchange import export_qdc, export_qdpx
+
+        try:
+            out = self.project.root / f"{self.project.root.name}.{kind}"
+            path = (export_qdpx if kind == "qdpx" else export_qdc)(self.project, out)
+        except Exception as error:  # noqa: BLE001 - shown to the user, never a traceback
+            self.call_from_thread(
+                self.notify,
+                f"{type(error).__name__}: {error}",
+                title="Export failed",
+                severity="error",
+            )
+            return
+        self.call_from_thread(self.notify, f"wrote {path}", title="Exported")
 
     def on_unmount(self) -> None:
         """Release the database."""

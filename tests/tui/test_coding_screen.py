@@ -314,3 +314,16 @@ async def test_a_document_changed_on_disk_is_reported_when_the_app_opens(mini_ro
     async with app.run_test(size=SIZE) as pilot:
         await open_app(pilot)
         assert any("transcripts/int01.md changed on disk" in n.message for n in app._notifications)
+
+
+async def test_the_palette_exports_the_project_as_refi_qda(mini_root: Path):
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await open_app(pilot)
+        command = next(c for c in app.get_system_commands(screen)
+                       if c.title == "export: project as REFI-QDA (.qdpx)")
+        command.callback()
+        await settle(pilot)
+        assert any(n.message.startswith("wrote ") and n.message.endswith(".qdpx")
+                   for n in app._notifications)
+    assert list(mini_root.glob("*.qdpx"))

@@ -1,0 +1,117 @@
+"""DataFrames for notebooks: open a project folder, get a table, nothing left open.
+
+    from hrd_coder import api
+    cases = api.case_table("my-study", layer="lena")
+    km = api.survival_table("my-study", "featured_vs_considered")
+
+Each function opens the project (and its database) and closes it before returning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hrd_coder.services import Project
+
+T = TypeVar("T")
+AGREEMENT_COLUMNS = (
+    "scope",
+    "name",
+    "statistic",
+    "value",
+    "units",
+    "coders",
+    "positives",
+    "se",
+    "ci_low",
+    "ci_high",
+    "verdict",
+)
+
+
+def _with_project(project_dir: str | Path, use: Callable[[Project], T], db_url: str | None) -> T:
+    from hrd_coder.services import Project
+
+    with Project.open(project_dir, db_url) as project:
+        return use(project)
+
+
+def case_table(
+    project_dir: str | Path, layer: str | None = None, db_url: str | None = None
+) -> pd.DataFrame:
+    """One row per case: attributes and one layer's code variables (default consensus)."""
+    return _with_project(project_dir, lambda p: p.case_variables(layer).table, db_url)
+
+
+def survival_table(
+    project_dir: str | Path, design: str, layer: str | None = None, db_url: str | None = None
+) -> pd.DataFrame:
+    """One row per case in the design: id, origin, end, days, released (entry), covariates."""
+    from hrd_coder.services.analysis import design_table
+
+    return _with_project(project_dir, lambda p: design_table(p, design, layer)[1], db_url)
+
+
+def codings_table(
+    project_dir: str | Path,
+    layer: str | None = None,
+    with_quotes: bool = False,
+    db_url: str | None = None,
+) -> pd.DataFrame:
+    """One row per coding (all layers, or one); quotes and memos only with `with_quotes`."""
+    from hrd_coder.services.coding_exports import codings_frame
+
+    return _with_project(project_dir, lambda p: codings_frame(p, layer, with_quotes), db_url)
+
+
+def matrix_table(
+    project_dir: str | Path, layer: str | None = None, db_url: str | None = None
+) -> pd.DataFrame:
+    """Code x case counts of one layer's codings (default consensus)."""
+    from hrd_coder.services.coding_exports import matrix_frame
+
+    return _with_project(project_dir, lambda p: matrix_frame(p, layer), db_url)
+
+
+def cooccurrence_table(
+    project_dir: str | Path,
+    layer: str | None = None,
+    unit: str = "sentence",
+    db_url: str | None = None,
+) -> pd.DataFrame:
+    """Code x code co-occurrence of one layer's codings, by unit or overlapping codings."""
+    from hrd_coder.services.coding_exports import cooccurrence_frame
+
+    return _with_project(project_dir, lambda p: cooccurrence_frame(p, layer, unit), db_url)
+
+
+def agreement_table(
+    project_dir: str | Path, db_url: str | None = None, **request: Any
+) -> pd.DataFrame:
+    """Agreement between coders, one row per code (or scope); keywords as AgreementRequest.
+
+    For example `agreement_table("study", unit="paragraph", statistic="kappa")`.
+    """
+    import pandas as pd
+
+    from hrd_coder.services.agreement import AgreementRequest
+
+    known = {f.name for f in fields(AgreementRequest)}
+    if unknown := set(request) - known:
+        raise TypeError(f"unknown option(s) {', '.join(sorted(unknown))}: use {', '.join(known)}")
+    for key in ("coders", "codes", "documents"):
+        if isinstance(request.get(key), str):
+            request[key] = (request[key],)
+        elif key in request:
+            request[key] = tuple(request[key])
+    rows = _with_project(project_dir, lambda p: p.agreement(AgreementRequest(**request)), db_url)
+    return pd.DataFrame(
+        [{c: getattr(row, c) for c in AGREEMENT_COLUMNS} for row in rows],
+        columns=list(AGREEMENT_COLUMNS),
+    )

@@ -1,0 +1,208 @@
+"""A project as a REFI-QDA `.qdpx`: a zip with `project.qde` and `Sources/` text files.
+
+Every GUID is derived from our ids (see `refi.guid`) and every time comes from the data,
+so exporting the same project twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+import zipfile
+from collections import defaultdict
+from typing import Any
+
+import yaml
+
+from hrd_coder.interop.model import Exchange, ExchangeCoding, ExchangeSource
+from hrd_coder.interop.qdc import add_codes
+from hrd_coder.interop.refi import (
+    ORIGIN,
+    PROJECT_NS,
+    XSI_NS,
+    guid,
+    guid_or_stable,
+    serialise,
+    sub,
+    timestamp,
+)
+from hrd_coder.interop.variables import add_values, add_variables
+
+PROJECT_FILE = "project.qde"
+CODEBOOK_MARK = "hrd_coder codebook:"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the archive bytes never depend on the clock
+
+
+def user_guid(coder: str) -> str:
+    """The stable GUID of a coder."""
+    return guid("coder", coder)
+
+
+def source_guid(document_id: str) -> str:
+    """The stable GUID of a document."""
+    return guid("document", document_id)
+
+
+def coding_guid(coding: ExchangeCoding) -> str:
+    """An imported coding keeps its GUID as id; ours get a stable one."""
+    return guid_or_stable("coding", coding.id)
+
+
+def selection_guid(coding: ExchangeCoding) -> str:
+    """One selection per document span (and case): coders' codings on it share it."""
+    key = f"{coding.document_id}:{coding.start}:{coding.end}:{coding.case_id or ''}"
+    return guid("selection", key)
+
+
+def case_variables(front_matter: dict[str, Any]) -> dict[str, Any]:
+    """A case's id, attributes and covariates as variable values (name goes in `name`)."""
+    values = {"case_id": front_matter["id"]}
+    for key, value in front_matter.items():
+        if key not in ("id", "name", "covariates") and value not in (None, [], ()):
+            values[key] = value
+    values.update({k: v for k, v in front_matter.get("covariates", {}).items() if v is not None})
+    return values
+
+
+def source_variables(source: ExchangeSource) -> dict[str, Any]:
+    """A document's id, kind and metadata as variable values."""
+    values = {"document_id": source.id, "kind": source.kind}
+    values.update({k: v for k, v in source.metadata.items() if v not in (None, "", [], ())})
+    return values
+
+
+def project_description(exchange: Exchange) -> str:
+    """The codebook's description, then what REFI has no place for, as YAML."""
+    book = exchange.codebook
+    rest = {
+        "version": book.version,
+        "case_groups": dict(book.case_groups),
+        "release_types": dict(book.release_types),
+    }
+    text = yaml.safe_dump(rest, allow_unicode=True, sort_keys=False, width=1000)
+    return f"{book.description.strip()}\n\n{CODEBOOK_MARK}\n{text}"
+
+
+def project_to_qde(exchange: Exchange) -> bytes:
+    """The `project.qde` XML of a project."""
+    root = ET.Element(
+        "Project",
+        {
+            "xmlns": PROJECT_NS,
+            "xmlns:xsi": XSI_NS,
+            "xsi:schemaLocation": f"{PROJECT_NS} "
+            "http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd",
+            "name": exchange.codebook.name,
+            "origin": ORIGIN,
+        },
+    )
+    coders = sorted({c.coder for c in exchange.codings} | {m.coder for m in exchange.memos})
+    if coders:
+        users = sub(root, "Users")
+        for coder in coders:
+            sub(users, "User", guid=user_guid(coder), name=coder)
+    if exchange.codebook.codes:
+        add_codes(sub(root, "CodeBook"), exchange.codebook)
+    sources = sorted(exchange.sources, key=lambda s: s.id)
+    cases = sorted(exchange.cases, key=lambda c: c.id)
+    types = add_variables(
+        root,
+        [case_variables(c.front_matter) for c in cases] + [source_variables(s) for s in sources],
+    )
+    by_document: dict[str, list[ExchangeCoding]] = defaultdict(list)
+    for coding in exchange.codings:
+        by_document[coding.document_id].append(coding)
+    if cases:
+        _add_cases(sub(root, "Cases"), exchange, cases, types)
+    notes: list[tuple[str, str, str, str]] = []  # guid, name, coder, text
+    if sources:
+        element = sub(root, "Sources")
+        for source in sources:
+            _add_source(element, source, by_document[source.id], exchange, types, notes)
+    if notes:
+        element = sub(root, "Notes")
+        for note_guid, name, coder, text in notes:
+            note = sub(element, "Note", guid=note_guid, name=name, creatingUser=user_guid(coder))
+            sub(note, "PlainTextContent", text)
+    sub(root, "Description", project_description(exchange))
+    return serialise(root)
+
+
+def _add_cases(
+    element: ET.Element, exchange: Exchange, cases: list[Any], types: dict[str, str]
+) -> None:
+    selections: dict[str, set[str]] = defaultdict(set)
+    for coding in exchange.codings:
+        if coding.case_id:
+            selections[coding.case_id].add(selection_guid(coding))
+    for case in cases:
+        node = sub(element, "Case", guid=guid("case", case.id), name=case.front_matter["name"])
+        add_values(node, case_variables(case.front_matter), types)
+        linked = sorted(s.id for s in exchange.sources if case.id in s.case_ids or s.id == case.id)
+        for document_id in linked:
+            sub(node, "SourceRef", targetGUID=source_guid(document_id))
+        for selection in sorted(selections[case.id]):
+            sub(node, "SelectionRef", targetGUID=selection)
+
+
+def _add_source(
+    parent: ET.Element,
+    source: ExchangeSource,
+    codings: list[ExchangeCoding],
+    exchange: Exchange,
+    types: dict[str, str],
+    notes: list[tuple[str, str, str, str]],
+) -> None:
+    own = source_guid(source.id)
+    node = sub(
+        parent, "TextSource", guid=own, name=source.title, plainTextPath=f"internal://{own}.txt"
+    )
+    spans: dict[tuple[int, int, str], list[ExchangeCoding]] = defaultdict(list)
+    for coding in codings:
+        spans[(coding.start, coding.end, coding.case_id or "")].append(coding)
+    for (start, end, _), together in sorted(spans.items()):
+        selection = sub(
+            node,
+            "PlainTextSelection",
+            guid=selection_guid(together[0]),
+            startPosition=str(start),
+            endPosition=str(end),
+        )
+        for coding in sorted(together, key=lambda c: (c.coder, c.code_id, coding_guid(c))):
+            own_guid = coding_guid(coding)
+            element = sub(
+                selection,
+                "Coding",
+                guid=own_guid,
+                creatingUser=user_guid(coding.coder),
+                creationDateTime=timestamp(coding.created_at),
+            )
+            sub(element, "CodeRef", targetGUID=guid("code", coding.code_id))
+            if coding.memo:
+                note = guid("coding-memo", own_guid)
+                sub(element, "NoteRef", targetGUID=note)
+                notes.append((note, "Memo on a coding", coding.coder, coding.memo))
+    for memo in sorted(
+        (m for m in exchange.memos if m.document_id == source.id), key=lambda m: m.coder
+    ):
+        note = guid("memo", f"{source.id}/{memo.coder}")
+        sub(node, "NoteRef", targetGUID=note)
+        notes.append((note, f"Memo by {memo.coder} on {source.title}", memo.coder, memo.text))
+    add_values(node, source_variables(source), types)
+
+
+def project_to_qdpx(exchange: Exchange) -> bytes:
+    """The whole `.qdpx` archive (same project, same bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        _add_file(archive, PROJECT_FILE, project_to_qde(exchange))
+        for source in sorted(exchange.sources, key=lambda s: s.id):
+            _add_file(archive, f"Sources/{source_guid(source.id)}.txt", source.text.encode())
+    return buffer.getvalue()
+
+
+def _add_file(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)

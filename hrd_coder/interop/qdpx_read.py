@@ -1,0 +1,393 @@
+"""Read a REFI-QDA project (`.qdpx` archive or bare `project.qde`) into plain data.
+
+Tolerant of what real exports do: GUIDs in either case and with braces, a missing
+namespace, an inner file not named `project.qde`, `internal://` and `relative://` paths.
+Whatever cannot be brought over is listed in the report, never silently lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hrd_coder.codebook.model import Codebook
+from hrd_coder.interop.archive import ArchiveLimits, SafeArchive
+from hrd_coder.interop.model import (
+    Exchange,
+    ExchangeCase,
+    ExchangeCoding,
+    ExchangeMemo,
+    ExchangeReport,
+    ExchangeSource,
+)
+from hrd_coder.interop.offsets import choose_mapping
+from hrd_coder.interop.qdc import read_codes
+from hrd_coder.interop.qdpx import CODEBOOK_MARK, PROJECT_FILE
+from hrd_coder.interop.refi import (
+    canonical_guid,
+    kid,
+    kid_text,
+    kids,
+    local,
+    parse_timestamp,
+    parse_xml,
+    slug,
+    unique,
+)
+from hrd_coder.interop.variables import read_values
+from hrd_coder.problems import ProjectError
+from hrd_coder.sources.text import normalise
+
+CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+UNKNOWN_CODER = "imported"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # for codings with no time: never "now"
+CASE_FIELDS = (
+    "country",
+    "groups",
+    "detained_on",
+    "featured_on",
+    "released_on",
+    "release_type",
+    "censored_on",
+    "sources",
+)
+TRANSCRIPT_FIELDS = ("date", "interviewer", "interviewee_role", "speakers", "notes")
+OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+Files = Callable[[str], bytes | None]
+
+
+def read_qdpx(path: Path, limits: ArchiveLimits | None = None) -> tuple[Exchange, ExchangeReport]:
+    """Read a `.qdpx` archive (or a bare `.qde` file) checked against the limits."""
+    if path.suffix.lower() == ".qde":
+        return read_qde(path.read_bytes(), str(path), lambda _: None, ExchangeReport())
+    archive = SafeArchive(path, limits)
+    try:
+        report = ExchangeReport()
+        inner = _project_entry(archive, report)
+        names = set(archive.names())
+
+        def files(name: str) -> bytes | None:
+            return archive.read(name) if name in names else None
+
+        return read_qde(archive.read(inner), f"{path}:{inner}", files, report)
+    finally:
+        archive.close()
+
+
+def _project_entry(archive: SafeArchive, report: ExchangeReport) -> str:
+    names = archive.names()
+    if PROJECT_FILE in names:
+        return PROJECT_FILE
+    found = [n for n in names if n.lower().endswith(".qde") and "/" not in n]
+    if len(found) == 1:
+        report.warnings.append(
+            f"the project file is named {found[0]!r}, not 'project.qde' as the standard says"
+        )
+        return found[0]
+    raise ProjectError(
+        f"{archive.path}: no project.qde inside (found {len(found)} .qde files); "
+        "is this a REFI-QDA .qdpx export?"
+    )
+
+
+@dataclass
+class _Reading:
+    """What the parts of a project file need from each other while it is read."""
+
+    report: ExchangeReport
+    files: Files
+    base_path: str
+    users: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    used_notes: set[str] = field(default_factory=set)
+    documents: dict[str, str] = field(default_factory=dict)  # source guid -> id
+    selections: dict[str, list[int]] = field(default_factory=dict)  # guid -> coding indexes
+
+    def coder(self, user: str | None) -> str:
+        found = self.users.get(canonical_guid(user) or "")
+        if found is None:
+            self.report.warnings.append(
+                f"codings or notes without a known user were given to coder '{UNKNOWN_CODER}'"
+            )
+            return UNKNOWN_CODER
+        return found
+
+    def note(self, ref: ET.Element) -> tuple[str, str | None] | None:
+        key = canonical_guid(ref.get("targetGUID")) or ""
+        self.used_notes.add(key)
+        return self.notes.get(key)
+
+
+def read_qde(
+    data: bytes, shown: str, files: Files, report: ExchangeReport
+) -> tuple[Exchange, ExchangeReport]:
+    """Read a `project.qde` document; `files` gives the archive's other entries."""
+    root = parse_xml(data, shown)
+    if local(root) != "Project":
+        raise ProjectError(
+            f"{shown}: the root element is <{local(root)}>, not <Project>; "
+            "for a .qdc codebook use 'hrd-coder import-qdc'"
+        )
+    reading = _Reading(report, files, root.get("basePath") or "")
+    reading.users = _users(root, reading)
+    codes_parent = kid(root, "CodeBook")
+    read = read_codes(kid(codes_parent, "Codes") if codes_parent is not None else None, report)
+    reading.codes = {r.guid: r.code.id for r in read}
+    codebook = _codebook(root, [r.code for r in read])
+    variables = kid(root, "Variables")
+    for element in kids(variables, "Variable") if variables is not None else []:
+        key = canonical_guid(element.get("guid"))
+        if key:
+            reading.variables[key] = element.get("name") or key
+    notes = kid(root, "Notes")
+    for note in kids(notes, "Note") if notes is not None else []:
+        text = kid_text(note, "PlainTextContent") or kid_text(note, "Description")
+        reading.notes[canonical_guid(note.get("guid")) or ""] = (text, note.get("creatingUser"))
+    exchange = Exchange(codebook)
+    _sources(root, exchange, reading)
+    _cases(root, exchange, reading)
+    for key in reading.notes:
+        if key not in reading.used_notes:
+            name = next(
+                (
+                    n.get("name")
+                    for n in kids(notes, "Note")
+                    if canonical_guid(n.get("guid")) == key
+                ),
+                key,
+            )
+            report.dropped.append(f"note '{name}' (not attached to a document or coding)")
+    for part in ("Links", "Sets", "Graphs"):
+        element = kid(root, part)
+        if element is not None:
+            report.dropped.append(f"{len(list(element))} item(s) of <{part}> (no place here)")
+    return exchange, report
+
+
+def _users(root: ET.Element, reading: _Reading) -> dict[str, str]:
+    users, taken = {}, set()
+    element = kid(root, "Users")
+    for user in kids(element, "User") if element is not None else []:
+        key = canonical_guid(user.get("guid"))
+        if key is None:
+            continue
+        name = (user.get("name") or "").strip()
+        if not CODER_NAME.match(name):
+            name = slug(name, "coder")
+            reading.report.warnings.append(f"user {user.get('name')!r} codes as '{name}'")
+        users[key] = unique(name, taken)
+    return users
+
+
+def _codebook(root: ET.Element, codes: list[Any]) -> Codebook:
+    description = kid_text(root, "Description")
+    extras: dict[str, Any] = {}
+    text, mark, rest = description.partition(f"\n{CODEBOOK_MARK}\n")
+    if mark:
+        loaded = yaml.safe_load(rest)
+        extras = loaded if isinstance(loaded, dict) else {}
+        description = text
+    origin = root.get("origin") or "another program"
+    return Codebook(
+        name=root.get("name") or "Imported project",
+        version=str(extras.get("version", "1")),
+        description=description.strip(),
+        case_groups=extras.get("case_groups") or {"imported": f"Cases imported from {origin}"},
+        **({"release_types": extras["release_types"]} if "release_types" in extras else {}),
+        codes=tuple(codes),
+    )
+
+
+def _sources(root: ET.Element, exchange: Exchange, reading: _Reading) -> None:
+    element = kid(root, "Sources")
+    if element is None:
+        return
+    taken: set[str] = set()
+    for node in element:
+        if local(node) in OTHER_SOURCES:
+            reading.report.dropped.append(
+                f"{local(node)} '{node.get('name')}' (only text sources are supported)"
+            )
+        elif local(node) == "TextSource":
+            _text_source(node, exchange, reading, taken)
+
+
+def _source_text(node: ET.Element, reading: _Reading) -> str | None:
+    content = kid(node, "PlainTextContent")
+    if content is not None:
+        return content.text or ""
+    path = node.get("plainTextPath") or ""
+    data = None
+    if path.startswith("internal://"):
+        name = path[len("internal://") :]
+        data = reading.files(f"Sources/{name}") or reading.files(name)
+    elif path.startswith("relative://") and reading.base_path:
+        file = Path(reading.base_path) / path[len("relative://") :]
+        data = file.read_bytes() if file.is_file() else None
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else None
+
+
+def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken: set[str]) -> None:
+    name = node.get("name") or "Untitled"
+    raw = _source_text(node, reading)
+    if raw is None or not raw.strip():
+        reading.report.dropped.append(
+            f"text source '{name}' and its {len(kids(node, 'PlainTextSelection'))} "
+            f"selection(s): its text ({node.get('plainTextPath') or 'none'}) is not in the archive"
+        )
+        return
+    text = normalise(raw)
+    values = read_values(node, reading.variables)
+    document_id = unique(
+        str(values.pop("document_id", "") or slug(Path(name).stem, "document")), taken
+    )
+    kind = "case_history" if values.pop("kind", "transcript") == "case_history" else "transcript"
+    reading.documents[canonical_guid(node.get("guid")) or ""] = document_id
+    selections = kids(node, "PlainTextSelection")
+    spans = [
+        (int(s.get("startPosition", 0)), int(s.get("endPosition", 0)), s.get("name") or "")
+        for s in selections
+    ]
+    mapper, note = choose_mapping(raw, text, spans)
+    if note:
+        reading.report.warnings.append(f"text source '{name}': {note}")
+    for selection in selections:
+        start = mapper(int(selection.get("startPosition", 0)))
+        end = mapper(int(selection.get("endPosition", 0)))
+        _selection(selection, document_id, start, end, text, exchange, reading)
+    for coding in kids(node, "Coding"):
+        _coding(coding, document_id, 0, len(text), None, exchange, reading)
+    for ref in kids(node, "NoteRef"):
+        found = reading.note(ref)
+        if found and found[0].strip():
+            coder = reading.coder(found[1])
+            exchange.memos.append(ExchangeMemo(document_id, coder, found[0]))
+    metadata = {k: v for k, v in values.items() if k in TRANSCRIPT_FIELDS or k == "country"}
+    for extra in sorted(set(values) - set(metadata)):
+        reading.report.dropped.append(f"variable '{extra}' of text source '{name}'")
+    exchange.sources.append(ExchangeSource(document_id, kind, name, text, metadata))
+
+
+def _selection(
+    node: ET.Element,
+    document_id: str,
+    start: int,
+    end: int,
+    text: str,
+    exchange: Exchange,
+    reading: _Reading,
+) -> None:
+    memo_parts = [kid_text(node, "Description").strip()]
+    memo_parts += [(reading.note(r) or ("", None))[0].strip() for r in kids(node, "NoteRef")]
+    memo = "\n\n".join(p for p in memo_parts if p) or None
+    if not 0 <= start < end <= len(text):
+        reading.report.dropped.append(
+            f"selection [{start}, {end}) in '{document_id}': outside the text"
+        )
+        return
+    indexes = []
+    for coding in kids(node, "Coding"):
+        added = _coding(coding, document_id, start, end, memo, exchange, reading, node)
+        if added is not None:
+            indexes.append(added)
+    if not indexes:
+        reading.report.dropped.append(
+            f"selection [{start}, {end}) in '{document_id}' (no codings on it)"
+        )
+    reading.selections[canonical_guid(node.get("guid")) or ""] = indexes
+
+
+def _coding(
+    node: ET.Element,
+    document_id: str,
+    start: int,
+    end: int,
+    memo: str | None,
+    exchange: Exchange,
+    reading: _Reading,
+    selection: ET.Element | None = None,
+) -> int | None:
+    ref = kid(node, "CodeRef")
+    code_id = reading.codes.get(canonical_guid(ref.get("targetGUID") if ref is not None else ""))
+    coding_guid = canonical_guid(node.get("guid"))
+    if code_id is None or coding_guid is None:
+        reading.report.dropped.append(f"coding {node.get('guid')} in '{document_id}': unknown code")
+        return None
+    notes = [(reading.note(r) or ("", None))[0].strip() for r in kids(node, "NoteRef")]
+    memo = "\n\n".join(p for p in [*notes, memo or ""] if p) or None
+    when = parse_timestamp(node.get("creationDateTime"))
+    if when is None and selection is not None:
+        when = parse_timestamp(selection.get("creationDateTime"))
+    user = node.get("creatingUser") or (selection.get("creatingUser") if selection else None)
+    exchange.codings.append(
+        ExchangeCoding(
+            id=coding_guid,
+            document_id=document_id,
+            coder=reading.coder(user),
+            code_id=code_id,
+            start=start,
+            end=end,
+            case_id=None,
+            memo=memo,
+            created_at=when or EPOCH,
+        )
+    )
+    return len(exchange.codings) - 1
+
+
+def _cases(root: ET.Element, exchange: Exchange, reading: _Reading) -> None:
+    element = kid(root, "Cases")
+    if element is None:
+        return
+    taken: set[str] = set()
+    sources = {s.id: i for i, s in enumerate(exchange.sources)}
+    for node in kids(element, "Case"):
+        name = node.get("name") or "Unnamed case"
+        values = read_values(node, reading.variables)
+        case_id = unique(str(values.pop("case_id", "") or slug(name, "case")), taken)
+        missing = [f for f in ("country", "groups", "detained_on") if not values.get(f)]
+        if missing:
+            reading.report.dropped.append(
+                f"case '{name}': no {', '.join(missing)} (hrd_coder cases need them; "
+                "add the case file by hand)"
+            )
+            continue
+        front = {"id": case_id, "name": name}
+        front.update({f: values.pop(f, None) for f in CASE_FIELDS})
+        front["covariates"] = values
+        exchange.cases.append(ExchangeCase(front))
+        for ref in kids(node, "SourceRef"):
+            document = reading.documents.get(canonical_guid(ref.get("targetGUID")) or "")
+            if document in sources and document != case_id:
+                index = sources[document]
+                old = exchange.sources[index]
+                exchange.sources[index] = _with_case(old, case_id)
+        for ref in kids(node, "SelectionRef"):
+            for index in reading.selections.get(canonical_guid(ref.get("targetGUID")) or "", []):
+                coding = exchange.codings[index]
+                exchange.codings[index] = replace(coding, case_id=case_id)
+    case_ids = {c.id for c in exchange.cases}
+    for index, source in enumerate(exchange.sources):
+        if source.kind == "case_history" and source.id not in case_ids:
+            reading.report.warnings.append(
+                f"case history '{source.id}' has no importable case; imported as a transcript"
+            )
+            exchange.sources[index] = replace(source, kind="transcript")
+
+
+def _with_case(source: ExchangeSource, case_id: str) -> ExchangeSource:
+    return replace(source, case_ids=(*source.case_ids, case_id))

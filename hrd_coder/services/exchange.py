@@ -1,0 +1,136 @@
+"""REFI-QDA export and import for a project (the formats themselves live in `interop/`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hrd_coder.codebook.model import Codebook
+from hrd_coder.interop.archive import ArchiveLimits
+from hrd_coder.interop.model import (
+    Exchange,
+    ExchangeCase,
+    ExchangeCoding,
+    ExchangeMemo,
+    ExchangeReport,
+    ExchangeSource,
+)
+from hrd_coder.interop.qdc import codebook_to_qdc, read_qdc
+from hrd_coder.interop.qdpx import project_to_qdpx
+from hrd_coder.interop.qdpx_read import read_qdpx
+from hrd_coder.problems import ProjectError
+from hrd_coder.services.exchange_import import ExchangeOutcome, merge_into, new_project
+
+
+def exchange_of(project: Any) -> Exchange:
+    """Everything a `.qdpx` carries, read from the project's database."""
+    sources = []
+    for info in project.documents():
+        text = project.text_of(info.id)
+        sources.append(
+            ExchangeSource(
+                id=info.id,
+                kind=info.kind,
+                title=info.title,
+                text=text,
+                metadata=dict(info.metadata or {}),
+                case_ids=tuple(info.case_ids),
+            )
+        )
+    cases = [ExchangeCase(_front_matter(case)) for case in project.cases()]
+    codings = [
+        ExchangeCoding(
+            id=c.id,
+            document_id=c.document_id,
+            coder=c.coder,
+            code_id=c.code_id,
+            start=c.start,
+            end=c.end,
+            case_id=c.case_id,
+            memo=c.memo,
+            created_at=c.created_at,
+        )
+        for c in project.codings()
+    ]
+    memos = [ExchangeMemo(*memo) for memo in project.document_memos()]
+    return Exchange(project.codebook, sources, cases, codings, memos)
+
+
+def _front_matter(case: Any) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "name": case.name,
+        "country": case.country,
+        "groups": list(case.groups),
+        "detained_on": case.detained_on,
+        "featured_on": case.featured_on,
+        "released_on": case.released_on,
+        "release_type": case.release_type,
+        "censored_on": case.censored_on,
+        "sources": list(case.sources),
+        "covariates": dict(case.covariates),
+    }
+
+
+def default_out(project: Any, suffix: str) -> Path:
+    """`<project folder name>.<suffix>` in the current folder."""
+    return Path(f"{project.root.name}{suffix}")
+
+
+def export_qdc(project: Any, out: str | Path | None = None) -> Path:
+    """Write the codebook as a `.qdc` file; return its path."""
+    path = Path(out) if out else default_out(project, ".qdc")
+    path.write_bytes(codebook_to_qdc(project.codebook))
+    return path
+
+
+def export_qdpx(project: Any, out: str | Path | None = None) -> Path:
+    """Write the whole project as a `.qdpx` archive; return its path."""
+    path = Path(out) if out else default_out(project, ".qdpx")
+    path.write_bytes(project_to_qdpx(exchange_of(project)))
+    return path
+
+
+def import_qdpx(
+    path: str | Path,
+    *,
+    into: str | Path | None = None,
+    project: Any = None,
+    db_url: str | None = None,
+    limits: ArchiveLimits | None = None,
+) -> ExchangeOutcome:
+    """Import a `.qdpx` (or `.qde`) into a new project folder `into`, or merge into `project`."""
+    exchange, report = read_qdpx(Path(path), limits)
+    return _bring_in(exchange, report, into=into, project=project, db_url=db_url)
+
+
+def import_qdc(
+    path: str | Path,
+    *,
+    into: str | Path | None = None,
+    project: Any = None,
+    db_url: str | None = None,
+) -> ExchangeOutcome:
+    """Import a `.qdc` codebook into a new project folder `into`, or merge into `project`."""
+    file = Path(path)
+    if not file.is_file():
+        raise ProjectError(f"{file}: file not found")
+    codes, report = read_qdc(file.read_bytes(), str(file))
+    codebook = Codebook(
+        name=file.stem,
+        version="1",
+        case_groups={"imported": "Cases imported with the codebook"},
+        codes=tuple(c.code for c in codes),
+    )
+    return _bring_in(Exchange(codebook), report, into=into, project=project, db_url=db_url)
+
+
+def _bring_in(
+    exchange: Exchange, report: ExchangeReport, *, into: Any, project: Any, db_url: str | None
+) -> ExchangeOutcome:
+    if (into is None) == (project is None):
+        raise ProjectError("import either into a new folder (--into DIR) or into this project")
+    if into is not None:
+        return ExchangeOutcome(*new_project(exchange, Path(into), db_url), report)
+    merge_into(project, exchange, report)
+    return ExchangeOutcome(project.root, project.status(), report)

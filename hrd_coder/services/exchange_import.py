@@ -1,0 +1,200 @@
+"""Write an imported exchange into a project: files first, then the database.
+
+A new project gets `codebook.yaml`, `cases/` and `transcripts/` files (so it is a normal
+project afterwards), is imported, and then receives the codings and memos. A merge adds
+only what the project lacks: new codes, new documents and cases, new codings and memos.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hrd_coder.codebook import parse_codebook
+from hrd_coder.codebook.model import Codebook
+from hrd_coder.interop.model import Exchange, ExchangeReport, ExchangeSource
+from hrd_coder.interop.qdpx_read import TRANSCRIPT_FIELDS
+from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.services import coding as actions
+from hrd_coder.services.records import ProjectStatus
+from hrd_coder.sources.project_files import CASES_DIR, TRANSCRIPTS_DIR
+
+CODEBOOK_FILE = "codebook.yaml"
+
+
+@dataclass(frozen=True)
+class ExchangeOutcome:
+    """Where an import went, the project's counts afterwards, and what was left out."""
+
+    root: Path
+    status: ProjectStatus
+    report: ExchangeReport
+
+
+def dump(data: Any) -> str:
+    """YAML as people write it: block style, keys in the given order, Unicode kept."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def codebook_yaml(codebook: Codebook) -> str:
+    """A codebook.yaml holding exactly this codebook."""
+    data = codebook.model_dump(mode="json", exclude_defaults=True)
+    data["codes"] = [c.model_dump(mode="json", exclude_defaults=True) for c in codebook.codes]
+    if codebook.codes and any(c.case_variable != ("presence",) for c in codebook.codes):
+        for written, code in zip(data["codes"], codebook.codes, strict=True):
+            if code.case_variable != ("presence",):
+                written["case_variable"] = list(code.case_variable) or "none"
+    return dump(data)
+
+
+def new_project(exchange: Exchange, root: Path, db_url: str | None) -> tuple[Path, ProjectStatus]:
+    """Create a project folder from an exchange, import it and add its codings."""
+    from hrd_coder.services.project import Project
+
+    if root.exists() and any(root.iterdir()):
+        raise ProjectError(f"{root} is not empty: choose a new folder for the imported project")
+    created = not root.exists()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / CODEBOOK_FILE).write_text(codebook_yaml(exchange.codebook), encoding="utf-8")
+        _write_documents(root, exchange, set(), set())
+        with Project.open(root, db_url) as project:
+            project.import_files()
+            add_codings_and_memos(project, exchange)
+            return project.root, project.status()
+    except (InvalidInput, ProjectError):
+        if created:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
+
+
+def merge_into(project: Any, exchange: Exchange, report: ExchangeReport) -> None:
+    """Add to an existing project what it lacks (codes, documents, cases, codings, memos)."""
+    new_codes = [c for c in exchange.codebook.codes if project.codebook.code(c.id) is None]
+    if new_codes:
+        _append_codes(project, new_codes)
+    groups = set(project.codebook.case_groups)
+    for case in exchange.cases:
+        unknown = set(case.front_matter.get("groups") or []) - groups
+        if unknown:
+            report.dropped.append(
+                f"case '{case.id}': group(s) {', '.join(sorted(unknown))} are not in "
+                "codebook.yaml; add them under case_groups and import again"
+            )
+    known_cases = {c.id for c in project.cases()}
+    cases = {
+        c.id
+        for c in exchange.cases
+        if c.id not in known_cases and set(c.front_matter.get("groups") or []) <= groups
+    }
+    documents = {d.id for d in project.documents()}
+    for source in exchange.sources:
+        if source.id in documents and project.text_of(source.id) != source.text:
+            report.dropped.append(
+                f"document '{source.id}': the project has a different document with that id"
+            )
+    _write_documents(project.root, exchange, documents | (known_cases - cases), cases)
+    project.import_files()
+    add_codings_and_memos(project, exchange, report)
+
+
+def _append_codes(project: Any, codes: list[Any]) -> None:
+    """Append codes to codebook.yaml as text (comments kept), checked before writing."""
+    path = project.root / CODEBOOK_FILE
+    old = path.read_text(encoding="utf-8")
+    entries = [c.model_dump(mode="json", exclude_defaults=True) for c in codes]
+    snippet = "\n".join("  " + line if line else line for line in dump(entries).splitlines())
+    text = old.rstrip("\n") + "\n\n  # imported from a REFI-QDA file\n" + snippet + "\n"
+    try:
+        merged = parse_codebook(text, str(path))
+        ok = len(merged.codes) == len(project.codebook.codes) + len(codes)
+    except InvalidInput:
+        ok = False
+    if not ok:
+        raise ProjectError(
+            f"{path}: could not append the imported codes (is 'codes:' the last section?); "
+            "move the codes list to the end of the file and import again"
+        )
+    path.write_text(text, encoding="utf-8")
+    project.codebook, project.codebook_text = merged, text
+
+
+def _write_documents(root: Path, exchange: Exchange, skip: set[str], cases: set[str]) -> None:
+    """Write case files (with their histories) and transcripts; never overwrite a file."""
+    histories = {s.id: s for s in exchange.sources if s.kind == "case_history"}
+    writes: dict[Path, str] = {}
+    for case in exchange.cases:
+        if case.id in skip or (cases and case.id not in cases):
+            continue
+        front = {k: v for k, v in case.front_matter.items() if v not in (None, [], {})}
+        history = histories.get(case.id)
+        writes[root / CASES_DIR / f"{case.id}.md"] = _with_front(front, history)
+    case_ids = {c.id for c in exchange.cases}
+    for source in exchange.sources:
+        if source.id in skip or (source.kind == "case_history" and source.id in case_ids):
+            continue
+        front = {"id": source.id, "title": source.title}
+        front.update({k: source.metadata[k] for k in TRANSCRIPT_FIELDS if k in source.metadata})
+        if source.case_ids:
+            front["cases"] = list(source.case_ids)
+        writes[root / TRANSCRIPTS_DIR / f"{source.id}.md"] = _with_front(front, source)
+    taken = [p for p in writes if p.exists()]
+    if taken:
+        raise ProjectError(f"{taken[0]} already exists: nothing was written")
+    for path, text in writes.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _with_front(front: dict[str, Any], source: ExchangeSource | None) -> str:
+    return f"---\n{dump(front)}---\n{source.text if source else ''}"
+
+
+def add_codings_and_memos(
+    project: Any, exchange: Exchange, report: ExchangeReport | None = None
+) -> None:
+    """Add the exchange's codings (keeping ids and times) and memos in one transaction."""
+    codebook_hash = project.codebook_hash_for_new_codings()
+    stored = project.codings()
+    existing = {c.id for c in stored}
+    natural = {(c.document_id, c.coder, c.code_id, c.start, c.end) for c in stored}
+    new = []
+    for coding in exchange.codings:
+        key = (coding.document_id, coding.coder, coding.code_id, coding.start, coding.end)
+        if coding.id in existing or key in natural:
+            continue
+        try:
+            text = project.text_of(coding.document_id)
+            project.require_case(coding.case_id)
+        except ProjectError as error:
+            if report is not None:
+                report.dropped.append(f"coding {coding.id}: {error}")
+            continue
+        record = actions.new_coding(
+            text=text,
+            document_id=coding.document_id,
+            coder=coding.coder,
+            code_id=coding.code_id,
+            start=coding.start,
+            end=coding.end,
+            case_id=coding.case_id,
+            memo=coding.memo,
+            codebook_hash=codebook_hash,
+            coding_id=coding.id,
+        )
+        new.append(replace(record, created_at=coding.created_at, updated_at=coding.created_at))
+        natural.add(key)
+    documents = {d.id for d in project.documents()}
+    with project.database.writing() as conn:
+        for coder in sorted({c.coder for c in new} | {m.coder for m in exchange.memos}):
+            if coder != actions.CONSENSUS:  # the adjudicated layer comes back as itself
+                actions.check_coder_name(coder)
+            actions.ensure_coder(conn, coder)
+        actions.insert_codings(conn, new)
+        for memo in exchange.memos:
+            if memo.document_id in documents:
+                actions.save_document_memo(conn, memo.document_id, memo.coder, memo.text)
