@@ -120,6 +120,22 @@ def test_durations_from_the_campaign_by_hand():
     assert list(table["featured"]) == [1, 0, 0, 0] and "entry" not in table.columns
 
 
+def test_dates_known_only_to_the_month_are_reported_where_a_row_uses_them():
+    rough = [case("a", "featured", "2012-05", "2016-02", "pardon", featured="2015-10-01"),
+             *CASES[1:]]
+    table = table_for("campaign", rough).set_index("id")
+    assert table.loc["a", "imprecise_dates"] == "released 2016-02"  # detention not used here
+    assert table.loc["a", "days"] == 153  # from the first day of February 2016
+    assert table.loc["b", "imprecise_dates"] == ""
+    detained = table_for("detained_on", rough).set_index("id")
+    assert detained.loc["a", "imprecise_dates"] == "detained 2012-05, released 2016-02"
+    from hrd_coder.analysis.design_report import _precision_notes
+
+    assert _precision_notes(table.reset_index()) == [
+        "1 case(s) have dates known only to the month or year (a: released 2016-02); they "
+        "count from the first day of that period"]
+
+
 def test_featured_cases_count_from_their_feature_date():
     table = table_for("featured_on", CASES).set_index("id")
     assert table.loc["a", "origin"] == dt.date(2015, 10, 1)

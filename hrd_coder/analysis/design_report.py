@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.analysis.cox import CoxResult, fit_cox
-from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, Design
+from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, IMPRECISE, Design
 from hrd_coder.analysis.kaplan_meier import KMResult, LogRank, kaplan_meier, logrank
 from hrd_coder.analysis.km_plot import km_plot
 from hrd_coder.analysis.linear_probability import ReleasedByResult, released_by_model
@@ -202,7 +202,7 @@ def report_design(
     others = "+".join(group for group in design.cases if group != design.group)
     frame = table.assign(**{ARM: table[design.group].map({1: design.group, 0: others})})
     entry = ENTRY if ENTRY in frame.columns else None
-    notes: list[str] = []
+    notes: list[str] = _precision_notes(table)
     km = kaplan_meier(frame, DURATION, EVENT, group=ARM, entry=entry)
     rank = None
     if entry:
@@ -285,3 +285,17 @@ def _attempt(fit, what: str, notes: list[str]):
 
 def _days(value: float) -> str:
     return "not reached" if math.isinf(value) or math.isnan(value) else f"{value:.0f}"
+
+
+def _precision_notes(table: pd.DataFrame) -> list[str]:
+    """Say which cases' times rest on dates known only to the month or year."""
+    if IMPRECISE not in table.columns:
+        return []
+    rough = table[table[IMPRECISE].astype(bool)]
+    if rough.empty:
+        return []
+    listed = "; ".join(f"{r['id']}: {r[IMPRECISE]}" for r in rough.to_dict("records"))
+    return [
+        f"{len(rough)} case(s) have dates known only to the month or year ({listed}); "
+        "they count from the first day of that period"
+    ]

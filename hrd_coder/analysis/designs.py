@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from hrd_coder.codebook import Codebook
 
 DURATION, EVENT, ENTRY = "days", "released", "entry"
+IMPRECISE = "imprecise_dates"  # which of a row's dates are known only to the month or year
 ORIGINS = ("campaign", "featured_on", "detained_on")
 
 
@@ -311,6 +312,12 @@ def _outcome(
         end = min(d for d in (censored, design.censor_date) if d is not None)
         event = 0
     entry = max((campaign - detained).days, 0) if design.origin == "detained_on" else 0
+    used = {
+        "detained_on": design.origin == "detained_on",
+        "featured_on": origin is featured and design.origin == "featured_on",
+        "released_on": end is released,
+        "censored_on": end is censored,
+    }
     return {
         "id": case["id"],
         "origin": origin,
@@ -318,7 +325,19 @@ def _outcome(
         DURATION: (end - origin).days,
         EVENT: event,
         ENTRY: entry,
+        IMPRECISE: _imprecise(case, [key for key, wanted in used.items() if wanted]),
     }
+
+
+def _imprecise(case: dict, keys: list[str]) -> str:
+    """The dates a row used that are known only to the month or year, e.g. 'detained 2011-03'."""
+    found = []
+    for key in keys:
+        precision = case.get(key.replace("_on", "_precision"))
+        if precision in ("month", "year"):
+            written = str(case[key])[: 7 if precision == "month" else 4]
+            found.append(f"{key.replace('_on', '')} {written}")
+    return ", ".join(found)
 
 
 def _date(value: Any) -> dt.date | None:
