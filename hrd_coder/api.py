@@ -20,19 +20,6 @@ if TYPE_CHECKING:
     from hrd_coder.services import Project
 
 T = TypeVar("T")
-AGREEMENT_COLUMNS = (
-    "scope",
-    "name",
-    "statistic",
-    "value",
-    "units",
-    "coders",
-    "positives",
-    "se",
-    "ci_low",
-    "ci_high",
-    "verdict",
-)
 
 
 def _with_project(project_dir: str | Path, use: Callable[[Project], T], db_url: str | None) -> T:
@@ -100,7 +87,7 @@ def agreement_table(
     """
     import pandas as pd
 
-    from hrd_coder.services.agreement import AgreementRequest
+    from hrd_coder.services.agreement import ROW_COLUMNS, AgreementRequest
 
     known = {f.name for f in fields(AgreementRequest)}
     if unknown := set(request) - known:
@@ -112,6 +99,6 @@ def agreement_table(
             request[key] = tuple(request[key])
     rows = _with_project(project_dir, lambda p: p.agreement(AgreementRequest(**request)), db_url)
     return pd.DataFrame(
-        [{c: getattr(row, c) for c in AGREEMENT_COLUMNS} for row in rows],
-        columns=list(AGREEMENT_COLUMNS),
+        [{c: getattr(row, c) for c in ROW_COLUMNS} for row in rows],
+        columns=list(ROW_COLUMNS),
     )

@@ -29,7 +29,20 @@ from hrd_coder.storage import tables
 
 ASSIGNMENTS: Table = tables.Assignment.__table__
 SCOPES = ("code", "group", "pooled", "document", "pair")
-RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff (2004/2019) thresholds for alpha
+RELIABLE, TENTATIVE = 0.800, 0.667
+ROW_COLUMNS = (
+    "scope",
+    "name",
+    "statistic",
+    "value",
+    "units",
+    "coders",
+    "positives",
+    "se",
+    "ci_low",
+    "ci_high",
+    "verdict",
+)  # what an agreement table row shows  # Krippendorff (2004/2019) thresholds for alpha
 
 
 @dataclass(frozen=True)
@@ -67,22 +80,7 @@ class AgreementRow:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (nan becomes None)."""
-        data = {
-            k: getattr(self, k)
-            for k in (
-                "scope",
-                "name",
-                "statistic",
-                "value",
-                "units",
-                "coders",
-                "positives",
-                "se",
-                "ci_low",
-                "ci_high",
-                "verdict",
-            )
-        }
+        data = {k: getattr(self, k) for k in ROW_COLUMNS}
         return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in data.items()}
 
 
