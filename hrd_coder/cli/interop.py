@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,35 @@ INTO_OPTION = click.option(
     help="Create a new project in this (new or empty) folder instead of merging into "
     "the current project.",
 )
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the import report: lines of text, or one JSON object "
+    "(root, status, warnings, not_imported).",
+)
+UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+class Size(click.ParamType):
+    """A number of bytes, optionally with a K, M or G suffix (binary: 1K = 1024)."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        text = str(value).strip().upper().removesuffix("B")
+        factor = UNITS.get(text[-1:], 1)
+        number = text[:-1] if text[-1:] in UNITS else text
+        try:
+            size = int(float(number) * factor)
+        except ValueError:
+            self.fail(f"{value!r} is not a size; write e.g. 2G, 800M or 1048576", param, ctx)
+        if size <= 0:
+            self.fail(f"{value!r}: a size must be more than 0", param, ctx)
+        return size
 
 
 @export.command("qdc")
@@ -46,25 +76,54 @@ def export_qdpx(ctx: click.Context, out: Path | None) -> None:
 @main.command("import-qdc")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @INTO_OPTION
+@FORMAT_OPTION
 @click.pass_context
 @reports_errors
-def import_qdc(ctx: click.Context, file: Path, into: Path | None) -> None:
+def import_qdc(ctx: click.Context, file: Path, into: Path | None, fmt: str) -> None:
     """Add the codes of a REFI-QDA .qdc FILE to this project (or a new one with --into)."""
     from hrd_coder.services.exchange import import_qdc as bring_in
 
-    _print(bring_in(file, **_target(ctx, into)))
+    _print(bring_in(file, **_target(ctx, into)), fmt)
 
 
 @main.command("import-qdpx")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @INTO_OPTION
+@click.option(
+    "--max-bytes",
+    type=Size(),
+    help="Refuse an archive larger than this, packed, unpacked or per entry "
+    "(e.g. 2G; default 500M packed, 1G unpacked, 256M per entry).",
+)
+@click.option(
+    "--max-entries",
+    type=click.IntRange(min=1),
+    help="Refuse an archive with more entries than this (default 20000).",
+)
+@click.option(
+    "--max-ratio",
+    type=click.IntRange(min=1),
+    help="Refuse an entry over 1 MB compressed more than this many times, as zip bombs "
+    "are (default 200).",
+)
+@FORMAT_OPTION
 @click.pass_context
 @reports_errors
-def import_qdpx(ctx: click.Context, file: Path, into: Path | None) -> None:
+def import_qdpx(
+    ctx: click.Context,
+    file: Path,
+    into: Path | None,
+    max_bytes: int | None,
+    max_entries: int | None,
+    max_ratio: int | None,
+    fmt: str,
+) -> None:
     """Bring a REFI-QDA .qdpx FILE into this project (or a new one with --into)."""
+    from hrd_coder.services.exchange import archive_limits
     from hrd_coder.services.exchange import import_qdpx as bring_in
 
-    _print(bring_in(file, **_target(ctx, into)))
+    limits = archive_limits(max_bytes, max_entries, max_ratio)
+    _print(bring_in(file, limits=limits, **_target(ctx, into)), fmt)
 
 
 def _target(ctx: click.Context, into: Path | None) -> dict[str, Any]:
@@ -74,8 +133,12 @@ def _target(ctx: click.Context, into: Path | None) -> dict[str, Any]:
     return {"project": open_project(ctx)}
 
 
-def _print(outcome: Any) -> None:
+def _print(outcome: Any, fmt: str) -> None:
     status = outcome.status
+    if fmt == "json":
+        data = {"root": str(outcome.root), "status": status.as_json()}
+        click.echo(json.dumps(data | outcome.report.as_json(), indent=2, ensure_ascii=False))
+        return
     click.echo(
         f"imported into {outcome.root}: {status.documents} documents, {status.cases} cases, "
         f"{status.codes} codes, {status.codings} codings by {status.coders} coder(s)"

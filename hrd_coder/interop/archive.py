@@ -38,7 +38,7 @@ class SafeArchive:
         if path.stat().st_size > self.limits.max_archive_bytes:
             raise ProjectError(
                 f"{shown}: the archive is larger than {self.limits.max_archive_bytes} bytes; "
-                "raise the limit (ArchiveLimits) if you trust it"
+                "if you trust it, raise the limit (--max-bytes, or ArchiveLimits)"
             )
         try:
             self.zip = zipfile.ZipFile(path)
@@ -51,27 +51,33 @@ class SafeArchive:
         shown, limits = str(self.path), self.limits
         entries = self.zip.infolist()
         if len(entries) > limits.max_entries:
-            raise ProjectError(f"{shown}: more than {limits.max_entries} entries; refused")
+            raise ProjectError(
+                f"{shown}: more than {limits.max_entries} entries; refused "
+                "(if you trust it, raise the limit with --max-entries)"
+            )
         total = 0
         for entry in entries:
             check_entry_name(entry.filename, shown)
             if entry.file_size > limits.max_entry_bytes:
                 raise ProjectError(
                     f"{shown}: entry {entry.filename!r} unpacks to {entry.file_size} bytes, "
-                    f"over the limit of {limits.max_entry_bytes}; refused"
+                    f"over the limit of {limits.max_entry_bytes}; refused "
+                    "(if you trust it, raise the limit with --max-bytes)"
                 )
             if entry.file_size > MB and entry.file_size > limits.max_ratio * max(
                 entry.compress_size, 1
             ):
                 raise ProjectError(
                     f"{shown}: entry {entry.filename!r} is compressed more than "
-                    f"{limits.max_ratio}:1, as zip bombs are; refused"
+                    f"{limits.max_ratio}:1, as zip bombs are; refused "
+                    "(if you trust it, raise the limit with --max-ratio)"
                 )
             total += entry.file_size
         if total > limits.max_total_bytes:
             raise ProjectError(
                 f"{shown}: unpacks to {total} bytes, over the limit of "
-                f"{limits.max_total_bytes}; refused"
+                f"{limits.max_total_bytes}; refused "
+                "(if you trust it, raise the limit with --max-bytes)"
             )
 
     def names(self) -> list[str]:

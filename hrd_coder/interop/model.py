@@ -80,3 +80,11 @@ class ExchangeReport:
         return [f"warning: {w}" for w in self.warnings] + [
             f"not imported: {d}" for d in self.dropped
         ]
+
+    def summary(self) -> str:
+        """One line: how many warnings and how much was not imported."""
+        return f"{len(self.warnings)} warning(s), {len(self.dropped)} item(s) not imported"
+
+    def as_json(self) -> dict[str, list[str]]:
+        """A JSON-ready mapping: `warnings` and `not_imported`."""
+        return {"warnings": list(self.warnings), "not_imported": list(self.dropped)}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from hrd_coder.interop.refi import (
     slug,
     unique,
 )
+from hrd_coder.interop.source_text import Files, base_folder, source_text
 from hrd_coder.interop.variables import read_values
 from hrd_coder.problems import ProjectError
 from hrd_coder.sources.text import normalise
@@ -60,13 +60,12 @@ CASE_FIELDS = (
 )
 TRANSCRIPT_FIELDS = ("date", "interviewer", "interviewee_role", "speakers", "notes")
 OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
-Files = Callable[[str], bytes | None]
 
 
 def read_qdpx(path: Path, limits: ArchiveLimits | None = None) -> tuple[Exchange, ExchangeReport]:
     """Read a `.qdpx` archive (or a bare `.qde` file) checked against the limits."""
     if path.suffix.lower() == ".qde":
-        return read_qde(path.read_bytes(), str(path), lambda _: None, ExchangeReport())
+        return read_qde(path.read_bytes(), str(path), lambda _: None, ExchangeReport(), path.parent)
     archive = SafeArchive(path, limits)
     try:
         report = ExchangeReport()
@@ -76,7 +75,7 @@ def read_qdpx(path: Path, limits: ArchiveLimits | None = None) -> tuple[Exchange
         def files(name: str) -> bytes | None:
             return archive.read(name) if name in names else None
 
-        return read_qde(archive.read(inner), f"{path}:{inner}", files, report)
+        return read_qde(archive.read(inner), f"{path}:{inner}", files, report, path.parent)
     finally:
         archive.close()
 
@@ -103,7 +102,7 @@ class _Reading:
 
     report: ExchangeReport
     files: Files
-    base_path: str
+    base_path: Path | None
     users: dict[str, str] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
@@ -128,16 +127,23 @@ class _Reading:
 
 
 def read_qde(
-    data: bytes, shown: str, files: Files, report: ExchangeReport
+    data: bytes,
+    shown: str,
+    files: Files,
+    report: ExchangeReport,
+    folder: Path | None = None,
 ) -> tuple[Exchange, ExchangeReport]:
-    """Read a `project.qde` document; `files` gives the archive's other entries."""
+    """Read a `project.qde` document; `files` gives the archive's other entries.
+
+    `folder` is where the project file lies: a relative `basePath` is taken from there.
+    """
     root = parse_xml(data, shown)
     if local(root) != "Project":
         raise ProjectError(
             f"{shown}: the root element is <{local(root)}>, not <Project>; "
             "for a .qdc codebook use 'hrd-coder import-qdc'"
         )
-    reading = _Reading(report, files, root.get("basePath") or "")
+    reading = _Reading(report, files, base_folder(root.get("basePath"), folder))
     reading.users = _users(root, reading)
     codes_parent = kid(root, "CodeBook")
     read = read_codes(kid(codes_parent, "Codes") if codes_parent is not None else None, report)
@@ -221,33 +227,13 @@ def _sources(root: ET.Element, exchange: Exchange, reading: _Reading) -> None:
             _text_source(node, exchange, reading, taken)
 
 
-def _source_text(node: ET.Element, reading: _Reading) -> str | None:
-    content = kid(node, "PlainTextContent")
-    if content is not None:
-        return content.text or ""
-    path = node.get("plainTextPath") or ""
-    data = None
-    if path.startswith("internal://"):
-        name = path[len("internal://") :]
-        data = reading.files(f"Sources/{name}") or reading.files(name)
-    elif path.startswith("relative://") and reading.base_path:
-        file = Path(reading.base_path) / path[len("relative://") :]
-        data = file.read_bytes() if file.is_file() else None
-    if data is None:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else None
-
-
 def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken: set[str]) -> None:
     name = node.get("name") or "Untitled"
-    raw = _source_text(node, reading)
+    raw, why = source_text(node, reading.files, reading.base_path)
     if raw is None or not raw.strip():
         reading.report.dropped.append(
             f"text source '{name}' and its {len(kids(node, 'PlainTextSelection'))} "
-            f"selection(s): its text ({node.get('plainTextPath') or 'none'}) is not in the archive"
+            f"selection(s): {why or 'its text is empty'}"
         )
         return
     text = normalise(raw)
@@ -269,8 +255,15 @@ def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken:
         start = mapper(int(selection.get("startPosition", 0)))
         end = mapper(int(selection.get("endPosition", 0)))
         _selection(selection, document_id, start, end, text, exchange, reading)
-    for coding in kids(node, "Coding"):
+    whole = [
         _coding(coding, document_id, 0, len(text), None, exchange, reading)
+        for coding in kids(node, "Coding")
+    ]
+    if any(index is not None for index in whole):
+        reading.report.warnings.append(
+            f"text source '{name}': {sum(i is not None for i in whole)} coding(s) of the "
+            "whole source imported as codings of its whole text"
+        )
     for ref in kids(node, "NoteRef"):
         found = reading.note(ref)
         if found and found[0].strip():
@@ -332,7 +325,9 @@ def _coding(
     when = parse_timestamp(node.get("creationDateTime"))
     if when is None and selection is not None:
         when = parse_timestamp(selection.get("creationDateTime"))
-    user = node.get("creatingUser") or (selection.get("creatingUser") if selection else None)
+    user = node.get("creatingUser")
+    if user is None and selection is not None:
+        user = selection.get("creatingUser")
     exchange.codings.append(
         ExchangeCoding(
             id=coding_guid,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,22 @@ def export_qdpx(project: Any, out: str | Path | None = None) -> Path:
     path = Path(out) if out else default_out(project, ".qdpx")
     path.write_bytes(project_to_qdpx(exchange_of(project)))
     return path
+
+
+def archive_limits(
+    max_bytes: int | None = None, max_entries: int | None = None, max_ratio: int | None = None
+) -> ArchiveLimits:
+    """The default limits, with any given one changed (`max_bytes` caps every size)."""
+    changes: dict[str, int] = {}
+    if max_bytes is not None:
+        changes |= dict.fromkeys(
+            ("max_archive_bytes", "max_total_bytes", "max_entry_bytes"), max_bytes
+        )
+    if max_entries is not None:
+        changes["max_entries"] = max_entries
+    if max_ratio is not None:
+        changes["max_ratio"] = max_ratio
+    return replace(ArchiveLimits(), **changes)
 
 
 def import_qdpx(

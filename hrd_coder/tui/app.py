@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -129,6 +130,16 @@ class CoderApp(App):
                 "The codebook for other QDA programs; written in the project",
                 partial(self.export_exchange, "qdc"),
             )
+            yield SystemCommand(
+                "import: REFI-QDA project (.qdpx)…",
+                "Merge another program's project (codes, documents, cases, codings) into this one",
+                partial(self.ask_import, "qdpx"),
+            )
+            yield SystemCommand(
+                "import: codebook (.qdc)…",
+                "Add the codes of another program's codebook to codebook.yaml",
+                partial(self.ask_import, "qdc"),
+            )
         seen = set()
         for node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not enabled or binding.id in seen or binding.id is None:
@@ -159,6 +170,55 @@ class CoderApp(App):
             return
         self.call_from_thread(self.notify, f"wrote {path}", title="Exported")
 
+    def ask_import(self, kind: str) -> None:
+        """Ask for a .qdpx or .qdc file, then merge it into the open project."""
+        from hrd_coder.tui.dialogs.path_prompt import PathPrompt
+
+        what = "REFI-QDA project" if kind == "qdpx" else "REFI-QDA codebook"
+        about = (
+            "Its codes, documents, cases, codings and memos are added to this project."
+            if kind == "qdpx"
+            else "Its codes are appended to codebook.yaml."
+        )
+        suffixes = (".qdpx", ".qde") if kind == "qdpx" else (".qdc",)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.import_exchange(kind, path)
+
+        self.push_screen(PathPrompt(f"Import a {what}", about, suffixes), chosen)
+
+    @work(thread=True, exclusive=True, group="import")
+    def import_exchange(self, kind: str, path: Path) -> None:
+        """Merge a .qdpx or .qdc file into the project and notify what the report says."""
+        from hrd_coder.services.exchange import import_qdc, import_qdpx
+
+        try:
+            outcome = (import_qdpx if kind == "qdpx" else import_qdc)(path, project=self.project)
+            counts = self.project.code_counts(self.coder)
+        except Exception as error:  # noqa: BLE001 - shown to the user, never a traceback
+            self.call_from_thread(
+                self.notify, str(error), title="Import failed", severity="error", timeout=15
+            )
+            return
+        self.call_from_thread(self._imported, path, outcome, counts)
+
+    def _imported(self, path: Path, outcome: Any, counts: dict) -> None:
+        from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
+
+        for panel in self.screen.query(CodebookPanel):  # new codes show at once
+            panel.show(self.project.codebook, counts)
+        status, report = outcome.status, outcome.report
+        self.notify(
+            f"{path.name}: now {status.documents} documents, {status.cases} cases, "
+            f"{status.codes} codes, {status.codings} codings; {report.summary()}",
+            title="Imported",
+            severity="warning" if report.dropped else "information",
+            timeout=10,
+        )
+        for line in report.lines()[:5]:  # the rest: 'hrd-coder import-qdpx' prints them all
+            self.notify(line, severity="warning", timeout=15)
+
     def on_unmount(self) -> None:
         """Release the database."""
         if self.project is not None:
@@ -174,6 +234,7 @@ def known_binding_ids() -> set[str]:
         document_browser,
         help,
         memo,
+        path_prompt,
         retrieval,
     )
     from hrd_coder.tui.screens.adjudication import AdjudicationScreen
@@ -197,5 +258,6 @@ def known_binding_ids() -> set[str]:
         document_browser.DocumentBrowser,
         help.HelpScreen,
         memo.MemoDialog,
+        path_prompt.PathPrompt,
         retrieval.RetrievalScreen,
     )

@@ -1,0 +1,151 @@
+"""Import: where a source's text lives, how it is encoded, and how offsets land on it."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from hrd_coder.services import Project
+from hrd_coder.services.exchange import import_qdpx
+from tests.interop.test_import import archive
+
+USER = "aaaaaaaa-0000-4000-8000-000000000001"
+CODE = "bbbbbbbb-0000-4000-8000-000000000001"
+
+
+def source(
+    number: int, path: str, start: int = 0, end: int = 0, name: str = "", whole: bool = False
+) -> str:
+    """A TextSource with one coded selection [start, end), or a coding of the whole source."""
+    guid = f"cccccccc-0000-4000-8000-00000000000{number}"
+    coding = (
+        f'<Coding guid="eeeeeeee-0000-4000-8000-00000000000{number}" creatingUser="{USER}">'
+        f'<CodeRef targetGUID="{CODE}"/></Coding>'
+    )
+    inner = (
+        coding
+        if whole
+        else f'<PlainTextSelection guid="dddddddd-0000-4000-8000-00000000000{number}" '
+        f'name={quoteattr(name)} startPosition="{start}" endPosition="{end}">{coding}'
+        "</PlainTextSelection>"
+    )
+    return (
+        f'<TextSource guid="{guid}" name="Source {number}" plainTextPath={quoteattr(path)}>'
+        f"{inner}</TextSource>"
+    )
+
+
+def qde(*sources: str, base_path: str | None = None) -> bytes:
+    base = f" basePath={quoteattr(base_path)}" if base_path is not None else ""
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>'
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="Made up"{base}>'
+        f'<Users><User guid="{USER}" name="ana"/></Users>'
+        f'<CodeBook><Codes><Code guid="{CODE}" name="Shame" isCodable="true"/></Codes></CodeBook>'
+        f"<Sources>{''.join(sources)}</Sources></Project>"
+    ).encode()
+
+
+def bring_in(tmp_path: Path, project: bytes, files: dict[str, bytes] | None = None):
+    """Import an archive holding this project file; return the outcome and the quotes."""
+    path = tmp_path / "made-up.qdpx"
+    path.write_bytes(archive({"project.qde": project, **(files or {})}))
+    outcome = import_qdpx(path, into=tmp_path / "new")
+    with Project.open(tmp_path / "new") as imported:
+        quotes = {c.document_id: c.quote for c in imported.codings()}
+        texts = {d.id: imported.text_of(d.id) for d in imported.documents()}
+    return outcome, quotes, texts
+
+
+def test_relative_paths_resolve_under_base_path(tmp_path):
+    texts = tmp_path / "texts"
+    (texts / "sub").mkdir(parents=True)
+    (texts / "one.txt").write_text("first line\nsecond line\n", encoding="utf-8")
+    (texts / "sub" / "two words.txt").write_text("alpha beta\n", encoding="utf-8")
+    project = qde(
+        source(1, "relative://one.txt", 11, 22, "second line"),
+        source(2, "relative://sub/two%20words.txt", 6, 10, "beta"),
+        base_path=str(texts),
+    )
+    outcome, quotes, _ = bring_in(tmp_path, project)
+    assert outcome.report.dropped == []
+    assert sorted(quotes.values()) == ["beta", "second line"]
+
+
+def test_relative_base_path_is_taken_from_the_archives_folder(tmp_path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "one.txt").write_text("first line\n", encoding="utf-8")
+    project = qde(source(1, "relative://one.txt", 0, 5, "first"), base_path="texts")
+    _, quotes, _ = bring_in(tmp_path, project)
+    assert list(quotes.values()) == ["first"]
+
+
+def test_relative_paths_without_base_path_or_outside_it_are_reported(tmp_path):
+    (tmp_path / "secret.txt").write_text("secret\n", encoding="utf-8")
+    (tmp_path / "texts").mkdir()
+    no_base = qde(
+        source(1, "relative://one.txt", 0, 5, "first"),
+        source(2, "internal://two.txt", 0, 5, "alpha"),
+    )
+    outcome, quotes, _ = bring_in(tmp_path, no_base, {"Sources/two.txt": b"alpha beta\n"})
+    assert list(quotes.values()) == ["alpha"]  # internal:// still works beside it
+    (line,) = outcome.report.dropped
+    assert "'Source 1' and its 1 selection(s)" in line and "needs the project's basePath" in line
+
+    escaping = qde(
+        source(1, "relative://../secret.txt", 0, 6, "secret"),
+        source(2, "relative://missing.txt", 0, 6, "secret"),
+        base_path=str(tmp_path / "texts"),
+    )
+    outcome = import_qdpx(write(tmp_path, escaping), into=tmp_path / "other")
+    assert "points outside basePath" in outcome.report.dropped[0]
+    assert "relative://missing.txt is not in basePath" in outcome.report.dropped[1]
+
+
+def write(tmp_path: Path, project: bytes) -> Path:
+    path = tmp_path / "second.qdpx"
+    path.write_bytes(archive({"project.qde": project}))
+    return path
+
+
+def test_text_files_are_decoded_by_byte_order_mark_else_utf8(tmp_path):
+    text = "Zoë said: ünïcode — fine\n"
+    files = {
+        "Sources/1.txt": codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+        "Sources/2.txt": codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+        "Sources/3.txt": codecs.BOM_UTF8 + text.encode("utf-8"),
+        "Sources/4.txt": text.encode("utf-8"),
+        "Sources/5.txt": text.encode("latin-1", errors="replace"),  # no mark, not UTF-8
+        "Sources/6.txt": codecs.BOM_UTF16_LE + b"\x00\xd8",  # a broken UTF-16 surrogate
+    }
+    project = qde(*(source(n, f"internal://{n}.txt", 10, 17, "ünïcode") for n in range(1, 7)))
+    outcome, quotes, texts = bring_in(tmp_path, project, files)
+    assert list(quotes.values()) == ["ünïcode"] * 4
+    assert all(t == text for t in texts.values())  # no byte-order mark left in the text
+    assert len(outcome.report.dropped) == 2
+    assert all("neither UTF-8 nor marked" in line for line in outcome.report.dropped)
+
+
+def test_whole_source_codings_become_codings_of_the_whole_text(tmp_path):
+    project = qde(source(1, "internal://1.txt", whole=True))
+    outcome, quotes, texts = bring_in(tmp_path, project, {"Sources/1.txt": b"all of it\n"})
+    (document,) = texts
+    assert quotes[document] == texts[document] == "all of it\n"
+    assert any("whole text" in line for line in outcome.report.warnings)
+
+
+def test_offsets_on_decomposed_text_map_to_our_nfc_text(tmp_path):
+    raw = "Cafe\u0301 talk\nla re\u0301ponse e\u0301tait\n"
+    assert unicodedata.normalize("NFC", raw) != raw
+    project = qde(
+        source(1, "internal://1.txt", 0, 5, "Café"),
+        source(2, "internal://2.txt", 14, 22, "réponse"),
+        source(3, "internal://3.txt", 23, 29, ""),  # no name to check against: still converted
+    )
+    files = {f"Sources/{n}.txt": raw.encode() for n in (1, 2, 3)}
+    outcome, quotes, texts = bring_in(tmp_path, project, files)
+    assert all(t == unicodedata.normalize("NFC", raw) for t in texts.values())
+    assert sorted(quotes.values()) == sorted(["Café", "réponse", "était"])
+    assert any("decomposed accents" in line for line in outcome.report.warnings)
