@@ -36,8 +36,19 @@ def test_tables_of_codings_and_cases(coded):
 
 def test_agreement_table(coded):
     table = api.agreement_table(coded.root, db_url=url(coded), unit="paragraph", codes=["release"])
-    assert list(table.columns) == ["scope", "name", "statistic", "value", "units", "coders",
-                                   "positives", "se", "ci_low", "ci_high", "verdict"]
+    assert list(table.columns) == [
+        "scope",
+        "name",
+        "statistic",
+        "value",
+        "units",
+        "coders",
+        "positives",
+        "se",
+        "ci_low",
+        "ci_high",
+        "verdict",
+    ]
     assert list(table["name"]) == ["release"] and table.loc[0, "coders"] == 2
     with pytest.raises(TypeError, match="unknown option"):
         api.agreement_table(coded.root, db_url=url(coded), units="paragraph")

@@ -188,17 +188,44 @@ def test_survival_and_km_on_any_csv(tmp_path: Path):
     rossi, waltons = tmp_path / "rossi.csv", tmp_path / "waltons.csv"
     load_rossi().to_csv(rossi, index=False)
     load_waltons().to_csv(waltons, index=False)
-    fit = json.loads(run("survival", "--data", str(rossi), "--duration", "week", "--event",
-                         "arrest", "--covariates", "fin,age,prio", "--format", "json").output)
+    fit = json.loads(
+        run(
+            "survival",
+            "--data",
+            str(rossi),
+            "--duration",
+            "week",
+            "--event",
+            "arrest",
+            "--covariates",
+            "fin,age,prio",
+            "--format",
+            "json",
+        ).output
+    )
     assert set(fit["coefficients"]) == {"fin", "age", "prio"}
     assert {"coef", "se", "p", "hr"} <= set(fit["coefficients"]["fin"])
     assert 0.5 < fit["concordance"] < 1 and fit["log_likelihood"] < 0
     assert set(fit["ph_test"]) == {"fin", "age", "prio"}
-    curves = json.loads(run("km", "--data", str(waltons), "--duration", "T", "--event", "E",
-                            "--group", "group", "--format", "json").output)
+    curves = json.loads(
+        run(
+            "km",
+            "--data",
+            str(waltons),
+            "--duration",
+            "T",
+            "--event",
+            "E",
+            "--group",
+            "group",
+            "--format",
+            "json",
+        ).output
+    )
     assert set(curves["groups"]) == {"control", "miR-137"}
     assert curves["groups"]["miR-137"]["median"] == 26.0
     assert curves["logrank"]["p"] < 1e-10
-    bad = run("km", "--data", str(waltons), "--duration", "T", "--event", "E", "--group",
-              "grup", ok=False)
+    bad = run(
+        "km", "--data", str(waltons), "--duration", "T", "--event", "E", "--group", "grup", ok=False
+    )
     assert bad.exit_code == 2 and "did you mean 'group'?" in bad.output

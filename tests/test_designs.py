@@ -121,8 +121,10 @@ def test_durations_from_the_campaign_by_hand():
 
 
 def test_dates_known_only_to_the_month_are_reported_where_a_row_uses_them():
-    rough = [case("a", "featured", "2012-05", "2016-02", "pardon", featured="2015-10-01"),
-             *CASES[1:]]
+    rough = [
+        case("a", "featured", "2012-05", "2016-02", "pardon", featured="2015-10-01"),
+        *CASES[1:],
+    ]
     table = table_for("campaign", rough).set_index("id")
     assert table.loc["a", "imprecise_dates"] == "released 2016-02"  # detention not used here
     assert table.loc["a", "days"] == 153  # from the first day of February 2016
@@ -133,7 +135,8 @@ def test_dates_known_only_to_the_month_are_reported_where_a_row_uses_them():
 
     assert _precision_notes(table.reset_index()) == [
         "1 case(s) have dates known only to the month or year (a: released 2016-02); they "
-        "count from the first day of that period"]
+        "count from the first day of that period"
+    ]
 
 
 def test_featured_cases_count_from_their_feature_date():

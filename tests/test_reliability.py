@@ -18,20 +18,43 @@ TEXT = "One short sentence. Another sentence here. A third one.\n\nSecond paragr
 SENTENCES = [(0, 19), (20, 42), (43, 55), (57, 78)]
 
 
-def coding(coder: str, code: str, start: int, end: int, document: str = "d1",
-           case: str | None = None) -> CodingRecord:
+def coding(
+    coder: str, code: str, start: int, end: int, document: str = "d1", case: str | None = None
+) -> CodingRecord:
     now = utc_now()
-    return CodingRecord(f"{coder}-{code}-{start}", document, coder, code, start, end,
-                        TEXT[start:end], "", "", case, None, "h", now, now)
+    return CodingRecord(
+        f"{coder}-{code}-{start}",
+        document,
+        coder,
+        code,
+        start,
+        end,
+        TEXT[start:end],
+        "",
+        "",
+        case,
+        None,
+        "h",
+        now,
+        now,
+    )
 
 
-def data(codings, kind="sentence", coded=None, codes=("a", "b", "g"), min_share=0.5,
-         ancestors=None):
+def data(
+    codings, kind="sentence", coded=None, codes=("a", "b", "g"), min_share=0.5, ancestors=None
+):
     texts = {"d1": SourceText(TEXT, case_ids=("c1",))}
     coded = coded if coded is not None else {"lena": {"d1"}, "tomas": {"d1"}}
-    return build(kind, texts, codings, ["lena", "tomas"], list(codes),
-                 ancestors if ancestors is not None else {"a": ("g",), "b": ("g",)},
-                 coded, min_share)
+    return build(
+        kind,
+        texts,
+        codings,
+        ["lena", "tomas"],
+        list(codes),
+        ancestors if ancestors is not None else {"a": ("g",), "b": ("g",)},
+        coded,
+        min_share,
+    )
 
 
 def test_sentences_are_the_units():
@@ -77,8 +100,7 @@ def test_character_units_are_restricted_to_coded_text():
 
 
 def test_group_variable_takes_the_child_with_most_overlap():
-    codings = [coding("lena", "a", 0, 19), coding("lena", "b", 0, 5),
-               coding("tomas", "b", 0, 19)]
+    codings = [coding("lena", "a", 0, 19), coding("lena", "b", 0, 5), coding("tomas", "b", 0, 19)]
     result = data(codings)
     assert group_matrix(result, ["a", "b"])[:, 0].tolist() == [1, 2]
     assert group_matrix(result, ["a", "b"])[:, 1].tolist() == [0, 0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -161,7 +162,7 @@ class Codebook(BaseModel):
     def _check_release_types(cls, value: dict[str, str]) -> dict[str, str]:
         return _check_names("release type", value)
 
-    @property
+    @cached_property
     def hash(self) -> str:
         """Content hash naming this codebook version (comments and layout do not count)."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)

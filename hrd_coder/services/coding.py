@@ -9,6 +9,8 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.records import CodingRecord
@@ -42,8 +44,19 @@ def check_coder_name(name: str) -> str:
 
 def ensure_coder(conn: Connection, name: str) -> None:
     """Create the coder on their first action."""
-    if conn.execute(select(CODERS.c.name).where(CODERS.c.name == name)).first() is None:
-        conn.execute(CODERS.insert().values(name=name, role="coder", created_at=tables.utc_now()))
+    if conn.execute(select(CODERS.c.name).where(CODERS.c.name == name)).first() is not None:
+        return
+    # Two windows of a new coder may both get here: on conflict, the other one won.
+    dialect = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}.get(conn.dialect.name)
+    row = {"name": name, "role": "coder", "created_at": tables.utc_now()}
+    if dialect is None:
+        conn.execute(CODERS.insert().values(**row))
+        added = True
+    else:
+        # RETURNING, not rowcount: psycopg reports -1 for this statement.
+        statement = dialect(CODERS).values(**row).on_conflict_do_nothing()
+        added = conn.execute(statement.returning(CODERS.c.name)).first() is not None
+    if added:
         record_event(conn, coder=name, action="coder.add", entity="coder", entity_id=name)
 
 

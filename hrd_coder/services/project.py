@@ -80,6 +80,7 @@ class Project:
         self.codebook_text = codebook_text
         self._documents: dict[str, DocumentText] = {}
         self._imported_hash: str | None = None
+        self._case_ids: set[str] | None = None
 
     @classmethod
     def open(cls, root: str | Path | None = None, db_url: str | None = None) -> Project:
@@ -119,6 +120,7 @@ class Project:
         )
         self._documents.clear()
         self._imported_hash = None
+        self._case_ids = None
         return report
 
     def is_empty(self) -> bool:
@@ -471,9 +473,12 @@ class Project:
         """Raise ProjectError unless the case exists (None is always fine)."""
         if case_id is None:
             return
-        with self.database.reading() as conn:
-            if conn.execute(select(CASES.c.id).where(CASES.c.id == case_id)).first() is None:
-                raise ProjectError(f"there is no case '{case_id}': check the id in cases/")
+        if self._case_ids is None or case_id not in self._case_ids:
+            # Cases change only through an import (which clears this), so ask once.
+            with self.database.reading() as conn:
+                self._case_ids = set(conn.execute(select(CASES.c.id)).scalars())
+        if case_id not in self._case_ids:
+            raise ProjectError(f"there is no case '{case_id}': check the id in cases/")
 
     def codebook_hash_for_new_codings(self) -> str:
         """The imported codebook's hash; refuse if codebook.yaml changed since the import."""

@@ -320,10 +320,15 @@ async def test_the_palette_exports_the_project_as_refi_qda(mini_root: Path):
     app = CoderApp(mini_root, None, "lena")
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await open_app(pilot)
-        command = next(c for c in app.get_system_commands(screen)
-                       if c.title == "export: project as REFI-QDA (.qdpx)")
+        command = next(
+            c
+            for c in app.get_system_commands(screen)
+            if c.title == "export: project as REFI-QDA (.qdpx)"
+        )
         command.callback()
         await settle(pilot)
-        assert any(n.message.startswith("wrote ") and n.message.endswith(".qdpx")
-                   for n in app._notifications)
+        assert any(
+            n.message.startswith("wrote ") and n.message.endswith(".qdpx")
+            for n in app._notifications
+        )
     assert list(mini_root.glob("*.qdpx"))

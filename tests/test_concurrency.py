@@ -1,0 +1,52 @@
+"""Several coders at once: 8 processes x 500 codings on one database, on both backends."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import select
+
+from hrd_coder.services import Project
+from hrd_coder.storage import tables
+from tests.coding_writer import release, start_writer, wait_until_ready
+
+CODERS = 8
+CODINGS_EACH = 500
+
+
+def test_eight_coders_at_once_lose_nothing(mini_root: Path, db_url: str | None):
+    with Project.open(mini_root, db_url) as project:
+        project.import_files()
+    began = time.monotonic()
+    writers = [
+        start_writer(mini_root, db_url, f"coder{n}", CODINGS_EACH, seed=n) for n in range(CODERS)
+    ]
+    for writer in writers:
+        wait_until_ready(writer)
+    ready = time.monotonic()
+    for writer in writers:
+        release(writer)
+    acknowledged: dict[str, list[str]] = {}
+    for n, writer in enumerate(writers):
+        out, err = writer.communicate(timeout=300)
+        assert (writer.returncode, err) == (0, "")  # no "database is locked", no error at all
+        acknowledged[f"coder{n}"] = out.split()
+    done = time.monotonic()
+    print(f"\n{CODERS} writers started in {ready - began:.1f} s, wrote in {done - ready:.1f} s")
+
+    with Project.open(mini_root, db_url) as project, project.database.reading() as conn:
+        coding = tables.Coding.__table__
+        event = tables.Event.__table__
+        stored = conn.execute(select(coding.c.id, coding.c.coder)).all()
+        added = Counter(
+            conn.execute(select(event.c.entity_id).where(event.c.action == "coding.add")).scalars()
+        )
+    assert len(stored) == CODERS * CODINGS_EACH
+    by_coder = {name: {i for i, c in stored if c == name} for name in acknowledged}
+    for name, ids in acknowledged.items():
+        assert len(ids) == CODINGS_EACH
+        assert set(ids) == by_coder[name]
+    assert set(added) == {i for i, _ in stored}
+    assert set(added.values()) == {1}
