@@ -1,4 +1,6 @@
-"""A report on one design: Kaplan–Meier by group, log-rank, Cox, PH checks and a figure."""
+"""A report on one design: Kaplan–Meier by group, log-rank, Cox, PH checks, sensitivity
+analyses (E-value of the group's hazard ratio; omitted-variable bounds on the released-by-t
+model) and figures."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from hrd_coder.analysis.cox import CoxResult, fit_cox
 from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, IMPRECISE, Design
+from hrd_coder.analysis.evalue import EValue, evalue_hr
 from hrd_coder.analysis.kaplan_meier import KMResult, LogRank, kaplan_meier, logrank
 from hrd_coder.analysis.km_plot import km_plot
 from hrd_coder.analysis.linear_probability import ReleasedByResult, released_by_model
@@ -19,6 +22,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ARM = "arm"
+CONTOUR = "_sensitivity"
+"""End of the contour figure's file name: DESIGN_sensitivity.png."""
 ORIGIN_WORDS = {
     "campaign": "days since the campaign launch",
     "featured_on": "days since featured (others: since the campaign launch)",
@@ -40,6 +45,7 @@ class DesignReport:
     plots: tuple[Path, ...]
     notes: tuple[str, ...]
     released_by: ReleasedByResult | None = None
+    evalue: EValue | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready report (a median never reached is None)."""
@@ -53,12 +59,14 @@ class DesignReport:
             "cox": self.cox.as_dict() if self.cox else None,
             "ph_test": {(c.covariate or "overall"): c.as_dict() for c in self.ph},
             "released_by": self.released_by.as_dict() if self.released_by else None,
+            "evalue": self.evalue.as_dict() if self.evalue else None,
             "plots": [str(path) for path in self.plots],
             "notes": list(self.notes),
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The report's tables by name (groups, cox, ph, released_by, released_by_model)."""
+        """The report's tables by name: groups, cox, evalue, ph, released_by,
+        released_by_model, sensitivity, sensitivity_bounds (those the report has)."""
         import pandas as pd
 
         found = {
@@ -79,6 +87,8 @@ class DesignReport:
         if self.cox:
             columns = ["hr", "hr_low", "hr_high", "p"]
             found["cox"] = self.cox.summary[columns].rename_axis("covariate").reset_index()
+        if self.evalue:
+            found["evalue"] = pd.DataFrame([self.evalue.as_dict()])
         if self.ph:
             found["ph"] = pd.DataFrame(
                 [
@@ -97,6 +107,10 @@ class DesignReport:
                 found["released_by_model"] = self.released_by.model.rename_axis(
                     "term"
                 ).reset_index()
+            if sensitivity := self.released_by.sensitivity:
+                found["sensitivity"] = sensitivity.summary()
+                if len(sensitivity.bounds):
+                    found["sensitivity_bounds"] = sensitivity.bounds
         return found
 
     def render(self, fmt: str) -> str:
@@ -127,6 +141,11 @@ class DesignReport:
                 "released_by": f"share released by day {t}",
                 "released_by_model": f"linear probability model of release by day {t} "
                 "(OLS, HC2 standard errors)",
+                "evalue": "E-value of the group's hazard ratio (VanderWeele & Ding 2017)",
+                "sensitivity": f"sensitivity of the group's effect on release by day {t} to an "
+                "omitted confounder (Cinelli & Hazlett 2020; classical OLS standard error)",
+                "sensitivity_bounds": "a confounder 1, 2, 3 times as strong as each covariate: "
+                "adjusted estimate, standard error, t and 95% CI",
             }[key]
         )
 
@@ -169,11 +188,13 @@ class DesignReport:
                 f"Cox model ({self.cox.engine}, {self.cox.ties} ties): n {self.cox.n}, "
                 f"events {self.cox.events}, concordance {self.cox.concordance:.3f}.",
             ]
+        if self.evalue:
+            lines += ["", evalue_sentence(self.evalue)]
         if self.ph:
             lines += [""] + [f"- PH {c.covariate or 'overall'}: {c.verdict}" for c in self.ph]
         if self.released_by:
             tables = self.tables()
-            for key in ("released_by", "released_by_model"):
+            for key in ("released_by", "released_by_model", "sensitivity", "sensitivity_bounds"):
                 if key in tables:
                     lines += [
                         "",
@@ -181,9 +202,10 @@ class DesignReport:
                     ]
         if self.notes:
             lines += [""] + [f"- note: {note}" for note in self.notes]
-        pngs = [path for path in self.plots if path.suffix == ".png"]
-        if pngs:
-            lines += ["", f"![Kaplan–Meier curves, {design.name}]({pngs[0].as_posix()})"]
+        for path in self.plots:
+            if path.suffix == ".png":
+                what = "sensitivity contours" if path.stem.endswith(CONTOUR) else "Kaplan–Meier"
+                lines += ["", f"![{what}, {design.name}]({path.as_posix()})"]
         return "\n".join(lines) + "\n"
 
 
@@ -196,8 +218,9 @@ def report_design(
 ) -> DesignReport:
     """Fit the design's models on its survival table; draw the KM figure into `out`.
 
-    With `released_by` (days), add the share released by then per group and its linear
-    probability model on the group and the design's covariates (strata as dummies).
+    With `released_by` (days), add the share released by then per group, its linear
+    probability model on the group and the design's covariates (strata as dummies), that
+    model's sensitivity to an omitted confounder and (into `out`) its contour figure.
     """
     others = "+".join(group for group in design.cases if group != design.group)
     frame = table.assign(**{ARM: table[design.group].map({1: design.group, 0: others})})
@@ -222,8 +245,10 @@ def report_design(
             notes,
         )
         checks = tuple(found or ())
+    found_evalue = None
     if cox is not None:
         notes.extend(cox.notes)
+        found_evalue = _attempt(lambda: group_evalue(design, cox, table), "E-value", notes)
     by_t = None
     if released_by is not None:
         by_t = released_by_model(
@@ -243,13 +268,39 @@ def report_design(
     plots: tuple[Path, ...] = ()
     if out is not None:
         Path(out).mkdir(parents=True, exist_ok=True)
+        title = design.description.strip().split("\n")[0] or design.name
         plots = km_plot(
-            km,
-            Path(out) / design.name,
-            title=design.description.strip().split("\n")[0] or design.name,
-            xlabel=ORIGIN_WORDS[design.origin],
+            km, Path(out) / design.name, title=title, xlabel=ORIGIN_WORDS[design.origin]
         )
-    return DesignReport(design, layer, table, km, rank, cox, checks, plots, tuple(notes), by_t)
+        if by_t is not None and by_t.sensitivity is not None:
+            from hrd_coder.analysis.contour_plot import contour_plot
+
+            plots += contour_plot(
+                by_t.sensitivity,
+                Path(out) / f"{design.name}{CONTOUR}",
+                title=f"{title}: released by day {released_by:g}",
+                treatment_words=f"being {design.group}",
+            )
+    return DesignReport(
+        design, layer, table, km, rank, cox, checks, plots, tuple(notes), by_t, found_evalue
+    )
+
+
+def group_evalue(design: Design, cox: CoxResult, table: pd.DataFrame) -> EValue:
+    """E-values of the group's hazard ratio; rare or common from the share released."""
+    row = cox.summary.loc[design.group]
+    share = float(table[EVENT].mean()) if len(table) else 0.0
+    return evalue_hr(row["hr"], row["hr_low"], row["hr_high"], share, design.group)
+
+
+def evalue_sentence(found: EValue) -> str:
+    """The E-values in words, with the conversion used and why."""
+    return (
+        f"E-value of the {found.covariate} hazard ratio: {found.evalue:.2f} for the estimate, "
+        f"{found.evalue_ci:.2f} for the confidence limit nearer 1. "
+        f"{found.outcome_share:.0%} of cases were released by the end of follow-up, so "
+        f"{found.conversion} (VanderWeele & Ding 2017)."
+    )
 
 
 def design_cox(design: Design, table: pd.DataFrame, notes: list[str]) -> CoxResult | None:

@@ -5,7 +5,8 @@ also want "how many were free after a year?". `released_by` turns each case into
 unknown at t; the model regresses that on the group and the covariates by OLS with HC2
 standard errors: a 0/1 outcome is heteroskedastic by construction, and HC2 is unbiased
 under homoskedasticity and behaves better than HC1 in small samples (Angrist & Pischke,
-*Mostly Harmless Econometrics*, 8.1).
+*Mostly Harmless Econometrics*, 8.1). The same fit, with classical standard errors, gives
+the group coefficient's sensitivity to an omitted confounder (`sensitivity.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.analysis.released_by import released_by
+from hrd_coder.analysis.sensitivity import OmittedVariableSensitivity, ols_sensitivity
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +32,8 @@ class ReleasedByResult:
 
     `share` is released / (released + held): cases whose follow-up ended before t without
     release (`unknown`) are left out of the share and of the model, and counted.
+    `sensitivity` is the group coefficient's sensitivity to an omitted confounder, each
+    covariate a benchmark (None, with a note, when the fit cannot support it).
     """
 
     t: float
@@ -37,6 +41,7 @@ class ReleasedByResult:
     model: pd.DataFrame | None
     n: int
     notes: tuple[str, ...] = ()
+    sensitivity: OmittedVariableSensitivity | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: shares keyed by group, coefficients keyed by term."""
@@ -60,6 +65,7 @@ class ReleasedByResult:
                 term: {c: plain(row[c]) for c in MODEL_COLUMNS}
                 for term, row in self.model.iterrows()
             },
+            "sensitivity": self.sensitivity.as_dict() if self.sensitivity else None,
             "notes": list(self.notes),
         }
 
@@ -110,10 +116,10 @@ def released_by_model(
     terms = pd.get_dummies(df.loc[known, [group, *covariates]], drop_first=True, dtype=float)
     X = sm.add_constant(terms.astype(float), has_constant="add")
     y = outcome[known]
-    if y.nunique() < 2 or len(y) <= X.shape[1]:
+    if problem := _why_no_model(y, X, group):
         notes.append(
             f"no linear probability model: {len(y)} case(s) with a known outcome at day "
-            f"{t:g}, {'all the same' if y.nunique() < 2 else 'too few for the terms'}"
+            f"{t:g}, {problem}"
         )
         return ReleasedByResult(t, table, None, len(y), tuple(notes))
     fit = sm.OLS(y, X).fit(cov_type="HC2")
@@ -127,4 +133,21 @@ def released_by_model(
             "ci_high": interval[1],
         }
     )
-    return ReleasedByResult(t, table, model, int(fit.nobs), tuple(notes))
+    sensitivity = None
+    try:
+        sensitivity = ols_sensitivity(y, X, group)
+        notes.extend(sensitivity.notes)
+    except ValueError as error:
+        notes.append(str(error))
+    return ReleasedByResult(t, table, model, int(fit.nobs), tuple(notes), sensitivity)
+
+
+def _why_no_model(y: pd.Series, X: pd.DataFrame, group: str) -> str | None:
+    """Why these cases cannot support the model, or None when they can."""
+    if y.nunique() < 2:
+        return "all the same"
+    if len(y) <= X.shape[1]:
+        return "too few for the terms"
+    if X[group].nunique() < 2:
+        return f"all in one group of {group}: no comparison"
+    return None

@@ -137,7 +137,8 @@ REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the Kaplan-Meier figure (PNG, SVG) and CSV tables (default: PROJECT/reports).",
+    help="Folder for the figures (PNG, SVG: Kaplan-Meier; with --released-by also the "
+    "sensitivity contours) and CSV tables (default: PROJECT/reports).",
 )
 @click.option(
     "--format",
@@ -156,7 +157,8 @@ REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]
     "--released-by",
     type=float,
     metavar="DAYS",
-    help="Add the share released by DAYS per group and its linear probability model.",
+    help="Add the share released by DAYS per group, its linear probability model and the "
+    "model's sensitivity to an omitted confounder (robustness value, bounds, contour figure).",
 )
 @click.pass_context
 @reports_errors
@@ -210,6 +212,32 @@ def _print_by_layer(found: Any, fmt: str, folder: Path) -> None:
             click.echo(f"note: {note}")
 
 
+def _print_sensitivity(found: dict[str, Any]) -> None:
+    click.echo(
+        f"sensitivity of {found['treatment']} to an omitted confounder (classical OLS: "
+        f"estimate {found['estimate']:.3f}, se {found['se']:.3f}, t {found['t']:.2f}, "
+        f"dof {found['dof']}): partial R2 of {found['treatment']} with the outcome "
+        f"{found['r2yd_x']:.1%}, robustness value {found['rv_q']:.1%}, "
+        f"at alpha {found['alpha']:g} {found['rv_qa']:.1%}"
+    )
+    if found["bounds"]:
+        rows = [{"bound": label, **values} for label, values in found["bounds"].items()]
+        print_rows(
+            rows,
+            "table",
+            [
+                "bound",
+                "r2dz_x",
+                "r2yz_dx",
+                "adjusted_estimate",
+                "adjusted_se",
+                "adjusted_t",
+                "adjusted_ci_low",
+                "adjusted_ci_high",
+            ],
+        )
+
+
 def _print_report(data: dict[str, Any], design: str) -> None:
     click.echo(f"{design}: {data['n']} cases, {data['events']} released")
     rows = [{"group": name, **values} for name, values in data["groups"].items()]
@@ -222,6 +250,12 @@ def _print_report(data: dict[str, Any], design: str) -> None:
         print_rows(rows, "table", ["covariate", "hr", "hr_low", "hr_high", "p"])
     for name, check in data["ph_test"].items():
         click.echo(f"PH {name}: {check['verdict']}")
+    if found := data["evalue"]:
+        click.echo(
+            f"E-value of the {found['covariate']} hazard ratio: {found['evalue']:.2f} "
+            f"(confidence limit nearer 1: {found['evalue_ci']:.2f}); "
+            f"{found['outcome_share']:.0%} released, so {found['conversion']}"
+        )
     if by_t := data["released_by"]:
         click.echo(f"released by day {by_t['t']:g}:")
         rows = [{"group": name, **values} for name, values in by_t["groups"].items()]
@@ -229,6 +263,8 @@ def _print_report(data: dict[str, Any], design: str) -> None:
         if by_t["model"]:
             rows = [{"term": k, **v} for k, v in by_t["model"].items()]
             print_rows(rows, "table", ["term", "coef", "se", "p", "ci_low", "ci_high"])
+        if sensitivity := by_t["sensitivity"]:
+            _print_sensitivity(sensitivity)
         for note in by_t["notes"]:
             click.echo(f"note: {note}")
     for note in data["notes"]:

@@ -62,6 +62,27 @@ def test_released_by_in_the_report(layered, tmp_path):
     assert "share released by day 365" in report.markdown()
 
 
+def test_sensitivity_in_the_report(layered, tmp_path):
+    report = layered.analyze("named", "lena", tmp_path, released_by=365)
+    sensitivity = report.released_by.sensitivity
+    assert sensitivity.treatment == "featured"
+    assert list(sensitivity.bounds["bound"])[0] == "1x reputational_costs"
+    # Release is common here (far over 15%), so the hazard ratio is converted to a risk ratio.
+    assert report.evalue.outcome_share > 0.15 and not report.evalue.rare
+    assert report.evalue.hr == report.cox.summary.loc["featured", "hr"]
+    contour = tmp_path / "named_sensitivity.png"
+    assert contour in report.plots and contour.read_bytes()[:4] == b"\x89PNG"
+    markdown = report.markdown()
+    assert "E-value of the featured hazard ratio" in markdown and "common outcome" in markdown
+    assert f"![sensitivity contours, named]({contour.as_posix()})" in markdown
+    data = report.as_dict()
+    assert data["evalue"]["conversion"].startswith("common outcome")
+    assert data["released_by"]["sensitivity"]["rv_q"] == pytest.approx(sensitivity.rv_q)
+    without = layered.analyze("named", "lena", tmp_path / "plain")
+    assert without.released_by is None and "sensitivity" not in without.tables()
+    assert all(not p.stem.endswith("_sensitivity") for p in without.plots)
+
+
 def test_report_command_formats(layered, tmp_path):
     runner = CliRunner()
     base = [
@@ -80,7 +101,8 @@ def test_report_command_formats(layered, tmp_path):
     assert plain.exit_code == 0, plain.output
     assert "released by day 365" in plain.output
     latex = runner.invoke(main, [*base, "--format", "latex"]).output
-    assert latex.count(r"\begin{tabular}") == 5  # groups, cox, ph, released_by, its model
+    # groups, cox, evalue, ph, released_by, its model, sensitivity and its bounds
+    assert latex.count(r"\begin{tabular}") == 8
     assert r"\caption{named: Cox hazard ratios, 95\% CI}" in latex
     data = json.loads(runner.invoke(main, [*base, "--format", "json"]).output)
     assert data["released_by"]["groups"]["featured"]["share"] == 0.5
@@ -88,7 +110,17 @@ def test_report_command_formats(layered, tmp_path):
     assert written.exit_code == 0, written.output
     names = sorted(p.name for p in tmp_path.glob("*.csv"))
     assert names == [
-        f"named.{t}.csv" for t in ("cox", "groups", "ph", "released_by", "released_by_model")
+        f"named.{t}.csv"
+        for t in (
+            "cox",
+            "evalue",
+            "groups",
+            "ph",
+            "released_by",
+            "released_by_model",
+            "sensitivity",
+            "sensitivity_bounds",
+        )
     ]
     groups = pd.read_csv(tmp_path / "named.groups.csv")
     assert list(groups.columns) == [

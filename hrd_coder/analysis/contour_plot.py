@@ -1,0 +1,114 @@
+"""A sensitivity contour figure: the adjusted estimate over the strength of a confounder."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from hrd_coder.analysis.sensitivity import OmittedVariableSensitivity, adjusted_estimate
+
+GRID = 200
+
+
+def contour_plot(
+    result: OmittedVariableSensitivity,
+    path: str | Path,
+    *,
+    title: str = "Sensitivity to an omitted confounder",
+    treatment_words: str | None = None,
+) -> tuple[Path, Path]:
+    """Draw the adjusted-estimate contours with the benchmarks marked; save PNG and SVG.
+
+    The x axis is the confounder's partial R² with the treatment, the y axis with the outcome
+    (as sensemakr's `ovb_contour_plot`); the red dashed line is where the estimate reaches 0.
+    `path` is the file name without (or with any) suffix.
+    """
+    import numpy as np
+
+    # The Agg canvas on a bare Figure: no pyplot, no global state (the TUI draws in threads).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
+    bounds = result.bounds
+    furthest = max([0.0, *bounds["r2dz_x"], *bounds["r2yz_dx"]])
+    # Leave room for the strongest benchmark, as sensemakr does, but never reach R² = 1.
+    limit = min(0.99, max(0.4, 1.15 * furthest))
+    axis = np.linspace(0, limit, GRID)
+    r2dz, r2yz = np.meshgrid(axis, axis)
+    surface = adjusted_estimate(result.estimate, result.se, result.dof, r2dz, r2yz)
+
+    figure = Figure(figsize=(6.4, 6.0), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots()
+    levels = _levels(surface, result.estimate)
+    lines = axes.contour(
+        r2dz,
+        r2yz,
+        surface,
+        levels=levels,
+        colors="0.35",
+        linewidths=0.9,
+        negative_linestyles="solid",
+    )
+    axes.clabel(lines, fontsize=8, fmt=lambda v: f"{v:.2f}")
+    if surface.min() < 0 < surface.max():
+        zero = axes.contour(
+            r2dz, r2yz, surface, levels=[0], colors="firebrick", linestyles="--", linewidths=1.6
+        )
+        axes.clabel(zero, fontsize=8, fmt=lambda v: "0")
+    axes.plot(0, 0, marker="^", color="black", markersize=8, clip_on=False, zorder=5)
+    axes.annotate(
+        f"unadjusted ({result.estimate:.3f})",
+        (0, 0),
+        xytext=(8, 6),
+        textcoords="offset points",
+        fontsize=8,
+    )
+    for row in bounds.to_dict("records"):
+        point = (row["r2dz_x"], row["r2yz_dx"])
+        axes.plot(*point, marker="D", color="firebrick", markersize=6, zorder=5)
+        # Labels point inwards so that none runs off the axes and squeezes the figure.
+        inward = point[0] > limit / 2
+        axes.annotate(
+            f"{row['bound']} ({row['adjusted_estimate']:.3f})",
+            point,
+            xytext=(-7 if inward else 7, -3),
+            textcoords="offset points",
+            ha="right" if inward else "left",
+            va="top",
+            fontsize=8,
+            color="firebrick",
+        )
+    treatment = treatment_words or result.treatment
+    axes.set_xlim(0, limit)
+    axes.set_ylim(0, limit)
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    axes.set_xlabel(f"partial R² of the confounder with {treatment}")
+    axes.set_ylabel("partial R² of the confounder with the outcome")
+    figure.suptitle(textwrap.fill(title, 60), x=0.02, ha="left", fontsize=11, fontweight="bold")
+    axes.set_title(
+        "contours: the estimate after adjusting for such a confounder; red dashed: 0",
+        loc="left",
+        fontsize=8,
+        color="0.35",
+    )
+    axes.spines[["top", "right"]].set_visible(False)
+    base = Path(path)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
+    figure.savefig(png, dpi=150)
+    figure.savefig(svg)
+    return png, svg
+
+
+def _levels(surface, estimate: float):
+    """About eight round contour levels between the surface's extremes, 0 left to its own line."""
+    from matplotlib.ticker import MaxNLocator
+
+    low, high = float(surface.min()), float(surface.max())
+    if high - low < 1e-12:
+        return [estimate]
+    found = MaxNLocator(nbins=8).tick_values(low, high)
+    return [v for v in found if low < v < high and abs(v) > 1e-12 * max(1.0, abs(high))]
