@@ -45,6 +45,40 @@ def survival_table(
     return _with_project(project_dir, lambda p: design_table(p, design, layer)[1], db_url)
 
 
+def evalue_table(
+    project_dir: str | Path, design: str, layer: str | None = None, db_url: str | None = None
+) -> pd.DataFrame:
+    """E-values of the design's group hazard ratio, one row (empty if no Cox model)."""
+    import pandas as pd
+
+    report = _with_project(project_dir, lambda p: p.analyze(design, layer), db_url)
+    return pd.DataFrame([report.evalue.as_dict()] if report.evalue else [])
+
+
+def sensitivity_table(
+    project_dir: str | Path,
+    design: str,
+    released_by: float,
+    layer: str | None = None,
+    bounds: bool = False,
+    db_url: str | None = None,
+) -> pd.DataFrame:
+    """Omitted-variable sensitivity of the group's effect on release by day `released_by`.
+
+    One row of statistics (estimate, se, t, dof, r2yd_x, rv_q, rv_qa), or with `bounds` the
+    1x/2x/3x benchmark rows; empty when the data cannot support the model (see the report).
+    """
+    import pandas as pd
+
+    report = _with_project(
+        project_dir, lambda p: p.analyze(design, layer, released_by=released_by), db_url
+    )
+    found = report.released_by.sensitivity if report.released_by else None
+    if found is None:
+        return pd.DataFrame()
+    return found.bounds if bounds else found.summary()
+
+
 def codings_table(
     project_dir: str | Path,
     layer: str | None = None,

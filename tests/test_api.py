@@ -63,3 +63,27 @@ def test_survival_table(tmp_path):
     assert {"id", "days", "released", "featured", "reputational_costs"} <= set(table.columns)
     assert len(table) == 8
     assert table.set_index("id").loc["c01", "days"] == 170
+
+
+def test_sensitivity_and_evalue_tables(tmp_path):
+    root = make_layered_project(tmp_path / "layered")
+    with Project.open(root) as project:
+        project.import_files()
+        code_layers(project)
+        report = project.analyze("named", "lena", released_by=365)
+    stats = api.sensitivity_table(root, "named", 365, layer="lena")
+    assert list(stats.columns) == [
+        "treatment",
+        "estimate",
+        "se",
+        "t",
+        "dof",
+        "r2yd_x",
+        "rv_q",
+        "rv_qa",
+    ]
+    assert stats.loc[0, "rv_q"] == report.released_by.sensitivity.rv_q
+    bounds = api.sensitivity_table(root, "named", 365, layer="lena", bounds=True)
+    assert list(bounds["bound"]) == list(report.released_by.sensitivity.bounds["bound"])
+    evalues = api.evalue_table(root, "named", layer="lena")
+    assert evalues.loc[0, "evalue"] == report.evalue.evalue and not evalues.loc[0, "rare"]

@@ -112,6 +112,35 @@ async def test_the_layer_key_recomputes_on_each_coder_then_the_default(project: 
         assert "codings from layer" not in text_of(screen, "#design-summary")
 
 
+async def test_sensitivity_follows_the_released_by_key(project: Project) -> None:
+    app = Host(lambda: ResultsScreen(project))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ResultsScreen)
+        expected = project.analyze(DESIGNS[0], released_by=365)
+        found = expected.released_by.sensitivity
+        assert f"{expected.evalue.evalue:.2f}" in text_of(screen, "#evalue")
+        assert "common outcome" in text_of(screen, "#evalue")
+        assert "Released by day 365" in text_of(screen, "#released-by-heading")
+        assert f"robustness value {found.rv_q:.1%}" in text_of(screen, "#sensitivity")
+        bounds = rows(screen, "#bounds-table")
+        assert list(bounds) == list(found.bounds["bound"])
+        first = found.bounds.iloc[0]
+        assert bounds[first["bound"]][3] == f"{first['adjusted_estimate']:+.3f}"
+        await pilot.press("t")
+        await settle(pilot)
+        assert screen.report.released_by.t == 730
+        assert "Released by day 730" in text_of(screen, "#released-by-heading")
+        await pilot.press("t")
+        await settle(pilot)
+        assert screen.report.released_by is None
+        assert "Press t" in text_of(screen, "#sensitivity")
+        assert not screen.query_one("#bounds-table").display
+        ids = {binding_id for _keys, _what, binding_id in screen.help_rows()}
+        assert "results.released_by" in ids
+
+
 async def test_a_layer_without_codings_is_a_message_not_a_traceback(project: Project) -> None:
     app = Host(lambda: ResultsScreen(project, layer="consensus"))
     async with app.run_test(size=SIZE) as pilot:

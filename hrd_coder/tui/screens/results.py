@@ -1,5 +1,6 @@
 """Survival results for the designs of analysis.yaml: Kaplan–Meier curves drawn in the
-terminal, medians, the log-rank test, the Cox model and its proportional-hazards checks."""
+terminal, medians, the log-rank test, the Cox model and its proportional-hazards checks, and
+the sensitivity analyses (E-value; omitted-variable bounds on the released-by-t model)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ TAB_PREFIX = "design-"
 """Tab ids are the design names behind a prefix (a name may start with a digit)."""
 DEFAULT_LAYER = "default"
 """How the layer `None` is shown: case attributes only, consensus where codes are needed."""
+RELEASED_BY_DAYS: tuple[float | None, ...] = (365.0, 730.0, None)
+"""The "released by day t" choices `t` cycles through; the first is the default."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,14 @@ class ResultsScreen(ServiceScreen):
             tooltip="Compute on the next layer: default, each coder, consensus",
         ),
         key(
+            "t",
+            "released_by",
+            "Released by",
+            "results.released_by",
+            show=True,
+            tooltip="Model release by day 365, by day 730, or not at all (with its sensitivity)",
+        ),
+        key(
             "r",
             "recompute",
             "Recompute",
@@ -91,6 +102,7 @@ class ResultsScreen(ServiceScreen):
         self.designs: tuple[str, ...] = ()
         self.design: str | None = None
         self.report: DesignReport | None = None
+        self.released_by: float | None = RELEASED_BY_DAYS[0]
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
@@ -108,8 +120,12 @@ class ResultsScreen(ServiceScreen):
                 yield Static("Cox proportional hazards", classes="heading")
                 yield DataTable(id="cox-table", show_cursor=False, zebra_stripes=True)
                 yield Static("", id="cox-fit")
+                yield Static("", id="evalue")
                 yield Static("Do the hazards stay proportional?", classes="heading")
                 yield Static("", id="ph-verdicts")
+                yield Static("", id="released-by-heading", classes="heading")
+                yield Static("", id="sensitivity")
+                yield DataTable(id="bounds-table", show_cursor=False, zebra_stripes=True)
                 yield Static("", id="notes")
         yield Static("", id="status-line")
         yield Footer()
@@ -156,21 +172,21 @@ class ResultsScreen(ServiceScreen):
 
     def compute(self) -> None:
         """Report on the chosen design and layer in a worker; the report follows."""
-        design, layer = self.design, self.chosen_layer
+        design, layer, by_day = self.design, self.chosen_layer, self.released_by
         if design is None:
             return
         self.set_class(True, "-busy")
         self._status(f"computing {design} on layer {layer_name(layer)}…")
 
         def show(report: DesignReport) -> None:
-            if (design, layer) != (self.design, self.chosen_layer):
+            if (design, layer, by_day) != (self.design, self.chosen_layer, self.released_by):
                 return  # a newer request is on its way
             self.set_class(False, "-busy")
             self.set_class(False, "-failed")
             self.report = report
             self.show_report(report)
 
-        self._service(lambda: self.project.analyze(design, layer), show)
+        self._service(lambda: self.project.analyze(design, layer, released_by=by_day), show)
 
     def _failed(self, message: str) -> None:
         self.set_class(False, "-busy")
@@ -201,7 +217,9 @@ class ResultsScreen(ServiceScreen):
         self._fill_medians(report)
         self._show_logrank(report)
         self._fill_cox(report)
+        self._show_evalue(report)
         self._show_checks(report)
+        self._show_sensitivity(report)
         notes = self.query_one("#notes", Static)
         notes.display = bool(report.notes)
         notes.update(
@@ -296,6 +314,68 @@ class ResultsScreen(ServiceScreen):
             )
         )
 
+    def _show_evalue(self, report: DesignReport) -> None:
+        found = report.evalue
+        widget = self.query_one("#evalue", Static)
+        widget.display = found is not None
+        if found is None:
+            return
+        widget.update(
+            Content.assemble(
+                ("E-value ", "bold"),
+                f"{found.evalue:.2f} (confidence limit nearer 1: {found.evalue_ci:.2f})",
+                (
+                    f": an unmeasured confounder would need a risk ratio this large with both "
+                    f"{found.covariate} and release to explain the hazard ratio away. "
+                    f"{found.outcome_share:.0%} released, so {found.conversion}.",
+                    "$text-muted",
+                ),
+            )
+        )
+
+    def _show_sensitivity(self, report: DesignReport) -> None:
+        heading = self.query_one("#released-by-heading", Static)
+        text = self.query_one("#sensitivity", Static)
+        table = self.query_one("#bounds-table", DataTable)
+        table.clear(columns=True)
+        by_t = report.released_by
+        found = by_t.sensitivity if by_t else None
+        table.display = found is not None and len(found.bounds) > 0
+        if by_t is None:
+            heading.update("Released by day t")
+            text.update(Content.styled("Press t to model release by day 365 or 730.", "dim"))
+            return
+        heading.update(f"Released by day {by_t.t:g}: sensitivity to an omitted confounder")
+        if found is None:
+            text.update(Content.styled("No linear probability model (see the notes).", "dim"))
+            return
+        text.update(
+            Content.assemble(
+                f"{found.treatment} {found.estimate:+.3f} (se {found.se:.3f}, t {found.t:.2f}, "
+                f"dof {found.dof}). ",
+                ("Partial R² with the outcome ", "bold"),
+                f"{found.r2yd_x:.1%}; ",
+                ("robustness value ", "bold"),
+                f"{found.rv_q:.1%} (at alpha {found.alpha:g}: {found.rv_qa:.1%})",
+                (
+                    "\nA confounder explaining that share of what is left of both the "
+                    "group and release would bring the estimate to 0 (its interval to 0).",
+                    "$text-muted",
+                ),
+            )
+        )
+        for name in ("confounder", "R² with group", "R² with release", "adjusted", "95% CI"):
+            table.add_column(name, key=name)
+        for row in found.bounds.to_dict("records"):
+            table.add_row(
+                row["bound"],
+                f"{row['r2dz_x']:.1%}",
+                f"{row['r2yz_dx']:.1%}",
+                f"{row['adjusted_estimate']:+.3f}",
+                f"{row['adjusted_ci_low']:+.3f} – {row['adjusted_ci_high']:+.3f}",
+                key=row["bound"],
+            )
+
     def _show_checks(self, report: DesignReport) -> None:
         if not report.ph:
             text = Content.styled("Not checked (see the notes).", "dim")
@@ -353,6 +433,17 @@ class ResultsScreen(ServiceScreen):
         )
         self.chosen_layer = self.layer_choices[(position + 1) % len(self.layer_choices)]
         self._show_layer()
+        self.compute()
+
+    def action_released_by(self) -> None:
+        """Model release by the next day in RELEASED_BY_DAYS (or not at all), and recompute."""
+        position = RELEASED_BY_DAYS.index(self.released_by)
+        self.released_by = RELEASED_BY_DAYS[(position + 1) % len(RELEASED_BY_DAYS)]
+        self.notify(
+            "No released-by-t model"
+            if self.released_by is None
+            else f"Modelling release by day {self.released_by:g}"
+        )
         self.compute()
 
     def action_recompute(self) -> None:
