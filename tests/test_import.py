@@ -65,23 +65,21 @@ def test_edited_metadata_and_uncoded_text_are_updated(mini: Project):
     assert "What else?" in mini.document("int01").text
 
 
-def test_a_coded_document_that_changed_on_disk_is_refused(mini: Project):
+def test_a_coded_document_that_changed_on_disk_is_re_anchored_in_the_same_transaction(
+    mini: Project,
+):
     mini.add_coding(document="int01", code="reputational_costs", start=0, end=5, coder="lena")
     before = snapshot(mini)
     transcript = mini.root / "transcripts" / "int01.md"
     transcript.write_text(transcript.read_text().replace("Anything else?", "What else?"))
     assert mini.status().changed_on_disk == ("transcripts/int01.md",)
-    (mini.root / "cases" / "c03.md").write_text(
-        (mini.root / "cases" / "c02.md").read_text().replace("c02", "c03")
-    )
-    with pytest.raises(InvalidInput) as caught:
+    (mini.root / "cases" / "c03.md").write_text("---\nid: c03\n---\n")
+    with pytest.raises(InvalidInput):
         mini.import_files()
-    assert [str(p) for p in caught.value.problems] == [
-        "transcripts/int01.md: document 'int01' changed on disk after it was coded — restore "
-        "the file as it was when coded (hrd-coder will not shift codings silently); "
-        "re-anchoring codings to a new version is not available yet"
-    ]
-    assert snapshot(mini) == before  # the new case c03 was not half-imported either
+    assert snapshot(mini) == before  # a bad case file: the re-anchoring was not half-written
+    (mini.root / "cases" / "c03.md").unlink()
+    [anchoring] = mini.import_files().anchoring  # see tests/test_reanchoring.py
+    assert (anchoring.document_id, anchoring.unchanged) == ("int01", 1)
 
 
 def test_deleting_a_file_removes_it_unless_codings_point_at_it(mini: Project):
@@ -114,8 +112,10 @@ def test_a_code_removed_while_in_use_is_an_error_with_advice(mini: Project):
             reopened.import_files()
     assert [str(p) for p in caught.value.problems] == [
         "codebook.yaml: code 'mobilizing.ngos' is no longer in the codebook but 1 coding(s) "
-        "use it — put 'mobilizing.ngos' back into codebook.yaml; to rename or merge a code, "
-        "keep the old one until its codings are moved"
+        "or decision(s) use it — put 'mobilizing.ngos' back into codebook.yaml, then move its "
+        "codings with 'hrd-coder codebook rename mobilizing.ngos NEW', 'hrd-coder codebook "
+        "merge mobilizing.ngos INTO TARGET' or 'hrd-coder codebook split mobilizing.ngos "
+        "--into A B' (these edit the codebook too; see docs/codebook.md)"
     ]
 
 

@@ -16,14 +16,39 @@ from hrd_coder.cli.base import (
     reports_errors,
     short,
 )
+from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
 
 
 @main.command("import")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Report what the import (and re-anchoring of changed documents) would do; write nothing.",
+)
+@click.option(
+    "--fuzzy-threshold",
+    type=click.FloatRange(0.5, 1.0),
+    default=FUZZY_THRESHOLD,
+    show_default=True,
+    help="Least similarity for re-placing an edited quote; below it the coding is orphaned.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.pass_context
 @reports_errors
-def import_(ctx: click.Context) -> None:
+def import_(ctx: click.Context, dry_run: bool, fuzzy_threshold: float, fmt: str) -> None:
     """Check and import codebook, cases and transcripts (running it twice changes nothing)."""
-    _print_import(open_project(ctx).import_files())
+    report = open_project(ctx).import_files(dry_run=dry_run, fuzzy_threshold=fuzzy_threshold)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        _print_import(report)
 
 
 @main.command()
@@ -39,11 +64,17 @@ def import_(ctx: click.Context) -> None:
 @reports_errors
 def status(ctx: click.Context, fmt: str) -> None:
     """Count documents, cases, codes, codings and coders; list files changed on disk."""
-    result = open_project(ctx).status()
+    project = open_project(ctx)
+    result = project.status()
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), indent=2))
     else:
         _print_status(result)
+        for orphan in project.orphaned_codings():
+            click.echo(
+                f"  {orphan.document_id} [{orphan.old_start}, {orphan.old_end}) "
+                f'{orphan.code_id} by {orphan.coder}: "{short(orphan.quote)}"'
+            )
 
 
 @main.group()
@@ -182,6 +213,8 @@ def codings_remove(ctx: click.Context, coding_id: str, coder: str) -> None:
 
 
 def _print_import(report: Any) -> None:
+    if report.dry_run:
+        click.echo("Dry run: nothing was written. An import would do this:")
     if not report.changed:
         click.echo("Nothing to import: the database already matches the files.")
         return
@@ -189,6 +222,33 @@ def _print_import(report: Any) -> None:
         counts = getattr(report, outcome)
         if counts:
             click.echo(f"{outcome}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    for anchoring in report.anchoring:
+        _print_anchoring(anchoring)
+
+
+def _print_anchoring(anchoring: Any) -> None:
+    click.echo(
+        f"re-anchored {anchoring.document_id}: {anchoring.unchanged} unchanged, "
+        f"{anchoring.moved} moved, {anchoring.fuzzy} moved fuzzy, {anchoring.orphaned} orphaned"
+    )
+    for coding_id, method, score in anchoring.moves:
+        if method == "fuzzy":
+            click.echo(f"  fuzzy    {coding_id} ({score:.0%} similar): check it")
+    for orphan in anchoring.orphans:
+        click.echo(
+            f"  orphaned {orphan.coding_id} {orphan.code_id} by {orphan.coder} "
+            f'at [{orphan.old_start}, {orphan.old_end}) "{short(orphan.quote)}": {orphan.reason}'
+        )
+    if anchoring.decisions_moved or anchoring.decisions_dropped:
+        click.echo(
+            f"  decisions: {anchoring.decisions_moved} moved, "
+            f"{anchoring.decisions_dropped} dropped (their text is gone)"
+        )
+    if anchoring.orphans:
+        click.echo(
+            "  orphaned codings wait in the review list: open it in the workbench (F8) "
+            "to re-place or discard them"
+        )
 
 
 def _print_status(result: Any) -> None:
@@ -208,3 +268,8 @@ def _print_status(result: Any) -> None:
         click.echo(f"warning: {path} changed on disk since it was imported")
     for path in result.not_imported:
         click.echo(f"note: {path} is not imported yet; run 'hrd-coder import'")
+    if result.orphaned_codings:
+        click.echo(
+            f"review: {result.orphaned_codings} orphaned coding(s) wait to be re-placed or "
+            "discarded (F8 in the workbench opens the list)"
+        )

@@ -4,6 +4,7 @@ transaction, and idempotent (a second run with unchanged files writes nothing)."
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ from sqlalchemy import Connection, Table, func, select
 
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.problems import InvalidInput, Problem
+from hrd_coder.services.reanchoring import reanchor_document
 from hrd_coder.services.records import ImportReport
+from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
 from hrd_coder.sources.project_files import ProjectFiles, SourceCase, SourceDocument
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database
@@ -24,20 +27,36 @@ LINKS: Table = tables.DocumentCase.__table__
 CODINGS: Table = tables.Coding.__table__
 SETTINGS: Table = tables.Setting.__table__
 VERSIONS: Table = tables.CodebookVersion.__table__
+ORPHANS: Table = tables.OrphanedCoding.__table__
+DECISIONS: Table = tables.Decision.__table__
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run so the transaction rolls back."""
 
 
 def import_project(
-    db: Database, files: ProjectFiles, codebook: Codebook, codebook_text: str, codebook_path: str
+    db: Database,
+    files: ProjectFiles,
+    codebook: Codebook,
+    codebook_text: str,
+    codebook_path: str,
+    *,
+    dry_run: bool = False,
+    fuzzy_threshold: float = FUZZY_THRESHOLD,
 ) -> ImportReport:
-    """Write codebook, cases and documents; raise InvalidInput (writing nothing) on conflict."""
-    report = ImportReport()
+    """Write codebook, cases and documents; raise InvalidInput (writing nothing) on conflict.
+
+    With `dry_run`, everything is worked out and reported, then rolled back.
+    """
+    report = ImportReport(dry_run=dry_run)
     problems: list[Problem] = []
-    with db.writing() as conn:
+    with suppress(_DryRun), db.writing() as conn:
         sync_codebook(conn, codebook, codebook_text, codebook_path, report, problems)
         for source in files.cases:
             _upsert(conn, CASES, "case", _case_row(source), report)
         for document in files.documents:
-            _sync_document(conn, document, report, problems)
+            _sync_document(conn, document, report, fuzzy_threshold)
             _sync_links(conn, document)
         _remove_missing(
             conn,
@@ -59,6 +78,8 @@ def import_project(
         )
         if problems:
             raise InvalidInput(problems)  # leaving the block rolls everything back
+        if dry_run:
+            raise _DryRun  # rolls back like a problem would, but the report is wanted
     return report
 
 
@@ -133,16 +154,22 @@ def _remove_codes(
     keep = {c.id for c in codebook.codes}
     stored = conn.execute(select(CODES.c.id)).scalars().all()
     for code_id in sorted(set(stored) - keep):
-        used = conn.execute(select(func.count()).where(CODINGS.c.code_id == code_id)).scalar_one()
+        used = sum(
+            conn.execute(select(func.count()).where(column == code_id)).scalar_one()
+            for column in (CODINGS.c.code_id, ORPHANS.c.code_id, DECISIONS.c.code_id)
+        )
         if used:
             problems.append(
                 Problem(
                     path,
                     None,
                     None,
-                    f"code '{code_id}' is no longer in the codebook but {used} coding(s) use it",
-                    f"put '{code_id}' back into {path}; to rename or merge "
-                    "a code, keep the old one until its codings are moved",
+                    f"code '{code_id}' is no longer in the codebook but {used} coding(s) "
+                    "or decision(s) use it",
+                    f"put '{code_id}' back into {path}, then move its codings with "
+                    f"'hrd-coder codebook rename {code_id} NEW', 'hrd-coder codebook merge "
+                    f"{code_id} INTO TARGET' or 'hrd-coder codebook split {code_id} --into A B' "
+                    "(these edit the codebook too; see docs/codebook.md)",
                 )
             )
             continue
@@ -187,30 +214,19 @@ def _document_row(document: SourceDocument) -> dict[str, Any]:
 
 
 def _sync_document(
-    conn: Connection, document: SourceDocument, report: ImportReport, problems: list[Problem]
+    conn: Connection, document: SourceDocument, report: ImportReport, fuzzy_threshold: float
 ) -> None:
+    """Add or update a document; when its text changed, its codings follow the text."""
     stored = conn.execute(
-        select(DOCUMENTS.c.sha256).where(DOCUMENTS.c.id == document.id)
-    ).scalar_one_or_none()
-    if stored is not None and stored != document.sha256 and _coding_count(conn, document.id):
-        problems.append(
-            Problem(
-                document.path,
-                None,
-                None,
-                f"document '{document.id}' changed on disk after it was coded",
-                "restore the file as it was when coded (hrd-coder will not shift "
-                "codings silently); re-anchoring codings to a new version is not available yet",
-            )
+        select(DOCUMENTS.c.sha256, DOCUMENTS.c.text).where(DOCUMENTS.c.id == document.id)
+    ).first()
+    if stored is not None and stored.sha256 != document.sha256:
+        anchoring = reanchor_document(
+            conn, document.id, stored.text, document.text, stored.sha256, fuzzy_threshold
         )
-        return
+        if anchoring.unchanged + anchoring.moved + anchoring.fuzzy + anchoring.orphaned:
+            report.anchoring.append(anchoring)
     _upsert(conn, DOCUMENTS, "document", _document_row(document), report)
-
-
-def _coding_count(conn: Connection, document_id: str) -> int:
-    return conn.execute(
-        select(func.count()).where(CODINGS.c.document_id == document_id)
-    ).scalar_one()
 
 
 def _sync_links(conn: Connection, document: SourceDocument) -> None:

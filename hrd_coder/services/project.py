@@ -10,7 +10,7 @@ from sqlalchemy import case as sql_case
 
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
-from hrd_coder.services import adjudication, analysis, history
+from hrd_coder.services import adjudication, analysis, history, reanchoring
 from hrd_coder.services import coding as actions
 from hrd_coder.services.adjudication import Disagreement
 from hrd_coder.services.agreement import (
@@ -28,8 +28,10 @@ from hrd_coder.services.records import (
     DocumentInfo,
     DocumentText,
     ImportReport,
+    OrphanRecord,
     ProjectStatus,
 )
+from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
 from hrd_coder.sources.dates import PartialDate
 from hrd_coder.sources.project_files import (
     CASES_DIR,
@@ -55,6 +57,7 @@ CODINGS: Table = tables.Coding.__table__
 CODES: Table = tables.Code.__table__
 CODERS: Table = tables.Coder.__table__
 MEMOS: Table = tables.DocumentMemo.__table__
+ORPHANS: Table = tables.OrphanedCoding.__table__
 
 
 def find_project_root(start: Path) -> Path:
@@ -109,14 +112,19 @@ class Project:
         """Read and check every case and transcript file (raises InvalidInput)."""
         return read_project_files(self.root, self.codebook)
 
-    def import_files(self) -> ImportReport:
-        """Bring codebook, cases and documents into the database (idempotent)."""
+    def import_files(
+        self, *, dry_run: bool = False, fuzzy_threshold: float = FUZZY_THRESHOLD
+    ) -> ImportReport:
+        """Bring codebook, cases and documents into the database (idempotent); codings of
+        changed documents are re-anchored (see docs/reanchoring.md)."""
         report = import_project(
             self.database,
             self.read_files(),
             self.codebook,
             self.codebook_text,
             self._shown(self.root / CODEBOOK_FILE),
+            dry_run=dry_run,
+            fuzzy_threshold=fuzzy_threshold,
         )
         self._documents.clear()
         self._imported_hash = None
@@ -146,6 +154,7 @@ class Project:
                 "codes": count(CODES),
                 "codings": count(CODINGS),
                 "coders": count(CODERS),
+                "orphaned_codings": count(ORPHANS),
             }
         changed, missing = self._disk_differences(stored)
         return ProjectStatus(
@@ -381,6 +390,31 @@ class Project:
         actions.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.redo(conn, coder)
+
+    # -- orphaned codings (the review list after re-anchoring) -------------------------------
+
+    def orphaned_codings(self, document: str | None = None) -> list[OrphanRecord]:
+        """Codings whose text is gone from a changed document, waiting to be re-placed."""
+        with self.database.reading() as conn:
+            return reanchoring.orphans(conn, document)
+
+    def orphaned_codings_of(self, coder: str) -> list[OrphanRecord]:
+        """One coder's orphaned codings (their layer only, as coding is blind)."""
+        return [o for o in self.orphaned_codings() if o.coder == coder]
+
+    def replace_orphan(self, coding_id: str, *, start: int, end: int, coder: str) -> CodingRecord:
+        """Restore an orphaned coding (same id) at [start, end) of its document's text now."""
+        actions.check_coder_name(coder)
+        with self.database.writing() as conn:
+            actions.ensure_coder(conn, coder)
+            return reanchoring.replace_orphan(conn, coding_id, start, end, coder)
+
+    def discard_orphan(self, coding_id: str, *, coder: str) -> OrphanRecord:
+        """Drop an orphaned coding from the review list (the event log keeps it whole)."""
+        actions.check_coder_name(coder)
+        with self.database.writing() as conn:
+            actions.ensure_coder(conn, coder)
+            return reanchoring.discard_orphan(conn, coding_id, coder)
 
     # -- agreement and adjudication ----------------------------------------------------------
 

@@ -101,10 +101,95 @@ class ProjectStatus:
     codebook_changed: bool
     changed_on_disk: tuple[str, ...] = ()
     not_imported: tuple[str, ...] = ()
+    orphaned_codings: int = 0
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class OrphanRecord:
+    """A coding whose text is gone from its changed document, waiting to be re-placed."""
+
+    coding_id: str
+    document_id: str
+    coder: str
+    code_id: str
+    old_start: int
+    old_end: int
+    quote: str
+    prefix: str
+    suffix: str
+    case_id: str | None
+    memo: str | None
+    codebook_hash: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    old_sha256: str
+    reason: str
+    orphaned_at: dt.datetime
+
+    @classmethod
+    def of(
+        cls, coding: CodingRecord, old_sha256: str, reason: str, at: dt.datetime
+    ) -> OrphanRecord:
+        """The orphan a coding becomes."""
+        kept = asdict(coding)
+        coding_id, start, end = kept.pop("id"), kept.pop("start"), kept.pop("end")
+        return cls(
+            coding_id=coding_id,
+            old_start=start,
+            old_end=end,
+            old_sha256=old_sha256,
+            reason=reason,
+            orphaned_at=at,
+            **kept,
+        )
+
+    def row(self) -> dict[str, Any]:
+        """The orphaned_coding row."""
+        return asdict(self)
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready mapping (times as ISO text)."""
+        data = asdict(self)
+        for name in ("created_at", "updated_at", "orphaned_at"):
+            data[name] = data[name].isoformat()
+        return data
+
+
+@dataclass
+class DocumentAnchoring:
+    """What re-anchoring did to one changed document's codings."""
+
+    document_id: str
+    unchanged: int = 0
+    moved: int = 0
+    fuzzy: int = 0
+    orphaned: int = 0
+    moves: list[tuple[str, str, float]] = field(default_factory=list)  # id, method, score
+    orphans: list[OrphanRecord] = field(default_factory=list)
+    decisions_moved: int = 0
+    decisions_dropped: int = 0
+
+    def count(self, method: str) -> None:
+        """Count one coding under its method."""
+        setattr(self, method, getattr(self, method) + 1)
+
+    def as_json(self) -> dict[str, Any]:
+        """Counts, moves and orphans as plain JSON."""
+        return {
+            "document": self.document_id,
+            "unchanged": self.unchanged,
+            "moved": self.moved,
+            "moved_fuzzy": self.fuzzy,
+            "orphaned": self.orphaned,
+            "moves": [{"coding": c, "method": m, "score": s} for c, m, s in self.moves],
+            "orphans": [o.as_json() for o in self.orphans],
+            "decisions_moved": self.decisions_moved,
+            "decisions_dropped": self.decisions_dropped,
+        }
 
 
 @dataclass
@@ -115,6 +200,8 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    anchoring: list[DocumentAnchoring] = field(default_factory=list)
+    dry_run: bool = False  # nothing was written: the report says what an import would do
 
     def count(self, outcome: str, kind: str) -> None:
         """Count one thing under an outcome."""
@@ -125,3 +212,14 @@ class ImportReport:
     def changed(self) -> bool:
         """True when the import wrote anything."""
         return bool(self.added or self.updated or self.removed)
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready mapping."""
+        return {
+            "dry_run": self.dry_run,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "reanchored": [a.as_json() for a in self.anchoring],
+        }

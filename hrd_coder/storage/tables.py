@@ -185,3 +185,30 @@ class Decision(SQLModel, table=True):
     reason: str = Field(default="", sa_column=Column(Text, nullable=False))
     adjudicator: str
     decided_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class OrphanedCoding(SQLModel, table=True):
+    """A coding whose text is gone from its changed document, kept for a coder to re-place.
+
+    It keeps the coding's id, so re-placing it restores the same coding. No foreign keys:
+    an orphan must outlive a renamed code or a removed document, so nothing is lost.
+    """
+
+    __tablename__ = "orphaned_coding"
+    coding_id: str = Field(primary_key=True)
+    document_id: str = Field(index=True)
+    coder: str
+    code_id: str
+    old_start: int
+    old_end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    prefix: str
+    suffix: str
+    case_id: str | None = None
+    memo: str | None = Field(default=None, sa_column=Column(Text))
+    codebook_hash: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    old_sha256: str  # the document version the old offsets count in
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    orphaned_at: dt.datetime = Field(default_factory=utc_now)

@@ -234,6 +234,7 @@ def known_binding_ids() -> set[str]:
         document_browser,
         help,
         memo,
+        orphans,
         path_prompt,
         retrieval,
     )
@@ -260,4 +261,5 @@ def known_binding_ids() -> set[str]:
         memo.MemoDialog,
         path_prompt.PathPrompt,
         retrieval.RetrievalScreen,
+        orphans.OrphansDialog,
     )

@@ -1,0 +1,255 @@
+"""Re-anchor a changed document's codings inside the import's transaction.
+
+Codings that can be placed get new offsets and a `coding.reanchor` event; the others are
+moved whole to the orphaned_coding table (event `coding.orphan`) for a coder to re-place
+or discard. See docs/reanchoring.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+from sqlalchemy import Connection, Table, select
+
+from hrd_coder.problems import ProjectError
+from hrd_coder.services.coding import CONTEXT_CHARS, check_span
+from hrd_coder.services.records import CodingRecord, DocumentAnchoring, OrphanRecord
+from hrd_coder.sources.anchoring import (
+    FUZZY_THRESHOLD,
+    ORPHANED,
+    UNCHANGED,
+    Placement,
+    TextChange,
+)
+from hrd_coder.storage import tables
+from hrd_coder.storage.events import record_event
+
+CODINGS: Table = tables.Coding.__table__
+ORPHANS: Table = tables.OrphanedCoding.__table__
+DECISIONS: Table = tables.Decision.__table__
+CODES: Table = tables.Code.__table__
+DOCUMENTS: Table = tables.Document.__table__
+CASES: Table = tables.Case.__table__
+
+
+def reanchor_document(
+    conn: Connection,
+    document_id: str,
+    old_text: str,
+    new_text: str,
+    old_sha256: str,
+    threshold: float = FUZZY_THRESHOLD,
+) -> DocumentAnchoring:
+    """Place every coding (consensus too) and decision of a document in its new text."""
+    change = TextChange(old_text, new_text)
+    outcome = DocumentAnchoring(document_id)
+    rows = conn.execute(
+        CODINGS.select().where(CODINGS.c.document_id == document_id).order_by(CODINGS.c.id)
+    ).mappings()
+    for coding in [CodingRecord(**row) for row in rows]:
+        placement = change.place(coding.start, coding.end, threshold)
+        outcome.count(placement.method)
+        if placement.method == ORPHANED:
+            orphan = _orphan(conn, coding, old_sha256, placement.reason)
+            outcome.orphans.append(orphan)
+        elif placement.method != UNCHANGED:
+            _move(conn, coding, new_text, placement.start, placement.end, placement)
+            outcome.moves.append((coding.id, placement.method, placement.score))
+    _move_decisions(conn, document_id, change, threshold, outcome)
+    return outcome
+
+
+def _move(
+    conn: Connection, coding: CodingRecord, text: str, start: int, end: int, placement: Placement
+) -> None:
+    """Give a coding its new span and quote, logging before and after."""
+    moved = replace(
+        coding,
+        start=start,
+        end=end,
+        quote=text[start:end],
+        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+        suffix=text[end : end + CONTEXT_CHARS],
+        updated_at=tables.utc_now(),
+    )
+    conn.execute(
+        CODINGS.update()
+        .where(CODINGS.c.id == coding.id)
+        .values(
+            start=moved.start,
+            end=moved.end,
+            quote=moved.quote,
+            prefix=moved.prefix,
+            suffix=moved.suffix,
+            updated_at=moved.updated_at,
+        )
+    )
+    record_event(
+        conn,
+        coder=None,
+        action="coding.reanchor",
+        entity="coding",
+        entity_id=coding.id,
+        before={"start": coding.start, "end": coding.end, "quote": coding.quote},
+        after={
+            "start": start,
+            "end": end,
+            "quote": moved.quote,
+            "method": placement.method,
+            "score": round(placement.score, 4),
+        },
+    )
+
+
+def _orphan(conn: Connection, coding: CodingRecord, old_sha256: str, reason: str) -> OrphanRecord:
+    """Take a coding out of its layer into the review list, whole."""
+    orphan = OrphanRecord.of(coding, old_sha256, reason, tables.utc_now())
+    conn.execute(ORPHANS.insert().values(**orphan.row()))
+    conn.execute(CODINGS.delete().where(CODINGS.c.id == coding.id))
+    record_event(
+        conn,
+        coder=None,
+        action="coding.orphan",
+        entity="coding",
+        entity_id=coding.id,
+        before=coding.as_json(),
+        after={"reason": reason, "old_sha256": old_sha256},
+    )
+    return orphan
+
+
+def _move_decisions(
+    conn: Connection,
+    document_id: str,
+    change: TextChange,
+    threshold: float,
+    outcome: DocumentAnchoring,
+) -> None:
+    """Adjudication decisions hold unit spans: they follow their text like codings do."""
+    rows = conn.execute(DECISIONS.select().where(DECISIONS.c.document_id == document_id))
+    for decision in rows.mappings().all():
+        placement = change.place(decision["start"], decision["end"], threshold)
+        before = {"start": decision["start"], "end": decision["end"]}
+        if placement.method == UNCHANGED:
+            continue
+        if placement.method == ORPHANED:
+            # A decision only records a choice already applied to the consensus layer, so
+            # it is logged whole and dropped rather than kept for review.
+            conn.execute(DECISIONS.delete().where(DECISIONS.c.id == decision["id"]))
+            whole = {
+                k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in decision.items()
+            }
+            record_event(
+                conn,
+                coder=None,
+                action="decision.orphan",
+                entity="decision",
+                entity_id=decision["id"],
+                before=whole,
+                after={"reason": placement.reason},
+            )
+            outcome.decisions_dropped += 1
+            continue
+        after = {"start": placement.start, "end": placement.end}
+        conn.execute(DECISIONS.update().where(DECISIONS.c.id == decision["id"]).values(**after))
+        record_event(
+            conn,
+            coder=None,
+            action="decision.reanchor",
+            entity="decision",
+            entity_id=decision["id"],
+            before=before,
+            after={**after, "method": placement.method, "score": round(placement.score, 4)},
+        )
+        outcome.decisions_moved += 1
+
+
+def orphans(conn: Connection, document_id: str | None = None) -> list[OrphanRecord]:
+    """The review list: orphaned codings, by document and old position."""
+    query = ORPHANS.select().order_by(ORPHANS.c.document_id, ORPHANS.c.old_start)
+    if document_id is not None:
+        query = query.where(ORPHANS.c.document_id == document_id)
+    return [OrphanRecord(**row) for row in conn.execute(query).mappings()]
+
+
+def replace_orphan(conn: Connection, coding_id: str, start: int, end: int, by: str) -> CodingRecord:
+    """Put an orphan back into its layer at [start, end) of its document, with its own id."""
+    orphan = _fetch_orphan(conn, coding_id)
+    text = conn.execute(
+        select(DOCUMENTS.c.text).where(DOCUMENTS.c.id == orphan.document_id)
+    ).scalar_one_or_none()
+    if text is None:
+        raise ProjectError(
+            f"cannot re-place this coding: its document '{orphan.document_id}' is no longer "
+            "in the project; restore its file and run 'hrd-coder import', or discard the orphan"
+        )
+    check_span(text, start, end, orphan.document_id)
+    _require(conn, CODES, orphan.code_id, f"its code '{orphan.code_id}' is not in the codebook")
+    if orphan.case_id is not None:
+        _require(conn, CASES, orphan.case_id, f"its case '{orphan.case_id}' is not in the project")
+    coding = CodingRecord(
+        id=orphan.coding_id,
+        document_id=orphan.document_id,
+        coder=orphan.coder,
+        code_id=orphan.code_id,
+        start=start,
+        end=end,
+        quote=text[start:end],
+        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+        suffix=text[end : end + CONTEXT_CHARS],
+        case_id=orphan.case_id,
+        memo=orphan.memo,
+        codebook_hash=orphan.codebook_hash,
+        created_at=orphan.created_at,
+        updated_at=tables.utc_now(),
+    )
+    conn.execute(ORPHANS.delete().where(ORPHANS.c.coding_id == coding_id))
+    conn.execute(CODINGS.insert().values(**asdict(coding)))
+    record_event(
+        conn,
+        coder=by,
+        action="coding.replace_orphan",
+        entity="coding",
+        entity_id=coding_id,
+        before=orphan.as_json(),
+        after=coding.as_json(),
+    )
+    return coding
+
+
+def discard_orphan(conn: Connection, coding_id: str, by: str) -> OrphanRecord:
+    """Drop an orphan from the review list; the event keeps it whole."""
+    orphan = _fetch_orphan(conn, coding_id)
+    conn.execute(ORPHANS.delete().where(ORPHANS.c.coding_id == coding_id))
+    record_event(
+        conn,
+        coder=by,
+        action="coding.discard_orphan",
+        entity="coding",
+        entity_id=coding_id,
+        before=orphan.as_json(),
+    )
+    return orphan
+
+
+def _fetch_orphan(conn: Connection, coding_id: str) -> OrphanRecord:
+    row = conn.execute(ORPHANS.select().where(ORPHANS.c.coding_id == coding_id)).mappings().first()
+    if row is None:
+        raise ProjectError(
+            f"there is no orphaned coding '{coding_id}' (someone may have re-placed or "
+            "discarded it): see the list with 'hrd-coder status'"
+        )
+    return OrphanRecord(**row)
+
+
+def _require(conn: Connection, table: Table, row_id: str, why: str) -> None:
+    if conn.execute(select(table.c.id).where(table.c.id == row_id)).first() is None:
+        raise ProjectError(
+            f"cannot re-place this coding: {why}; add it back (then 'hrd-coder import') "
+            "or discard the orphan"
+        )
+
+
+def _plain(value: object) -> object:
+    """Dates and times as ISO text, for an event's JSON."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
