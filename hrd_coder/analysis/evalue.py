@@ -5,7 +5,7 @@ the E-value", Annals of Internal Medicine 167(4). The E-value of a risk ratio RR
 RR + sqrt(RR (RR − 1)): the least risk ratio a confounder would need with both the group and
 the outcome, beyond the measured covariates, to move the estimate to 1. A hazard ratio is a
 risk ratio only when the outcome is rare (under 15% by the end of follow-up); for a common
-outcome VanderWeele (2017; Biometrics 2019) converts it with
+outcome VanderWeele & Ding (2017, table 2; VanderWeele, Biometrics 2020) convert it with
 RR ≈ (1 − 0.5^sqrt(HR)) / (1 − 0.5^sqrt(1/HR)), as the EValue R package does
 (Mathur, Ding, Riddell & VanderWeele 2018). Release is common in our designs, so the report
 decides from the data and says which it used. Four lines of arithmetic: no library needed.
