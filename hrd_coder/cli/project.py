@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from hrd_coder.cli import codebook  # noqa: F401 (registers the codebook commands)
 from hrd_coder.cli.base import (
     main,
     open_project,
@@ -75,26 +76,6 @@ def status(ctx: click.Context, fmt: str) -> None:
                 f"  {orphan.document_id} [{orphan.old_start}, {orphan.old_end}) "
                 f'{orphan.code_id} by {orphan.coder}: "{short(orphan.quote)}"'
             )
-
-
-@main.group()
-def codebook() -> None:
-    """Check the codebook (codebook.yaml) for every kind of problem."""
-
-
-@codebook.command("check")
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@reports_errors
-def codebook_check(path: Path | None) -> None:
-    """Check PATH (default: the project's codebook.yaml) and list every problem."""
-    from hrd_coder.codebook import load_codebook
-    from hrd_coder.services.project import CODEBOOK_FILE, find_project_root
-
-    path = path or find_project_root(Path(".")) / CODEBOOK_FILE
-    book = load_codebook(path)
-    click.echo(
-        f"{path}: ok — {book.name} {book.version}, {len(book.codes)} codes, hash {book.hash[:12]}"
-    )
 
 
 @main.group()

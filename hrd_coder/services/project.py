@@ -10,7 +10,7 @@ from sqlalchemy import case as sql_case
 
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
-from hrd_coder.services import adjudication, analysis, history, reanchoring
+from hrd_coder.services import adjudication, analysis, codebook_changes, history, reanchoring
 from hrd_coder.services import coding as actions
 from hrd_coder.services.adjudication import Disagreement
 from hrd_coder.services.agreement import (
@@ -20,6 +20,7 @@ from hrd_coder.services.agreement import (
     assign_sample,
 )
 from hrd_coder.services.analysis import Explanation
+from hrd_coder.services.codebook_changes import CodebookChange
 from hrd_coder.services.codings_file import LoadReport, load_codings
 from hrd_coder.services.importing import current_codebook_hash, import_project
 from hrd_coder.services.records import (
@@ -130,6 +131,25 @@ class Project:
         self._imported_hash = None
         self._case_ids = None
         return report
+
+    def adopt_codebook(self, codebook: Codebook, text: str) -> None:
+        """Use a codebook just stored by a codebook change (rename, merge, split)."""
+        self.codebook, self.codebook_text = codebook, text
+        self._imported_hash = None
+
+    def rename_code(self, old: str, new: str) -> CodebookChange:
+        """Rename a code in codebook.yaml and in every coding (see docs/codebook.md)."""
+        return codebook_changes.rename_code(self, old, new)
+
+    def merge_codes(self, sources: list[str], target: str) -> CodebookChange:
+        """Move the source codes' codings to the target and drop the sources."""
+        return codebook_changes.merge_codes(self, sources, target)
+
+    def split_code(
+        self, code: str, into: list[str], default: str | None, choices: dict[str, str]
+    ) -> CodebookChange:
+        """Share a code's codings among new codes (per coding, else the default)."""
+        return codebook_changes.split_code(self, code, into, default, choices)
 
     def is_empty(self) -> bool:
         """True before the first import."""
