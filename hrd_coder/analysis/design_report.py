@@ -204,7 +204,9 @@ class DesignReport:
             lines += [""] + [f"- note: {note}" for note in self.notes]
         for path in self.plots:
             if path.suffix == ".png":
-                what = "sensitivity contours" if path.stem.endswith(CONTOUR) else "Kaplan–Meier"
+                what = (
+                    "sensitivity contours" if path.stem.endswith(CONTOUR) else "Kaplan–Meier curves"
+                )
                 lines += ["", f"![{what}, {design.name}]({path.as_posix()})"]
         return "\n".join(lines) + "\n"
 
