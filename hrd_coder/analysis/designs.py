@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from hrd_coder.analysis.coverage import Coverage
 from hrd_coder.codebook.model import NAME_ID
 from hrd_coder.problems import InvalidInput, Problem, raise_if_any
 from hrd_coder.sources.dates import parse_partial_date
@@ -127,6 +128,7 @@ class AnalysisFile(BaseModel):
 
     campaign_date: Day
     designs: tuple[Design, ...] = Field(min_length=1)
+    coverage: tuple[Coverage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ class AnalysisPlan:
     campaign_date: dt.date
     designs: tuple[Design, ...]
     document: YamlDocument
+    coverage: tuple[Coverage, ...] = ()
 
     def design(self, name: str) -> Design:
         """The design with this name, or ValueError listing the names."""
@@ -178,22 +181,27 @@ def parse_analysis(text: str, path: str, codebook: Codebook) -> AnalysisPlan:
         raise InvalidInput(
             [Problem(path, 1, 1, "the file is not a block of 'key: value' lines", hint)]
         )
-    context = {"case_groups": codebook.case_groups, "release_types": codebook.release_types}
+    context = {
+        "case_groups": codebook.case_groups,
+        "release_types": codebook.release_types,
+        "codes": [code.id for code in codebook.codes],
+    }
     plan, problems = validate(
         AnalysisFile, document, context=context, subject=lambda loc: _subject(document, loc)
     )
     problems += _cross_check(document, plan)
     raise_if_any(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
-    return AnalysisPlan(plan.campaign_date, plan.designs, document)
+    return AnalysisPlan(plan.campaign_date, plan.designs, document, plan.coverage)
 
 
 def _subject(document: YamlDocument, loc: tuple[Any, ...]) -> str:
-    if len(loc) >= 2 and loc[0] == "designs" and isinstance(loc[1], int):
-        designs = document.data.get("designs")
-        raw = designs[loc[1]] if isinstance(designs, list) and loc[1] < len(designs) else None
+    if len(loc) >= 2 and loc[0] in ("designs", "coverage") and isinstance(loc[1], int):
+        what = "design" if loc[0] == "designs" else "coverage"
+        entries = document.data.get(loc[0])
+        raw = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
         if isinstance(raw, dict) and isinstance(raw.get("name"), str):
-            return f"design '{raw['name']}': "
-        return f"design #{loc[1] + 1}: "
+            return f"{what} '{raw['name']}': "
+        return f"{what} #{loc[1] + 1}: "
     return ""
 
 
@@ -221,6 +229,17 @@ def _cross_check(document: YamlDocument, plan: AnalysisFile | None) -> list[Prob
                     "follow-up ends after the campaign starts: check both dates",
                 )
             )
+    named: set[str] = set()
+    for index, coverage in enumerate(plan.coverage):
+        if coverage.name in named:
+            problems.append(
+                document.problem(
+                    ("coverage", index, "name"),
+                    f"coverage name '{coverage.name}' is used twice",
+                    "give each coverage measure its own name (it starts its column names)",
+                )
+            )
+        named.add(coverage.name)
     return problems
 
 

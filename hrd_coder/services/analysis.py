@@ -12,6 +12,7 @@ from sqlalchemy import Table, select
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.agreement import ancestors_of
 from hrd_coder.services.coding import CONSENSUS
+from hrd_coder.services.media import add_coverage, coverage_names
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.sources.dates import parse_partial_date
 from hrd_coder.storage import tables
@@ -88,9 +89,10 @@ def case_variables(project: Any, layer: str | None = None) -> CaseVariables:
     ]
     codings = pd.DataFrame(rows, columns=list(CODING_COLUMNS))
     codings["document_date"] = pd.to_datetime(codings["document_date"])
-    return build(
+    found = build(
         _case_fields(project), project.codebook, codings, layer, ancestors_of(project.codebook)
     )
+    return add_coverage(project, found, layer)
 
 
 def _variable_names(project: Any) -> list[str]:
@@ -101,14 +103,15 @@ def _variable_names(project: Any) -> list[str]:
     from hrd_coder.analysis.case_variables import case_variables as build
 
     empty = pd.DataFrame(columns=list(CODING_COLUMNS))
-    return list(build(_case_fields(project), project.codebook, empty).table.columns)
+    names = list(build(_case_fields(project), project.codebook, empty).table.columns)
+    return names + coverage_names(project)
 
 
 def case_attributes(project: Any) -> CaseVariables:
     """The case table without code variables (no layer needed)."""
     from hrd_coder.analysis.case_variables import case_variables as build
 
-    return build(_case_fields(project), project.codebook)
+    return add_coverage(project, build(_case_fields(project), project.codebook), None)
 
 
 def explain(project: Any, case_id: str, variable: str, layer: str | None = None) -> Explanation:

@@ -1,4 +1,4 @@
-"""Read every case and transcript file of a project, checking them all before any write."""
+"""Read every case, transcript and media file of a project, checking them all before any write."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.problems import InvalidInput, Problem, raise_if_any
 from hrd_coder.sources.cases import CaseFile
+from hrd_coder.sources.media import MEDIA_DIR, MediaFile, duplicate_media, media_document_fields
 from hrd_coder.sources.text import decode, sha256, split_front_matter
 from hrd_coder.sources.transcripts import TranscriptFile
 from hrd_coder.yaml_source import YamlDocument, parse_yaml, validate
@@ -25,7 +26,7 @@ class SourceDocument:
     """A document as read from disk: its id, kind, normalised body and metadata."""
 
     id: str
-    kind: str  # "transcript" or "case_history"
+    kind: str  # "transcript", "case_history" or "media"
     path: str  # relative to the project, with '/'
     title: str
     text: str
@@ -49,15 +50,16 @@ class ProjectFiles:
 
     cases: tuple[SourceCase, ...]
     transcripts: tuple[SourceDocument, ...]
+    media: tuple[SourceDocument, ...] = ()
 
     @property
     def documents(self) -> tuple[SourceDocument, ...]:
-        """Transcripts and case histories together."""
-        return (*self.transcripts, *(c.history for c in self.cases))
+        """Transcripts, case histories and media items together."""
+        return (*self.transcripts, *(c.history for c in self.cases), *self.media)
 
 
 def read_project_files(root: Path, codebook: Codebook) -> ProjectFiles:
-    """Read and check all case and transcript files; raise InvalidInput with every problem."""
+    """Read and check all case, transcript and media files; raise InvalidInput with all problems."""
     problems: list[Problem] = []
     context = {"case_groups": codebook.case_groups, "release_types": codebook.release_types}
     cases = [
@@ -67,11 +69,19 @@ def read_project_files(root: Path, codebook: Codebook) -> ProjectFiles:
         _read(root, p, TranscriptFile, {}, problems)
         for p in _files(root / TRANSCRIPTS_DIR, TRANSCRIPT_SUFFIXES)
     ]
+    media = [
+        _read(root, p, MediaFile, {}, problems)
+        for p in _files(root / MEDIA_DIR, TRANSCRIPT_SUFFIXES)
+    ]
     found_cases = [_source_case(*c) for c in cases if c is not None]
     found_transcripts = [_source_transcript(*t) for t in transcripts if t is not None]
-    problems += _cross_check(cases, transcripts)
+    found_media = [
+        SourceDocument(path=m[2], **media_document_fields(m[0], m[3])) for m in media if m
+    ]
+    problems += _cross_check(cases, [*transcripts, *media])
+    problems += duplicate_media([m for m in media if m is not None])
     raise_if_any(problems)
-    return ProjectFiles(tuple(found_cases), tuple(found_transcripts))
+    return ProjectFiles(tuple(found_cases), tuple(found_transcripts), tuple(found_media))
 
 
 def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
@@ -149,7 +159,7 @@ def _source_transcript(
 
 
 def _cross_check(cases: list[Parsed | None], transcripts: list[Parsed | None]) -> list[Problem]:
-    """Ids unique across files; transcripts name only cases that exist."""
+    """Ids unique across files; transcripts (and media items) name only cases that exist."""
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for parsed in [*cases, *transcripts]:
