@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -83,6 +84,7 @@ class CodingScreen(ServiceScreen):
         key("f5", "agreement", "Agreement between coders, per code", "coding.agreement"),
         key("f6", "adjudicate", "Adjudicate disagreements (consensus layer)", "coding.adjudicate"),
         key("f7", "results", "Survival results of the designs in analysis.yaml", "coding.results"),
+        key("f9", "coverage", "Media coverage of the case, week by week", "coding.coverage"),
         key("ctrl+b", "toggle_panel", "Show or hide the side panel", "coding.toggle_panel"),
     ]
 
@@ -92,6 +94,8 @@ class CodingScreen(ServiceScreen):
         self.document: DocumentText | None = None
         self.codings: list[CodingRecord] = []
         self.cases: dict[str, CaseInfo] = {}
+        self.coverage: dict[str, tuple[int, dt.date]] = {}
+        """Case id -> (media items mentioning it, the first one's date)."""
         self.last_code: str | None = None
         self.highlighted_code: str | None = None
         self._confirmation: str | None = None
@@ -121,14 +125,17 @@ class CodingScreen(ServiceScreen):
 
     # -- loading -----------------------------------------------------------------------------
 
-    def _first_load(self) -> tuple[dict[str, CaseInfo], str | None]:
+    def _first_load(self) -> tuple[dict[str, CaseInfo], str | None, dict]:
+        from hrd_coder.services.media import coverage_by_case
+
         cases = {c.id: c for c in self.project.cases()}
         documents = self.project.documents()
         first = next((d.id for d in documents if d.kind == "transcript"), None)
-        return cases, first or (documents[0].id if documents else None)
+        first = first or (documents[0].id if documents else None)
+        return cases, first, coverage_by_case(self.project)
 
-    def _show_first_load(self, result: tuple[dict[str, CaseInfo], str | None]) -> None:
-        self.cases, first = result
+    def _show_first_load(self, result: tuple[dict[str, CaseInfo], str | None, dict]) -> None:
+        self.cases, first, self.coverage = result
         if first is None:
             self._status(
                 "This project has no documents yet: add files to transcripts/ or "
@@ -183,7 +190,9 @@ class CodingScreen(ServiceScreen):
             coding.case_id if coding and coding.case_id else (cases[0] if len(cases) == 1 else None)
         )
         others = tuple(c for c in cases if c != chosen)
-        self.query_one(CasePanel).show(self.cases.get(chosen) if chosen else None, others)
+        self.query_one(CasePanel).show(
+            self.cases.get(chosen) if chosen else None, others, self.coverage.get(chosen or "")
+        )
 
     # -- events from the widgets -------------------------------------------------------------
 
@@ -603,6 +612,27 @@ class CodingScreen(ServiceScreen):
         from hrd_coder.tui.screens.results import ResultsScreen
 
         self.app.push_screen(ResultsScreen(self.project))
+
+    def action_coverage(self) -> None:
+        """The case's media items week by week, with its key dates; Enter opens one."""
+        from hrd_coder.services.media import timeline
+        from hrd_coder.tui.dialogs.coverage import CoverageDialog
+
+        panel = self.query_one(CasePanel).case_id
+        cases = (panel,) if panel else (self.document.info.case_ids if self.document else ())
+        if not cases:
+            self.notify(
+                "This document is about no case: open a case history or an item that names cases.",
+                severity="warning",
+            )
+            return
+
+        def show(timelines: dict) -> None:
+            self.app.push_screen(
+                CoverageDialog(timelines), lambda chosen: chosen and self.open_document(chosen)
+            )
+
+        self._service(lambda: {case: timeline(self.project, case) for case in cases}, show)
 
     def action_toggle_panel(self) -> None:
         """Show or hide the side panel (more room for text on small terminals)."""

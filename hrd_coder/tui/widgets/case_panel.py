@@ -1,6 +1,8 @@
-"""The case panel: the current case's groups, dates and outcome."""
+"""The case panel: the current case's groups, dates, outcome and media coverage."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from rich.table import Table
 from rich.text import Text
@@ -19,8 +21,14 @@ class CasePanel(Static):
 
     case_id: str | None = None
 
-    def show(self, case: CaseInfo | None, others: tuple[str, ...] = ()) -> None:
-        """Display a case; `others` lists further cases the document discusses."""
+    def show(
+        self,
+        case: CaseInfo | None,
+        others: tuple[str, ...] = (),
+        coverage: tuple[int, dt.date] | None = None,
+    ) -> None:
+        """Display a case; `others` lists further cases the document discusses, `coverage`
+        the media items mentioning the case and the first one's date."""
         self.case_id = case.id if case else None
         if case is None:
             hint = "No case tied here."
@@ -41,6 +49,9 @@ class CasePanel(Static):
             table.add_row("released", f"{case.released_on} ({case.release_type})")
         else:
             table.add_row("released", f"not by {case.censored_on or 'end of observation'}")
+        if coverage:
+            count, first = coverage
+            table.add_row("media", f"{count}, first {first}")
         if others:
             table.add_row("also", ", ".join(others))
         self.update(table)
