@@ -35,7 +35,7 @@ GITIGNORE = "# the local database and settings of hrd-coder\n.hrd_coder/\n"
 
 
 def create_project(directory: Path, name: str | None = None) -> None:
-    """Create codebook.yaml, cases/ and transcripts/ in `directory` (refusing to overwrite)."""
+    """Create codebook.yaml, cases/, transcripts/ and media/ in `directory` (never overwriting)."""
     if (directory / "codebook.yaml").exists():
         raise ProjectError(f"{directory} already holds a codebook.yaml; choose an empty folder")
     project_name = name or directory.resolve().name
@@ -44,6 +44,7 @@ def create_project(directory: Path, name: str | None = None) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "cases").mkdir(exist_ok=True)
     (directory / "transcripts").mkdir(exist_ok=True)
+    (directory / "media").mkdir(exist_ok=True)
     (directory / "codebook.yaml").write_text(
         CODEBOOK_TEMPLATE.format(name=f'"{project_name}"'), encoding="utf-8"
     )

@@ -101,3 +101,25 @@ def test_the_demo_list_adds_three_articles_and_skips_a_known_one(demo_root: Path
         assert statement.info.case_ids == ("c19",)
         assert statement.text.startswith("The ministry of foreign affairs of Sardessa")
         assert len(project.documents(kind="media")) == 20
+
+
+def test_the_timeline_command_lists_items_and_draws_the_weeks(demo_root: Path, tmp_path: Path):
+    shutil.copytree(REPO / "media", demo_root / "media")
+    assert CliRunner().invoke(main, ["--project", str(demo_root), "import"]).exit_code == 0
+    base = ["--project", str(demo_root), "media", "timeline"]
+    result = CliRunner().invoke(main, [*base, "c06", "--out", str(tmp_path / "c06.png")])
+    assert result.exit_code == 0, result.output
+    assert "c06 Kasia Vorrend: 4 media item(s)" in result.output
+    assert "dates: campaign 2015-09-01, featured 2015-09-08, released 2016-01-15" in result.output
+    assert (tmp_path / "c06.png").stat().st_size > 10_000
+    data = json.loads(CliRunner().invoke(main, [*base, "c07", "--format", "json"]).output)
+    assert [a["date"] for a in data["articles"]] == ["2015-11", "2015-11-20"]
+    assert sum(week["total"] for week in data["weeks"]) == 2
+    unknown = CliRunner().invoke(main, [*base, "c99"])
+    assert unknown.exit_code == 2 and "there is no case 'c99'" in unknown.output
+
+
+def test_init_lays_out_a_media_folder(tmp_path: Path):
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "study")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "study" / "media").is_dir()
