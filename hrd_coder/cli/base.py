@@ -58,6 +58,8 @@ def open_project(ctx: click.Context) -> Any:
     options = ctx.find_root().params
     project = Project.open(options.get("project"), options.get("db"))
     ctx.call_on_close(project.close)
+    if project.database.upgrade is not None:
+        click.echo(project.database.upgrade.message(), err=True)
     return project
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-from sqlmodel import SQLModel
 
 from hrd_coder.problems import ProjectError
-from hrd_coder.storage import tables
+
+if TYPE_CHECKING:
+    from hrd_coder.storage.schema import Upgrade
 
 DB_ENV = "HRD_CODER_DB"
 DEFAULT_DB = Path(".hrd_coder") / "project.sqlite"
@@ -51,21 +54,18 @@ class Database:
                 "pip install 'hrd-coder[postgres]'"
             ) from None
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.upgrade: Upgrade | None = None
         if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
-            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private_file(Path(self.url.database))
         if self.is_sqlite:
             _tune_sqlite(self.engine)
 
-    def create_schema(self) -> None:
-        """Create missing tables and record the schema version."""
-        SQLModel.metadata.create_all(self.engine)
-        with self.writing() as conn:
-            table = tables.Setting.__table__
-            exists = conn.execute(table.select().where(table.c.key == "schema_version")).first()
-            if exists is None:
-                conn.execute(
-                    table.insert().values(key="schema_version", value=tables.SCHEMA_VERSION)
-                )
+    def create_schema(self) -> Upgrade | None:
+        """Create a new database or upgrade an older one (after a backup); say which."""
+        from hrd_coder.storage.schema import prepare_schema
+
+        self.upgrade = prepare_schema(self)
+        return self.upgrade
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -84,6 +84,16 @@ class Database:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+
+
+def _create_private_file(path: Path) -> None:
+    """Coders' words are research data: a new database is readable by its owner only.
+    (SQLite gives its -wal and -shm files the same permissions as the database.)"""
+    if path.exists():
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another process created it first
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _tune_sqlite(engine: Engine) -> None:

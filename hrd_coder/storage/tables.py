@@ -8,8 +8,6 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = "1"
-
 
 def utc_now() -> dt.datetime:
     """Now, in UTC (the time zone is kept so every backend reads back the same moment)."""
