@@ -64,7 +64,7 @@ def import_(ctx: click.Context, dry_run: bool, fuzzy_threshold: float, fmt: str)
 @click.pass_context
 @reports_errors
 def status(ctx: click.Context, fmt: str) -> None:
-    """Count documents, cases, codes, codings and coders; list files changed on disk."""
+    """Count documents (by kind), cases, codes, codings and coders; list files changed on disk."""
     project = open_project(ctx)
     result = project.status()
     if fmt == "json":
@@ -238,7 +238,7 @@ def _print_status(result: Any) -> None:
     click.echo(f"codebook  {result.codebook_name} ({result.codebook_hash[:12]})")
     click.echo(
         f"documents {result.documents} ({result.transcripts} transcripts, "
-        f"{result.case_histories} case histories)"
+        f"{result.case_histories} case histories, {result.media} media items)"
     )
     click.echo(f"cases     {result.cases}")
     click.echo(f"codes     {result.codes}")

@@ -34,6 +34,7 @@ from hrd_coder.services.records import (
 )
 from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
 from hrd_coder.sources.dates import PartialDate
+from hrd_coder.sources.media import MEDIA_DIR
 from hrd_coder.sources.project_files import (
     CASES_DIR,
     TRANSCRIPTS_DIR,
@@ -170,6 +171,7 @@ class Project:
                 "documents": count(DOCUMENTS),
                 "transcripts": count(DOCUMENTS, DOCUMENTS.c.kind == "transcript"),
                 "case_histories": count(DOCUMENTS, DOCUMENTS.c.kind == "case_history"),
+                "media": count(DOCUMENTS, DOCUMENTS.c.kind == "media"),
                 "cases": count(CASES),
                 "codes": count(CODES),
                 "codings": count(CODINGS),
@@ -191,7 +193,7 @@ class Project:
     def _disk_differences(self, stored: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Compare file bodies with what was imported, without failing on bad files."""
         changed, missing = [], []
-        for folder in (CASES_DIR, TRANSCRIPTS_DIR):
+        for folder in (CASES_DIR, TRANSCRIPTS_DIR, MEDIA_DIR):
             for path in sorted((self.root / folder).glob("*")):
                 if path.suffix.lower() not in (".md", ".txt") or path.name.startswith("."):
                     continue

@@ -102,6 +102,7 @@ class ProjectStatus:
     changed_on_disk: tuple[str, ...] = ()
     not_imported: tuple[str, ...] = ()
     orphaned_codings: int = 0
+    media: int = 0
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
