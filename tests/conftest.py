@@ -173,6 +173,6 @@ def demo_root(tmp_path: Path) -> Path:
     root.mkdir()
     shutil.copy(REPO / "codebook.yaml", root)
     shutil.copy(REPO / "analysis.yaml", root)
-    for folder in ("cases", "transcripts", "demo"):
+    for folder in ("cases", "transcripts", "media", "demo"):
         shutil.copytree(REPO / folder, root / folder)
     return root

@@ -234,6 +234,24 @@ def test_the_demo_designs_report(demo, tmp_path, design, featured, others, p, hr
     assert f"## {design}" in report.markdown()
 
 
+def test_the_demo_coverage_design_enters_the_cox_model_and_the_sensitivity(demo, tmp_path):
+    report = demo.analyze("featured_with_coverage", out=tmp_path, released_by=365)
+    summary = report.cox.summary
+    # The figures docs/analysis.md quotes for this invented corpus.
+    assert list(summary.index) == ["featured", "news_after"]
+    assert summary.loc["news_after", ["hr", "hr_low", "hr_high"]].tolist() == pytest.approx(
+        [2.34, 1.14, 4.81], abs=0.005
+    )
+    assert summary.loc["featured", "hr"] == pytest.approx(0.52, abs=0.005)
+    assert list(report.released_by.sensitivity.bounds["bound"]) == [
+        "1x news_after",
+        "2x news_after",
+        "3x news_after",
+    ]
+    assert (tmp_path / "featured_with_coverage_sensitivity.png").stat().st_size > 10_000
+    assert (tmp_path / "featured_with_coverage_sensitivity.svg").is_file()
+
+
 def test_the_report_command_prints_tables_markdown_and_json(demo, tmp_path):
     runner = CliRunner()
     base = ["--project", str(demo.root), "report", "featured_vs_considered", "--out", str(tmp_path)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from hrd_coder.problems import InvalidInput
 from hrd_coder.services import Project
 from hrd_coder.sources.media import normalised_url
 from hrd_coder.sources.project_files import read_project_files
-from tests.conftest import MINI_CODEBOOK, REPO, write
+from tests.conftest import MINI_CODEBOOK, write
 
 CODEBOOK = parse_codebook(MINI_CODEBOOK)
 
@@ -157,8 +156,21 @@ def test_media_are_imported_once_and_listed_by_kind(mini_root: Path):
         assert project.document("m01").text == "The campaign named her today.\n"
 
 
+def test_status_counts_media_and_notices_their_files(mini_root: Path):
+    write(mini_root / "media" / "m01.md", media_file())
+    with Project.open(mini_root) as project:
+        project.import_files()
+        status = project.status()
+        assert (status.documents, status.transcripts, status.media) == (4, 1, 1)
+        assert status.changed_on_disk == () and status.not_imported == ()
+        write(mini_root / "media" / "m01.md", media_file(body="A corrected text.\n"))
+        write(mini_root / "media" / "m02.md", media_file(title="Another", url="DROP"))
+        status = project.status()
+        assert status.changed_on_disk == ("media/m01.md",)
+        assert status.not_imported == ("media/m02.md",)
+
+
 def test_the_demo_media_corpus_imports_and_is_fictional(demo_root: Path):
-    shutil.copytree(REPO / "media", demo_root / "media")
     with Project.open(demo_root) as project:
         project.import_files()
         media = project.documents(kind="media")

@@ -4,14 +4,13 @@ repeats skipped, and a second run writes nothing."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from hrd_coder.cli import main
 from hrd_coder.services import Project
-from tests.conftest import REPO, write
+from tests.conftest import write
 
 HEADER = "date,outlet,outlet_type,title,cases,url,text\n"
 GOOD = (
@@ -89,7 +88,6 @@ def test_a_missing_column_is_named_before_any_row(mini_root: Path):
 
 
 def test_the_demo_list_adds_three_articles_and_skips_a_known_one(demo_root: Path):
-    shutil.copytree(REPO / "media", demo_root / "media")
     dry = run(demo_root, str(demo_root / "demo" / "articles.csv"), "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "would write 3 media file(s), skipped 1" in dry.output
@@ -104,7 +102,6 @@ def test_the_demo_list_adds_three_articles_and_skips_a_known_one(demo_root: Path
 
 
 def test_the_timeline_command_lists_items_and_draws_the_weeks(demo_root: Path, tmp_path: Path):
-    shutil.copytree(REPO / "media", demo_root / "media")
     assert CliRunner().invoke(main, ["--project", str(demo_root), "import"]).exit_code == 0
     base = ["--project", str(demo_root), "media", "timeline"]
     result = CliRunner().invoke(main, [*base, "c06", "--out", str(tmp_path / "c06.png")])

@@ -65,15 +65,30 @@ def contour_plot(
         textcoords="offset points",
         fontsize=8,
     )
+    on_edge = 0
     for row in bounds.to_dict("records"):
-        point = (row["r2dz_x"], row["r2yz_dx"])
-        axes.plot(*point, marker="D", color="firebrick", markersize=6, zorder=5)
+        # A benchmark past the axes (a partial R² capped at 100%) sits on their edge, hollow
+        # and saying so, rather than vanishing from the figure; such labels stack downwards.
+        beyond = max(row["r2dz_x"], row["r2yz_dx"]) > limit
+        drop = 11 * on_edge if beyond else 0
+        on_edge += beyond
+        point = (min(row["r2dz_x"], limit), min(row["r2yz_dx"], limit))
+        axes.plot(
+            *point,
+            marker="D",
+            color="firebrick",
+            markerfacecolor="white" if beyond else "firebrick",
+            markersize=6,
+            zorder=5,
+            clip_on=False,
+        )
         # Labels point inwards so that none runs off the axes and squeezes the figure.
         inward = point[0] > limit / 2
         axes.annotate(
-            f"{row['bound']} ({row['adjusted_estimate']:.3f})",
+            f"{row['bound']} ({row['adjusted_estimate']:.3f}"
+            + (", off the axes)" if beyond else ")"),
             point,
-            xytext=(-7 if inward else 7, -3),
+            xytext=(-7 if inward else 7, -3 - drop),
             textcoords="offset points",
             ha="right" if inward else "left",
             va="top",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +17,7 @@ from hrd_coder.cli import main
 from hrd_coder.codebook import parse_codebook
 from hrd_coder.problems import InvalidInput
 from hrd_coder.services import Project
-from tests.conftest import MINI_CODEBOOK, REPO, write
+from tests.conftest import MINI_CODEBOOK, write
 
 D = dt.date
 CAMPAIGN = D(2015, 9, 1)
@@ -129,7 +128,6 @@ def test_a_coverage_name_used_twice_is_refused():
 @pytest.fixture
 def demo(demo_root: Path) -> Path:
     """The demo with its media corpus and codings."""
-    shutil.copytree(REPO / "media", demo_root / "media")
     with Project.open(demo_root) as project:
         project.import_files()
         project.load_codings(demo_root / "demo" / "codings.csv")

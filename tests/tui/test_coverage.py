@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 from pathlib import Path
 
 from rich.console import Console
@@ -17,7 +16,6 @@ from hrd_coder.tui.dialogs.coverage import CoverageDialog
 from hrd_coder.tui.screens.coding import CodingScreen
 from hrd_coder.tui.widgets.case_panel import CasePanel
 from hrd_coder.tui.widgets.coverage_chart import CoverageChart, bar_rows, bucket, mark_columns
-from tests.conftest import REPO
 from tests.tui.helpers import settle
 
 SIZE = (110, 40)
@@ -57,7 +55,6 @@ def test_many_weeks_share_a_column_and_marks_land_in_theirs():
 
 
 async def test_f9_shows_the_case_timeline_and_opens_an_item(demo_root: Path):
-    shutil.copytree(REPO / "media", demo_root / "media")
     with Project.open(demo_root) as project:
         project.import_files()
     app = CoderApp(demo_root, None, "lena")
@@ -90,7 +87,6 @@ async def test_f9_shows_the_case_timeline_and_opens_an_item(demo_root: Path):
 
 
 async def test_an_item_about_two_cases_offers_both(demo_root: Path):
-    shutil.copytree(REPO / "media", demo_root / "media")
     with Project.open(demo_root) as project:
         project.import_files()
     app = CoderApp(demo_root, None, "lena")

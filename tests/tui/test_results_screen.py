@@ -16,7 +16,7 @@ from hrd_coder.tui.widgets.km_chart import BLANK, KMChart, StepCurve, plot_curve
 from tests.tui.helpers import settle
 
 SIZE = (100, 40)
-DESIGNS = ["featured_vs_considered", "featured_vs_all_held"]
+DESIGNS = ["featured_vs_considered", "featured_vs_all_held", "featured_with_coverage"]
 
 
 class Host(App):
@@ -58,7 +58,7 @@ def median_text(value: float) -> str:
     return "not reached" if value == float("inf") else f"{value:.0f}"
 
 
-async def test_both_designs_show_the_services_medians_and_hazard_ratio(project: Project) -> None:
+async def test_every_design_shows_the_services_medians_and_hazard_ratio(project: Project) -> None:
     app = Host(lambda: ResultsScreen(project))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
