@@ -59,6 +59,9 @@ CASE_FIELDS = (
     "sources",
 )
 TRANSCRIPT_FIELDS = ("date", "interviewer", "interviewee_role", "speakers", "notes")
+MEDIA_FIELDS = ("outlet", "outlet_type", "date", "language", "url", "source", "notes")
+# Written by our export but derived from `date`: read without a report line, never written back.
+DERIVED_FIELDS = ("date_precision",)
 OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 
 
@@ -241,7 +244,7 @@ def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken:
     document_id = unique(
         str(values.pop("document_id", "") or slug(Path(name).stem, "document")), taken
     )
-    kind = "case_history" if values.pop("kind", "transcript") == "case_history" else "transcript"
+    kind = _kind(values, name, reading.report)
     reading.documents[canonical_guid(node.get("guid")) or ""] = document_id
     selections = kids(node, "PlainTextSelection")
     spans = [
@@ -269,10 +272,29 @@ def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken:
         if found and found[0].strip():
             coder = reading.coder(found[1])
             exchange.memos.append(ExchangeMemo(document_id, coder, found[0]))
-    metadata = {k: v for k, v in values.items() if k in TRANSCRIPT_FIELDS or k == "country"}
-    for extra in sorted(set(values) - set(metadata)):
+    fields = MEDIA_FIELDS if kind == "media" else (*TRANSCRIPT_FIELDS, "country")
+    metadata = {k: v for k, v in values.items() if k in fields}
+    for extra in sorted(set(values) - set(metadata) - set(DERIVED_FIELDS)):
         reading.report.dropped.append(f"variable '{extra}' of text source '{name}'")
     exchange.sources.append(ExchangeSource(document_id, kind, name, text, metadata))
+
+
+def _kind(values: dict[str, Any], name: str, report: ExchangeReport) -> str:
+    """The document kind from the `kind` variable; a media item needs its outlet and date."""
+    kind = values.pop("kind", "transcript")
+    if kind not in ("case_history", "media"):
+        return "transcript"
+    if kind == "media":
+        missing = [f for f in ("outlet", "outlet_type", "date") if not values.get(f)]
+        if not values.get("url") and not values.get("source"):
+            missing.append("url or source")
+        if missing:
+            report.warnings.append(
+                f"text source '{name}' is a media item without {', '.join(missing)}; "
+                "imported as a transcript (add a media/ file by hand to count it as coverage)"
+            )
+            return "transcript"
+    return kind
 
 
 def _selection(

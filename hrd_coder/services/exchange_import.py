@@ -1,6 +1,6 @@
 """Write an imported exchange into a project: files first, then the database.
 
-A new project gets `codebook.yaml`, `cases/` and `transcripts/` files (so it is a normal
+A new project gets `codebook.yaml`, `cases/`, `transcripts/` and `media/` files (so it is a normal
 project afterwards), is imported, and then receives the codings and memos. A merge adds
 only what the project lacks: new codes, new documents and cases, new codings and memos.
 """
@@ -17,10 +17,11 @@ import yaml
 from hrd_coder.codebook import parse_codebook
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.interop.model import Exchange, ExchangeReport, ExchangeSource
-from hrd_coder.interop.qdpx_read import TRANSCRIPT_FIELDS
+from hrd_coder.interop.qdpx_read import MEDIA_FIELDS, TRANSCRIPT_FIELDS
 from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import coding as actions
 from hrd_coder.services.records import ProjectStatus
+from hrd_coder.sources.media import MEDIA_DIR
 from hrd_coder.sources.project_files import CASES_DIR, TRANSCRIPTS_DIR
 
 CODEBOOK_FILE = "codebook.yaml"
@@ -74,6 +75,7 @@ def new_project(exchange: Exchange, root: Path, db_url: str | None) -> tuple[Pat
 
 def merge_into(project: Any, exchange: Exchange, report: ExchangeReport) -> None:
     """Add to an existing project what it lacks (codes, documents, cases, codings, memos)."""
+    project.access().require_role("importing another program's project into this one", ("lead",))
     new_codes = [c for c in exchange.codebook.codes if project.codebook.code(c.id) is None]
     if new_codes:
         _append_codes(project, new_codes)
@@ -124,7 +126,7 @@ def _append_codes(project: Any, codes: list[Any]) -> None:
 
 
 def _write_documents(root: Path, exchange: Exchange, skip: set[str], cases: set[str]) -> None:
-    """Write case files (with their histories) and transcripts; never overwrite a file."""
+    """Write case files (with their histories), transcripts and media; never overwrite a file."""
     histories = {s.id: s for s in exchange.sources if s.kind == "case_history"}
     writes: dict[Path, str] = {}
     for case in exchange.cases:
@@ -137,11 +139,14 @@ def _write_documents(root: Path, exchange: Exchange, skip: set[str], cases: set[
     for source in exchange.sources:
         if source.id in skip or (source.kind == "case_history" and source.id in case_ids):
             continue
+        media = source.kind == "media"
         front = {"id": source.id, "title": source.title}
-        front.update({k: source.metadata[k] for k in TRANSCRIPT_FIELDS if k in source.metadata})
+        fields = MEDIA_FIELDS if media else TRANSCRIPT_FIELDS
+        front.update({k: source.metadata[k] for k in fields if k in source.metadata})
         if source.case_ids:
             front["cases"] = list(source.case_ids)
-        writes[root / TRANSCRIPTS_DIR / f"{source.id}.md"] = _with_front(front, source)
+        folder = MEDIA_DIR if media else TRANSCRIPTS_DIR
+        writes[root / folder / f"{source.id}.md"] = _with_front(front, source)
     taken = [p for p in writes if p.exists()]
     if taken:
         raise ProjectError(f"{taken[0]} already exists: nothing was written")

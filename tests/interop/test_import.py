@@ -154,3 +154,37 @@ def test_not_a_zip(tmp_path):
     path.write_bytes(b"plain text")
     with pytest.raises(ProjectError, match="not a zip"):
         import_qdpx(path, into=tmp_path / "new")
+
+
+MEDIA_QDE = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Press" origin="Other QDA">
+  <Variables>
+    <Variable guid="{00000000-0000-4000-8000-00000000000a}" name="kind" typeOfVariable="Text"/>
+    <Variable guid="{00000000-0000-4000-8000-00000000000b}" name="outlet" typeOfVariable="Text"/>
+  </Variables>
+  <Sources>
+    <TextSource guid="{00000000-0000-4000-8000-000000000001}" name="Clipping">
+      <PlainTextContent>A clipping with no date.</PlainTextContent>
+      <VariableValue>
+        <VariableRef targetGUID="{00000000-0000-4000-8000-00000000000a}"/>
+        <TextValue>media</TextValue>
+      </VariableValue>
+      <VariableValue>
+        <VariableRef targetGUID="{00000000-0000-4000-8000-00000000000b}"/>
+        <TextValue>The Daily Example</TextValue>
+      </VariableValue>
+    </TextSource>
+  </Sources>
+</Project>
+"""
+
+
+def test_a_media_source_without_its_date_comes_in_as_a_transcript(tmp_path):
+    path = tmp_path / "press.qde"
+    path.write_text(MEDIA_QDE, encoding="utf-8")
+    outcome = import_qdpx(path, into=tmp_path / "press")
+    assert outcome.status.transcripts == 1 and outcome.status.media == 0
+    assert (tmp_path / "press" / "transcripts" / "clipping.md").is_file()
+    lines = outcome.report.lines()
+    assert any("media item without outlet_type, date, url or source" in line for line in lines)
+    assert "not imported: variable 'outlet' of text source 'Clipping'" in lines

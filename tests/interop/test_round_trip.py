@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import replace
 
+import xmlschema
 from click.testing import CliRunner
 
 from hrd_coder.cli import main
@@ -45,10 +47,27 @@ def test_demo_round_trip(demo_root, tmp_path):
             for c in before[2]
         ]
         assert back.document_memos() == before[3]
-        assert {(d.id, d.kind, d.case_ids) for d in back.documents()} == {
-            (d.id, d.kind, d.case_ids) for d in documents
+        # Media items come back as media (files in media/), with their outlet metadata.
+        assert {d.kind for d in documents} == {"transcript", "case_history", "media"}
+        assert {(d.id, d.kind, d.case_ids, str(d.metadata)) for d in back.documents()} == {
+            (d.id, d.kind, d.case_ids, str(d.metadata)) for d in documents
         }
+        assert (tmp_path / "back" / "media" / "m03.md").is_file()
     assert first.read_bytes() == second.read_bytes()
+    # Media metadata travels as the standard's source variables: the file stays valid.
+    schema = xmlschema.XMLSchema("/work/shared/schemas/Project-mrt2019.xsd")
+    with zipfile.ZipFile(first) as archive:
+        qde = archive.read("project.qde")
+    schema.validate(qde.decode())
+    assert b"<TextValue>The Meridian Herald</TextValue>" in qde
+    assert (
+        (tmp_path / "back" / "media" / "m03.md")
+        .read_text(encoding="utf-8")
+        .startswith(
+            "---\nid: m03\ntitle: The reporter Vedoria would rather you forgot\n"
+            "outlet: The Meridian Herald\noutlet_type: international\ndate: '2015-09-02'\n"
+        )
+    )
 
 
 def test_cli_export_and_import_then_status(mini_root, tmp_path, monkeypatch):
