@@ -4,11 +4,13 @@
     cases = api.case_table("my-study", layer="lena")
     km = api.survival_table("my-study", "featured_vs_considered")
 
-Each function opens the project (and its database) and closes it before returning.
+Each function opens the project (and its database) and closes it before returning. With
+blind coding on, it reads as $HRD_CODER_CODER (else the name the workbench remembered).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -20,12 +22,17 @@ if TYPE_CHECKING:
     from hrd_coder.services import Project
 
 T = TypeVar("T")
+CODER_ENV = "HRD_CODER_CODER"
 
 
 def _with_project(project_dir: str | Path, use: Callable[[Project], T], db_url: str | None) -> T:
     from hrd_coder.services import Project
+    from hrd_coder.settings import remembered_coder
 
-    with Project.open(project_dir, db_url) as project:
+    with Project.open(project_dir, db_url, os.environ.get(CODER_ENV)) as project:
+        # Blind coding applies here as in the CLI: the reader is $HRD_CODER_CODER or the
+        # name the workbench remembered for this project.
+        project.viewer = project.viewer or remembered_coder(project.root)
         return use(project)
 
 

@@ -6,6 +6,7 @@ from hrd_coder.cli import (  # noqa: F401 (registers the commands)
     interop,
     media,
     project,
+    team,
     workbench,
 )
 from hrd_coder.cli.base import main

@@ -54,9 +54,12 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def open_project(ctx: click.Context) -> Any:
     from hrd_coder.services import Project
+    from hrd_coder.settings import remembered_coder
 
     options = ctx.find_root().params
-    project = Project.open(options.get("project"), options.get("db"))
+    project = Project.open(options.get("project"), options.get("db"), options.get("main_coder"))
+    if project.viewer is None:  # the name the workbench remembered for this project
+        project.viewer = remembered_coder(project.root)
     ctx.call_on_close(project.close)
     if project.database.upgrade is not None:
         click.echo(project.database.upgrade.message(), err=True)
@@ -82,7 +85,8 @@ def open_project(ctx: click.Context) -> Any:
     "--coder",
     "main_coder",
     envvar="HRD_CODER_CODER",
-    help="Who is coding, for the workbench opened without a command.",
+    help="Who you are: the workbench codes as NAME, and with blind coding on every "
+    "command shows only what NAME may see (default: the name the workbench remembered).",
 )
 @click.version_option(package_name="hrd-coder")
 @click.pass_context

@@ -10,8 +10,10 @@ from sqlalchemy import case as sql_case
 
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.services import access as access_rules
 from hrd_coder.services import adjudication, analysis, codebook_changes, history, reanchoring
 from hrd_coder.services import coding as actions
+from hrd_coder.services.access import Access, read_access
 from hrd_coder.services.adjudication import Disagreement
 from hrd_coder.services.agreement import (
     AgreementRequest,
@@ -78,8 +80,17 @@ def find_project_root(start: Path) -> Path:
 class Project:
     """A project folder (codebook, cases, transcripts) and its database."""
 
-    def __init__(self, root: Path, database: Database, codebook: Codebook, codebook_text: str):
+    def __init__(
+        self,
+        root: Path,
+        database: Database,
+        codebook: Codebook,
+        codebook_text: str,
+        viewer: str | None = None,
+    ):
         self.root = root
+        # Who is looking: with blind coding on, a coder reads only their own layer.
+        self.viewer = viewer
         self.database = database
         self.codebook = codebook
         self.codebook_text = codebook_text
@@ -88,19 +99,41 @@ class Project:
         self._case_ids: set[str] | None = None
 
     @classmethod
-    def open(cls, root: str | Path | None = None, db_url: str | None = None) -> Project:
-        """Open the project at or above `root` (default: the current folder)."""
+    def open(
+        cls, root: str | Path | None = None, db_url: str | None = None, viewer: str | None = None
+    ) -> Project:
+        """Open the project at or above `root` (default: the current folder) for `viewer`."""
         found = find_project_root(Path(root or "."))
         path = found / CODEBOOK_FILE
         text = read_text_file(path)
         codebook = parse_codebook(text, str(path))
         database = Database(database_url(found, db_url))
         database.create_schema()
-        return cls(found, database, codebook, text)
+        return cls(found, database, codebook, text, viewer)
 
     def close(self) -> None:
         """Release the database."""
         self.database.close()
+
+    def access(self) -> Access:
+        """What the viewer may see now (read each time: a lead may reveal the layers)."""
+        with self.database.reading() as conn:
+            return read_access(conn, self.viewer)
+
+    def team(self) -> list[tuple[str, str]]:
+        """Everyone in the project with their role."""
+        with self.database.reading() as conn:
+            return access_rules.team(conn)
+
+    def set_role(self, name: str, role: str) -> str | None:
+        """Give someone a role (the viewer must be the lead); return their old role."""
+        with self.database.writing() as conn:
+            return access_rules.set_role(conn, self.viewer, name, role)
+
+    def set_layers(self, layers: str) -> str:
+        """Turn blind coding on ("blind") or reveal the layers ("revealed"); leads only."""
+        with self.database.writing() as conn:
+            return access_rules.set_layers(conn, self.viewer, layers)
 
     def __enter__(self) -> Project:
         return self
@@ -140,16 +173,19 @@ class Project:
 
     def rename_code(self, old: str, new: str) -> CodebookChange:
         """Rename a code in codebook.yaml and in every coding (see docs/codebook.md)."""
+        self.access().require_role("renaming a code", ("lead",))
         return codebook_changes.rename_code(self, old, new)
 
     def merge_codes(self, sources: list[str], target: str) -> CodebookChange:
         """Move the source codes' codings to the target and drop the sources."""
+        self.access().require_role("merging codes", ("lead",))
         return codebook_changes.merge_codes(self, sources, target)
 
     def split_code(
         self, code: str, into: list[str], default: str | None, choices: dict[str, str]
     ) -> CodebookChange:
         """Share a code's codings among new codes (per coding, else the default)."""
+        self.access().require_role("splitting a code", ("lead",))
         return codebook_changes.split_code(self, code, into, default, choices)
 
     def is_empty(self) -> bool:
@@ -286,7 +322,8 @@ class Project:
         coder: str | None = None,
         case: str | None = None,
     ) -> list[CodingRecord]:
-        """Codings matching every filter given, in document and offset order."""
+        """Codings matching every filter given (and visible to the viewer), in text order."""
+        coder = self.access().check_layer(coder)
         query = CODINGS.select().order_by(
             CODINGS.c.document_id, CODINGS.c.start, CODINGS.c.end, CODINGS.c.id
         )
@@ -312,11 +349,15 @@ class Project:
     def _counts(self, column: Any, coder: str | None) -> dict[str, tuple[int, int]]:
         mine = func.sum(sql_case((CODINGS.c.coder == coder, 1), else_=0))
         query = select(column, mine, func.count()).group_by(column)
+        own = self.access().visible_layer()
+        if own is not None:  # blind: "everyone" is only the viewer
+            query = query.where(CODINGS.c.coder == own)
         with self.database.reading() as conn:
             return {key: (int(m or 0), n) for key, m, n in conn.execute(query)}
 
     def document_memo(self, document_id: str, coder: str) -> str | None:
         """A coder's memo on a document, if any."""
+        coder = self.access().check_layer(coder) or coder
         with self.database.reading() as conn:
             return conn.execute(
                 select(MEMOS.c.text).where(
@@ -329,6 +370,9 @@ class Project:
         query = select(MEMOS.c.document_id, MEMOS.c.coder, MEMOS.c.text).order_by(
             MEMOS.c.document_id, MEMOS.c.coder
         )
+        own = self.access().visible_layer()
+        if own is not None:
+            query = query.where(MEMOS.c.coder == own)
         with self.database.reading() as conn:
             return [tuple(row) for row in conn.execute(query)]
 
@@ -442,16 +486,19 @@ class Project:
 
     def agreement(self, request: AgreementRequest) -> list[AgreementRow]:
         """Agreement between coders, per code (or group, pooled, document, coder pair)."""
+        self.access().require_all_layers("agreement")
         return agreement_rows(self, request)
 
     def disagreements(self, request: AgreementRequest) -> list[Disagreement]:
         """The adjudication queue: units where coders differ on a code."""
+        self.access().require_role("adjudication")
         return adjudication.disagreements(self, request)
 
     def decide(
         self, item: Disagreement, choice: str, *, reason: str = "", adjudicator: str
     ) -> list[CodingRecord]:
         """Settle one disagreement; the consensus layer gets the chosen spans at once."""
+        self.access().require_role("adjudication")
         actions.check_coder_name(adjudicator)
         return adjudication.decide(self, item, choice, reason, adjudicator)
 
@@ -459,6 +506,7 @@ class Project:
         self, coder: str, share: float, seed: int, kind: str | None = None
     ) -> list[str]:
         """Give a coder a reproducible random share of documents to double-code."""
+        self.access().require_role("assigning a double-coding sample", ("lead",))
         return assign_sample(self, coder, share, seed, kind)
 
     # -- analysis (see docs/analysis.md) -----------------------------------------------------
@@ -487,6 +535,7 @@ class Project:
 
     def analyze_by_layer(self, design: str) -> LayerComparison:
         """The design's Cox model fitted once per coder layer (and consensus), side by side."""
+        self.access().require_all_layers("a report by layer")
         return analysis.analyze_by_layer(self, design)
 
     def export_cases(

@@ -75,9 +75,13 @@ def head_revision() -> str:
     return _script().get_current_head()
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of hrd-coder can read or upgrade."""
+    return {revision.revision for revision in _script().walk_revisions()}
+
+
 def _refuse_unknown(current: str, db: Database) -> None:
-    known = {revision.revision for revision in _script().walk_revisions()}
-    if current not in known:
+    if current not in known_revisions():
         raise ProjectError(
             f"the database {db.url.render_as_string(hide_password=True)} has schema "
             f"revision {current}, which this hrd-coder does not know: a newer hrd-coder "

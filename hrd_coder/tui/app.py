@@ -73,6 +73,8 @@ class CoderApp(App):
                 f"First run: imported {status.documents} documents and {status.cases} cases.",
                 title="Welcome",
             )
+        if project.database.upgrade is not None:
+            self.notify(project.database.upgrade.message(), title="Database upgraded", timeout=15)
         for path in status.changed_on_disk:
             self.notify(
                 f"{path} changed on disk since it was imported; codings stay on the imported text.",
@@ -100,6 +102,7 @@ class CoderApp(App):
         assert self.project is not None
         remember_coder(self.project.root, coder)
         self.coder = coder
+        self.project.viewer = coder  # blind coding: this coder sees only their own layer
         self.push_screen(CodingScreen(self.project, coder))
 
     def _apply_keymap(self, keymap: dict[str, str]) -> None:

@@ -1,0 +1,167 @@
+"""Roles and blind coding: who may see which layers.
+
+Solo projects have no roles and everyone sees everything. Once a lead turns blind coding
+on, a coder sees only their own layer (in the workbench, the CLI, exports and the API)
+until a lead reveals the layers; adjudicators and leads always see every layer.
+
+This guards against reading a colleague's codings by accident, which is what blind
+coding needs; it is not a security boundary against someone who opens the database
+file or server directly (docs/teams.md says how to set that up on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from hrd_coder.problems import ProjectError
+from hrd_coder.services.coding import CONSENSUS, check_coder_name
+from hrd_coder.storage import tables
+from hrd_coder.storage.events import record_event
+
+ROLES = ("coder", "adjudicator", "lead")
+SEES_ALL = ("adjudicator", "lead")
+BLIND_SETTING = "layers"  # absent: open (solo); "blind"; "revealed"
+CODERS = tables.Coder.__table__
+SETTINGS = tables.Setting.__table__
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the person at the keyboard (the viewer) may see right now."""
+
+    viewer: str | None
+    role: str | None
+    layers: str  # "open", "blind" or "revealed"
+
+    @property
+    def sees_all(self) -> bool:
+        """True when every layer is visible to the viewer."""
+        return self.layers != "blind" or self.role in SEES_ALL
+
+    def visible_layer(self) -> str | None:
+        """The one layer the viewer may read, or None when they may read them all."""
+        if self.sees_all:
+            return None
+        if self.viewer is None:
+            raise ProjectError(
+                "blind coding is on: say who you are with --coder NAME (or "
+                "$HRD_CODER_CODER) to see your own codings"
+            )
+        return self.viewer
+
+    def check_layer(self, layer: str | None) -> str | None:
+        """The layer to read for a request of `layer` (None: all the viewer may see)."""
+        own = self.visible_layer()
+        if own is None or layer is None or layer == own:
+            return own if layer is None else layer
+        raise ProjectError(
+            f"blind coding is on: {self._who()} may read only their own layer, not "
+            f"'{layer}'; a lead can reveal the layers with 'hrd-coder team reveal'"
+        )
+
+    def require_all_layers(self, what: str) -> None:
+        """Refuse `what` (which shows every layer) unless the viewer may see them all."""
+        if not self.sees_all:
+            raise ProjectError(
+                f"blind coding is on: {what} shows every coder's layer, which "
+                f"{self._who()} may not see until a lead runs 'hrd-coder team reveal'"
+            )
+
+    def require_role(self, what: str, roles: tuple[str, ...] = SEES_ALL) -> None:
+        """Refuse `what` unless the project has no roles yet or the viewer holds one of `roles`."""
+        if self.layers == "open" or self.role in roles:
+            return
+        raise ProjectError(
+            f"{what} needs the {' or '.join(roles)} role; {self._who()} does not have it "
+            "(a lead gives roles with 'hrd-coder team role NAME ROLE')"
+        )
+
+    def _who(self) -> str:
+        if self.viewer is None:
+            return "an unnamed user (give --coder NAME)"
+        return f"'{self.viewer}' ({self.role or 'coder'})"
+
+
+def read_access(conn: Connection, viewer: str | None) -> Access:
+    """The viewer's role and the project's layer setting, read now (a lead may change them)."""
+    layers = conn.execute(
+        select(SETTINGS.c.value).where(SETTINGS.c.key == BLIND_SETTING)
+    ).scalar_one_or_none()
+    role = None
+    if viewer is not None:
+        role = conn.execute(
+            select(CODERS.c.role).where(CODERS.c.name == viewer)
+        ).scalar_one_or_none()
+    return Access(viewer, role, layers or "open")
+
+
+def set_role(conn: Connection, acting: str | None, name: str, role: str) -> str | None:
+    """Give `name` a role; only a lead may, except for naming the very first lead."""
+    check_coder_name(name)
+    if role not in ROLES:
+        raise ProjectError(f"unknown role '{role}': choose one of {', '.join(ROLES)}")
+    if name == CONSENSUS:
+        raise ProjectError(f"'{CONSENSUS}' is the adjudicated layer, not a person")
+    leads = conn.execute(select(CODERS.c.name).where(CODERS.c.role == "lead")).scalars().all()
+    if leads and _role_of(conn, acting) != "lead":
+        raise ProjectError(
+            f"only a lead ({', '.join(leads)}) can change roles: run the command with --coder LEAD"
+        )
+    if not leads and role != "lead":
+        raise ProjectError(
+            "name a lead first (hrd-coder --coder YOU team role YOU lead): a lead turns "
+            "blind coding on and reveals the layers"
+        )
+    before = _role_of(conn, name)
+    if before is None:
+        conn.execute(CODERS.insert().values(name=name, role=role, created_at=tables.utc_now()))
+    else:
+        conn.execute(CODERS.update().where(CODERS.c.name == name).values(role=role))
+    record_event(
+        conn,
+        coder=acting,
+        action="team.role",
+        entity="coder",
+        entity_id=name,
+        before={"role": before} if before else None,
+        after={"role": role},
+    )
+    return before
+
+
+def set_layers(conn: Connection, acting: str | None, layers: str) -> str:
+    """Turn blind coding on ("blind") or reveal the layers ("revealed"); leads only."""
+    if _role_of(conn, acting) != "lead":
+        raise ProjectError(
+            "only a lead can turn blind coding on or reveal the layers: give yourself "
+            "the role first (hrd-coder --coder YOU team role YOU lead) or ask the lead"
+        )
+    before = read_access(conn, acting).layers
+    if before == "open":
+        conn.execute(SETTINGS.insert().values(key=BLIND_SETTING, value=layers))
+    else:
+        conn.execute(SETTINGS.update().where(SETTINGS.c.key == BLIND_SETTING).values(value=layers))
+    record_event(
+        conn,
+        coder=acting,
+        action=f"team.{'reveal' if layers == 'revealed' else 'blind'}",
+        entity="project",
+        entity_id=BLIND_SETTING,
+        before={"layers": before},
+        after={"layers": layers},
+    )
+    return before
+
+
+def team(conn: Connection) -> list[tuple[str, str]]:
+    """Everyone known to the project with their role, by name."""
+    query = select(CODERS.c.name, CODERS.c.role).order_by(CODERS.c.name)
+    return [(name, role) for name, role in conn.execute(query) if name != CONSENSUS]
+
+
+def _role_of(conn: Connection, name: str | None) -> str | None:
+    if name is None:
+        return None
+    return conn.execute(select(CODERS.c.role).where(CODERS.c.name == name)).scalar_one_or_none()

@@ -1,0 +1,128 @@
+"""The event log as researchers read it: who did what, when, filtered and exportable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from hrd_coder.problems import ProjectError
+from hrd_coder.storage import tables
+
+EVENTS = tables.Event.__table__
+# Entities whose events carry a coder's words or choices: hidden from blind coders.
+LAYER_ENTITIES = ("coding", "decision", "document_memo", "memo")
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Which events to show; every field given must match."""
+
+    coder: str | None = None
+    document: str | None = None
+    action: str | None = None  # an action ("coding.add"), its family ("team") or entity
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One event, flattened for a table, CSV or JSON."""
+
+    id: int
+    at: str
+    coder: str | None
+    action: str
+    entity: str
+    entity_id: str
+    document: str | None
+    before: str | None
+    after: str | None
+    undo_of: int | None
+    redo_of: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The entry as plain values."""
+        return asdict(self)
+
+
+def parse_moment(text: str, *, end_of_day: bool = False) -> dt.datetime:
+    """A date (2026-03-01) or date and time (2026-03-01T14:00) as a UTC moment."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ProjectError(
+            f"'{text}' is not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)"
+        ) from None
+    if end_of_day and len(text) == 10:  # a whole day: up to its last moment
+        moment += dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def event_log(project: Any, wanted: LogFilter) -> list[LogEntry]:
+    """The events matching `wanted` that the viewer may see, oldest first."""
+    own = project.access().visible_layer()
+    query = select(EVENTS).order_by(EVENTS.c.id)
+    if wanted.coder is not None:
+        query = query.where(EVENTS.c.coder == wanted.coder)
+    if wanted.action is not None:
+        query = query.where(
+            or_(
+                EVENTS.c.action == wanted.action,
+                EVENTS.c.entity == wanted.action,
+                EVENTS.c.action.startswith(f"{wanted.action}.", autoescape=True),
+            )
+        )
+    if wanted.since is not None:
+        query = query.where(EVENTS.c.at >= wanted.since)
+    if wanted.until is not None:
+        query = query.where(EVENTS.c.at <= wanted.until)
+    if own is not None:  # blind coding: own events, and the project's own housekeeping
+        query = query.where(
+            or_(
+                EVENTS.c.coder == own,
+                EVENTS.c.coder.is_(None) & EVENTS.c.entity.not_in(LAYER_ENTITIES),
+            )
+        )
+    with project.database.reading() as conn:
+        entries = [_entry(row) for row in conn.execute(query).mappings()]
+    if wanted.document is not None:
+        entries = [e for e in entries if e.document == wanted.document]
+    return entries
+
+
+def _entry(row: Any) -> LogEntry:
+    return LogEntry(
+        id=row["id"],
+        at=_utc(row["at"]).isoformat(timespec="seconds"),
+        coder=row["coder"],
+        action=row["action"],
+        entity=row["entity"],
+        entity_id=row["entity_id"],
+        document=_document_of(row),
+        before=_json(row["before"]),
+        after=_json(row["after"]),
+        undo_of=row["undo_of"],
+        redo_of=row["redo_of"],
+    )
+
+
+def _document_of(row: Any) -> str | None:
+    if row["entity"] == "document":
+        return row["entity_id"]
+    for payload in (row["after"], row["before"]):
+        if isinstance(payload, dict) and isinstance(payload.get("document_id"), str):
+            return payload["document_id"]
+    return None
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every stored moment is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _json(payload: Any) -> str | None:
+    return None if payload is None else json.dumps(payload, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,319 @@
+"""Merge a coder's offline copy (another hrd-coder database) into this one.
+
+Codings, memos and adjudication decisions are matched by their stable ids. What is new is
+added; what is identical is skipped, so merging the same file twice changes nothing; when
+both sides changed the same coding, the later change wins and the other version is kept
+in the event log. Nothing is ever deleted by a merge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, create_engine, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError
+
+from hrd_coder.problems import InvalidInput, Problem, ProjectError
+from hrd_coder.storage import tables
+from hrd_coder.storage.events import record_events
+from hrd_coder.storage.schema import known_revisions, stored_revision
+
+CODINGS: Table = tables.Coding.__table__
+CODERS: Table = tables.Coder.__table__
+DOCUMENTS: Table = tables.Document.__table__
+MEMOS: Table = tables.DocumentMemo.__table__
+DECISIONS: Table = tables.Decision.__table__
+CODES: Table = tables.Code.__table__
+CASES: Table = tables.Case.__table__
+EVENTS: Table = tables.Event.__table__
+# What makes two versions of a coding different (times and context follow from these).
+CODING_CONTENT = ("document_id", "coder", "code_id", "start", "end", "case_id", "memo")
+DECISION_CONTENT = ("document_id", "start", "end", "code_id", "choice", "reason", "adjudicator")
+
+
+@dataclass
+class MergeReport:
+    """What a merge did, counted and listed for the user."""
+
+    source: str
+    added: int = 0
+    unchanged: int = 0
+    updated: list[str] = field(default_factory=list)  # theirs was the later change
+    kept_ours: list[str] = field(default_factory=list)  # ours was later; theirs logged
+    duplicates: list[str] = field(default_factory=list)  # same span and code, other id
+    removed_there: list[str] = field(default_factory=list)  # deleted offline, kept here
+    coders_added: list[str] = field(default_factory=list)
+    memos_added: int = 0
+    memos_updated: int = 0
+    decisions_added: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain values (for --format json)."""
+        return dict(self.__dict__)
+
+
+def merge_database(project: Any, other: str, *, dry_run: bool = False) -> MergeReport:
+    """Merge the database at `other` (a file or URL) into the project's; all or nothing."""
+    project.access().require_role("merging another database", ("lead",))
+    theirs = _read_other(other)
+    report = MergeReport(source=other)
+    try:
+        with project.database.writing() as conn:
+            _check_references(conn, theirs, other)
+            _merge_coders(conn, theirs, report)
+            _merge_codings(conn, theirs, report, other)
+            _merge_memos(conn, theirs, report, other)
+            _merge_decisions(conn, theirs, report, other)
+            if dry_run:
+                raise _DryRun  # leaving the block rolls everything back
+    except _DryRun:
+        pass
+    return report
+
+
+class _DryRun(Exception):
+    """Raised to roll back a merge that only reports what it would do."""
+
+
+@dataclass
+class _Other:
+    codings: list[dict[str, Any]]
+    coders: list[str]
+    memos: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
+    documents: dict[str, str]  # id -> sha256 of the text their offsets count in
+    removed: set[str]  # coding ids removed there
+
+
+def _read_other(other: str) -> _Other:
+    """Read everything to merge, without writing to (or upgrading) the other database."""
+    url = _url_of(other)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            _check_revision(conn, other)
+            return _Other(
+                codings=_rows(conn, CODINGS),
+                coders=list(conn.execute(select(CODERS.c.name)).scalars()),
+                memos=_rows(conn, MEMOS),
+                decisions=_rows(conn, DECISIONS),
+                documents=dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all()),
+                removed=set(
+                    conn.execute(
+                        select(EVENTS.c.entity_id).where(EVENTS.c.action == "coding.remove")
+                    ).scalars()
+                ),
+            )
+    except DatabaseError as error:
+        raise ProjectError(
+            f"cannot read {other} as an hrd-coder database ({error.orig}): give the "
+            "project.sqlite file of the other copy (in its .hrd_coder folder) or a URL"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def _url_of(other: str) -> str:
+    if "://" in other:
+        try:
+            return make_url(other).render_as_string(hide_password=False)
+        except ArgumentError:
+            raise ProjectError(f"'{other}' is not a database URL or file") from None
+    path = Path(other)
+    if not path.is_file():
+        raise ProjectError(f"{other}: no such database file (give the other copy's project.sqlite)")
+    # Read-only: a merge must never change, or upgrade, the copy it reads from.
+    return f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
+
+
+def _check_revision(conn: Connection, other: str) -> None:
+    revision = stored_revision(conn)
+    if revision is None or revision not in known_revisions():
+        raise ProjectError(
+            f"{other} is not an hrd-coder database this version can read "
+            f"(schema {revision or 'missing'}): give the project.sqlite of a copy made "
+            "with hrd-coder, or upgrade hrd-coder if a newer one wrote it"
+        )
+
+
+def _rows(conn: Connection, table: Table) -> list[dict[str, Any]]:
+    return [dict(row) for row in conn.execute(table.select()).mappings()]
+
+
+def _check_references(conn: Connection, theirs: _Other, other: str) -> None:
+    """Every coding must land on the same text, an existing code and case: else nothing."""
+    ours = dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all())
+    codes = set(conn.execute(select(CODES.c.id)).scalars())
+    cases = set(conn.execute(select(CASES.c.id)).scalars())
+    problems: dict[str, Problem] = {}
+    for row in theirs.codings + theirs.decisions:
+        document = row["document_id"]
+        if document not in ours:
+            problems[f"d:{document}"] = Problem(
+                other,
+                None,
+                None,
+                f"document '{document}' is not in this project",
+                "add its file to this project and run 'hrd-coder import', then merge again",
+            )
+        elif ours[document] != theirs.documents.get(document):
+            problems[f"t:{document}"] = Problem(
+                other,
+                None,
+                None,
+                f"document '{document}' has a different text here than in {other}",
+                "import the same version of the file into both copies (a changed file is "
+                "re-anchored by 'hrd-coder import'), then merge again",
+            )
+        if row["code_id"] not in codes:
+            problems[f"c:{row['code_id']}"] = Problem(
+                other,
+                None,
+                None,
+                f"code '{row['code_id']}' is not in this codebook",
+                "add it to codebook.yaml (or rename it there with 'hrd-coder codebook "
+                "rename') and run 'hrd-coder import', then merge again",
+            )
+        case = row.get("case_id")
+        if case is not None and case not in cases:
+            problems[f"k:{case}"] = Problem(
+                other,
+                None,
+                None,
+                f"case '{case}' is not in this project",
+                "add its case file and run 'hrd-coder import', then merge again",
+            )
+    if problems:
+        raise InvalidInput(problems.values())
+
+
+def _merge_coders(conn: Connection, theirs: _Other, report: MergeReport) -> None:
+    known = set(conn.execute(select(CODERS.c.name)).scalars())
+    for name in sorted(set(theirs.coders) - known):
+        conn.execute(CODERS.insert().values(name=name, created_at=tables.utc_now()))
+        report.coders_added.append(name)
+    record_events(
+        conn,
+        (
+            {"coder": n, "action": "coder.add", "entity": "coder", "entity_id": n}
+            for n in report.coders_added
+        ),
+    )
+
+
+def _merge_codings(conn: Connection, theirs: _Other, report: MergeReport, other: str) -> None:
+    ours = {row["id"]: dict(row) for row in conn.execute(CODINGS.select()).mappings()}
+    spans = {_span(row): row["id"] for row in ours.values()}
+    new, events = [], []
+    for row in theirs.codings:
+        mine = ours.get(row["id"])
+        if mine is None:
+            if _span(row) in spans:
+                report.duplicates.append(row["id"])
+                continue
+            new.append(row)
+            spans[_span(row)] = row["id"]
+            events.append(_event(row, "coding.merge", None, row, other))
+        elif _same(mine, row, CODING_CONTENT):
+            report.unchanged += 1
+        elif _utc(row["updated_at"]) > _utc(mine["updated_at"]):
+            conn.execute(CODINGS.update().where(CODINGS.c.id == row["id"]).values(**row))
+            report.updated.append(row["id"])
+            events.append(_event(row, "coding.merge", mine, row, other))
+        else:  # ours is the later change: keep it, and keep theirs in the log
+            report.kept_ours.append(row["id"])
+            events.append(_event(row, "coding.merge_kept", row, mine, other))
+    if new:
+        conn.execute(CODINGS.insert(), new)
+    report.added = len(new)
+    report.removed_there = sorted(theirs.removed & set(ours))
+    record_events(conn, events)
+
+
+def _merge_memos(conn: Connection, theirs: _Other, report: MergeReport, other: str) -> None:
+    ours = {
+        (r["document_id"], r["coder"]): dict(r) for r in conn.execute(MEMOS.select()).mappings()
+    }
+    for row in theirs.memos:
+        key = (row["document_id"], row["coder"])
+        mine = ours.get(key)
+        if mine is not None and (
+            mine["text"] == row["text"] or _utc(mine["updated_at"]) >= _utc(row["updated_at"])
+        ):
+            continue
+        if mine is None:
+            conn.execute(MEMOS.insert().values(**row))
+            report.memos_added += 1
+        else:
+            conn.execute(
+                MEMOS.update()
+                .where((MEMOS.c.document_id == key[0]) & (MEMOS.c.coder == key[1]))
+                .values(text=row["text"], updated_at=row["updated_at"])
+            )
+            report.memos_updated += 1
+        record_events(
+            conn,
+            [
+                {
+                    "coder": row["coder"],
+                    "action": "memo.merge",
+                    "entity": "document_memo",
+                    "entity_id": f"{key[0]}/{key[1]}",
+                    "before": {"text": mine["text"], "document_id": key[0]} if mine else None,
+                    "after": {"text": row["text"], "document_id": key[0], "source": other},
+                }
+            ],
+        )
+
+
+def _merge_decisions(conn: Connection, theirs: _Other, report: MergeReport, other: str) -> None:
+    ours = set(conn.execute(select(DECISIONS.c.id)).scalars())
+    new = [row for row in theirs.decisions if row["id"] not in ours]
+    if new:
+        conn.execute(DECISIONS.insert(), new)
+    report.decisions_added = len(new)
+    record_events(
+        conn,
+        (
+            {
+                "coder": row["adjudicator"],
+                "action": "decision.merge",
+                "entity": "decision",
+                "entity_id": row["id"],
+                "after": {**_json_ready(row), "source": other},
+            }
+            for row in new
+        ),
+    )
+
+
+def _span(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row["document_id"], row["coder"], row["code_id"], row["start"], row["end"])
+
+
+def _same(a: dict[str, Any], b: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    return all(a[name] == b[name] for name in fields)
+
+
+def _event(row: dict[str, Any], action: str, before: Any, after: Any, other: str) -> dict[str, Any]:
+    return {
+        "coder": row["coder"],
+        "action": action,
+        "entity": "coding",
+        "entity_id": row["id"],
+        "before": _json_ready(before) if before else None,
+        "after": {**_json_ready(after), "source": other},
+    }
+
+
+def _json_ready(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every stored moment is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
