@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection
 
 from hrd_coder.storage.tables import Event, utc_now
+
+EVENT_FIELDS = ("coder", "action", "entity", "entity_id", "before", "after", "undo_of", "redo_of")
 
 
 def record_event(
@@ -35,3 +38,16 @@ def record_event(
             redo_of=redo_of,
         )
     )
+
+
+def record_events(conn: Connection, events: Iterable[dict[str, Any]]) -> int:
+    """Append many events in one executemany, in the caller's transaction.
+
+    Each mapping has `action`, `entity` and `entity_id`, and optionally the other fields
+    of `record_event`; an event without `at` gets the same moment as the rest of the batch.
+    """
+    now = utc_now()
+    rows = [{"at": now, **dict.fromkeys(EVENT_FIELDS), **event} for event in events]
+    if rows:
+        conn.execute(Event.__table__.insert(), rows)
+    return len(rows)
