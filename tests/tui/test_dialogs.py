@@ -461,6 +461,23 @@ async def test_document_browser_kind_select_works_from_the_keyboard():
         assert first_column(app.dialog) == ["c01", "c02"]
 
 
+async def test_document_browser_offers_media_items_as_a_kind():
+    item = document("m01", "media", "The reporter Vedoria would rather you forgot", ("c01",))
+    app = Host(DocumentBrowser([*DOCUMENTS, item], CASES, mine={}, everyone={}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        kind = app.dialog.query_one("#kind", Select)
+        assert [label for label, _ in kind._options] == [
+            "All kinds",
+            "Transcripts",
+            "Case histories",
+            "Media items",
+        ]
+        kind.value = "media"
+        await pilot.pause()
+        assert first_column(app.dialog) == ["m01"]
+
+
 async def test_document_browser_search_by_case_name_then_enter():
     app = Host(browser(current="c01"))
     async with app.run_test(size=SIZE) as pilot:

@@ -15,7 +15,7 @@ from hrd_coder.tui.dialogs.dialog import KeyHint, ListDialog
 from hrd_coder.tui.dialogs.search import Match, ranked
 from hrd_coder.tui.dialogs.table import cell, flexible_width
 
-KINDS = {"transcript": "Transcripts", "case_history": "Case histories"}
+KINDS = {"transcript": "Transcripts", "case_history": "Case histories", "media": "Media items"}
 CODED = [("Coded or not", "any"), ("Coded by me", "mine"), ("Not coded by me", "not_mine")]
 ALL = ""
 CASES_SHARE = 5
