@@ -180,3 +180,17 @@ def test_merge_on_the_command_line(team: Project, tmp_path: Path) -> None:
     text = CliRunner().invoke(main, [*base, "merge", str(file)]).output
     assert "added 0 coding(s); 8 already here" in text
     laptop.close()
+
+
+def test_a_new_offline_copy_is_pulled_from_the_team_database(
+    team: Project, tmp_path: Path
+) -> None:
+    """The copy a coder takes away: a fresh SQLite project that merges the team's database."""
+    folder = tmp_path / "away"
+    shutil.copytree(team.root, folder, ignore=shutil.ignore_patterns(".hrd_coder"))
+    with Project.open(folder) as away:
+        away.import_files()
+        url = team.database.url.render_as_string(hide_password=False)
+        report = merge_database(away, url.replace("+psycopg", ""))
+        assert report.added == len(team.codings())
+        assert snapshot(away)["coding"] == snapshot(team)["coding"]

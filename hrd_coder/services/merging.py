@@ -120,9 +120,12 @@ def _read_other(other: str) -> _Other:
 def _url_of(other: str) -> str:
     if "://" in other:
         try:
-            return make_url(other).render_as_string(hide_password=False)
+            url = make_url(other)
         except ArgumentError:
             raise ProjectError(f"'{other}' is not a database URL or file") from None
+        if url.drivername in ("postgresql", "postgres"):  # we ship psycopg 3, as Database
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
     path = Path(other)
     if not path.is_file():
         raise ProjectError(f"{other}: no such database file (give the other copy's project.sqlite)")
