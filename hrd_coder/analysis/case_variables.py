@@ -175,25 +175,25 @@ def _code_columns(cases, codebook, codings, ancestors):
         counted=[(code, *ancestors.get(code, ())) for code in tied["code_id"]]
     ).explode("counted")
     grouped = expanded.groupby(["counted", "case_id"])
-    counts = grouped.size()
-    firsts = grouped["document_date"].min()
-    documents = grouped["document_id"].nunique()
+    counts = _by_code(grouped.size(), ids)
+    firsts = _by_code(grouped["document_date"].min(), ids)
+    documents = _by_code(grouped["document_id"].nunique(), ids)
     for code in codebook.codes:
         for rule in code.case_variable:
             suffix = SUFFIXES[rule]
             stem = code.id.replace(".", "_")
             if rule == "first_date":
-                values = [firsts.get((code.id, case)) for case in ids]
+                values = firsts(code.id, None)
                 label = f"{code.label}: date of the first document coded"
                 kind_type = "date"
             elif rule == "strength":
                 # 0 not coded, 1 coded in one document, 2 in two or more (a transcript and
                 # the case history are two documents): evidence from more than one source.
-                values = [min(int(documents.get((code.id, case), 0)), 2) for case in ids]
+                values = [min(int(n), 2) for n in documents(code.id, 0)]
                 label = f"{code.label}: evidence strength (0 none, 1 one document, 2 more)"
                 kind_type = "int"
             else:
-                number = [int(counts.get((code.id, case), 0)) for case in ids]
+                number = [int(n) for n in counts(code.id, 0)]
                 values = [int(n > 0) for n in number] if rule == "presence" else number
                 label = f"{code.label}: {'coded' if rule == 'presence' else 'number of codings'}"
                 kind_type = "int"
@@ -205,6 +205,23 @@ def _code_columns(cases, codebook, codings, ancestors):
                 source=f"code {code.id} and its descendants: {rule}",
             )
             yield stem, suffix, values, meta
+
+
+def _by_code(values: pd.Series, ids: list[str]):
+    """A function (code, missing) -> the values of that code for the cases in `ids`.
+
+    `values` is indexed by (code, case). It is unstacked once into a case x code table:
+    looking each cell up in the MultiIndex took minutes with 20,000 cases and 40 codes.
+    """
+    wide = values.unstack(level=0) if len(values) else None
+
+    def column(code: str, missing: Any) -> list[Any]:
+        if wide is None or code not in wide.columns:
+            return [missing] * len(ids)
+        found = wide[code].reindex(ids)
+        return found.astype(object).where(found.notna(), missing).tolist()
+
+    return column
 
 
 def _covariate_type(values: list[Any]) -> str:

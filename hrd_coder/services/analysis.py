@@ -3,7 +3,7 @@ of `hrd_coder.analysis`, which stays pure pandas."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from hrd_coder.analysis.designs import AnalysisPlan
 
 CASES: Table = tables.Case.__table__
+CODINGS: Table = tables.Coding.__table__
 ANALYSIS_FILE = "analysis.yaml"
 
 
@@ -50,7 +51,8 @@ class Explanation:
 
 def resolve_layer(project: Any, layer: str | None) -> str:
     """The layer to read: the one asked for, or consensus when it has codings."""
-    coders = sorted({c.coder for c in project.codings()})
+    project.access().check_layer(layer)  # blind coding: say so, not "no codings"
+    coders = sorted(_coders(project))
     people = [c for c in coders if c != CONSENSUS]
     listed = ", ".join(people) if people else "none yet"
     if layer is None:
@@ -75,20 +77,17 @@ def case_variables(project: Any, layer: str | None = None) -> CaseVariables:
     from hrd_coder.analysis.case_variables import CODING_COLUMNS
     from hrd_coder.analysis.case_variables import case_variables as build
 
-    layer = resolve_layer(project, layer)
+    layer = resolve_layer(project, layer)  # checks that the viewer may read it
+    # Only the three columns the table needs, straight into pandas: building a full
+    # CodingRecord per coding took most of the time with a million codings.
+    query = select(CODINGS.c.code_id, CODINGS.c.case_id, CODINGS.c.document_id).where(
+        (CODINGS.c.coder == layer) & CODINGS.c.case_id.is_not(None)
+    )
+    with project.database.reading() as conn:
+        rows = conn.execute(query).all()
+    codings = pd.DataFrame(rows, columns=list(CODING_COLUMNS[:3]))
     dates = _document_dates(project)
-    rows = [
-        {
-            "code_id": c.code_id,
-            "case_id": c.case_id,
-            "document_id": c.document_id,
-            "document_date": dates.get(c.document_id),
-        }
-        for c in project.codings(coder=layer)
-        if c.case_id is not None
-    ]
-    codings = pd.DataFrame(rows, columns=list(CODING_COLUMNS))
-    codings["document_date"] = pd.to_datetime(codings["document_date"])
+    codings["document_date"] = pd.to_datetime(codings["document_id"].map(dates))
     found = build(
         _case_fields(project), project.codebook, codings, layer, ancestors_of(project.codebook)
     )
@@ -156,7 +155,18 @@ def _missing(value: Any) -> bool:
 
 
 def _case_fields(project: Any) -> list[dict[str, Any]]:
-    return [asdict(case) for case in project.cases()]
+    # Shallow: the table only reads the fields (a deep asdict per case was slow at scale).
+    return [{f.name: getattr(case, f.name) for f in fields(case)} for case in project.cases()]
+
+
+def _coders(project: Any) -> set[str]:
+    """The coders with codings, among the layers the viewer may see."""
+    visible = project.access().check_layer(None)
+    query = select(CODINGS.c.coder).distinct()
+    if visible is not None:
+        query = query.where(CODINGS.c.coder == visible)
+    with project.database.reading() as conn:
+        return set(conn.execute(query).scalars())
 
 
 def _document_dates(project: Any) -> dict[str, Any]:
@@ -228,7 +238,7 @@ def design_table(project: Any, name: str, layer: str | None = None):
 
 def layers(project: Any) -> list[str]:
     """Every layer with codings: the coders in name order, then consensus."""
-    coders = {c.coder for c in project.codings()}
+    coders = _coders(project)
     return sorted(coders - {CONSENSUS}) + ([CONSENSUS] if CONSENSUS in coders else [])
 
 
