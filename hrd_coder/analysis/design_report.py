@@ -4,7 +4,6 @@ model) and figures."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,20 +14,20 @@ from hrd_coder.analysis.evalue import EValue, evalue_hr
 from hrd_coder.analysis.kaplan_meier import KMResult, LogRank, kaplan_meier, logrank
 from hrd_coder.analysis.km_plot import km_plot
 from hrd_coder.analysis.linear_probability import ReleasedByResult, released_by_model
-from hrd_coder.analysis.ph_test import PHCheck, format_p, ph_test
+from hrd_coder.analysis.ph_test import PHCheck, ph_test
+from hrd_coder.analysis.report_tables import (
+    CONTOUR,
+    ORIGIN_WORDS,
+    caption,
+    report_markdown,
+    report_tables,
+)
 from hrd_coder.analysis.tables import render_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ARM = "arm"
-CONTOUR = "_sensitivity"
-"""End of the contour figure's file name: DESIGN_sensitivity.png."""
-ORIGIN_WORDS = {
-    "campaign": "days since the campaign launch",
-    "featured_on": "days since featured (others: since the campaign launch)",
-    "detained_on": "days since detention",
-}
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,56 +66,12 @@ class DesignReport:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The report's tables by name: groups, cox, evalue, ph, released_by,
         released_by_model, sensitivity, sensitivity_bounds (those the report has)."""
-        import pandas as pd
-
-        found = {
-            "groups": pd.DataFrame(
-                [
-                    {
-                        "group": c.group,
-                        "n": c.n,
-                        "released": c.events,
-                        "median_days": c.median,
-                        "median_low": c.median_low,
-                        "median_high": c.median_high,
-                    }
-                    for c in self.km.curves
-                ]
-            )
-        }
-        if self.cox:
-            columns = ["hr", "hr_low", "hr_high", "p"]
-            found["cox"] = self.cox.summary[columns].rename_axis("covariate").reset_index()
-        if self.evalue:
-            found["evalue"] = pd.DataFrame([self.evalue.as_dict()])
-        if self.ph:
-            found["ph"] = pd.DataFrame(
-                [
-                    {
-                        "covariate": c.covariate or "overall",
-                        "statistic": c.statistic,
-                        "df": c.degrees_of_freedom,
-                        "p": c.p,
-                    }
-                    for c in self.ph
-                ]
-            )
-        if self.released_by:
-            found["released_by"] = self.released_by.shares
-            if self.released_by.model is not None:
-                found["released_by_model"] = self.released_by.model.rename_axis(
-                    "term"
-                ).reset_index()
-            if sensitivity := self.released_by.sensitivity:
-                found["sensitivity"] = sensitivity.summary()
-                if len(sensitivity.bounds):
-                    found["sensitivity_bounds"] = sensitivity.bounds
-        return found
+        return report_tables(self)
 
     def render(self, fmt: str) -> str:
         """Every table as LaTeX (one table environment each) or Markdown, with captions."""
         return "\n".join(
-            render_table(table, fmt, self._caption(key)) for key, table in self.tables().items()
+            render_table(table, fmt, caption(self, key)) for key, table in self.tables().items()
         )
 
     def write_csv(self, folder: str | Path) -> list[Path]:
@@ -129,86 +84,9 @@ class DesignReport:
             written.append(path)
         return written
 
-    def _caption(self, key: str) -> str:
-        t = f"{self.released_by.t:g}" if self.released_by else ""
-        return (
-            self.design.name
-            + ": "
-            + {
-                "groups": "Kaplan-Meier median days to release",
-                "cox": "Cox hazard ratios, 95% CI",
-                "ph": "proportional-hazards test (Schoenfeld residuals)",
-                "released_by": f"share released by day {t}",
-                "released_by_model": f"linear probability model of release by day {t} "
-                "(OLS, HC2 standard errors)",
-                "evalue": "E-value of the group's hazard ratio (VanderWeele & Ding 2017)",
-                "sensitivity": f"sensitivity of the group's effect on release by day {t} to an "
-                "omitted confounder (Cinelli & Hazlett 2020; classical OLS standard error)",
-                "sensitivity_bounds": "a confounder 1, 2, 3 times as strong as each covariate: "
-                "adjusted estimate, standard error, t and 95% CI",
-            }[key]
-        )
-
     def markdown(self) -> str:
         """The report as a Markdown section (tables, verdicts, the figure)."""
-        design = self.design
-        lines = [f"## {design.name}", ""]
-        if design.description:
-            lines += [design.description.strip(), ""]
-        lines += [
-            f"Cases: {', '.join(design.cases)}; compared group: {design.group}; "
-            f"time: {ORIGIN_WORDS[design.origin]}; follow-up ends {design.censor_date}; "
-            f"events: {', '.join(design.events)}"
-            + (f"; codings from layer {self.layer}" if self.layer else "")
-            + ".",
-            "",
-            "| group | n | released | median days | 95% CI |",
-            "|---|---|---|---|---|",
-        ]
-        for curve in self.km.curves:
-            lines.append(
-                f"| {curve.group} | {curve.n} | {curve.events} | {_days(curve.median)} | "
-                f"{_days(curve.median_low)} – {_days(curve.median_high)} |"
-            )
-        if self.logrank:
-            lines += [
-                "",
-                f"Log-rank chi-square {self.logrank.statistic:.2f} on "
-                f"{self.logrank.degrees_of_freedom} df, {format_p(self.logrank.p)}.",
-            ]
-        if self.cox:
-            lines += ["", "| covariate | HR | 95% CI | p |", "|---|---|---|---|"]
-            for name, row in self.cox.summary.iterrows():
-                lines.append(
-                    f"| {name} | {row['hr']:.2f} | {row['hr_low']:.2f} – {row['hr_high']:.2f} | "
-                    f"{row['p']:.3g} |"
-                )
-            lines += [
-                "",
-                f"Cox model ({self.cox.engine}, {self.cox.ties} ties): n {self.cox.n}, "
-                f"events {self.cox.events}, concordance {self.cox.concordance:.3f}.",
-            ]
-        if self.evalue:
-            lines += ["", evalue_sentence(self.evalue)]
-        if self.ph:
-            lines += [""] + [f"- PH {c.covariate or 'overall'}: {c.verdict}" for c in self.ph]
-        if self.released_by:
-            tables = self.tables()
-            for key in ("released_by", "released_by_model", "sensitivity", "sensitivity_bounds"):
-                if key in tables:
-                    lines += [
-                        "",
-                        render_table(tables[key], "markdown", self._caption(key)).rstrip(),
-                    ]
-        if self.notes:
-            lines += [""] + [f"- note: {note}" for note in self.notes]
-        for path in self.plots:
-            if path.suffix == ".png":
-                what = (
-                    "sensitivity contours" if path.stem.endswith(CONTOUR) else "Kaplan–Meier curves"
-                )
-                lines += ["", f"![{what}, {design.name}]({path.as_posix()})"]
-        return "\n".join(lines) + "\n"
+        return report_markdown(self)
 
 
 def report_design(
@@ -295,16 +173,6 @@ def group_evalue(design: Design, cox: CoxResult, table: pd.DataFrame) -> EValue:
     return evalue_hr(row["hr"], row["hr_low"], row["hr_high"], share, design.group)
 
 
-def evalue_sentence(found: EValue) -> str:
-    """The E-values in words, with the conversion used and why."""
-    return (
-        f"E-value of the {found.covariate} hazard ratio: {found.evalue:.2f} for the estimate, "
-        f"{found.evalue_ci:.2f} for the confidence limit nearer 1. "
-        f"{found.outcome_share:.0%} of cases were released by the end of follow-up, so "
-        f"{found.conversion} (VanderWeele & Ding 2017)."
-    )
-
-
 def design_cox(design: Design, table: pd.DataFrame, notes: list[str]) -> CoxResult | None:
     """The design's Cox model (group first, then covariates; strata and entry as declared).
 
@@ -334,10 +202,6 @@ def _attempt(fit, what: str, notes: list[str]):
     except (ValueError, ArithmeticError, ConvergenceError) as error:
         notes.append(f"no {what}: {error}")
         return None
-
-
-def _days(value: float) -> str:
-    return "not reached" if math.isinf(value) or math.isnan(value) else f"{value:.0f}"
 
 
 def _precision_notes(table: pd.DataFrame) -> list[str]:

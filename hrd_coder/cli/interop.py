@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from hrd_coder.cli.analysis import export
 from hrd_coder.cli.base import main, open_project, reports_errors
+from hrd_coder.cli.exports import export
 
 OUT_OPTION = click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
