@@ -221,21 +221,10 @@ def _print_sensitivity(found: dict[str, Any]) -> None:
         f"at alpha {found['alpha']:g} {found['rv_qa']:.1%}"
     )
     if found["bounds"]:
+        from hrd_coder.analysis.sensitivity import BOUND_COLUMNS
+
         rows = [{"bound": label, **values} for label, values in found["bounds"].items()]
-        print_rows(
-            rows,
-            "table",
-            [
-                "bound",
-                "r2dz_x",
-                "r2yz_dx",
-                "adjusted_estimate",
-                "adjusted_se",
-                "adjusted_t",
-                "adjusted_ci_low",
-                "adjusted_ci_high",
-            ],
-        )
+        print_rows(rows, "table", list(BOUND_COLUMNS))
 
 
 def _print_report(data: dict[str, Any], design: str) -> None:
