@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
 from hrd_coder.services import coding as actions
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.sources.text import decode, normalise
+from hrd_coder.storage.tables import Document
+
+DOCUMENTS = Document.__table__
 
 REQUIRED = ("document", "coder", "code")
 OPTIONAL = ("id", "start", "end", "quote", "occurrence", "case", "memo")
@@ -37,6 +41,7 @@ LISTED = (
     "updated_at",
 )
 QUOTED = ("quote", "prefix", "suffix")
+BULK_CACHE_KIB = -262_144  # negative: KiB, so 256 MiB
 
 
 @dataclass(frozen=True)
@@ -90,12 +95,16 @@ def load_codings(project: Any, path: Path) -> LoadReport:
     problems: list[Problem] = []
     codings: list[CodingRecord] = []
     seen_ids: set[str] = set()
+    valid: dict[tuple[str, str], Any] = {}
+    documents = _named_documents(project, text)
     for row in reader:
         line = reader.line_num
         try:
             coding = _coding_from_row(
                 project,
                 {k: (v or "").strip() if k != "quote" else v or "" for k, v in row.items() if k},
+                valid,
+                documents,
             )
         except ProjectError as error:
             problems.append(Problem(shown, line, None, str(error), _hint_for(error)))
@@ -153,15 +162,40 @@ def _check_header(columns: list[str], path: str) -> None:
     raise_if_any(problems)
 
 
-def _coding_from_row(project: Any, row: dict[str, str]) -> CodingRecord:
-    coder = actions.check_coder_name(row["coder"])
+def _named_documents(project: Any, text: str) -> dict[str, tuple[str, str]]:
+    """Document id -> (text, kind) for the documents the rows name, in a query per 500:
+    a query per document took most of the time of a load touching thousands of them."""
+    reader = csv.reader(io.StringIO(text))
+    column = next(reader).index("document")
+    names = sorted({row[column].strip() for row in reader if len(row) > column})
+    found: dict[str, tuple[str, str]] = {}
+    with project.database.reading() as conn:
+        for first in range(0, len(names), 500):
+            query = select(DOCUMENTS.c.id, DOCUMENTS.c.text, DOCUMENTS.c.kind).where(
+                DOCUMENTS.c.id.in_(names[first : first + 500])
+            )
+            found.update((key, (body, kind)) for key, body, kind in conn.execute(query))
+    return found
+
+
+def _coding_from_row(
+    project: Any,
+    row: dict[str, str],
+    valid: dict[tuple[str, str], Any],
+    documents: dict[str, tuple[str, str]],
+) -> CodingRecord:
+    coder = _once(valid, "coder", row["coder"], actions.check_coder_name)
     document = row["document"]
-    text = project.text_of(document)
-    project.require_code(row["code"])
+    # Not read before: the project says why (e.g. "there is no document ...").
+    text, kind = documents.get(document) or (
+        project.text_of(document),
+        project.document_kind(document),
+    )
+    _once(valid, "code", row["code"], project.require_code)
     case = row.get("case") or None
-    project.require_case(case)
+    _once(valid, "case", case, project.require_case)
     start, end = _span(text, row, document)
-    if case is None and project.document_kind(document) == "case_history":
+    if case is None and kind == "case_history":
         case = document
     return actions.new_coding(
         text=text,
@@ -175,6 +209,15 @@ def _coding_from_row(project: Any, row: dict[str, str]) -> CodingRecord:
         codebook_hash=project.codebook_hash_for_new_codings(),
         coding_id=row.get("id") or None,
     )
+
+
+def _once(valid: dict[tuple[str, str], Any], kind: str, value: Any, check: Any) -> Any:
+    """`check(value)`, remembered when it passes: a load has up to a million rows but only
+    a few dozen coders, codes, cases and documents. A failure is raised for every row."""
+    key = (kind, value)
+    if key not in valid:
+        valid[key] = check(value)
+    return valid[key]
 
 
 def _span(text: str, row: dict[str, str], document: str) -> tuple[int, int]:
@@ -264,8 +307,24 @@ def _store(project: Any, codings: list[CodingRecord], path: str) -> LoadReport:
             raise InvalidInput(problems)
         for coder in sorted({c.coder for c in new}):
             actions.ensure_coder(conn, coder)
-        actions.insert_codings(conn, new)
+        with _big_page_cache(conn):
+            actions.insert_codings(conn, new)
     return LoadReport(added=len(new), already_present=len(codings) - len(new))
+
+
+@contextmanager
+def _big_page_cache(conn: Connection) -> Iterator[None]:
+    """On SQLite, a 256 MB page cache while inserting: random ids and four indexes overflow
+    the default 2 MB cache, which halves the insert rate (docs/benchmarks.md)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    old = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(old)}")
 
 
 def _key(c: Any) -> tuple[Any, ...]:
