@@ -54,7 +54,7 @@ def read_text_file(path: Path) -> str:
 
 def decode(data: bytes, path: str) -> str:
     """Decode UTF-8 bytes into normalised text, or explain why they are not text."""
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise InvalidInput(
             [Problem(path, 1, 1, "the file is empty", "write its content, or delete the file")]
         )
@@ -102,8 +102,10 @@ class FrontMatterFile:
 
 def split_front_matter(text: str, path: str) -> FrontMatterFile:
     """Split `---` delimited YAML front matter from the body; raise if it is missing."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    # Walk line by line to the closing '---' only: splitting the whole body into lines
+    # and joining them again cost more than hashing it.
+    end = text.find("\n")
+    if (text if end == -1 else text[:end]).strip() != "---":
         raise InvalidInput(
             [
                 Problem(
@@ -116,10 +118,15 @@ def split_front_matter(text: str, path: str) -> FrontMatterFile:
                 )
             ]
         )
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            body = "\n".join(lines[index + 1 :])
-            return FrontMatterFile(path, "\n".join(lines[1:index]), 2, body, index + 2)
+    start, line_number = end + 1, 2
+    while end != -1:
+        begin, end = end + 1, text.find("\n", end + 1)
+        if text[begin : None if end == -1 else end].strip() in ("---", "..."):
+            body = "" if end == -1 else text[end + 1 :]
+            return FrontMatterFile(
+                path, text[start : max(start, begin - 1)], 2, body, line_number + 1
+            )
+        line_number += 1
     raise InvalidInput(
         [
             Problem(
