@@ -168,12 +168,21 @@ def case_variables(
 
 def _code_columns(cases, codebook, codings, ancestors):
     """(stem, suffix, values, meta) for each case_variable rule of each code."""
+    import pandas as pd
+
     ids = [c["id"] for c in cases]
     tied = codings[codings["case_id"].isin(ids)]
-    # Each coding counts for its own code and every ancestor: one row per (code, coding).
-    expanded = tied.assign(
-        counted=[(code, *ancestors.get(code, ())) for code in tied["code_id"]]
-    ).explode("counted")
+    # Each coding counts for its own code and every ancestor: one row per (code, coding),
+    # joined from a small code -> counted table rather than built coding by coding.
+    counted = pd.DataFrame(
+        [
+            (code, above)
+            for code in tied["code_id"].unique()
+            for above in (code, *ancestors.get(code, ()))
+        ],
+        columns=["code_id", "counted"],
+    )
+    expanded = tied.merge(counted, on="code_id")
     grouped = expanded.groupby(["counted", "case_id"])
     counts = _by_code(grouped.size(), ids)
     firsts = _by_code(grouped["document_date"].min(), ids)
