@@ -229,3 +229,10 @@ def test_survival_and_km_on_any_csv(tmp_path: Path):
         "km", "--data", str(waltons), "--duration", "T", "--event", "E", "--group", "grup", ok=False
     )
     assert bad.exit_code == 2 and "did you mean 'group'?" in bad.output
+
+
+def test_import_help_shows_the_fuzzy_threshold_re_anchoring_uses() -> None:
+    from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
+
+    shown = CliRunner().invoke(main, ["import", "--help"]).output
+    assert f"default: ({FUZZY_THRESHOLD})" in shown  # click brackets a written default

@@ -17,7 +17,13 @@ from hrd_coder.cli.base import (
     reports_errors,
     short,
 )
-from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
+
+
+def _fuzzy_threshold() -> float:
+    # Imported when the import runs: re-anchoring's module is not needed for --help.
+    from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
+
+    return FUZZY_THRESHOLD
 
 
 @main.command("import")
@@ -29,8 +35,8 @@ from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
 @click.option(
     "--fuzzy-threshold",
     type=click.FloatRange(0.5, 1.0),
-    default=FUZZY_THRESHOLD,
-    show_default=True,
+    default=_fuzzy_threshold,
+    show_default="0.9",
     help="Least similarity for re-placing an edited quote; below it the coding is orphaned.",
 )
 @click.option(
