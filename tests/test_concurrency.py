@@ -11,6 +11,7 @@ from sqlalchemy import select
 from hrd_coder.services import Project
 from hrd_coder.storage import tables
 from tests.coding_writer import release, start_writer, wait_until_ready
+from tests.conftest import reopen
 
 CODERS = 8
 CODINGS_EACH = 500
@@ -50,3 +51,44 @@ def test_eight_coders_at_once_lose_nothing(mini_root: Path, db_url: str | None):
         assert set(ids) == by_coder[name]
     assert set(added) == {i for i, _ in stored}
     assert set(added.values()) == {1}
+
+
+def test_a_new_coder_in_two_windows_at_once(mini: Project) -> None:
+    """Both windows see no coder row, both insert it: the second waits on the first's
+    uncommitted row (PostgreSQL's unique index; SQLite's write lock) and then must not fail."""
+    import threading
+
+    from hrd_coder.services.coding import ensure_coder
+
+    first_inserted, release_first = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def first_window() -> None:
+        try:
+            with mini.database.writing() as conn:
+                ensure_coder(conn, "nadia")
+                first_inserted.set()
+                release_first.wait(10)
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+            first_inserted.set()
+
+    second = reopen(mini)
+    window = threading.Thread(target=first_window)
+    window.start()
+    assert first_inserted.wait(10)
+    result: list[object] = []
+    adder = threading.Thread(
+        target=lambda: result.append(
+            second.add_coding(document="int01", code="release", start=0, end=5, coder="nadia")
+        )
+    )
+    adder.start()
+    adder.join(0.5)  # blocked behind the first window's transaction
+    release_first.set()
+    window.join(10)
+    adder.join(20)
+    second.close()
+    assert not failures
+    assert len(result) == 1, "the second window's first coding failed"
+    assert [c.coder for c in mini.codings(coder="nadia")] == ["nadia"]
