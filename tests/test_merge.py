@@ -165,6 +165,12 @@ def test_a_copy_on_another_text_or_codebook_is_refused_whole(team: Project, tmp_
         merge_database(team, str(tmp_path / "missing.sqlite"))
     with pytest.raises(ProjectError, match="cannot read"):
         merge_database(team, str(team.root / "codebook.yaml"))
+    missing = tmp_path / "nowhere.sqlite"
+    with pytest.raises(ProjectError, match="no such database file"):
+        merge_database(team, f"sqlite:///{missing}")
+    assert not missing.exists()  # a merge never creates (or changes) what it reads
+    with pytest.raises(ProjectError, match="is not a database URL"):
+        merge_database(team, "notadb://x")
     laptop.close()
 
 

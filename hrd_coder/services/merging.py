@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, create_engine, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy import Connection, Engine, Table, create_engine, select
+from sqlalchemy.exc import DatabaseError
 
 from hrd_coder.problems import InvalidInput, Problem, ProjectError
 from hrd_coder.storage import tables
+from hrd_coder.storage.database import Database
 from hrd_coder.storage.events import record_events
 from hrd_coder.storage.schema import known_revisions, stored_revision
 
@@ -91,8 +91,7 @@ class _Other:
 
 def _read_other(other: str) -> _Other:
     """Read everything to merge, without writing to (or upgrading) the other database."""
-    url = _url_of(other)
-    engine = create_engine(url)
+    engine = _engine_for(other)
     try:
         with engine.connect() as conn:
             _check_revision(conn, other)
@@ -117,20 +116,16 @@ def _read_other(other: str) -> _Other:
         engine.dispose()
 
 
-def _url_of(other: str) -> str:
-    if "://" in other:
-        try:
-            url = make_url(other)
-        except ArgumentError:
-            raise ProjectError(f"'{other}' is not a database URL or file") from None
-        if url.drivername in ("postgresql", "postgres"):  # we ship psycopg 3, as Database
-            url = url.set(drivername="postgresql+psycopg")
-        return url.render_as_string(hide_password=False)
+def _engine_for(other: str) -> Engine:
+    if other.startswith("sqlite:"):  # a file either way: opened read-only below
+        other = other.split(":///", 1)[-1]
+    elif "://" in other:  # the same URL handling (and driver advice) as our own database
+        return Database(other).engine
     path = Path(other)
     if not path.is_file():
         raise ProjectError(f"{other}: no such database file (give the other copy's project.sqlite)")
     # Read-only: a merge must never change, or upgrade, the copy it reads from.
-    return f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
+    return create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
 
 
 def _check_revision(conn: Connection, other: str) -> None:
