@@ -237,3 +237,20 @@ def test_strength_counts_documents_up_to_two(mini):
         2: "two or more documents",
     }
     assert found.variable("release_strength").kind == "strength"
+
+
+def test_the_cases_read_as_columns_give_the_table_their_fields_give(demo_root, db_url):
+    """The service reads the cases table column by column; the pure function's case fields
+    (dates written at their precision, as case files write them) must give the same table."""
+    import dataclasses
+
+    from hrd_coder.services.analysis import case_attributes
+
+    with Project.open(demo_root, db_url) as project:
+        project.import_files()
+        cases = project.cases()
+        read = case_attributes(project)
+        fields = case_variables([dataclasses.asdict(c) for c in cases], project.codebook)
+    assert any(len(c.detained_on) < 10 for c in cases)  # month and year precision are covered
+    pd.testing.assert_frame_equal(read.table[list(fields.table.columns)], fields.table)
+    assert read.variables[: len(fields.variables)] == fields.variables

@@ -1,7 +1,8 @@
 """Case variables: one row per case, its attributes and what the codings of one layer say.
 
-Pure pandas: cases come as plain mappings (the fields of a case file), codings as a
-DataFrame; the service in `hrd_coder.services.analysis` loads both from the project.
+Pure pandas: cases come as a case frame (CASE_COLUMNS, one row per case) or as plain
+mappings (the fields of a case file), codings as a DataFrame; the service in
+`hrd_coder.services.analysis` loads both from the project.
 """
 
 from __future__ import annotations
@@ -19,6 +20,18 @@ if TYPE_CHECKING:
     from hrd_coder.codebook import Codebook
 
 DATES = ("detained_on", "featured_on", "released_on", "censored_on")
+# A case frame: text columns, `groups` as lists, `covariates` as dicts, each date as its
+# first day (datetime64, NaT when not known) with its precision (None when not known).
+CASE_COLUMNS = (
+    "id",
+    "name",
+    "country",
+    "release_type",
+    "groups",
+    "covariates",
+    *DATES,
+    *(f"{key.replace('_on', '')}_precision" for key in DATES),
+)
 CODING_COLUMNS = ("code_id", "case_id", "document_id", "document_date")
 SUFFIXES = {"presence": "", "count": "_n", "first_date": "_first", "strength": "_strength"}
 PRESENCE_LABELS = {0: "absent", 1: "present"}
@@ -69,65 +82,69 @@ class CaseVariables:
 
 
 def case_variables(
-    cases: Iterable[Mapping[str, Any]],
+    cases: pd.DataFrame | Iterable[Mapping[str, Any]],
     codebook: Codebook,
     codings: pd.DataFrame | None = None,
     layer: str | None = None,
     ancestors: Mapping[str, tuple[str, ...]] | None = None,
 ) -> CaseVariables:
-    """Build the case table from case fields and (optionally) one layer's codings.
+    """Build the case table from the cases and (optionally) one layer's codings.
 
-    `codings` has CODING_COLUMNS: a coding counts for the case in `case_id`, for its code
-    and every ancestor of it (`ancestors`: code id -> its ancestors, as
+    `cases` is a case frame (CASE_COLUMNS, as `case_frame` makes it) or plain mappings of
+    case fields. `codings` has CODING_COLUMNS: a coding counts for the case in `case_id`,
+    for its code and every ancestor of it (`ancestors`: code id -> its ancestors, as
     `hrd_coder.services.agreement.ancestors_of` gives them); `document_date` (NaT when
     the document has no date) gives the `first_date` variables. Without codings, only the
     case attributes are built.
     """
     import pandas as pd
 
-    cases = sorted(cases, key=lambda case: case["id"])
-    columns: dict[str, list[Any]] = {}
+    if not isinstance(cases, pd.DataFrame):
+        cases = case_frame(cases)
+    cases = cases.sort_values("id", kind="stable", ignore_index=True)
+    columns: list[Any] = []
     specs: list[tuple[tuple[str, str], dict[str, Any]]] = []
 
-    def add(stem: str, suffix: str, values: list[Any], **meta: Any) -> None:
+    def add(stem: str, suffix: str, values: Any, **meta: Any) -> None:
         specs.append(((stem, suffix), meta))
-        columns[f"{len(specs)}"] = values
+        columns.append(values)
 
     for key, label in (("id", "case id"), ("name", "name"), ("country", "country")):
         add(
             key,
             "",
-            [c[key] for c in cases],
+            cases[key].to_numpy(),
             label=label,
             kind="attribute",
             type="text",
             source=f"case file: {key}",
         )
+    groups = cases["groups"].tolist()
     for group, meaning in codebook.case_groups.items():
         add(
             group,
             "",
-            [int(group in c["groups"]) for c in cases],
+            [int(group in listed) for listed in groups],
             label=meaning,
             kind="group",
             type="int",
             source=f"case file: groups contains {group}",
         )
     for key in DATES:
-        dates = [parse_partial_date(c[key]) if c[key] else None for c in cases]
+        stem = key.replace("_on", "")
         add(
             key,
             "",
-            [d.earliest if d else None for d in dates],
-            label=key.replace("_on", "") + " date (first day of the period written)",
+            cases[key].to_numpy(),
+            label=stem + " date (first day of the period written)",
             kind="date",
             type="date",
             source=f"case file: {key}",
         )
         add(
-            key.replace("_on", ""),
+            stem,
             "_precision",
-            [d.precision if d else None for d in dates],
+            cases[f"{stem}_precision"].to_numpy(),
             label=f"precision of {key}: day, month or year",
             kind="attribute",
             type="text",
@@ -136,14 +153,15 @@ def case_variables(
     add(
         "release_type",
         "",
-        [c["release_type"] for c in cases],
+        cases["release_type"].to_numpy(),
         label="how she was released",
         kind="attribute",
         type="text",
         source="case file: release_type",
     )
-    for name in sorted({key for c in cases for key in c["covariates"]}):
-        values = [c["covariates"].get(name) for c in cases]
+    covariates = cases["covariates"].tolist()
+    for name in sorted({key for found in covariates for key in found}):
+        values = [found.get(name) for found in covariates]
         add(
             name,
             "",
@@ -154,23 +172,49 @@ def case_variables(
             source=f"case file: covariates.{name}",
         )
     if codings is not None:
-        for stem, suffix, values, meta in _code_columns(cases, codebook, codings, ancestors or {}):
+        ids = cases["id"].tolist()
+        for stem, suffix, values, meta in _code_columns(ids, codebook, codings, ancestors or {}):
             add(stem, suffix, values, **meta)
 
     names = unique_names(wanted for wanted, _ in specs)
-    table = pd.DataFrame({name: columns[str(i + 1)] for i, name in enumerate(names)})
-    variables = []
-    for name, (_, meta) in zip(names, specs, strict=True):
-        table[name] = _typed(table[name], meta["type"])
-        variables.append(Variable(name=name, **meta))
+    table = pd.DataFrame(
+        {
+            name: _typed(pd.Series(values), meta["type"])
+            for name, values, (_, meta) in zip(names, columns, specs, strict=True)
+        }
+    )
+    variables = [Variable(name=name, **meta) for name, (_, meta) in zip(names, specs, strict=True)]
     return CaseVariables(table, tuple(variables), layer)
 
 
-def _code_columns(cases, codebook, codings, ancestors):
-    """(stem, suffix, values, meta) for each case_variable rule of each code."""
+def case_frame(cases: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """The case frame of plain case mappings, whose dates are written at their precision.
+
+    Each date becomes its first day (`detained_on`) and its precision (`detained_precision`).
+    """
     import pandas as pd
 
-    ids = [c["id"] for c in cases]
+    rows = []
+    for case in cases:
+        row = {key: case[key] for key in ("id", "name", "country", "release_type")}
+        row["groups"] = case["groups"]
+        row["covariates"] = case["covariates"]
+        for key in DATES:
+            date = parse_partial_date(case[key]) if case[key] else None
+            row[key] = date.earliest if date else None
+            row[f"{key.replace('_on', '')}_precision"] = date.precision if date else None
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(CASE_COLUMNS), dtype=object)
+    for key in DATES:
+        frame[key] = pd.to_datetime(frame[key])
+    return frame
+
+
+def _code_columns(ids, codebook, codings, ancestors):
+    """(stem, suffix, values, meta) for each case_variable rule of each code."""
+    import numpy as np
+    import pandas as pd
+
     tied = codings[codings["case_id"].isin(ids)]
     # Each coding counts for its own code and every ancestor: one row per (code, coding),
     # joined from a small code -> counted table rather than built coding by coding.
@@ -182,7 +226,10 @@ def _code_columns(cases, codebook, codings, ancestors):
         ],
         columns=["code_id", "counted"],
     )
-    expanded = tied.merge(counted, on="code_id")
+    if (counted["code_id"] == counted["counted"]).all():  # no coded code has an ancestor
+        expanded = tied.assign(counted=tied["code_id"])
+    else:
+        expanded = tied.merge(counted, on="code_id")
     grouped = expanded.groupby(["counted", "case_id"])
     rules = {rule for code in codebook.codes for rule in code.case_variable}
     counts = _by_code(grouped.size(), ids, 0)
@@ -200,12 +247,12 @@ def _code_columns(cases, codebook, codings, ancestors):
             elif rule == "strength":
                 # 0 not coded, 1 coded in one document, 2 in two or more (a transcript and
                 # the case history are two documents): evidence from more than one source.
-                values = [min(n, 2) for n in documents(code.id)]
+                values = np.minimum(documents(code.id), 2)
                 label = f"{code.label}: evidence strength (0 none, 1 one document, 2 more)"
                 kind_type = "int"
             else:
                 number = counts(code.id)
-                values = [int(n > 0) for n in number] if rule == "presence" else number
+                values = (number > 0).astype("int64") if rule == "presence" else number
                 label = f"{code.label}: {'coded' if rule == 'presence' else 'number of codings'}"
                 kind_type = "int"
             meta = dict(
@@ -225,17 +272,16 @@ def _by_code(values: pd.Series, ids: list[str], missing: Any):
     `values` is indexed by (code, case). It is unstacked once into a case x code table:
     looking each cell up in the MultiIndex took minutes with 20,000 cases and 40 codes.
     """
+    import numpy as np
+
     wide = values.unstack(level=0).reindex(ids) if len(values) else None
     if wide is not None and missing == 0:
         wide = wide.fillna(0).astype("int64")
 
-    def column(code: str) -> list[Any]:
+    def column(code: str) -> np.ndarray:
         if wide is None or code not in wide.columns:
-            return [missing] * len(ids)
-        found = wide[code]
-        if missing == 0:
-            return found.tolist()
-        return found.astype(object).where(found.notna(), missing).tolist()
+            return np.full(len(ids), missing, dtype="int64" if missing == 0 else object)
+        return wide[code].to_numpy()
 
     return column
 
@@ -262,4 +308,6 @@ def _typed(column: pd.Series, kind: str) -> pd.Series:
         return column.astype("int64") if column.notna().all() else column.astype("float64")
     if kind == "float":
         return column.astype("float64")
+    if set(map(type, column)) <= {str, type(None)}:
+        return column.astype(object)  # already text (mapping str over 20,000 rows is slow)
     return column.map(lambda value: None if value is None else str(value)).astype(object)
