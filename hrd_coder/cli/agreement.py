@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from hrd_coder.cli.base import (
+    format_option,
     main,
     open_project,
     print_rows,
@@ -76,14 +77,7 @@ LEVELS = ["nominal", "ordinal", "interval", "ratio", "linear", "quadratic"]
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["table", "csv", "json"], default="table")
 @click.pass_context
 @reports_errors
 def agreement(

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from hrd_coder.cli.base import (
+    format_option,
     main,
     open_project,
     print_rows,
@@ -44,14 +45,7 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Handling of tied event times (lifelines fits Efron; Breslow uses statsmodels' PHReg).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["table", "json"], default="table")
 @reports_errors
 def survival(
     data: Path, duration: str, event: str, covariates: str, strata: str | None, ties: str, fmt: str
@@ -78,14 +72,7 @@ def survival(
 @main.command()
 @data_options
 @click.option("--group", required=True, help="Column whose values are the groups compared.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["table", "json"], default="table")
 @reports_errors
 def km(data: Path, duration: str, event: str, group: str, fmt: str) -> None:
     """Kaplan-Meier medians per group and the log-rank test, on any CSV."""

@@ -102,6 +102,20 @@ def main(ctx: click.Context, project: Path | None, db: str | None, main_coder: s
         ctx.invoke(code, coder=main_coder)
 
 
+def format_option(
+    choices: list[str], default: str, help: str = "Output format."
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The `--format` option that commands share (its value arrives as `fmt`)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
 def print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows[0] if len(rows) == 1 and "file" in rows[0] else rows, indent=2))

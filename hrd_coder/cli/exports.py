@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from hrd_coder.cli.analysis import LAYER_OPTION
-from hrd_coder.cli.base import main, open_project, reports_errors
+from hrd_coder.cli.base import format_option, main, open_project, reports_errors
 
 
 @main.group()
@@ -19,12 +19,9 @@ def export() -> None:
 
 
 @export.command("cases")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "parquet", "stata", "json"]),
+@format_option(
+    ["csv", "parquet", "stata", "json"],
     default="csv",
-    show_default=True,
     help="File format (stata writes a .dta with variable and value labels).",
 )
 @LAYER_OPTION

@@ -11,6 +11,7 @@ import click
 
 from hrd_coder.cli import codebook  # noqa: F401 (registers the codebook commands)
 from hrd_coder.cli.base import (
+    format_option,
     main,
     open_project,
     print_table,
@@ -39,14 +40,7 @@ def _fuzzy_threshold() -> float:
     show_default="0.9",
     help="Least similarity for re-placing an edited quote; below it the coding is orphaned.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json"], default="text")
 @click.pass_context
 @reports_errors
 def import_(ctx: click.Context, dry_run: bool, fuzzy_threshold: float, fmt: str) -> None:
@@ -59,14 +53,7 @@ def import_(ctx: click.Context, dry_run: bool, fuzzy_threshold: float, fmt: str)
 
 
 @main.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json"], default="text")
 @click.pass_context
 @reports_errors
 def status(ctx: click.Context, fmt: str) -> None:
@@ -94,14 +81,7 @@ def codings() -> None:
 @click.option("--code", help="Only this code id.")
 @click.option("--coder", help="Only this coder.")
 @click.option("--case", help="Only codings tied to this case id.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["table", "csv", "json"], default="table")
 @click.option(
     "--with-quotes",
     is_flag=True,

@@ -8,7 +8,14 @@ import sys
 
 import click
 
-from hrd_coder.cli.base import main, open_project, print_rows, print_table, reports_errors
+from hrd_coder.cli.base import (
+    format_option,
+    main,
+    open_project,
+    print_rows,
+    print_table,
+    reports_errors,
+)
 
 ROLES = ("coder", "adjudicator", "lead")
 
@@ -66,12 +73,9 @@ def team_reveal(ctx: click.Context) -> None:
 )
 @click.option("--since", metavar="DATE", help="From this UTC date or time on (YYYY-MM-DD[THH:MM]).")
 @click.option("--until", metavar="DATE", help="Up to this UTC date (whole day) or time.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+@format_option(
+    ["table", "csv", "json"],
     default="table",
-    show_default=True,
     help="table to read; csv or json to export everything, before and after included.",
 )
 @click.pass_context
@@ -123,14 +127,7 @@ LOG_COLUMNS = (
 @main.command("merge")
 @click.argument("other")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@format_option(["text", "json"], default="text", help="Report format.")
 @click.pass_context
 @reports_errors
 def merge(ctx: click.Context, other: str, dry_run: bool, fmt: str) -> None:
