@@ -188,9 +188,7 @@ def test_merge_on_the_command_line(team: Project, tmp_path: Path) -> None:
     laptop.close()
 
 
-def test_a_new_offline_copy_is_pulled_from_the_team_database(
-    team: Project, tmp_path: Path
-) -> None:
+def test_a_new_offline_copy_is_pulled_from_the_team_database(team: Project, tmp_path: Path) -> None:
     """The copy a coder takes away: a fresh SQLite project that merges the team's database."""
     folder = tmp_path / "away"
     shutil.copytree(team.root, folder, ignore=shutil.ignore_patterns(".hrd_coder"))
@@ -200,3 +198,37 @@ def test_a_new_offline_copy_is_pulled_from_the_team_database(
         report = merge_database(away, url.replace("+psycopg", ""))
         assert report.added == len(team.codings())
         assert snapshot(away)["coding"] == snapshot(team)["coding"]
+
+
+def test_a_removal_undone_in_the_copy_is_not_reported_as_removed_there(
+    team: Project, tmp_path: Path
+) -> None:
+    """Only codings missing from the copy's rows now are 'removed there' (issue 13)."""
+    laptop, file = offline_copy(team, tmp_path)
+    restored, removed, _ = team.codings(coder="lena")[:3]
+    laptop.remove_coding(restored.id, coder="lena")
+    laptop.undo("lena")  # back in the copy, as it was
+    laptop.remove_coding(removed.id, coder="lena")
+    laptop.undo("lena")
+    laptop.redo("lena")  # removed again
+    text = laptop.document("int01").text
+    start = text.index("Private talks")
+    offline = laptop.add_coding(
+        document="int01", code="release", start=start, end=start + 13, coder="tomas"
+    )
+    laptop.undo("tomas")  # added and taken back offline: nothing to merge, nothing to advise
+    assert restored.id in {c.id for c in laptop.codings()}
+
+    report = merge_database(team, str(file))
+    assert report.removed_there == [removed.id]
+    assert (report.added, report.unchanged) == (0, len(team.codings()) - 1)
+    assert offline.id not in {c.id for c in team.codings()}
+    url = team.database.url.render_as_string(hide_password=False)
+    shown = CliRunner().invoke(main, ["-p", str(team.root), "--db", url, "merge", str(file)])
+    assert shown.exit_code == 0, shown.output
+    advice = [line for line in shown.output.splitlines() if "removed there" in line]
+    assert advice == [
+        f"1 removed there but kept here (if that removal was meant: 'hrd-coder codings "
+        f"remove ID --coder NAME'): {removed.id}"
+    ]
+    laptop.close()

@@ -147,7 +147,11 @@ def merge(ctx: click.Context, other: str, dry_run: bool, fmt: str) -> None:
         ("updated with the later change made there", report.updated),
         ("kept as here (changed later here; theirs is in the log)", report.kept_ours),
         ("skipped as duplicates (same coder, code and span, other id)", report.duplicates),
-        ("removed there but kept here (remove with 'codings remove ID')", report.removed_there),
+        (
+            "removed there but kept here (if that removal was meant: "
+            "'hrd-coder codings remove ID --coder NAME')",
+            report.removed_there,
+        ),
     ):
         if ids:
             click.echo(

@@ -86,7 +86,7 @@ class _Other:
     memos: list[dict[str, Any]]
     decisions: list[dict[str, Any]]
     documents: dict[str, str]  # id -> sha256 of the text their offsets count in
-    removed: set[str]  # coding ids removed there
+    removed: set[str]  # coding ids removed there and not restored since
 
 
 def _read_other(other: str) -> _Other:
@@ -95,17 +95,14 @@ def _read_other(other: str) -> _Other:
     try:
         with engine.connect() as conn:
             _check_revision(conn, other)
+            codings = _rows(conn, CODINGS)
             return _Other(
-                codings=_rows(conn, CODINGS),
+                codings=codings,
                 coders=list(conn.execute(select(CODERS.c.name)).scalars()),
                 memos=_rows(conn, MEMOS),
                 decisions=_rows(conn, DECISIONS),
                 documents=dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all()),
-                removed=set(
-                    conn.execute(
-                        select(EVENTS.c.entity_id).where(EVENTS.c.action == "coding.remove")
-                    ).scalars()
-                ),
+                removed=_removed(conn, {row["id"] for row in codings}),
             )
     except DatabaseError as error:
         raise ProjectError(
@@ -114,6 +111,13 @@ def _read_other(other: str) -> _Other:
         ) from None
     finally:
         engine.dispose()
+
+
+def _removed(conn: Connection, present: set[str]) -> set[str]:
+    """Codings the copy removed and still lacks. Undo can put a removed coding back (and redo
+    an undone add): its `coding.remove` event stays in the log, so only the rows tell."""
+    logged = conn.execute(select(EVENTS.c.entity_id).where(EVENTS.c.action == "coding.remove"))
+    return set(logged.scalars()) - present
 
 
 def _engine_for(other: str) -> Engine:
