@@ -69,16 +69,16 @@ def test_documents_a_coder_never_coded_do_not_count_as_agreement(coded):
 
 def test_a_sampled_document_counts_as_coded_even_when_nothing_was_found(coded):
     coded.add_coding(document="c01", code="release", start=0, end=20, coder="lena")
-    chosen = coded.assign_sample("tomas", share=1.0, seed=3, kind="case_history")
-    assert chosen == ["c01", "c02"]
-    assert coded.assign_sample("tomas", share=1.0, seed=3, kind="case_history") == chosen
+    chosen = coded.assign_sample("tomas", share=1.0, seed=3, kind="case_history").chosen
+    assert chosen == ("c01", "c02")
+    assert coded.assign_sample("tomas", share=1.0, seed=3, kind="case_history").chosen == chosen
     rows = {r.name: r for r in coded.agreement(AgreementRequest(bootstrap=0))}
     assert rows["release"].units == 5 + 3  # c01's three sentences are now pairable
 
 
 def test_the_sample_is_reproducible_from_its_seed(mini):
-    first = mini.assign_sample("tomas", share=0.5, seed=11)
-    mini_other = mini.assign_sample("ana", share=0.5, seed=11)
+    first = mini.assign_sample("tomas", share=0.5, seed=11).chosen
+    mini_other = mini.assign_sample("ana", share=0.5, seed=11).chosen
     assert first == mini_other and len(first) == 2
 
 

@@ -7,6 +7,7 @@ from hrd_coder.cli import (  # noqa: F401 (registers the commands)
     interop,
     media,
     project,
+    samples,
     team,
     workbench,
 )

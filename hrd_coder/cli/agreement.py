@@ -1,4 +1,4 @@
-"""Agreement between coders and the double-coding sample."""
+"""Agreement between coders (the double-coding sample: cli/samples.py)."""
 
 from __future__ import annotations
 
@@ -126,24 +126,3 @@ def agreement(
     print_rows(
         rows, fmt, ["name", "value", "ci_low", "ci_high", "units", "positives", "coders", "verdict"]
     )
-
-
-@main.command()
-@click.argument("coder")
-@click.option(
-    "--share",
-    type=click.FloatRange(0, 1, min_open=True),
-    default=0.2,
-    show_default=True,
-    help="Share of documents to assign.",
-)
-@click.option("--seed", type=int, required=True, help="Random seed (records make it reproducible).")
-@click.option(
-    "--kind", type=click.Choice(["transcript", "case_history"]), help="Only documents of this kind."
-)
-@click.pass_context
-@reports_errors
-def sample(ctx: click.Context, coder: str, share: float, seed: int, kind: str | None) -> None:
-    """Assign CODER a reproducible random sample of documents to double-code."""
-    chosen = open_project(ctx).assign_sample(coder, share, seed, kind)
-    click.echo(f"{coder} double-codes {len(chosen)} document(s): {', '.join(chosen)}")

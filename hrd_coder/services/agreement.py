@@ -1,16 +1,14 @@
 """Agreement between coders on a project: per code, per code group, pooled, per document
-and per coder pair, on the unit the analyst chooses; and the double-coding sample."""
+and per coder pair, on the unit the analyst chooses."""
 
 from __future__ import annotations
 
 import itertools
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Table, select
 
 from hrd_coder.codebook import Codebook
 from hrd_coder.problems import ProjectError
@@ -25,9 +23,8 @@ from hrd_coder.services.reliability import (
     group_matrix,
     pooled_matrix,
 )
-from hrd_coder.storage import tables
+from hrd_coder.services.samples import list_assignments
 
-ASSIGNMENTS: Table = tables.Assignment.__table__
 SCOPES = ("code", "group", "pooled", "document", "pair")
 RELIABLE, TENTATIVE = 0.800, 0.667
 ROW_COLUMNS = (
@@ -157,10 +154,9 @@ def _coded(
     coded: dict[str, set[str]] = {c: set() for c in coders}
     for coding in codings:
         coded[coding.coder].add(coding.document_id)
-    with project.database.reading() as conn:
-        for document, coder in conn.execute(select(ASSIGNMENTS.c.document_id, ASSIGNMENTS.c.coder)):
-            if coder in coded:
-                coded[coder].add(document)
+    for assigned in list_assignments(project):
+        if assigned.coder in coded:
+            coded[assigned.coder].add(assigned.document_id)
     return coded
 
 
@@ -220,63 +216,3 @@ def _per_document(data: ReliabilityData, row: Any) -> list[AgreementRow]:
     owners = np.array([u.document_id for u in units] * len(data.codes), dtype=object)
     rows = [row("document", d, pooled[:, owners == d]) for d in documents]
     return [r for r in rows if r.units > 0]  # documents fewer than two coders coded
-
-
-def assign_sample(
-    project: Any,
-    coder: str,
-    share: float,
-    seed: int,
-    kind: str | None = None,
-    sample: str = "double-coding",
-) -> list[str]:
-    """Assign a reproducible random share of documents to a coder (idempotent)."""
-    from hrd_coder.services.coding import check_coder_name
-
-    check_coder_name(coder)
-    if not 0 < share <= 1:
-        raise ProjectError("share must be a fraction between 0 and 1, e.g. 0.2 for 20%")
-    documents = sorted(d.id for d in project.documents(kind=kind))
-    count = max(1, round(share * len(documents))) if documents else 0
-    chosen = sorted(random.Random(seed).sample(documents, count))
-    with project.database.writing() as conn:
-        have = set(
-            conn.execute(
-                select(ASSIGNMENTS.c.document_id).where(ASSIGNMENTS.c.coder == coder)
-            ).scalars()
-        )
-        rows = [
-            {
-                "document_id": d,
-                "coder": coder,
-                "sample": sample,
-                "seed": seed,
-                "created_at": tables.utc_now(),
-            }
-            for d in chosen
-            if d not in have
-        ]
-        if rows:
-            conn.execute(ASSIGNMENTS.insert(), rows)
-            from hrd_coder.storage.events import record_event
-
-            record_event(
-                conn,
-                coder=None,
-                action="sample.assign",
-                entity="assignment",
-                entity_id=coder,
-                after={"documents": [r["document_id"] for r in rows], "seed": seed, "share": share},
-            )
-    return chosen
-
-
-def assignments(project: Any, coder: str | None = None) -> list[tuple[str, str]]:
-    """(document, coder) pairs of the double-coding sample."""
-    query = select(ASSIGNMENTS.c.document_id, ASSIGNMENTS.c.coder).order_by(
-        ASSIGNMENTS.c.coder, ASSIGNMENTS.c.document_id
-    )
-    if coder:
-        query = query.where(ASSIGNMENTS.c.coder == coder)
-    with project.database.reading() as conn:
-        return [tuple(r) for r in conn.execute(query)]

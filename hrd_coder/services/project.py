@@ -19,7 +19,6 @@ from hrd_coder.services.agreement import (
     AgreementRequest,
     AgreementRow,
     agreement_rows,
-    assign_sample,
 )
 from hrd_coder.services.analysis import Explanation
 from hrd_coder.services.codebook_changes import CodebookChange
@@ -33,6 +32,13 @@ from hrd_coder.services.records import (
     ImportReport,
     OrphanRecord,
     ProjectStatus,
+)
+from hrd_coder.services.samples import (
+    AssignmentRecord,
+    SampleDrawn,
+    assign_sample,
+    clear_assignments,
+    list_assignments,
 )
 from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
 from hrd_coder.sources.dates import PartialDate
@@ -504,10 +510,19 @@ class Project:
 
     def assign_sample(
         self, coder: str, share: float, seed: int, kind: str | None = None
-    ) -> list[str]:
+    ) -> SampleDrawn:
         """Give a coder a reproducible random share of documents to double-code."""
         self.access().require_role("assigning a double-coding sample", ("lead",))
         return assign_sample(self, coder, share, seed, kind)
+
+    def assignments(self, coder: str | None = None) -> list[AssignmentRecord]:
+        """The documents assigned to each coder (with blind coding on, a coder sees their own)."""
+        return list_assignments(self, self.access().check_layer(coder))
+
+    def clear_sample(self, coder: str) -> list[AssignmentRecord]:
+        """Take a coder's assigned documents back (their codings stay); return what was."""
+        self.access().require_role("clearing a double-coding sample", ("lead",))
+        return clear_assignments(self, coder)
 
     # -- analysis (see docs/analysis.md) -----------------------------------------------------
 

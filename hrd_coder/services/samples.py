@@ -1,0 +1,134 @@
+"""The double-coding sample: which documents each coder is assigned, drawn reproducibly.
+
+An assigned document counts as coded by its coder in agreement even where they found
+nothing to code (see services/reliability.py). Drawing, listing and clearing the sample
+live here; who may do each is checked by the Project facade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from hrd_coder.problems import ProjectError
+from hrd_coder.services.coding import check_coder_name
+from hrd_coder.storage import tables
+from hrd_coder.storage.events import record_event
+
+ASSIGNMENTS: Table = tables.Assignment.__table__
+DOUBLE_CODING = "double-coding"
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    """One document given to one coder, with the sample and seed that chose it."""
+
+    coder: str
+    document_id: str
+    sample: str
+    seed: int
+    assigned_at: dt.datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values for tables, CSV and JSON."""
+        return {
+            "coder": self.coder,
+            "document": self.document_id,
+            "sample": self.sample,
+            "seed": self.seed,
+            "assigned_at": self.assigned_at.isoformat(timespec="seconds"),
+        }
+
+
+@dataclass(frozen=True)
+class SampleDrawn:
+    """What drawing a sample did: the documents it chose, the new ones, the coder's total."""
+
+    coder: str
+    chosen: tuple[str, ...]  # every document this share and seed select
+    added: tuple[str, ...]  # those not assigned to the coder before
+    total: int  # documents assigned to the coder now, from every sample drawn for them
+
+
+def assign_sample(
+    project: Any,
+    coder: str,
+    share: float,
+    seed: int,
+    kind: str | None = None,
+    sample: str = DOUBLE_CODING,
+) -> SampleDrawn:
+    """Assign a reproducible random share of documents to a coder (again: no change)."""
+    check_coder_name(coder)
+    if not 0 < share <= 1:
+        raise ProjectError("share must be a fraction between 0 and 1, e.g. 0.2 for 20%")
+    documents = sorted(d.id for d in project.documents(kind=kind))
+    count = max(1, round(share * len(documents))) if documents else 0
+    chosen = sorted(random.Random(seed).sample(documents, count))
+    with project.database.writing() as conn:
+        have = set(_assigned(conn, coder))
+        added = [d for d in chosen if d not in have]
+        if added:
+            _insert(conn, coder, added, sample, seed)
+            record_event(
+                conn,
+                coder=project.viewer,
+                action="sample.assign",
+                entity="assignment",
+                entity_id=coder,
+                after={"documents": added, "seed": seed, "share": share, "sample": sample},
+            )
+        total = len(have) + len(added)
+    return SampleDrawn(coder, tuple(chosen), tuple(added), total)
+
+
+def clear_assignments(project: Any, coder: str) -> list[AssignmentRecord]:
+    """Take every assigned document from a coder (their codings stay); return what was."""
+    check_coder_name(coder)
+    with project.database.writing() as conn:
+        removed = _read(conn, coder)
+        if removed:
+            conn.execute(ASSIGNMENTS.delete().where(ASSIGNMENTS.c.coder == coder))
+            record_event(
+                conn,
+                coder=project.viewer,
+                action="sample.clear",
+                entity="assignment",
+                entity_id=coder,
+                before={"documents": [a.document_id for a in removed]},
+            )
+    return removed
+
+
+def list_assignments(project: Any, coder: str | None = None) -> list[AssignmentRecord]:
+    """Every assignment (or one coder's), by coder and document."""
+    with project.database.reading() as conn:
+        return _read(conn, coder)
+
+
+def _assigned(conn: Connection, coder: str) -> list[str]:
+    query = select(ASSIGNMENTS.c.document_id).where(ASSIGNMENTS.c.coder == coder)
+    return list(conn.execute(query).scalars())
+
+
+def _read(conn: Connection, coder: str | None) -> list[AssignmentRecord]:
+    query = select(ASSIGNMENTS).order_by(ASSIGNMENTS.c.coder, ASSIGNMENTS.c.document_id)
+    if coder is not None:
+        query = query.where(ASSIGNMENTS.c.coder == coder)
+    return [
+        AssignmentRecord(row.coder, row.document_id, row.sample, row.seed, row.created_at)
+        for row in conn.execute(query)
+    ]
+
+
+def _insert(conn: Connection, coder: str, documents: list[str], sample: str, seed: int) -> None:
+    now = tables.utc_now()
+    rows = [
+        {"document_id": d, "coder": coder, "sample": sample, "seed": seed, "created_at": now}
+        for d in documents
+    ]
+    conn.execute(ASSIGNMENTS.insert(), rows)
