@@ -1,218 +1,224 @@
-"""Adjudication: the queue of units where coders disagree about a code, and decisions
-that build the `consensus` layer (the coders' own layers are never touched)."""
+"""Adjudication: the queue of units where coders disagree about a code, and the decisions
+that settle them. A decision is stored with what the coders had coded (its basis) and the
+consensus layer is rebuilt in the same transaction (see consensus.py); the
+coders' own layers are never touched. The workbench's F6 and `hrd-coder adjudicate` both
+come here."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from sqlalchemy import Table, and_, select
-
 from hrd_coder.problems import ProjectError
-from hrd_coder.services.agreement import AgreementRequest, reliability_data
-from hrd_coder.services.coding import CODERS, CODINGS, CONSENSUS, insert_codings, new_coding
+from hrd_coder.services import consensus
+from hrd_coder.services import consensus_rules as rules
+from hrd_coder.services.consensus import Decision, UnitPlan
+from hrd_coder.services.consensus_rules import CHOICES, Mark
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
 
-DECISIONS: Table = tables.Decision.__table__
-CHOICES = ("union", "intersection", "neither")
+DECISIONS = consensus.DECISIONS
+QUEUED = ("undecided", "reopened", "decided")
 
 
 @dataclass(frozen=True)
 class Disagreement:
-    """One unit where coders differ on one code, with each coder's codings of it."""
+    """One unit where coders differ on one code (whether it applies, or to which cases)."""
 
     document_id: str
     start: int
     end: int
     code_id: str
-    present: dict[str, bool]  # coder -> marked the code here (missing coders left out)
-    spans: dict[str, tuple[tuple[int, int], ...]]  # coder -> their codings' spans here
-    decision: str | None = None  # the choice already made, if any
+    present: dict[str, bool]  # coder -> marked the code here (coders who did not code the
+    # document are left out)
+    spans: dict[str, tuple[tuple[int, int], ...]]  # coder -> their codings near the unit
+    marks: dict[str, Mark]  # coder -> what counts here: pieces (start, end, case)
+    decision: str | None = None  # the choice in force, if any
+    state: str = "undecided"  # undecided, decided, or reopened (codings changed since)
+    reason: str = ""
 
     @property
     def key(self) -> tuple[str, int, int, str]:
         """Identifies the item across reloads."""
         return (self.document_id, self.start, self.end, self.code_id)
 
+    @property
+    def id(self) -> str:
+        """The short id `hrd-coder adjudicate decide` takes."""
+        return consensus.item_id(self.key)
 
-def disagreements(project: Any, request: AgreementRequest) -> list[Disagreement]:
-    """Every (unit, code) where at least one coder marked the code and another did not."""
-    data = reliability_data(project, request, hierarchy=False)
-    codings = [c for c in project.codings() if c.coder in data.coders]
-    decided = _decisions(project)
-    items = []
-    for code in data.codes:
-        matrix = data.presence[code]
-        for column, unit in enumerate(data.units[code]):
-            values = matrix[:, column]
-            seen = ~np.isnan(values)
-            if seen.sum() < 2 or len(set(values[seen])) < 2 or unit.document_id is None:
-                continue
-            present = {c: bool(values[i]) for i, c in enumerate(data.coders) if seen[i]}
-            spans = {
-                c: _spans(codings, c, code, unit.document_id, unit.start, unit.end) for c in present
-            }
-            key = (unit.document_id, unit.start, unit.end, code)
-            items.append(
-                Disagreement(
-                    unit.document_id, unit.start, unit.end, code, present, spans, decided.get(key)
-                )
-            )
-    return sorted(items, key=lambda d: d.key)
+    @property
+    def kind(self) -> str:
+        """'code' (does it apply here?) or 'cases' (which cases is it tied to?)."""
+        return rules.kind_of(self.marks)
+
+    @property
+    def open(self) -> bool:
+        """True while the item needs a decision (none yet, or its codings changed)."""
+        return self.state != "decided"
 
 
-def _spans(
-    codings: list[CodingRecord], coder: str, code: str, document: str, start: int, end: int
-) -> tuple[tuple[int, int], ...]:
-    return tuple(
-        sorted(
-            (c.start, c.end)
-            for c in codings
-            if c.coder == coder
-            and c.code_id == code
-            and c.document_id == document
-            and c.start < end
-            and c.end > start
-        )
-    )
-
-
-def _decisions(project: Any) -> dict[tuple[str, int, int, str], str]:
-    with project.database.reading() as conn:
-        rows = conn.execute(
-            select(
-                DECISIONS.c.document_id,
-                DECISIONS.c.start,
-                DECISIONS.c.end,
-                DECISIONS.c.code_id,
-                DECISIONS.c.choice,
-            ).order_by(DECISIONS.c.decided_at)
-        )
-        return {(d, s, e, c): choice for d, s, e, c, choice in rows}
-
-
-def consensus_spans(item: Disagreement, choice: str) -> list[tuple[int, int]]:
-    """The spans the consensus layer gets for a choice."""
-    if choice in item.spans:
-        return list(item.spans[choice])
-    if choice == "neither":
-        return []
-    if choice not in CHOICES:
-        options = ", ".join([*item.spans, *CHOICES])
-        raise ProjectError(f"'{choice}' is not a choice here: use one of {options}")
-    marked = [spans for spans in item.spans.values() if spans]
-    if choice == "union":
-        return _merge([s for spans in marked for s in spans])
-    if len(marked) < len(item.spans):
-        return []  # someone did not code it: the intersection is empty
-    common = marked[0]
-    for spans in marked[1:]:
-        common = [
-            (max(a, c), min(b, d)) for a, b in common for c, d in spans if max(a, c) < min(b, d)
-        ]
-    return _merge(common)
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def decide(
-    project: Any, item: Disagreement, choice: str, reason: str, adjudicator: str
-) -> list[CodingRecord]:
-    """Record a decision and rewrite this code's consensus codings in the unit, at once."""
-    spans = consensus_spans(item, choice)
-    text = project.text_of(item.document_id)
-    case = item.document_id if project.document_kind(item.document_id) == "case_history" else None
-    made = [
-        new_coding(
-            text=text,
-            document_id=item.document_id,
-            coder=CONSENSUS,
-            code_id=item.code_id,
-            start=s,
-            end=e,
-            case_id=case,
-            memo=f"adjudicated: {choice}" + (f" — {reason}" if reason else ""),
-            codebook_hash=project.codebook_hash_for_new_codings(),
-        )
-        for s, e in spans
+def disagreements(
+    project: Any, codes: Sequence[str] = (), documents: Sequence[str] = ()
+) -> list[Disagreement]:
+    """The queue: every disagreement on the consensus unit, decided or not, in text order."""
+    for code in codes:
+        project.require_code(code)
+    found = consensus.plan(project, codes)
+    nearby = _nearby_spans(found.codings)
+    return [
+        _item(unit, nearby)
+        for unit in found.units
+        if unit.state in QUEUED and (not documents or unit.document_id in documents)
     ]
-    with project.database.writing() as conn:
-        _ensure_consensus_coder(conn)
-        _clear_consensus(conn, item, adjudicator)
-        insert_codings(conn, made)
-        decision_id = str(uuid.uuid4())
-        conn.execute(
-            DECISIONS.insert().values(
-                id=decision_id,
-                document_id=item.document_id,
-                start=item.start,
-                end=item.end,
-                code_id=item.code_id,
-                choice=choice,
-                reason=reason,
-                adjudicator=adjudicator,
-                decided_at=tables.utc_now(),
+
+
+def _nearby_spans(codings: Sequence[CodingRecord]) -> dict[tuple[str, str, str], list]:
+    by_coder: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+    for c in codings:
+        by_coder.setdefault((c.document_id, c.code_id, c.coder), []).append((c.start, c.end))
+    return by_coder
+
+
+def _item(unit: UnitPlan, nearby: dict[tuple[str, str, str], list]) -> Disagreement:
+    spans = {
+        coder: tuple(
+            sorted(
+                (s, e)
+                for s, e in nearby.get((unit.document_id, unit.code_id, coder), ())
+                if s < unit.end and e > unit.start
             )
         )
-        record_event(
-            conn,
-            coder=adjudicator,
-            action="decision.add",
-            entity="decision",
-            entity_id=decision_id,
-            after={
-                "document": item.document_id,
-                "start": item.start,
-                "end": item.end,
-                "code": item.code_id,
-                "choice": choice,
-                "reason": reason,
-            },
-        )
-    return made
-
-
-def _ensure_consensus_coder(conn: Any) -> None:
-    if conn.execute(select(CODERS.c.name).where(CODERS.c.name == CONSENSUS)).first() is None:
-        conn.execute(
-            CODERS.insert().values(name=CONSENSUS, role="consensus", created_at=tables.utc_now())
-        )
-
-
-def _clear_consensus(conn: Any, item: Disagreement, adjudicator: str) -> None:
-    """Drop consensus codings of this code that overlap the unit (a decision replaces them)."""
-    where = and_(
-        CODINGS.c.coder == CONSENSUS,
-        CODINGS.c.code_id == item.code_id,
-        CODINGS.c.document_id == item.document_id,
-        CODINGS.c.start < item.end,
-        CODINGS.c.end > item.start,
+        for coder in unit.marks
+    }
+    decision = unit.decision
+    return Disagreement(
+        unit.document_id,
+        unit.start,
+        unit.end,
+        unit.code_id,
+        {coder: bool(mark) for coder, mark in unit.marks.items()},
+        spans,
+        unit.marks,
+        decision.choice if decision else None,
+        unit.state,
+        decision.reason if decision else "",
     )
-    for row in conn.execute(CODINGS.select().where(where)).mappings().all():
-        before = CodingRecord(**row)
-        conn.execute(CODINGS.delete().where(CODINGS.c.id == before.id))
-        record_event(
-            conn,
-            coder=adjudicator,
-            action="coding.remove",
-            entity="coding",
-            entity_id=before.id,
-            before=before.as_json(),
+
+
+def find(items: Sequence[Disagreement], wanted: str) -> Disagreement:
+    """The item with this id (or a unique prefix of it)."""
+    matches = [item for item in items if item.id.startswith(wanted.strip().lower())]
+    if len(matches) == 1 and wanted.strip():
+        return matches[0]
+    if not matches:
+        raise ProjectError(
+            f"there is no disagreement '{wanted}' in the queue: list the ids with "
+            "'hrd-coder adjudicate list' (a coder's later change may have settled it)"
         )
+    raise ProjectError(f"'{wanted}' names {len(matches)} items: give more of the id")
 
 
-def progress(items: list[Disagreement]) -> tuple[int, int]:
-    """(decided, total) for a queue."""
-    return sum(1 for i in items if i.decision), len(items)
+def check_choice(item: Disagreement, choice: str) -> str:
+    """A choice this item can take: one of its coders, union, intersection or neither."""
+    allowed = [*item.marks, *CHOICES]
+    if choice not in allowed:
+        raise ProjectError(
+            f"'{choice}' is not a choice for item {item.id}: use one of {', '.join(allowed)}"
+        )
+    return choice
+
+
+def decide(project: Any, item: Disagreement, choice: str, reason: str, adjudicator: str) -> Mark:
+    """Record one decision and rebuild the consensus at once; return what the
+    consensus layer now holds in the unit."""
+    made = decide_many(project, [(item, choice, reason)], adjudicator)
+    return made[item.key]
+
+
+def decide_many(
+    project: Any, decisions: Sequence[tuple[Disagreement, str, str]], adjudicator: str
+) -> dict[tuple[str, int, int, str], Mark]:
+    """Record several decisions and rebuild the consensus, all in one transaction
+    (checked first: one bad choice and nothing is written)."""
+    for item, choice, _ in decisions:
+        check_choice(item, choice)
+    with project.database.reading() as conn:
+        unit = consensus.consensus_unit(conn)
+    pending = [
+        _decision(item, choice, reason, adjudicator, unit) for item, choice, reason in decisions
+    ]
+    # The whole layer is rebuilt, not only these codes: agreed units of codes without any
+    # disagreement enter it too, so deciding every item leaves it complete.
+    found = consensus.plan(project, (), pending)
+    current = {unit.key: unit for unit in found.units}
+    for item, _, _ in decisions:
+        if item.key not in current or current[item.key].state not in QUEUED:
+            raise ProjectError(
+                f"item {item.id} ({item.document_id} {item.start}–{item.end}, {item.code_id}) "
+                "is no longer a disagreement: a coder changed it; reload the queue"
+            )
+    with project.database.writing() as conn:
+        for decision in pending:
+            _store(conn, decision)
+        consensus.write(project, found, adjudicator, conn)
+    return {item.key: current[item.key].wanted for item, _, _ in decisions}
+
+
+def _decision(
+    item: Disagreement, choice: str, reason: str, adjudicator: str, unit: str
+) -> Decision:
+    return Decision(
+        str(uuid.uuid4()),
+        item.document_id,
+        item.start,
+        item.end,
+        item.code_id,
+        choice,
+        reason,
+        adjudicator,
+        unit,
+        item.marks,
+    )
+
+
+def _store(conn: Any, decision: Decision) -> None:
+    conn.execute(
+        DECISIONS.insert().values(
+            id=decision.id,
+            document_id=decision.document_id,
+            start=decision.start,
+            end=decision.end,
+            code_id=decision.code_id,
+            choice=decision.choice,
+            reason=decision.reason,
+            adjudicator=decision.adjudicator,
+            decided_at=tables.utc_now(),
+            unit=decision.unit,
+            basis=rules.basis_json(decision.unit or consensus.DEFAULT_UNIT, decision.basis or {}),
+        )
+    )
+    record_event(
+        conn,
+        coder=decision.adjudicator,
+        action="decision.add",
+        entity="decision",
+        entity_id=decision.id,
+        after={
+            "document": decision.document_id,
+            "start": decision.start,
+            "end": decision.end,
+            "code": decision.code_id,
+            "choice": decision.choice,
+            "reason": decision.reason,
+            "unit": decision.unit,
+        },
+    )
+
+
+def progress(items: Sequence[Disagreement]) -> tuple[int, int]:
+    """(decided, total) for a queue (a reopened item counts as not decided)."""
+    return sum(1 for i in items if not i.open), len(items)

@@ -77,29 +77,40 @@ def build(
         return _by_case(texts, codings, coders, codes, ancestors, coded)
     if kind == "character":
         return _by_character(texts, codings, coders, codes, ancestors, coded)
-    units = tuple(
+    units = document_units(texts, kind)
+    presence, overlap = _empty(codes, coders, len(units))
+    _mark_missing(presence, units, coders, coded)
+    rows = {c: i for i, c in enumerate(coders)}
+    chosen = [c for c in codings if c.coder in rows and c.document_id in texts]
+    for coding, unit_index, shared in counted_units(units, chosen, min_share):
+        for code in _counted_codes(coding.code_id, ancestors, presence):
+            presence[code][rows[coding.coder], unit_index] = 1.0
+            cell = overlap[code][rows[coding.coder]]
+            cell[unit_index] = max(cell[unit_index], shared)
+    return ReliabilityData(
+        kind, tuple(coders), tuple(codes), dict.fromkeys(codes, units), presence, overlap
+    )
+
+
+def document_units(texts: Mapping[str, SourceText], kind: str) -> tuple[Unit, ...]:
+    """Every unit of one kind (a span kind: sentence, paragraph, turn or document)."""
+    return tuple(
         Unit(doc, u.start, u.end)
         for doc in sorted(texts)
         for u in find_units(texts[doc].text, kind, texts[doc].speakers)
     )
-    presence, overlap = _empty(codes, coders, len(units))
-    _mark_missing(presence, units, coders, coded)
+
+
+def counted_units(
+    units: Sequence[Unit], codings: Iterable[CodingRecord], min_share: float = DEFAULT_MIN_SHARE
+) -> Iterable[tuple[CodingRecord, int, int]]:
+    """(coding, unit index, characters shared) for every unit each coding counts for."""
     index = _UnitIndex(units)
-    rows = {c: i for i, c in enumerate(coders)}
     for coding in codings:
-        if coding.coder not in rows or coding.document_id not in texts:
-            continue
         for unit_index, shared in index.overlapping(coding):
             unit = units[unit_index]
-            if not _counts(shared, coding.end - coding.start, unit.end - unit.start, min_share):
-                continue
-            for code in _counted_codes(coding.code_id, ancestors, presence):
-                presence[code][rows[coding.coder], unit_index] = 1.0
-                cell = overlap[code][rows[coding.coder]]
-                cell[unit_index] = max(cell[unit_index], shared)
-    return ReliabilityData(
-        kind, tuple(coders), tuple(codes), dict.fromkeys(codes, units), presence, overlap
-    )
+            if _counts(shared, coding.end - coding.start, unit.end - unit.start, min_share):
+                yield coding, unit_index, shared
 
 
 def _counts(shared: int, coding_length: int, unit_length: int, min_share: float) -> bool:

@@ -183,6 +183,10 @@ class Decision(SQLModel, table=True):
     reason: str = Field(default="", sa_column=Column(Text, nullable=False))
     adjudicator: str
     decided_at: dt.datetime = Field(default_factory=utc_now)
+    # The unit kind the decision was made on, and each coder's codings in the unit then
+    # (None in databases from before schema 0003): a change to them reopens the decision.
+    unit: str | None = None
+    basis: dict[str, Any] | None = _json(nullable=True)
 
 
 class OrphanedCoding(SQLModel, table=True):

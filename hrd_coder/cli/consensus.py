@@ -1,0 +1,230 @@
+"""Commands that build the consensus layer: `adjudicate list|decide` and
+`consensus status|rebuild` (the workbench's F6 uses the same services)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hrd_coder.cli.base import format_option, main, open_project, print_rows, reports_errors
+
+STATE_COLUMNS = ["code", "agreed", "single", "decided", "reopened", "undecided", "stale"]
+
+
+def _acting(project: Any) -> str:
+    """Who decides: decisions are signed, so a name is needed."""
+    from hrd_coder.problems import ProjectError
+
+    if project.viewer is None:
+        raise ProjectError(
+            "say who is adjudicating: hrd-coder --coder NAME adjudicate ... "
+            "(or set $HRD_CODER_CODER, or 'hrd-coder whoami --set NAME')"
+        )
+    return project.viewer
+
+
+@main.group()
+def adjudicate() -> None:
+    """The adjudication queue: list disagreements, decide them (builds consensus)."""
+
+
+@adjudicate.command("list")
+@click.option("--code", "codes", multiple=True, help="Only this code (repeatable).")
+@click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
+@click.option(
+    "--open", "only_open", is_flag=True, help="Only items still to decide (undecided or reopened)."
+)
+@format_option(["table", "csv", "json"], default="table")
+@click.pass_context
+@reports_errors
+def adjudicate_list(
+    ctx: click.Context,
+    codes: tuple[str, ...],
+    documents: tuple[str, ...],
+    only_open: bool,
+    fmt: str,
+) -> None:
+    """Every disagreement with each coder's quote; fill `choice` in the CSV for --from-csv."""
+    project = open_project(ctx)
+    items = [i for i in project.disagreements(codes, documents) if i.open or not only_open]
+    coders = sorted({coder for item in items for coder in item.marks})
+    rows = [_row(project, item, coders) for item in items]
+    if fmt == "table":
+        _print_queue(project, items)
+        return
+    print_rows(rows, fmt, list(rows[0]) if rows else ["item"])
+
+
+def _row(project: Any, item: Any, coders: list[str]) -> dict[str, Any]:
+    text = project.text_of(item.document_id)
+    row: dict[str, Any] = {
+        "item": item.id,
+        "state": item.state,
+        "about": item.kind,
+        "code": item.code_id,
+        "document": item.document_id,
+        "start": item.start,
+        "end": item.end,
+        "unit_text": " ".join(text[item.start : item.end].split()),
+    }
+    for coder in coders:
+        mark = item.marks.get(coder)
+        row[coder] = "not coded" if mark is None else ("present" if mark else "absent")
+        row[f"{coder}_cases"] = " ".join(sorted({p.case_id or "-" for p in mark or ()}))
+        row[f"{coder}_quote"] = " … ".join(
+            " ".join(text[p.start : p.end].split()) for p in mark or ()
+        )
+    row.update(decision=item.decision or "", decision_reason=item.reason, choice="", reason="")
+    return row
+
+
+def _print_queue(project: Any, items: list[Any]) -> None:
+    for item in items:
+        text = project.text_of(item.document_id)
+        decided = f" → {item.decision}" if item.decision else ""
+        click.echo(
+            f"{item.id}  {item.state}{decided}  {item.code_id}  "
+            f"{item.document_id} {item.start}–{item.end}"
+            + ("  (which cases)" if item.kind == "cases" else "")
+        )
+        click.echo(f'    unit: "{_short(text[item.start : item.end])}"')
+        for letter, (coder, mark) in zip("abcdefgh", item.marks.items(), strict=False):
+            if not mark:
+                click.echo(f"    {letter} {coder}: absent")
+                continue
+            cases = ", ".join(sorted({p.case_id or "no case" for p in mark}))
+            quotes = " … ".join(_short(text[p.start : p.end], 50) for p in mark)
+            click.echo(f'    {letter} {coder}: present [{cases}] "{quotes}"')
+    open_items = sum(1 for i in items if i.open)
+    click.echo(f"({len(items)} item(s), {open_items} to decide)")
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@adjudicate.command("decide")
+@click.argument("item", required=False)
+@click.argument("choice", required=False)
+@click.option("--reason", default="", help="Why (kept with the decision and in the log).")
+@click.option(
+    "--from-csv",
+    "from_csv",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Decide a batch: a CSV with columns item, choice (and reason); all or nothing.",
+)
+@click.pass_context
+@reports_errors
+def adjudicate_decide(
+    ctx: click.Context,
+    item: str | None,
+    choice: str | None,
+    reason: str,
+    from_csv: Path | None,
+) -> None:
+    """Decide ITEM: CHOICE is a|b|… (the coder's letter), a CODER, union, intersection, neither."""
+    from hrd_coder.problems import ProjectError
+    from hrd_coder.services.decisions_file import decide_from_file, resolve_choice
+
+    project = open_project(ctx)
+    adjudicator = _acting(project)
+    if from_csv is not None:
+        if item or choice:
+            raise ProjectError("give either ITEM CHOICE or --from-csv FILE, not both")
+        count = decide_from_file(project, from_csv, adjudicator)
+        click.echo(f"{count} decision(s) recorded; the consensus layer is rebuilt")
+        return
+    if not (item and choice):
+        raise ProjectError(
+            "give the ITEM id and a CHOICE, e.g. 'hrd-coder adjudicate decide 3fa2c1d0 a "
+            "--reason \"...\"' (ids from 'hrd-coder adjudicate list')"
+        )
+    from hrd_coder.services.adjudication import find
+
+    found = find(project.disagreements(), item)
+    chosen = resolve_choice(found, choice)
+    made = project.decide(found, chosen, reason=reason, adjudicator=adjudicator)
+    click.echo(
+        f"{found.id} {found.code_id} {found.document_id} {found.start}–{found.end}: "
+        f"{chosen}; the consensus holds {len(made)} coding(s) there"
+    )
+
+
+@main.group()
+def consensus() -> None:
+    """The consensus layer: how complete it is, and rebuilding it from the layers."""
+
+
+@consensus.command("status")
+@format_option(["table", "csv", "json"], default="table")
+@click.pass_context
+@reports_errors
+def consensus_status(ctx: click.Context, fmt: str) -> None:
+    """Per code: units agreed, single-coded, decided, reopened, undecided and stale."""
+    status = open_project(ctx).consensus_status()
+    _print_status(status, fmt)
+
+
+@consensus.command("rebuild")
+@click.option(
+    "--unit",
+    type=click.Choice(["sentence", "paragraph", "turn", "document"]),
+    help="Build (and adjudicate) consensus on this unit from now on (default: as before).",
+)
+@format_option(["table", "csv", "json"], default="table")
+@click.pass_context
+@reports_errors
+def consensus_rebuild(ctx: click.Context, unit: str | None, fmt: str) -> None:
+    """Bring the consensus layer up to date with the coders' layers and the decisions."""
+    project = open_project(ctx)
+    status = project.rebuild_consensus(by=project.viewer, unit=unit)
+    _print_status(status, fmt)
+
+
+def _print_status(status: Any, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(status.as_dict(), indent=2))
+        return
+    rows = [code.as_dict() for code in status.codes]
+    if fmt == "csv":
+        print_rows(rows, fmt, STATE_COLUMNS)
+        return
+    click.echo(
+        f"consensus per {status.unit} from {', '.join(status.coders) or 'no coders yet'}; "
+        f"{status.stored_codings} consensus coding(s) stored"
+    )
+    print_rows([r for r in rows if any(r[c] for c in STATE_COLUMNS[1:])], fmt, STATE_COLUMNS)
+    if status.unmatched_decisions:
+        click.echo(
+            f"note: {status.unmatched_decisions} decision(s) were made on another unit kind "
+            "or on text that has changed, and no longer apply"
+        )
+    if status.complete:
+        click.echo("complete: every disagreement is decided and the layer is up to date")
+        return
+    undecided = status.total("undecided") + status.total("reopened")
+    if undecided:
+        click.echo(f"{undecided} unit(s) to decide: hrd-coder adjudicate list --open")
+    if status.total("stale"):
+        click.echo(f"{status.total('stale')} unit(s) out of date: hrd-coder consensus rebuild")
+
+
+ALLOW_INCOMPLETE = click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Go on although the consensus layer has undecided, reopened or stale units (they "
+    "count as not coded; a warning names them).",
+)
+
+
+def check_consensus(
+    project: Any, layer: str | None, allow_incomplete: bool, design: str | None = None
+) -> None:
+    """Refuse an analysis of an incomplete consensus layer, or warn when it is allowed."""
+    found = project.check_consensus(layer, allow_incomplete=allow_incomplete, design=design)
+    for line in found:
+        click.echo(line, err=True)

@@ -1,0 +1,109 @@
+"""A batch of adjudication decisions from a CSV table (`hrd-coder adjudicate decide
+--from-csv`): columns `item`, `choice` and optionally `reason`, as `adjudicate list
+--format csv` writes them (rows with an empty choice are skipped). Every row is checked
+before anything is written; one bad row and nothing is."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hrd_coder.problems import InvalidInput, Problem, ProjectError
+from hrd_coder.services import adjudication
+from hrd_coder.services.adjudication import Disagreement
+
+REQUIRED = ("item", "choice")
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One line of the table: which item, which choice, why."""
+
+    line: int
+    item: str
+    choice: str
+    reason: str
+
+
+def read_decisions(path: Path) -> list[DecisionRow]:
+    """The rows that carry a choice (raises InvalidInput for an unreadable table)."""
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InvalidInput(
+            [Problem(shown, None, None, f"cannot read the file: {reason}", "give a UTF-8 CSV")]
+        ) from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InvalidInput(
+            [
+                Problem(
+                    shown,
+                    1,
+                    None,
+                    f"missing column(s) {', '.join(missing)}",
+                    "the header needs item and choice (and may have reason), as "
+                    "'hrd-coder adjudicate list --format csv' writes it",
+                )
+            ]
+        )
+    return [
+        DecisionRow(reader.line_num, row["item"] or "", choice, (row.get("reason") or "").strip())
+        for row in reader
+        if (choice := (row.get("choice") or "").strip())
+    ]
+
+
+def resolve_choice(item: Disagreement, choice: str) -> str:
+    """A coder's name, `a`/`b`/… for the first/second/… coder, union, intersection or
+    neither."""
+    coders = list(item.marks)
+    if choice not in coders and len(choice) == 1 and choice.isalpha():
+        number = ord(choice.lower()) - ord("a")
+        if 0 <= number < len(coders):
+            return coders[number]
+    return adjudication.check_choice(item, choice)
+
+
+def check_rows(
+    path: Path, rows: Sequence[DecisionRow], queue: Sequence[Disagreement]
+) -> list[tuple[Disagreement, str, str]]:
+    """Each row's item and choice, or every problem at once."""
+    problems, found, seen = [], [], {}
+    for row in rows:
+        try:
+            item = adjudication.find(queue, row.item)
+            found.append((item, resolve_choice(item, row.choice), row.reason))
+        except ProjectError as error:
+            problems.append(Problem(str(path), row.line, None, str(error)))
+            continue
+        if item.key in seen:
+            problems.append(
+                Problem(
+                    str(path),
+                    row.line,
+                    None,
+                    f"item {item.id} is decided twice (also on line {seen[item.key]})",
+                    "keep one row per item",
+                )
+            )
+        seen[item.key] = row.line
+    if problems:
+        raise InvalidInput(problems)
+    return found
+
+
+def decide_from_file(project: Any, path: Path, adjudicator: str) -> int:
+    """Check every row, then record them all in one transaction; return how many."""
+    rows = read_decisions(path)
+    if not rows:
+        raise ProjectError(f"{path}: no row has a choice: fill the choice column first")
+    checked = check_rows(path, rows, project.disagreements())
+    project.decide_many(checked, adjudicator=adjudicator)
+    return len(checked)
