@@ -36,11 +36,33 @@ def _with_project(project_dir: str | Path, use: Callable[[Project], T], db_url: 
         return use(project)
 
 
+def _warn_if_incomplete(project: Project, layer: str | None) -> None:
+    """A notebook gets the consensus layer as it is, with a warning when it is incomplete
+    (the command line refuses instead, unless --allow-incomplete)."""
+    import warnings
+
+    for line in project.check_consensus(layer, allow_incomplete=True):
+        warnings.warn(line, UserWarning, stacklevel=4)
+
+
 def case_table(
     project_dir: str | Path, layer: str | None = None, db_url: str | None = None
 ) -> pd.DataFrame:
     """One row per case: attributes and one layer's code variables (default consensus)."""
-    return _with_project(project_dir, lambda p: p.case_variables(layer).table, db_url)
+
+    def read(project: Project) -> pd.DataFrame:
+        _warn_if_incomplete(project, layer)
+        return project.case_variables(layer).table
+
+    return _with_project(project_dir, read, db_url)
+
+
+def consensus_status(project_dir: str | Path, db_url: str | None = None) -> pd.DataFrame:
+    """Per code: consensus units agreed, single-coded, decided, reopened, undecided, stale."""
+    import pandas as pd
+
+    status = _with_project(project_dir, lambda p: p.consensus_status(), db_url)
+    return pd.DataFrame([code.as_dict() for code in status.codes])
 
 
 def survival_table(
@@ -104,7 +126,11 @@ def matrix_table(
     """Code x case counts of one layer's codings (default consensus)."""
     from hrd_coder.services.coding_exports import matrix_frame
 
-    return _with_project(project_dir, lambda p: matrix_frame(p, layer), db_url)
+    def read(project: Project) -> pd.DataFrame:
+        _warn_if_incomplete(project, layer)
+        return matrix_frame(project, layer)
+
+    return _with_project(project_dir, read, db_url)
 
 
 def cooccurrence_table(
@@ -116,7 +142,11 @@ def cooccurrence_table(
     """Code x code co-occurrence of one layer's codings, by unit or overlapping codings."""
     from hrd_coder.services.coding_exports import cooccurrence_frame
 
-    return _with_project(project_dir, lambda p: cooccurrence_frame(p, layer, unit), db_url)
+    def read(project: Project) -> pd.DataFrame:
+        _warn_if_incomplete(project, layer)
+        return cooccurrence_frame(project, layer, unit)
+
+    return _with_project(project_dir, read, db_url)
 
 
 def agreement_table(

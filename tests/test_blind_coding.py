@@ -63,7 +63,7 @@ def test_a_blind_coder_sees_only_their_own_layer(team: Project) -> None:
     with pytest.raises(ProjectError, match="agreement shows every coder's layer"):
         tomas.agreement(AgreementRequest(unit="sentence"))
     with pytest.raises(ProjectError, match="adjudication needs the adjudicator or lead role"):
-        tomas.disagreements(AgreementRequest(unit="sentence"))
+        tomas.disagreements()
     with pytest.raises(ProjectError, match="only their own layer"):
         tomas.case_variables("lena")
     with pytest.raises(ProjectError, match="say who you are"):
@@ -84,7 +84,7 @@ def test_adjudicators_and_leads_see_every_layer_and_reveal_opens_them(team: Proj
     assert {c.coder for c in tomas.codings()} == every
     assert tomas.agreement(AgreementRequest(unit="sentence"))
     with pytest.raises(ProjectError, match="adjudication needs"):  # a role, not visibility
-        tomas.disagreements(AgreementRequest(unit="sentence"))
+        tomas.disagreements()
 
 
 def run(project: Project, *args: str) -> object:

@@ -150,4 +150,6 @@ def test_every_table_in_every_format(coded, tmp_path, fmt):
 
 def test_a_matrix_needs_a_layer_with_codings(coded):
     result = run(coded, "export", "matrix")
-    assert result.exit_code != 0 and "consensus layer has no codings" in result.output
+    assert result.exit_code == 2 and "consensus layer is incomplete" in result.output
+    result = run(coded, "export", "matrix", "--allow-incomplete")
+    assert result.exit_code == 2 and "consensus layer has no codings" in result.output

@@ -393,3 +393,42 @@ def test_two_coders_to_a_cox_model_through_the_command_line(study, tmp_path: Pat
     )
     assert report.exit_code == 0, report.output
     assert json.loads(report.output)["layer"] == "consensus"
+
+
+def test_a_decision_follows_its_text_when_the_document_is_edited(coded):
+    ngos = coded.disagreements()[0]
+    coded.decide(ngos, "lena", adjudicator="ana")
+    path = coded.root / "transcripts" / "int01.md"
+    text = path.read_text()
+    head, body = text.split("---\n", 2)[1:]
+    path.write_text(f"---\n{head}---\nINTERVIEWER: A note added first.\n\n{body}")
+    coded.import_files()
+    [moved] = [i for i in coded.disagreements() if i.code_id == "mobilizing.ngos"]
+    assert moved.state == "decided" and moved.start > ngos.start
+    coded.rebuild_consensus(by="ana")
+    assert coded.consensus_status().complete is False  # release is still undecided
+    [held] = coded.codings(coder="consensus", code="mobilizing.ngos")
+    assert held.quote == "The NGOs kept pushing too."
+
+
+def test_the_notebook_api_warns_about_an_incomplete_consensus(coded):
+    from hrd_coder import api
+
+    coded.rebuild_consensus(by="ana")
+    url = coded.database.url.render_as_string(hide_password=False)
+    with pytest.warns(UserWarning, match="consensus layer is incomplete"):
+        table = api.case_table(coded.root, db_url=url)
+    assert table.set_index("id").loc["c01", "reputational_costs"] == 1
+    status = api.consensus_status(coded.root, db_url=url).set_index("code")
+    assert status.loc["mobilizing.ngos", "undecided"] == 1
+
+
+def test_status_says_how_far_the_consensus_has_come(coded):
+    text = run(coded, "status")
+    assert text.exit_code == 0, text.output
+    assert (
+        "units per sentence: 1 agreed, 0 single, 0 decided, 0 reopened, 2 undecided" in text.output
+    )
+    assert "the consensus layer is incomplete" in text.output
+    data = json.loads(run(coded, "status", "--format", "json").output)
+    assert data["consensus"]["complete"] is False and data["coders"] == 2

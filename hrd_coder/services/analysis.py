@@ -64,8 +64,9 @@ def resolve_layer(project: Any, layer: str | None) -> str:
         if CONSENSUS in coders:
             return CONSENSUS
         raise ProjectError(
-            "the consensus layer has no codings yet: adjudicate disagreements first (F6 in "
-            f"the workbench), or choose one coder's layer with --layer NAME (coders: {listed})"
+            "the consensus layer has no codings yet: build it with 'hrd-coder consensus "
+            "rebuild' and decide the disagreements ('hrd-coder adjudicate list', or F6 in the "
+            f"workbench), or choose one coder's layer with --layer NAME (coders: {listed})"
         )
     if layer not in coders:
         raise ProjectError(
@@ -281,10 +282,24 @@ def design_table(project: Any, name: str, layer: str | None = None):
         raise ProjectError(str(error)) from None
     plan.check_columns(_variable_names(project), only=name)
     found = case_attributes(project)
-    model = (*design.covariates, *design.strata)
-    if layer is not None or any(n not in found.table.columns for n in model):
+    if layer is not None or _needs_codings(design, found):
         found = case_variables(project, layer)
     return design, survival_table(project, plan, design.name, found), found.layer
+
+
+def _needs_codings(design: Any, attributes: CaseVariables) -> bool:
+    model = (*design.covariates, *design.strata)
+    return any(n not in attributes.table.columns for n in model)
+
+
+def reads_codings(project: Any, name: str) -> bool:
+    """True when a design's model uses a code variable (so a layer's codings are read)."""
+    plan = analysis_plan(project)
+    try:
+        design = plan.design(name)
+    except ValueError as error:
+        raise ProjectError(str(error)) from None
+    return _needs_codings(design, case_attributes(project))
 
 
 def layers(project: Any) -> list[str]:
@@ -342,5 +357,8 @@ def export_cases(
         plan.check_columns(list(found.table.columns))
         outcomes = {d.name: survival_table(project, plan, d.name, found) for d in plan.designs}
         found = with_outcomes(found, outcomes)
-    path = Path(out) if out else Path(project.root) / "exports" / f"cases{FORMATS[fmt]}"
+    # The layer is in the default file name: a table from one coder is never mistaken for
+    # the consensus.
+    name = f"cases_{found.layer}{FORMATS[fmt]}"
+    path = Path(out) if out else Path(project.root) / "exports" / name
     return write(found, path, fmt)

@@ -115,5 +115,9 @@ def export_table(
         raise ProjectError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
     frames = {"codings": codings_frame, "matrix": matrix_frame, "cooccurrence": cooccurrence_frame}
     frame = frames[table](project, **options)
-    path = Path(out) if out else Path(project.root) / "exports" / f"{table}{FORMATS[fmt]}"
+    layer = options.get("layer")
+    if table != "codings" or layer:  # codings of every layer by default; the others, one
+        layer = resolve_layer(project, layer)
+    name = f"{table}_{layer}" if layer else table
+    path = Path(out) if out else Path(project.root) / "exports" / f"{name}{FORMATS[fmt]}"
     return write_table(frame, path, fmt)

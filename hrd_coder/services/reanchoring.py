@@ -151,7 +151,11 @@ def _move_decisions(
             outcome.decisions_dropped += 1
             continue
         after = {"start": placement.start, "end": placement.end}
-        conn.execute(DECISIONS.update().where(DECISIONS.c.id == decision["id"]).values(**after))
+        conn.execute(
+            DECISIONS.update()
+            .where(DECISIONS.c.id == decision["id"])
+            .values(**after, basis=_shifted(decision["basis"], placement.start - before["start"]))
+        )
         record_event(
             conn,
             coder=None,
@@ -253,3 +257,15 @@ def _require(conn: Connection, table: Table, row_id: str, why: str) -> None:
 def _plain(value: object) -> object:
     """Dates and times as ISO text, for an event's JSON."""
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _shifted(basis: dict | None, by: int) -> dict | None:
+    """A decision's basis moved with its unit: what the coders had coded, at the new offsets
+    (if their codings moved otherwise, the decision is reopened, as it should be)."""
+    if not basis:
+        return basis
+    marks = {
+        coder: [[start + by, end + by, case] for start, end, case in pieces]
+        for coder, pieces in basis.get("marks", {}).items()
+    }
+    return {**basis, "marks": marks}

@@ -108,6 +108,7 @@ class ResultsScreen(ServiceScreen):
         with Horizontal(id="title-bar"):
             yield Static("Time to release", id="results-title")
             yield Static("", id="layer-name")
+            yield self.coder_name()
         yield Tabs(id="design-tabs")
         with VerticalScroll(id="report"):
             yield Static("", id="message")
@@ -178,15 +179,24 @@ class ResultsScreen(ServiceScreen):
         self.set_class(True, "-busy")
         self._status(f"computing {design} on layer {layer_name(layer)}…")
 
-        def show(report: DesignReport) -> None:
+        def run() -> tuple[DesignReport, list[str]]:
+            # An incomplete consensus is shown, as the command line's --allow-incomplete
+            # would, with a warning that names what is missing.
+            warnings = self.project.check_consensus(layer, allow_incomplete=True, design=design)
+            return self.project.analyze(design, layer, released_by=by_day), warnings
+
+        def show(result: tuple[DesignReport, list[str]]) -> None:
             if (design, layer, by_day) != (self.design, self.chosen_layer, self.released_by):
                 return  # a newer request is on its way
+            report, warnings = result
             self.set_class(False, "-busy")
             self.set_class(False, "-failed")
             self.report = report
             self.show_report(report)
+            for warning in warnings:
+                self.notify(warning, title="Incomplete consensus", severity="warning", timeout=10)
 
-        self._service(lambda: self.project.analyze(design, layer, released_by=by_day), show)
+        self._service(run, show)
 
     def _failed(self, message: str) -> None:
         self.set_class(False, "-busy")
