@@ -3,6 +3,7 @@
 from hrd_coder.cli import (  # noqa: F401 (registers the commands)
     agreement,
     analysis,
+    consensus,
     exports,
     interop,
     media,

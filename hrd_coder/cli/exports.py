@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 
 from hrd_coder.cli.analysis import LAYER_OPTION
 from hrd_coder.cli.base import format_option, main, open_project, reports_errors
+from hrd_coder.cli.consensus import ALLOW_INCOMPLETE, check_consensus
 
 
 @main.group()
@@ -28,14 +30,20 @@ def export() -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default: PROJECT/exports/cases.csv, .parquet, .dta or .json).",
+    help="File to write (default: PROJECT/exports/cases_LAYER.csv, .parquet, .dta or .json).",
 )
+@ALLOW_INCOMPLETE
 @click.pass_context
 @reports_errors
-def export_cases(ctx: click.Context, fmt: str, layer: str | None, out: Path | None) -> None:
+def export_cases(
+    ctx: click.Context, fmt: str, layer: str | None, out: Path | None, allow_incomplete: bool
+) -> None:
     """The case x variable table with each design's outcomes, and a data dictionary."""
-    table, dictionary = open_project(ctx).export_cases(fmt, layer, out)
-    click.echo(f"wrote {table} and its data dictionary {dictionary}")
+    project = open_project(ctx)
+    check_consensus(project, layer, allow_incomplete)
+    table, dictionary = project.export_cases(fmt, layer, out)
+    described = json.loads(dictionary.read_text())
+    click.echo(f"wrote {table} and its data dictionary {dictionary} (layer {described['layer']})")
 
 
 def table_options(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -45,7 +53,8 @@ def table_options(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any
         command = click.option(
             "--out",
             type=click.Path(dir_okay=False, path_type=Path),
-            help=f"File to write (default: PROJECT/exports/{name}.csv, .parquet, .dta or .json).",
+            help=f"File to write (default: PROJECT/exports/{name}_LAYER.csv, .parquet, .dta "
+            "or .json).",
         )(command)
         return click.option(
             "--format",
@@ -80,12 +89,17 @@ def export_codings(
 @export.command("matrix")
 @table_options("matrix")
 @LAYER_OPTION
+@ALLOW_INCOMPLETE
 @click.pass_context
 @reports_errors
-def export_matrix(ctx: click.Context, fmt: str, out: Path | None, layer: str | None) -> None:
+def export_matrix(
+    ctx: click.Context, fmt: str, out: Path | None, layer: str | None, allow_incomplete: bool
+) -> None:
     """Code x case counts: codings of each code tied to each case, from one layer."""
-    path = open_project(ctx).export_table("matrix", fmt, out, layer=layer)
-    click.echo(f"wrote {path}")
+    project = open_project(ctx)
+    check_consensus(project, layer, allow_incomplete)
+    path = project.export_table("matrix", fmt, out, layer=layer)
+    click.echo(f"wrote {path} (layer {layer or 'consensus'})")
 
 
 @export.command("cooccurrence")
@@ -98,13 +112,20 @@ def export_matrix(ctx: click.Context, fmt: str, out: Path | None, layer: str | N
     show_default=True,
     help="Count units holding both codes, or (coding) overlapping pairs of codings.",
 )
+@ALLOW_INCOMPLETE
 @click.pass_context
 @reports_errors
 def export_cooccurrence(
-    ctx: click.Context, fmt: str, out: Path | None, layer: str | None, unit: str
+    ctx: click.Context,
+    fmt: str,
+    out: Path | None,
+    layer: str | None,
+    unit: str,
+    allow_incomplete: bool,
 ) -> None:
     """Code x code co-occurrence in one layer's codings (see docs/analysis.md)."""
     project = open_project(ctx)
+    check_consensus(project, layer, allow_incomplete)
     documents = len(project.documents())
     with click.progressbar(
         length=documents, label=f"co-occurrence by {unit}", file=sys.stderr
@@ -112,4 +133,4 @@ def export_cooccurrence(
         path = project.export_table(
             "cooccurrence", fmt, out, layer=layer, unit=unit, progress=bar.update
         )
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {path} (layer {layer or 'consensus'})")

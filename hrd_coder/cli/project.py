@@ -60,10 +60,15 @@ def status(ctx: click.Context, fmt: str) -> None:
     """Count documents (by kind), cases, codes, codings and coders; list files changed on disk."""
     project = open_project(ctx)
     result = project.status()
+    agreed = _consensus(project, result)
     if fmt == "json":
-        click.echo(json.dumps(result.as_json(), indent=2))
+        data = result.as_json()
+        data["consensus"] = agreed.as_dict() if agreed else None
+        click.echo(json.dumps(data, indent=2))
     else:
         _print_status(result)
+        if agreed is not None:
+            _print_consensus(agreed)
         for orphan in project.orphaned_codings():
             click.echo(
                 f"  {orphan.document_id} [{orphan.old_start}, {orphan.old_end}) "
@@ -215,6 +220,33 @@ def _print_anchoring(anchoring: Any) -> None:
         click.echo(
             "  orphaned codings wait in the review list: open it in the workbench (F8) "
             "to re-place or discard them"
+        )
+
+
+def _consensus(project: Any, result: Any) -> Any:
+    """The consensus layer's progress, once there is something to agree on (a blind coder
+    may not see it: then none)."""
+    from hrd_coder.problems import ProjectError
+
+    if result.coders < 2:
+        return None
+    try:
+        return project.consensus_status()
+    except ProjectError:
+        return None
+
+
+def _print_consensus(agreed: Any) -> None:
+    counts = ", ".join(
+        f"{agreed.total(what)} {what}"
+        for what in ("agreed", "single", "decided", "reopened", "undecided", "stale")
+    )
+    click.echo(f"consensus {agreed.stored_codings} codings (in the count above)")
+    click.echo(f"  units per {agreed.unit}: {counts} (per code: hrd-coder consensus status)")
+    if not agreed.complete:
+        click.echo(
+            "note: the consensus layer is incomplete: decide with 'hrd-coder adjudicate list "
+            "--open' (or F6), then 'hrd-coder consensus rebuild'"
         )
 
 

@@ -11,7 +11,14 @@ from sqlalchemy import case as sql_case
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import access as access_rules
-from hrd_coder.services import adjudication, analysis, codebook_changes, history, reanchoring
+from hrd_coder.services import (
+    adjudication,
+    analysis,
+    codebook_changes,
+    consensus,
+    history,
+    reanchoring,
+)
 from hrd_coder.services import coding as actions
 from hrd_coder.services.access import Access, read_access
 from hrd_coder.services.adjudication import Disagreement
@@ -23,6 +30,8 @@ from hrd_coder.services.agreement import (
 from hrd_coder.services.analysis import Explanation
 from hrd_coder.services.codebook_changes import CodebookChange
 from hrd_coder.services.codings_file import LoadReport, load_codings
+from hrd_coder.services.consensus import ConsensusStatus, incomplete_message
+from hrd_coder.services.consensus_rules import Mark
 from hrd_coder.services.importing import current_codebook_hash, import_project
 from hrd_coder.services.records import (
     CaseInfo,
@@ -217,7 +226,7 @@ class Project:
                 "cases": count(CASES),
                 "codes": count(CODES),
                 "codings": count(CODINGS),
-                "coders": count(CODERS),
+                "coders": count(CODERS, CODERS.c.name != actions.CONSENSUS),
                 "orphaned_codings": count(ORPHANS),
             }
         changed, missing = self._disk_differences(stored)
@@ -495,18 +504,67 @@ class Project:
         self.access().require_all_layers("agreement")
         return agreement_rows(self, request)
 
-    def disagreements(self, request: AgreementRequest) -> list[Disagreement]:
-        """The adjudication queue: units where coders differ on a code."""
+    def disagreements(
+        self, codes: tuple[str, ...] = (), documents: tuple[str, ...] = ()
+    ) -> list[Disagreement]:
+        """The adjudication queue: units where coders differ on a code, decided or not."""
         self.access().require_role("adjudication")
-        return adjudication.disagreements(self, request)
+        return adjudication.disagreements(self, codes, documents)
 
     def decide(
-        self, item: Disagreement, choice: str, *, reason: str = "", adjudicator: str
-    ) -> list[CodingRecord]:
-        """Settle one disagreement; the consensus layer gets the chosen spans at once."""
+        self, item: Disagreement | str, choice: str, *, reason: str = "", adjudicator: str
+    ) -> Mark:
+        """Settle one disagreement (an item or its id); the consensus is rebuilt at once.
+        Returns what the consensus now holds in the unit."""
+        return self.decide_many([(item, choice, reason)], adjudicator=adjudicator)[0]
+
+    def decide_many(
+        self, decisions: list[tuple[Disagreement | str, str, str]], *, adjudicator: str
+    ) -> list[Mark]:
+        """Settle several disagreements (item, choice, reason) at once, all or nothing."""
         self.access().require_role("adjudication")
         actions.check_coder_name(adjudicator)
-        return adjudication.decide(self, item, choice, reason, adjudicator)
+        queue: list[Disagreement] | None = None
+        found = []
+        for item, choice, reason in decisions:
+            if isinstance(item, str):
+                queue = queue if queue is not None else adjudication.disagreements(self)
+                item = adjudication.find(queue, item)
+            found.append((item, choice, reason))
+        made = adjudication.decide_many(self, found, adjudicator)
+        return [made[item.key] for item, _, _ in found]
+
+    def consensus_status(self) -> ConsensusStatus:
+        """Per code: units agreed, single-coded, decided, reopened, undecided and stale."""
+        self.access().require_all_layers("the consensus status")
+        return consensus.status_of(self, consensus.plan(self))
+
+    def rebuild_consensus(self, *, by: str | None, unit: str | None = None) -> ConsensusStatus:
+        """Rebuild the consensus layer from the layers and decisions (optionally on another
+        unit kind); return its status afterwards."""
+        self.access().require_role("rebuilding the consensus")
+        if unit is not None:
+            with self.database.writing() as conn:
+                consensus.set_consensus_unit(conn, unit, by)
+        consensus.rebuild(self, by)
+        return consensus.status_of(self, consensus.plan(self))
+
+    def check_consensus(
+        self, layer: str | None, *, allow_incomplete: bool, design: str | None = None
+    ) -> list[str]:
+        """Refuse (or, when allowed, warn about) an analysis of an incomplete consensus
+        layer; return the warning lines (empty when complete or another layer is read).
+        With a design, only when its model reads codings."""
+        if layer not in (None, actions.CONSENSUS):
+            return []
+        if design is not None and layer is None and not analysis.reads_codings(self, design):
+            return []
+        status = self.consensus_status()
+        if status.complete:
+            return []
+        if not allow_incomplete:
+            raise ProjectError(incomplete_message(status))
+        return [incomplete_message(status, warning=True)]
 
     def assign_sample(
         self, coder: str, share: float, seed: int, kind: str | None = None

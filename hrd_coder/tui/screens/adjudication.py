@@ -1,10 +1,12 @@
-"""The adjudication queue: one unit at a time where coders differ on a code; a key takes a
-coder's version, the union, the intersection or neither into the consensus layer."""
+"""The adjudication queue: one unit at a time where coders differ on a code (whether it
+applies, or which cases it is tied to); a key takes a coder's version, the union, the
+intersection or neither, and the consensus layer is rebuilt at once. The same service
+serves `hrd-coder adjudicate` (see docs/agreement.md)."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +19,6 @@ from hrd_coder.codebook import Code
 from hrd_coder.services import Project
 from hrd_coder.services.adjudication import Disagreement, progress
 from hrd_coder.services.agreement import AgreementRequest
-from hrd_coder.services.records import CodingRecord
 from hrd_coder.tui.dialogs.retrieval import collapse, head, plural, tail
 from hrd_coder.tui.screens.service import ServiceScreen
 
@@ -147,6 +148,14 @@ class AdjudicationScreen(ServiceScreen):
             tooltip="Scroll the passage up",
         ),
         Binding(
+            "ctrl+r",
+            "rebuild",
+            "Rebuild consensus",
+            show=False,
+            id="adjudication.rebuild",
+            tooltip="Rebuild the consensus layer from the coders' layers and the decisions",
+        ),
+        Binding(
             "escape",
             "back",
             "Back",
@@ -165,6 +174,7 @@ class AdjudicationScreen(ServiceScreen):
         self.texts: dict[str, str] = {}
         self.titles: dict[str, str] = {}
         self.reasons: dict[tuple[str, int, int, str], str] = {}
+        self.unit = "sentence"  # the consensus unit, read with the queue
         self.shown_coder = 0
         self.loaded = False
         self._reason_before = ""
@@ -174,6 +184,8 @@ class AdjudicationScreen(ServiceScreen):
         with Horizontal(id="title-bar"):
             yield Static(self._title(), id="queue-title")
             yield Static("", id="progress")
+            yield self.coder_name()
+        yield Static("", id="consensus-line")
         yield Static("", id="item-line")
         with Horizontal(id="body"):
             with VerticalScroll(id="passage-box", can_focus=False):
@@ -196,7 +208,7 @@ class AdjudicationScreen(ServiceScreen):
     def _title(self) -> str:
         codes = self.request.codes
         what = self._label(codes[0]) if len(codes) == 1 else "all codes"
-        return f"Adjudication · {what} · per {self.request.unit} · by {self.adjudicator}"
+        return f"Adjudication · {what} · per {self.unit} · by {self.adjudicator}"
 
     def _label(self, code_id: str) -> str:
         code = self.project.codebook.code(code_id)
@@ -208,14 +220,15 @@ class AdjudicationScreen(ServiceScreen):
         """Find the disagreements (and the texts and titles they need) in a worker."""
         request = self.request
 
-        def find() -> tuple[list[Disagreement], dict[str, str], dict[str, str]]:
-            items = self.project.disagreements(request)
+        def find() -> tuple[list[Disagreement], dict[str, str], dict[str, str], Any]:
+            items = self.project.disagreements(request.codes)
             titles = {d.id: d.title for d in self.project.documents()}
             texts = {d: self.project.text_of(d) for d in {i.document_id for i in items}}
-            return items, texts, titles
+            return items, texts, titles, self.project.consensus_status()
 
-        def show(result: tuple[list[Disagreement], dict[str, str], dict[str, str]]) -> None:
-            self.items, self.texts, self.titles = result
+        def show(result: tuple[list[Disagreement], dict[str, str], dict[str, str], Any]) -> None:
+            self.items, self.texts, self.titles, status = result
+            self._show_consensus(status)
             present = {coder for item in self.items for coder in item.present}
             self.coders = tuple(c for c in request.coders if c in present) or tuple(sorted(present))
             self._add_coder_rows()
@@ -285,7 +298,8 @@ class AdjudicationScreen(ServiceScreen):
                 " · ",
                 (item.document_id, "bold"),
                 f" {title}",
-                (f" · {self.request.unit} at {item.start}–{item.end}", "dim"),
+                (f" · {self.unit} at {item.start}–{item.end}", "dim"),
+                (" · which cases?" if item.kind == "cases" else "", "bold $text-warning"),
             )
         )
         self.query_one("#passage", Static).update(self._passage(item))
@@ -310,7 +324,7 @@ class AdjudicationScreen(ServiceScreen):
         self.query_one("#item-line", Static).update("")
         self.query_one("#passage", Static).update(
             f"No disagreements to adjudicate: the coders agree {what} "
-            f"in every {self.request.unit} they all coded."
+            f"in every {self.unit} they all coded."
         )
         for part in ("#definition", "#decision"):
             self.query_one(part, Static).update("")
@@ -372,7 +386,14 @@ class AdjudicationScreen(ServiceScreen):
             if coder not in item.present:
                 what.update(Content.styled("did not code this document", "dim"))
             elif item.present[coder]:
-                what.update(Content.assemble(("✓ coded it ", "$text-success"), quotes(text, spans)))
+                cases = ", ".join(sorted({p.case_id or "no case" for p in item.marks[coder]}))
+                what.update(
+                    Content.assemble(
+                        ("✓ coded it ", "$text-success"),
+                        (f"[{cases}] ", "bold"),
+                        quotes(text, spans),
+                    )
+                )
             elif spans:
                 what.update(
                     Content.assemble(
@@ -387,7 +408,13 @@ class AdjudicationScreen(ServiceScreen):
     def _decision(self, item: Disagreement) -> Content:
         if item.decision is None:
             return Content.styled("not decided yet", "italic $text-warning")
-        reason = self.reasons.get(item.key)
+        reason = self.reasons.get(item.key) or item.reason
+        if item.state == "reopened":
+            return Content.assemble(
+                ("reopened: ", "bold $text-warning"),
+                f"{describe_choice(item.decision)} was decided, then a coder changed their "
+                "codings here: decide again",
+            )
         return Content.assemble(
             ("decided: ", "bold $text-success"),
             describe_choice(item.decision),
@@ -434,8 +461,14 @@ class AdjudicationScreen(ServiceScreen):
         reason_box = self.query_one("#reason", Input)
         reason = reason_box.value.strip()
 
-        def made(codings: list[CodingRecord]) -> None:
-            self.items[index] = dataclasses.replace(item, decision=choice)
+        def record() -> tuple[Any, Any]:
+            held = self.project.decide(item, choice, reason=reason, adjudicator=self.adjudicator)
+            return held, self.project.consensus_status()
+
+        def made(result: tuple[Any, Any]) -> None:
+            codings, status = result
+            self._show_consensus(status)
+            self.items[index] = dataclasses.replace(item, decision=choice, state="decided")
             if reason:
                 self.reasons[item.key] = reason
                 if reason_box.value.strip() == reason:
@@ -451,17 +484,14 @@ class AdjudicationScreen(ServiceScreen):
             else:
                 self.go_to(following)
 
-        self._service(
-            lambda: self.project.decide(item, choice, reason=reason, adjudicator=self.adjudicator),
-            made,
-        )
+        self._service(record, made)
 
     def _undecided_after(self, index: int) -> int | None:
         """The next undecided item after `index`, wrapping round; None when all are decided."""
         count = len(self.items)
         for step in range(1, count + 1):
             candidate = (index + step) % count
-            if self.items[candidate].decision is None:
+            if self.items[candidate].open:
                 return candidate
         return None
 
@@ -511,6 +541,31 @@ class AdjudicationScreen(ServiceScreen):
         self.set_focus(None)
         reason = self.query_one("#reason", Input).value.strip()
         self._status("reason kept for the next decision" if reason else "no reason given")
+
+    def action_rebuild(self) -> None:
+        """Rebuild the consensus layer (after coders changed their codings), then reload."""
+        self._status("rebuilding the consensus layer…")
+        self._service(
+            lambda: self.project.rebuild_consensus(by=self.adjudicator),
+            lambda status: (self._show_consensus(status), self.load()),
+        )
+
+    def _show_consensus(self, status: Any) -> None:
+        """One line: how far the consensus of the queue's codes has come."""
+        self.unit = status.unit
+        self.query_one("#queue-title", Static).update(self._title())
+        codes = set(self.request.codes) or {c.code_id for c in status.codes}
+        counts = {
+            what: sum(getattr(c, what) for c in status.codes if c.code_id in codes)
+            for what in ("agreed", "single", "decided", "reopened", "undecided", "stale")
+        }
+        parts: list[str | tuple[str, str]] = [(f"consensus per {status.unit}: ", "bold")]
+        for what, number in counts.items():
+            style = "bold $text-warning" if number and what in ("reopened", "stale") else ""
+            parts += [(f"{number} {what}", style), " · "]
+        key = self._key_display("rebuild") or "ctrl+r"
+        parts.append((f"{key} rebuilds" if counts["stale"] else "up to date", "dim"))
+        self.query_one("#consensus-line", Static).update(Content.assemble(*parts))
 
     def action_back(self) -> None:
         """Leave the reason box (restoring it), or close the queue."""
