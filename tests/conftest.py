@@ -166,13 +166,17 @@ def reopen(project: Project) -> Project:
     return Project.open(project.root, project.database.url.render_as_string(hide_password=False))
 
 
-@pytest.fixture
-def demo_root(tmp_path: Path) -> Path:
-    """A copy of the bundled demo project (files only, no database)."""
-    root = tmp_path / "demo"
+def copy_demo(root: Path) -> Path:
+    """Copy the bundled demo project's files (no database) into the new folder `root`."""
     root.mkdir()
     shutil.copy(REPO / "codebook.yaml", root)
     shutil.copy(REPO / "analysis.yaml", root)
     for folder in ("cases", "transcripts", "media", "demo"):
         shutil.copytree(REPO / folder, root / folder)
     return root
+
+
+@pytest.fixture
+def demo_root(tmp_path: Path) -> Path:
+    """A copy of the bundled demo project (files only, no database)."""
+    return copy_demo(tmp_path / "demo")

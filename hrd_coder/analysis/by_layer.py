@@ -3,6 +3,7 @@ who coded?"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -10,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from hrd_coder.analysis.cox import CoxResult
 from hrd_coder.analysis.design_report import design_cox
 from hrd_coder.analysis.designs import Design
+from hrd_coder.analysis.fit_warnings import warnings_as_notes
+from hrd_coder.analysis.result_text import CANNOT_TEST
 from hrd_coder.analysis.tables import cell, render_table
 
 if TYPE_CHECKING:
@@ -33,7 +36,7 @@ class LayerComparison:
 
         text = {
             (row.covariate, row.layer): f"{cell(row.hr)} [{cell(row.hr_low)}, "
-            f"{cell(row.hr_high)}] p={cell(row.p)}"
+            f"{cell(row.hr_high)}] {_p_cell(row.p)}"
             for row in self.summary.itertuples()
         }
         covariates = list(dict.fromkeys(self.summary["covariate"]))
@@ -79,7 +82,8 @@ def compare_layers(design: Design, tables: Mapping[str, pd.DataFrame]) -> LayerC
     rows, notes = [], []
     for layer, table in tables.items():
         found: list[str] = []
-        cox: CoxResult | None = design_cox(design, table, found)
+        with warnings_as_notes(found):
+            cox: CoxResult | None = design_cox(design, table, found)
         notes += [f"layer {layer}: {note}" for note in [*found, *(cox.notes if cox else ())]]
         if cox is None:
             continue
@@ -97,7 +101,9 @@ def compare_layers(design: Design, tables: Mapping[str, pd.DataFrame]) -> LayerC
     return LayerComparison(design, tuple(tables), summary, tuple(notes))
 
 
-def _json(value: float) -> float | None:
-    import math
+def _p_cell(p: float) -> str:
+    return CANNOT_TEST if math.isnan(p) else f"p={cell(p)}"
 
+
+def _json(value: float) -> float | None:
     return None if math.isnan(value) or math.isinf(value) else value

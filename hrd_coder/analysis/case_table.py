@@ -136,6 +136,35 @@ class CaseTable:
         )
         self.parsed[name] = values
 
+    def take_entry(self, name: str, duration: str) -> None:
+        """Parse delayed-entry times: numbers, zero or more, each before its row's duration."""
+        cells = self.cells(name, "entry")
+        if cells is None:
+            return
+        values = cells.map(_number)
+        self._each_bad(
+            name,
+            cells,
+            values.isna() | (values < 0),
+            lambda cell: f"entry {cell!r} is not a number of days, zero or more",
+            "give the time from the origin to the start of observation, e.g. 0",
+        )
+        durations = self.parsed.get(duration)
+        if durations is not None:
+            self._each_bad(
+                name,
+                cells,
+                values >= durations,
+                lambda cell: f"entry {cell} is not before the duration",
+                "a case enters observation before she can be released or censored: check her dates",
+            )
+        self.parsed[name] = values
+
+    def keep(self, rows) -> None:
+        """Keep only the rows where the boolean array `rows` is true (their lines too)."""
+        self.raw = self.raw[rows].reset_index(drop=True)
+        self.lines = [line for line, kept in zip(self.lines, rows, strict=True) if kept]
+
     def take_event(self, name: str) -> pd.Series | None:
         """Parse events as 0/1 (from 0/1/true/false); None when any cell is unusable."""
         cells = self.cells(name, "event")
@@ -160,6 +189,14 @@ class CaseTable:
         """Parse a covariate: numbers or true/false, not all the same."""
         cells = self.cells(name, "covariate")
         if cells is None:
+            return
+        if (cells == "").all():
+            self.report(
+                None,
+                self.column_number(name),
+                f"covariate {name!r} is empty in every row",
+                "fill it in, or leave it out of the covariates",
+            )
             return
         lowered = cells.str.lower()
         values = lowered.map(

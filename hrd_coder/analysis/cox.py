@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hrd_coder.analysis.result_text import finite_or_none
 from hrd_coder.analysis.survival_data import as_names, check_roles, survival_frame
 
 if TYPE_CHECKING:
@@ -15,6 +16,17 @@ if TYPE_CHECKING:
 TIES = ("efron", "breslow")
 ENGINES = {"efron": "lifelines CoxPHFitter", "breslow": "statsmodels PHReg"}
 SUMMARY_COLUMNS = ("coef", "se", "z", "p", "hr", "hr_low", "hr_high")
+# statsmodels' optimisers for Breslow ties, tried in order. Newton-Raphson (statsmodels'
+# default; R and Stata use it too, but with step halving) takes full steps, so on some
+# data it overshoots and diverges (on the demo's case table the log-likelihood falls from
+# -39.9 to -140.8 in three steps, then exp() overflows into NaN). BFGS takes line-searched
+# steps; its tight gtol brings it to the same maximum (within 1e-7 of lifelines' Efron
+# coefficients on the demo, which has no tied release days).
+OPTIMISERS = {"newton": {}, "bfgs": {"gtol": 1e-8, "maxiter": 1000}}
+OPTIMISER_WORDS = {"newton": "Newton-Raphson", "bfgs": "BFGS"}
+# Converged when the Newton decrement g'(-H)^-1 g, about twice the log-likelihood still
+# to gain, is below this: any further step would be a tiny fraction of a standard error.
+DECREMENT_TOLERANCE = 1e-8
 
 
 @dataclass(frozen=True, eq=False)
@@ -24,8 +36,10 @@ class CoxResult:
     `summary` is indexed by covariate with SUMMARY_COLUMNS: log hazard ratio, its standard
     error (cluster-robust when `cluster` is set), Wald z and p, the hazard ratio and its 95%
     interval. `concordance` is Harrell's C (within strata when stratified); `log_likelihood`
-    is the maximised partial log-likelihood under the `ties` method. `notes` warns about
-    figures that other software may compute differently.
+    is the maximised partial log-likelihood under the `ties` method. `optimiser` names the
+    method that found the maximum ("newton", or "bfgs" when statsmodels' Newton-Raphson
+    failed on Breslow ties). `notes` warns about figures that other software may compute
+    differently.
     """
 
     summary: pd.DataFrame
@@ -39,16 +53,17 @@ class CoxResult:
     cluster: str | None = None
     entry: str | None = None
     notes: tuple[str, ...] = ()
+    optimiser: str = "newton"
 
     def as_dict(self) -> dict:
         """JSON-ready result: coefficients keyed by covariate, then the fit statistics."""
         return {
             "coefficients": {
-                name: {column: _number(row[column]) for column in SUMMARY_COLUMNS}
+                name: {column: finite_or_none(row[column]) for column in SUMMARY_COLUMNS}
                 for name, row in self.summary.iterrows()
             },
-            "concordance": _number(self.concordance),
-            "log_likelihood": _number(self.log_likelihood),
+            "concordance": finite_or_none(self.concordance),
+            "log_likelihood": finite_or_none(self.log_likelihood),
             "n": self.n,
             "events": self.events,
             "engine": self.engine,
@@ -56,6 +71,7 @@ class CoxResult:
             "strata": list(self.strata),
             "cluster": self.cluster,
             "entry": self.entry,
+            "optimiser": self.optimiser,
             "notes": list(self.notes),
         }
 
@@ -87,9 +103,12 @@ def fit_cox(
         df, duration, event, covariates, labels=[*strata, *as_names(cluster)], entry=entry
     )
     fit = _fit_efron if ties == "efron" else _fit_breslow
-    summary, concordance, log_likelihood = fit(
+    summary, concordance, log_likelihood, optimiser = fit(
         frame, duration, event, covariates, strata, cluster, entry
     )
+    notes = _notes(frame, duration, event, cluster, ties, summary)
+    if optimiser != "newton":
+        notes = (_fallback_note(optimiser), *notes)
     return CoxResult(
         summary=summary,
         concordance=concordance,
@@ -101,7 +120,8 @@ def fit_cox(
         strata=strata,
         cluster=cluster,
         entry=entry,
-        notes=_notes(frame, duration, event, cluster, ties, summary),
+        notes=notes,
+        optimiser=optimiser,
     )
 
 
@@ -145,7 +165,7 @@ def _fit_efron(frame, duration, event, covariates, strata, cluster, entry):
         }
     )
     summary.index = pd.Index(list(covariates), name="covariate")
-    return summary, float(fitter.concordance_index_), float(fitter.log_likelihood_)
+    return summary, float(fitter.concordance_index_), float(fitter.log_likelihood_), "newton"
 
 
 def _fit_breslow(frame, duration, event, covariates, strata, cluster, entry):
@@ -166,7 +186,7 @@ def _fit_breslow(frame, duration, event, covariates, strata, cluster, entry):
         strata=stratum,
         ties="breslow",
     )
-    result = model.fit(groups=frame[cluster].to_numpy() if cluster else None)
+    result, optimiser = _maximise(model, frame[cluster].to_numpy() if cluster else None)
     coef, se = np.asarray(result.params), np.asarray(result.bse)
     low, high = np.asarray(result.conf_int()).T
     with np.errstate(over="ignore"):  # a separated covariate's bound is inf; _notes says so
@@ -182,7 +202,58 @@ def _fit_breslow(frame, duration, event, covariates, strata, cluster, entry):
         index=pd.Index(list(covariates), name="covariate"),
     )
     concordance = _concordance(frame, duration, event, exog @ coef, stratum)
-    return summary, concordance, float(result.llf)
+    return summary, concordance, float(result.llf), optimiser
+
+
+def _maximise(model, groups):
+    """PHReg's fit by the first optimiser of OPTIMISERS that reaches the maximum."""
+    import warnings
+
+    import numpy as np
+    from lifelines.exceptions import ConvergenceError
+
+    for method, options in OPTIMISERS.items():
+        # A failing attempt warns (overflow in exp, NaN divisions, ConvergenceWarning):
+        # silenced because _converged judges every attempt and a failure falls through to
+        # the next optimiser, or to the ConvergenceError below.
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                result = model.fit(groups=groups, method=method, **options)
+            except (np.linalg.LinAlgError, ValueError, OverflowError):
+                continue
+        if _converged(model, np.asarray(result.params)):
+            return result, method
+    raise ConvergenceError(
+        "the Breslow-ties model did not converge with Newton-Raphson or BFGS (statsmodels): "
+        "the information matrix is singular or the likelihood has no maximum"
+    )
+
+
+def _converged(model, params) -> bool:
+    """True at a maximum: finite estimates, negative definite Hessian, Newton decrement ~0."""
+    import numpy as np
+
+    if not np.all(np.isfinite(params)):
+        return False
+    with np.errstate(all="ignore"):
+        gradient, information = model.score(params), -model.hessian(params)
+    if not (np.all(np.isfinite(gradient)) and np.all(np.isfinite(information))):
+        return False
+    try:
+        factor = np.linalg.cholesky(information)
+    except np.linalg.LinAlgError:
+        return False
+    step = np.linalg.solve(factor, gradient)
+    return float(step @ step) < DECREMENT_TOLERANCE
+
+
+def _fallback_note(optimiser: str) -> str:
+    return (
+        "statsmodels' Newton-Raphson did not converge on these data, so the Breslow-ties "
+        f"model was fitted with {OPTIMISER_WORDS[optimiser]} (line-searched steps); the "
+        "estimates were checked to be at the maximum of the partial likelihood"
+    )
 
 
 def _stratum_codes(frame, strata):
@@ -233,8 +304,3 @@ def _notes(frame, duration, event, cluster, ties, summary) -> tuple[str, ...]:
             "estimate means nothing; cross-tabulate it against release"
         )
     return tuple(notes)
-
-
-def _number(value) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None

@@ -4,13 +4,14 @@ model) and figures."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.analysis.cox import CoxResult, fit_cox
 from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, IMPRECISE, Design
 from hrd_coder.analysis.evalue import EValue, evalue_hr
+from hrd_coder.analysis.fit_warnings import warnings_as_notes
 from hrd_coder.analysis.kaplan_meier import KMResult, LogRank, kaplan_meier, logrank
 from hrd_coder.analysis.km_plot import km_plot
 from hrd_coder.analysis.linear_probability import ReleasedByResult, released_by_model
@@ -101,7 +102,15 @@ def report_design(
     With `released_by` (days), add the share released by then per group, its linear
     probability model on the group and the design's covariates (strata as dummies), that
     model's sensitivity to an omitted confounder and (into `out`) its contour figure.
+    The libraries' warnings become notes in plain words.
     """
+    warned: list[str] = []
+    with warnings_as_notes(warned):
+        report = _report(design, table, out, layer, released_by)
+    return replace(report, notes=(*report.notes, *warned))
+
+
+def _report(design, table, out, layer, released_by) -> DesignReport:
     others = "+".join(group for group in design.cases if group != design.group)
     frame = table.assign(**{ARM: table[design.group].map({1: design.group, 0: others})})
     entry = ENTRY if ENTRY in frame.columns else None

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hrd_coder.analysis.case_variables import CaseVariables, Variable
-from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT
-from hrd_coder.analysis.stata_names import unique_names
+from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, Design
+from hrd_coder.analysis.stata_names import stata_name, unique_names
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +41,31 @@ def with_outcomes(found: CaseVariables, outcomes: Mapping[str, pd.DataFrame]) ->
         table[name] = column.astype("int64") if column.notna().all() else column.astype(float)
         variables.append(Variable(name, f"{design}: {label}", "outcome", kind, f"design {design}"))
     return replace(found, table=table, variables=tuple(variables))
+
+
+def outcome_columns(designs: Sequence[Design], header: Sequence[str]) -> dict[str, dict]:
+    """Each design's outcome columns in an exported case table: {design: {role: column}}.
+
+    Roles are DURATION, EVENT and (origin detained_on) ENTRY. The names are found again
+    the way `with_outcomes` made them, from the columns before the outcomes; when the
+    header does not end with those names (the file was exported under another
+    analysis.yaml, or edited), each is the plain `<design>_days` form.
+    """
+    wanted = [
+        (design.name, role)
+        for design in designs
+        for role in OUTCOMES
+        if role != ENTRY or design.origin == "detained_on"
+    ]
+    pairs = [(name, OUTCOMES[role][0]) for name, role in wanted]
+    before = [(str(name), "") for name in header[: max(len(header) - len(wanted), 0)]]
+    names = unique_names([*before, *pairs])[len(before) :]
+    if list(header[len(before) :]) != names:
+        names = [stata_name(name, suffix) for name, suffix in pairs]
+    found: dict[str, dict] = {}
+    for (design, role), name in zip(wanted, names, strict=True):
+        found.setdefault(design, {})[role] = name
+    return found
 
 
 def export_cases(found: CaseVariables, path: str | Path, fmt: str) -> tuple[Path, Path]:

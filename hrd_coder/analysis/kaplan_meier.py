@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hrd_coder.analysis.result_text import finite_or_none
 from hrd_coder.analysis.survival_data import survival_frame
 
 if TYPE_CHECKING:
@@ -48,9 +48,9 @@ class GroupCurve:
         return {
             "n": self.n,
             "events": self.events,
-            "median": _finite_or_none(self.median),
-            "median_low": _finite_or_none(self.median_low),
-            "median_high": _finite_or_none(self.median_high),
+            "median": finite_or_none(self.median),
+            "median_low": finite_or_none(self.median_low),
+            "median_high": finite_or_none(self.median_high),
         }
 
 
@@ -94,9 +94,9 @@ class LogRank:
     def as_dict(self) -> dict:
         """JSON-ready statistic, degrees of freedom and p."""
         return {
-            "statistic": self.statistic,
+            "statistic": finite_or_none(self.statistic),
             "df": self.degrees_of_freedom,
-            "p": self.p,
+            "p": finite_or_none(self.p),
             "groups": list(self.groups),
         }
 
@@ -195,7 +195,3 @@ def _table(fitter, delayed_entry: bool) -> pd.DataFrame:
             "survival_high": band.iloc[:, 1].to_numpy(),
         }
     )
-
-
-def _finite_or_none(value: float) -> float | None:
-    return value if math.isfinite(value) else None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hrd_coder.analysis.cox import lifelines_cox
+from hrd_coder.analysis.result_text import CANNOT_TEST, finite_or_none
 from hrd_coder.analysis.survival_data import as_names, check_roles, survival_frame
 
 if TYPE_CHECKING:
@@ -31,9 +33,9 @@ class PHCheck:
     def as_dict(self) -> dict:
         """JSON-ready statistic, df, p and verdict."""
         return {
-            "statistic": self.statistic,
+            "statistic": finite_or_none(self.statistic),
             "df": self.degrees_of_freedom,
-            "p": self.p,
+            "p": finite_or_none(self.p),
             "verdict": self.verdict,
         }
 
@@ -77,8 +79,10 @@ def ph_test(
     return [*checks, _overall(checks, statistic, len(covariates), alpha)]
 
 
-def format_p(p: float) -> str:
-    """A p-value as people write it: "p < 0.001", "p = 0.007", "p = 0.41"."""
+def format_p(p: float | None) -> str:
+    """A p-value as people write it: "p < 0.001", "p = 0.007", "p = 0.41", "cannot test"."""
+    if p is None or math.isnan(p):
+        return CANNOT_TEST
     if p < 0.001:
         return "p < 0.001"
     return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
@@ -86,7 +90,9 @@ def format_p(p: float) -> str:
 
 def _check(name: str, statistic: float, df: int, p: float, alpha: float) -> PHCheck:
     proportional = p >= alpha
-    if proportional:
+    if math.isnan(p):
+        verdict = f"{CANNOT_TEST} proportional hazards for {name} (no test statistic)"
+    elif proportional:
         verdict = f"no evidence against proportional hazards ({format_p(p)})"
     else:
         verdict = (
@@ -100,8 +106,10 @@ def _overall(checks: list[PHCheck], statistic: float, df: int, alpha: float) -> 
     from scipy.stats import chi2
 
     p = float(chi2.sf(statistic, df))
-    flagged = [check.covariate for check in checks if not check.proportional]
-    if p >= alpha and not flagged:
+    flagged = [check.covariate for check in checks if check.p < alpha]
+    if math.isnan(p):
+        verdict = f"{CANNOT_TEST} proportional hazards in the model as a whole (no test statistic)"
+    elif p >= alpha and not flagged:
         verdict = (
             f"no evidence against proportional hazards in the model as a whole ({format_p(p)})"
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from hrd_coder.analysis.evalue import EValue
 from hrd_coder.analysis.ph_test import format_p
+from hrd_coder.analysis.result_text import CANNOT_TEST
 from hrd_coder.analysis.tables import render_table
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def report_markdown(report: DesignReport) -> str:
         for name, row in report.cox.summary.iterrows():
             lines.append(
                 f"| {name} | {row['hr']:.2f} | {row['hr_low']:.2f} – {row['hr_high']:.2f} | "
-                f"{row['p']:.3g} |"
+                f"{_p(row['p'])} |"
             )
         lines += [
             "",
@@ -162,6 +163,10 @@ def evalue_sentence(found: EValue) -> str:
         f"{found.outcome_share:.0%} of cases were released by the end of follow-up, so "
         f"{found.conversion} (VanderWeele & Ding 2017)."
     )
+
+
+def _p(p: float) -> str:
+    return CANNOT_TEST if math.isnan(p) else f"{p:.3g}"
 
 
 def _days(value: float) -> str:

@@ -19,73 +19,153 @@ from hrd_coder.cli.base import (
 
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--data, --duration and --event, shared by the standalone survival commands."""
-    command = click.option(
-        "--event", required=True, help="Column that is 1 (or true) when the event happened."
-    )(command)
-    command = click.option(
-        "--duration", required=True, help="Column with the time to event or censoring."
-    )(command)
-    return click.option(
-        "--data",
-        required=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="A CSV file with one row per case.",
-    )(command)
+    """--data, --duration, --event, --design and --where, shared by km and survival."""
+    options = [
+        click.option(
+            "--data",
+            required=True,
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="A CSV file with one row per case (e.g. from 'hrd-coder export cases').",
+        ),
+        click.option(
+            "--duration",
+            help="Column with the time to event or censoring (default with --design: the "
+            "design's days column).",
+        ),
+        click.option(
+            "--event",
+            help="Column that is 1 (or true) when the event happened (default with --design: "
+            "the design's event column).",
+        ),
+        click.option(
+            "--design",
+            help="A design of analysis.yaml: model only its cases (the rows with its outcome "
+            "filled in an exported case table), on its own columns unless named.",
+        ),
+        click.option(
+            "--where",
+            multiple=True,
+            metavar="COLUMN=VALUE",
+            callback=_check_where,
+            help="Keep only the rows whose COLUMN holds VALUE (repeat it: every one must hold).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _check_where(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    from hrd_coder.analysis.case_rows import parse_where
+
+    for value in values:
+        try:
+            parse_where(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error), ctx, param) from None
+    return values
+
+
+def _design_plan(ctx: click.Context, duration: str | None, event: str | None, design: str | None):
+    """The arguments that choose the design's rows: none without --design."""
+    if design is None:
+        if duration is None or event is None:
+            raise click.UsageError("give --duration and --event, or --design DESIGN")
+        return {}
+    plan = open_project(ctx).analysis_plan()
+    try:
+        plan.design(design)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param_hint="'--design'") from None
+    return {"design": design, "plan": plan}
 
 
 @main.command()
 @data_options
-@click.option("--covariates", default="", help="Comma-separated covariate columns.")
-@click.option("--strata", help="Column to stratify the baseline hazard on.")
+@click.option(
+    "--covariates",
+    default="",
+    help="Comma-separated covariate columns (default with --design: its group and covariates).",
+)
+@click.option(
+    "--strata", help="Column to stratify the baseline hazard on (default: the design's strata)."
+)
 @click.option(
     "--ties",
     type=click.Choice(["efron", "breslow"]),
     default="efron",
     show_default=True,
-    help="Handling of tied event times (lifelines fits Efron; Breslow uses statsmodels' PHReg).",
+    help="Handling of tied event times (lifelines fits Efron; Breslow uses statsmodels' PHReg, "
+    "with BFGS when its Newton-Raphson fails).",
 )
 @format_option(["table", "json"], default="table")
+@click.pass_context
 @reports_errors
 def survival(
-    data: Path, duration: str, event: str, covariates: str, strata: str | None, ties: str, fmt: str
+    ctx: click.Context,
+    data: Path,
+    duration: str | None,
+    event: str | None,
+    design: str | None,
+    where: tuple[str, ...],
+    covariates: str,
+    strata: str | None,
+    ties: str,
+    fmt: str,
 ) -> None:
     """Fit a Cox proportional-hazards model to any CSV, with the PH test per covariate."""
     from hrd_coder.analysis import survival_for_file
+    from hrd_coder.cli.survival_output import print_survival
 
     names = tuple(c.strip() for c in covariates.split(",") if c.strip())
-    result = survival_for_file(data, duration, event, names, strata, ties)
+    chosen = _design_plan(ctx, duration, event, design)
+    try:
+        result = survival_for_file(
+            data, duration, event, names, strata, ties, where=where, **chosen
+        )
+    except ValueError as error:  # ours, about the arguments (say, a column used twice)
+        raise click.UsageError(str(error)) from None
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
-        return
-    rows = [{"covariate": name, **values} for name, values in result["coefficients"].items()]
-    print_rows(rows, "table", ["covariate", "coef", "se", "hr", "p"])
-    click.echo(
-        f"n {result['n']}, events {result['events']}, concordance "
-        f"{result['concordance']:.3f}, log-likelihood {result['log_likelihood']:.2f} "
-        f"({result['engine']}, {result['ties']} ties)"
-    )
-    for name, check in result["ph_test"].items():
-        click.echo(f"PH {name}: {check['verdict']}")
+    else:
+        print_survival(result)
 
 
 @main.command()
 @data_options
-@click.option("--group", required=True, help="Column whose values are the groups compared.")
+@click.option(
+    "--group", help="Column whose values are the groups compared (default: the design's group)."
+)
 @format_option(["table", "json"], default="table")
+@click.pass_context
 @reports_errors
-def km(data: Path, duration: str, event: str, group: str, fmt: str) -> None:
+def km(
+    ctx: click.Context,
+    data: Path,
+    duration: str | None,
+    event: str | None,
+    design: str | None,
+    where: tuple[str, ...],
+    group: str | None,
+    fmt: str,
+) -> None:
     """Kaplan-Meier medians per group and the log-rank test, on any CSV."""
     from hrd_coder.analysis import km_for_file
+    from hrd_coder.cli.survival_output import print_km
 
-    result = km_for_file(data, duration, event, group)
+    if group is None and design is None:
+        raise click.UsageError("give --group, or --design DESIGN to compare its group")
+    chosen = _design_plan(ctx, duration, event, design)
+    try:
+        result = km_for_file(data, duration, event, group, where=where, **chosen)
+    except ValueError as error:  # ours, about the arguments
+        raise click.UsageError(str(error)) from None
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
-        return
-    rows = [{"group": name, **values} for name, values in result["groups"].items()]
-    print_rows(rows, "table", ["group", "n", "events", "median", "median_low", "median_high"])
-    logrank = result["logrank"]
-    click.echo(f"log-rank chi-square {logrank['statistic']:.3f}, p {logrank['p']:.4g}")
+    else:
+        print_km(result)
 
 
 LAYER_OPTION = click.option(
@@ -215,15 +295,13 @@ def _print_sensitivity(found: dict[str, Any]) -> None:
 
 
 def _print_report(data: dict[str, Any], design: str) -> None:
+    from hrd_coder.cli.survival_output import print_cox, print_groups, print_logrank
+
     click.echo(f"{design}: {data['n']} cases, {data['events']} released")
-    rows = [{"group": name, **values} for name, values in data["groups"].items()]
-    print_rows(rows, "table", ["group", "n", "events", "median", "median_low", "median_high"])
-    if data["logrank"]:
-        logrank = data["logrank"]
-        click.echo(f"log-rank chi-square {logrank['statistic']:.3f}, p {logrank['p']:.4g}")
+    print_groups(data["groups"])
+    print_logrank(data["logrank"])
     if data["cox"]:
-        rows = [{"covariate": k, **v} for k, v in data["cox"]["coefficients"].items()]
-        print_rows(rows, "table", ["covariate", "hr", "hr_low", "hr_high", "p"])
+        print_cox(data["cox"]["coefficients"], ["covariate", "hr", "hr_low", "hr_high", "p"])
     for name, check in data["ph_test"].items():
         click.echo(f"PH {name}: {check['verdict']}")
     if found := data["evalue"]:

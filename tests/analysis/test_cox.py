@@ -102,6 +102,7 @@ def test_efron_matches_fox_and_weisberg(data):
 def test_breslow_through_statsmodels_matches_r(data):
     result = fit_cox(data, "week", "arrest", ROSSI_COVARIATES, ties="breslow")
     assert result.engine == "statsmodels PHReg" and result.ties == "breslow"
+    assert result.optimiser == "newton" and result.notes == ()  # no fallback needed here
     np.testing.assert_allclose(result.summary["coef"], R_BRESLOW_COEF, atol=1e-7)
     np.testing.assert_allclose(result.summary["se"], R_BRESLOW_SE, atol=1e-7)
     assert result.log_likelihood == pytest.approx(R_BRESLOW_LOGLIK, abs=1e-6)
