@@ -6,6 +6,7 @@ They live in `PROJECT/.hrd_coder/` (not in the database, which a team may share)
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -25,6 +26,31 @@ def user_keys_file() -> Path:
     return Path(base) / "hrd-coder" / KEYS_FILE
 
 
+FROM_OPTION, FROM_ENV, REMEMBERED = "--coder", "$HRD_CODER_CODER", "remembered"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is at the keyboard for this run, and where that name came from."""
+
+    name: str | None
+    source: str | None  # FROM_OPTION, FROM_ENV or REMEMBERED; None when nobody is known
+    remembered: str | None  # the project's remembered name, whichever name this run uses
+
+    @property
+    def for_this_run(self) -> bool:
+        """True when the name was given for this run only (--coder or $HRD_CODER_CODER)."""
+        return self.source in (FROM_OPTION, FROM_ENV)
+
+
+def identity(root: Path, given: str | None, given_by: str = FROM_OPTION) -> Identity:
+    """A name given for this run wins over the remembered one, and never replaces it."""
+    remembered = remembered_coder(root)
+    if given:
+        return Identity(given, given_by, remembered)
+    return Identity(remembered, REMEMBERED if remembered else None, remembered)
+
+
 def remembered_coder(root: Path) -> str | None:
     """The coder name saved for this project, if any."""
     path = root / LOCAL_DIR / SETTINGS_FILE
@@ -35,8 +61,12 @@ def remembered_coder(root: Path) -> str | None:
     return coder if isinstance(coder, str) and coder else None
 
 
-def remember_coder(root: Path, coder: str) -> None:
-    """Save the coder name for this project (written whole, then renamed into place)."""
+def remember_coder(root: Path, coder: str) -> Path:
+    """Save the coder name for this project (written whole, then renamed into place).
+
+    Only the workbench's first-run prompt and `hrd-coder whoami --set` call this: a name
+    given with --coder or $HRD_CODER_CODER is for one run and is never remembered.
+    """
     folder = root / LOCAL_DIR
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / SETTINGS_FILE
@@ -48,6 +78,7 @@ def remember_coder(root: Path, coder: str) -> None:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
     temporary.replace(path)
+    return path
 
 
 def load_keymap(root: Path) -> dict[str, str]:

@@ -54,16 +54,23 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def open_project(ctx: click.Context) -> Any:
     from hrd_coder.services import Project
-    from hrd_coder.settings import remembered_coder
 
     options = ctx.find_root().params
-    project = Project.open(options.get("project"), options.get("db"), options.get("main_coder"))
-    if project.viewer is None:  # the name the workbench remembered for this project
-        project.viewer = remembered_coder(project.root)
+    project = Project.open(options.get("project"), options.get("db"))
+    project.viewer = coder_identity(ctx, project.root).name
     ctx.call_on_close(project.close)
     if project.database.upgrade is not None:
         click.echo(project.database.upgrade.message(), err=True)
     return project
+
+
+def coder_identity(ctx: click.Context, root: Path) -> Any:
+    """Who runs this command: --coder, else $HRD_CODER_CODER, else the remembered name."""
+    from hrd_coder.settings import FROM_ENV, FROM_OPTION, identity
+
+    top = ctx.find_root()
+    from_env = top.get_parameter_source("main_coder") == click.core.ParameterSource.ENVIRONMENT
+    return identity(root, top.params.get("main_coder"), FROM_ENV if from_env else FROM_OPTION)
 
 
 @click.group(invoke_without_command=True)
@@ -85,8 +92,9 @@ def open_project(ctx: click.Context) -> Any:
     "--coder",
     "main_coder",
     envvar="HRD_CODER_CODER",
-    help="Who you are: the workbench codes as NAME, and with blind coding on every "
-    "command shows only what NAME may see (default: the name the workbench remembered).",
+    help="Who you are, for this run only: the workbench codes as NAME, and with blind "
+    "coding on every command shows only what NAME may see (default: the name remembered "
+    "for this project; see 'hrd-coder whoami').",
 )
 @click.version_option(package_name="hrd-coder")
 @click.pass_context

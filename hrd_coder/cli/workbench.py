@@ -1,12 +1,14 @@
-"""Commands that open the coding workbench or start a project."""
+"""Commands that open the coding workbench, say who is coding, or start a project."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from hrd_coder.cli.base import (
+    coder_identity,
     main,
     reports_errors,
 )
@@ -16,7 +18,8 @@ from hrd_coder.cli.base import (
 @click.option(
     "--coder",
     envvar="HRD_CODER_CODER",
-    help="Who is coding (remembered for this project; asked on first run).",
+    help="Who is coding, for this run only (default: the name remembered for this "
+    "project; the first run asks for one and remembers it).",
 )
 @click.pass_context
 @reports_errors
@@ -29,6 +32,46 @@ def code(ctx: click.Context, coder: str | None) -> None:
         check_coder_name(coder)
     options = ctx.find_root().params
     CoderApp(options.get("project"), options.get("db"), coder).run()
+
+
+@main.command()
+@click.option(
+    "--set",
+    "remember",
+    metavar="NAME",
+    help="Remember NAME as who you are in this project (--coder and $HRD_CODER_CODER "
+    "still win for the runs that give them).",
+)
+@click.pass_context
+@reports_errors
+def whoami(ctx: click.Context, remember: str | None) -> None:
+    """Say who you are in this project, and where that name comes from.
+
+    --coder NAME and $HRD_CODER_CODER act for one run and are never remembered; the
+    remembered name comes from the workbench's first-run question or from --set.
+    """
+    from hrd_coder.services.coding import check_coder_name
+    from hrd_coder.services.project import find_project_root
+    from hrd_coder.settings import remember_coder
+
+    root = find_project_root(Path(ctx.find_root().params.get("project") or "."))
+    if remember:
+        path = remember_coder(root, check_coder_name(remember))
+        click.echo(f"remembered {remember} for this project (in {path})")
+    click.echo(_identity_line(coder_identity(ctx, root)))
+
+
+def _identity_line(who: Any) -> str:
+    """E.g. 'lena (from --coder, for this run only; remembered for this project: tomas)'."""
+    if who.name is None:
+        return (
+            "nobody yet: give --coder NAME (or set $HRD_CODER_CODER) for one run, or "
+            "remember a name for this project with 'hrd-coder whoami --set NAME'"
+        )
+    if not who.for_this_run:
+        return f"{who.name} (remembered for this project)"
+    kept = f"remembered for this project: {who.remembered}" if who.remembered else "none remembered"
+    return f"{who.name} (from {who.source}, for this run only; {kept})"
 
 
 @main.command()

@@ -1,5 +1,9 @@
 """The terminal app: opens a project, makes sure we know who is coding, shows the
-coding screen. Kept small on purpose: features live on screens."""
+coding screen. Kept small on purpose: features live on screens.
+
+Who is coding: the name given for this run (--coder, $HRD_CODER_CODER), else the name
+remembered for the project, else the first-run prompt's answer, which alone is remembered.
+"""
 
 from __future__ import annotations
 
@@ -94,13 +98,14 @@ class CoderApp(App):
         if not coder:
             self.exit()
             return
+        assert self.project is not None
+        remember_coder(self.project.root, coder)  # typed here for this project: keep it
         self._start_coding(coder)
 
     def _start_coding(self, coder: str) -> None:
         from hrd_coder.tui.screens.coding import CodingScreen
 
         assert self.project is not None
-        remember_coder(self.project.root, coder)
         self.coder = coder
         self.project.viewer = coder  # blind coding: this coder sees only their own layer
         self.push_screen(CodingScreen(self.project, coder))

@@ -33,7 +33,7 @@ async def test_first_run_imports_and_opens_the_first_transcript(mini_root: Path)
         screen, view = await open_app(pilot)
         assert screen.document.info.id == "int01"
         assert view.text.startswith("INTERVIEWER: How did the campaign matter?")
-        assert remembered_coder(mini_root) == "lena"
+        assert remembered_coder(mini_root) is None  # --coder is for this run only
         assert "int01" in str(screen.query_one("#document-title").render())
         assert str(screen.query_one("#coder-name").render()) == "coder lena"
 
@@ -117,8 +117,10 @@ async def test_move_a_boundary_remove_undo_and_redo(mini_root: Path):
 
 
 async def test_undo_survives_a_restart(mini_root: Path):
-    app = CoderApp(mini_root, None, "lena")
+    app = CoderApp(mini_root)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"lena", "enter")  # the first-run prompt's answer is remembered
         await open_app(pilot)
         await pilot.press("right_square_bracket", "r")
         await settle(pilot)

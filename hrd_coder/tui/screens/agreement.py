@@ -120,6 +120,7 @@ class AgreementScreen(ServiceScreen):
         with Horizontal(id="title-bar"):
             yield Static("Agreement between coders", id="agreement-title")
             yield Static("", id="sort-order")
+            yield self.coder_name()
         yield Static("", id="settings")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="agreement-table")
         yield Static("", id="code-detail")

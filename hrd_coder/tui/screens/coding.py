@@ -20,6 +20,7 @@ from hrd_coder.tui.screens.service import ServiceScreen
 from hrd_coder.tui.text_layout import Mark
 from hrd_coder.tui.widgets.case_panel import CasePanel
 from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
+from hrd_coder.tui.widgets.coder_name import CoderName
 from hrd_coder.tui.widgets.document_view import DocumentView
 
 
@@ -103,7 +104,7 @@ class CodingScreen(ServiceScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
             yield Static("", id="document-title")
-            yield Static(f"coder {self.coder}", id="coder-name")
+            yield CoderName(self.coder)
         with Horizontal(id="body"):
             yield DocumentView(id="document-view")
             with Vertical(id="side-panel"):

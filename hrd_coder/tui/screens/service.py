@@ -16,6 +16,7 @@ from textual.widgets import Static
 from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import Project
 from hrd_coder.tui.keys import key
+from hrd_coder.tui.widgets.coder_name import CoderName
 
 KEY_NAMES = {
     "full_stop": ".",
@@ -63,6 +64,10 @@ class ServiceScreen(Screen):
                 self.app.call_from_thread(self._failed, f"{type(error).__name__}: {error}")
                 return
             self.app.call_from_thread(done, result)
+
+    def coder_name(self) -> CoderName:
+        """Who is coding (the project's viewer), for the right of the screen's title bar."""
+        return CoderName(self.project.viewer)
 
     def _failed(self, message: str) -> None:
         self.notify(message, title="Not done", severity="error", timeout=8)
