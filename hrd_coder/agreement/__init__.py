@@ -8,6 +8,7 @@ from hrd_coder.agreement.ratings_file import RatingsTable, agreement_for_file, r
 from hrd_coder.agreement.statistics import (
     LEVELS,
     STATISTICS,
+    TWO_CODER_STATISTICS,
     Estimate,
     bootstrap_alpha,
     check_level,
@@ -19,11 +20,13 @@ from hrd_coder.agreement.statistics import (
     levels_for,
     percent_agreement,
     scotts_pi,
+    value_range,
 )
 
 __all__ = [
     "LEVELS",
     "STATISTICS",
+    "TWO_CODER_STATISTICS",
     "Estimate",
     "RatingsTable",
     "agreement_for_file",
@@ -38,4 +41,5 @@ __all__ = [
     "percent_agreement",
     "read_ratings",
     "scotts_pi",
+    "value_range",
 ]

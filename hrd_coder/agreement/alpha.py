@@ -87,6 +87,9 @@ def _alpha(found: CategoryCounts, level: str, coders: int) -> Estimate:
         return Estimate("alpha", np.nan, units, coders, level)
     import krippendorff
 
+    # The package divides by the expected disagreement, 0 when the pairable values never vary
+    # (other values may sit in units rated once): alpha is then undefined and the nan it
+    # returns is the answer, so numpy's 0/0 warning would only alarm the user.
     with np.errstate(divide="ignore", invalid="ignore"):
         value = krippendorff.alpha(
             value_counts=found.counts,

@@ -11,7 +11,9 @@ which is also what his R package irrCAC computes:
 - Fleiss: pe = sum_k pi_k^2, which is Fleiss (1971) when no rating is missing.
   AC1: pe = sum_k pi_k (1 - pi_k) / (q - 1) over the q categories used.
 - Variance: Gwet's linearisation, var = sum_i (c_i* - c)^2 / (n (n - 1)); the 95% interval
-  is c +/- t(0.975, n - 1) se with the upper end capped at 1, as in Gwet (2014) and irrCAC.
+  is c +/- t(0.975, n - 1) se with the upper end capped at 1, as in Gwet (2014) and irrCAC;
+  the lower end is clipped too (at -1, or 0 for percent agreement), which irrCAC does not do,
+  and either clipping is flagged (`Estimate.ci_clipped`).
 
 statsmodels' fleiss_kappa needs complete data and gives no standard error, and no maintained
 Python library implements these variances (irrCAC pins an old SciPy), so they are written here.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hrd_coder.agreement.estimate import Estimate
+from hrd_coder.agreement.estimate import Estimate, within_range
 from hrd_coder.agreement.reliability_data import CategoryCounts, category_counts, reliability_data
 
 
@@ -35,7 +37,9 @@ def percent_agreement(ratings) -> Estimate:
     per_unit = found.n / found.n2 * found.pa_unit
     se = unit_se(per_unit, found.pa, found.n)
     low, high = t_interval(found.pa, se, found.n)
-    return Estimate("percent", found.pa, found.n2, data.shape[0], "nominal", se, low, high)
+    return within_range(
+        Estimate("percent", found.pa, found.n2, data.shape[0], "nominal", se, low, high)
+    )
 
 
 def fleiss_kappa(ratings) -> Estimate:
@@ -93,7 +97,9 @@ class _Agreement:
         unit_value -= 2 * (1 - value) * (pe_unit - pe) / (1 - pe)
         se = unit_se(unit_value, value, self.n)
         low, high = t_interval(value, se, self.n)
-        return Estimate(statistic, float(value), self.n2, coders, "nominal", se, low, high)
+        return within_range(
+            Estimate(statistic, float(value), self.n2, coders, "nominal", se, low, high)
+        )
 
 
 def unit_se(unit_values: np.ndarray, value: float, n: int) -> float:
@@ -104,13 +110,13 @@ def unit_se(unit_values: np.ndarray, value: float, n: int) -> float:
 
 
 def t_interval(value: float, se: float, n: int) -> tuple[float, float]:
-    """Gwet's 95% interval: t with n - 1 degrees of freedom, upper end capped at 1."""
+    """Gwet's 95% interval, t with n - 1 degrees of freedom (`within_range` clips it)."""
     if not np.isfinite(se):
         return np.nan, np.nan
     from scipy.special import stdtrit
 
     half = float(stdtrit(n - 1, 0.975)) * se
-    return float(value - half), float(min(1.0, value + half))
+    return float(value - half), float(value + half)
 
 
 def _undefined(statistic: str, units: int, data: np.ndarray) -> Estimate:

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from hrd_coder.agreement.statistics import check_level, compute
+from hrd_coder.agreement.statistics import TWO_CODER_STATISTICS, check_level, compute
 from hrd_coder.problems import Problem, raise_if_any
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_TWO_CODER_STATISTICS = {"cohen": "Cohen's kappa", "scott": "Scott's pi"}
 # Non-numeric cells listed one by one for interval/ratio data; the rest are summed up.
 _SHOWN_CELLS = 10
 
@@ -221,14 +220,14 @@ def _read_rows(parsed: _Parsed, body: list[tuple[int, list[str]]]) -> None:
 def _unusable_for(parsed: _Parsed, metric: str, level: str) -> list[Problem]:
     """Problems that only this statistic or level has with an otherwise readable file."""
     problems = []
-    if metric in _TWO_CODER_STATISTICS and len(parsed.coders) > 2:
+    if metric in TWO_CODER_STATISTICS and len(parsed.coders) > 2:
         problems.append(
             Problem(
                 parsed.path,
                 parsed.header_line,
                 None,
-                f"{_TWO_CODER_STATISTICS[metric]} compares exactly 2 coders; the header "
-                f"names {len(parsed.coders)}",
+                f"{TWO_CODER_STATISTICS[metric]} compares exactly 2 coders; the header "
+                f"names {len(parsed.coders)}: {', '.join(parsed.coders)}",
                 "use fleiss, ac1 or alpha for more coders, or keep only two columns",
             )
         )

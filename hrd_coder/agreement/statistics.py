@@ -8,13 +8,14 @@ from hrd_coder.agreement.alpha import (
     bootstrap_alpha,
     krippendorff_alpha,
 )
-from hrd_coder.agreement.estimate import Estimate
+from hrd_coder.agreement.estimate import Estimate, value_range
 from hrd_coder.agreement.gwet import fleiss_kappa, gwet_ac1, percent_agreement
-from hrd_coder.agreement.two_coders import cohens_kappa, scotts_pi
+from hrd_coder.agreement.two_coders import TWO_CODER_STATISTICS, cohens_kappa, scotts_pi
 
 __all__ = [
     "LEVELS",
     "STATISTICS",
+    "TWO_CODER_STATISTICS",
     "Estimate",
     "bootstrap_alpha",
     "check_level",
@@ -26,6 +27,7 @@ __all__ = [
     "levels_for",
     "percent_agreement",
     "scotts_pi",
+    "value_range",
 ]
 
 STATISTICS = ("alpha", "cohen", "fleiss", "ac1", "scott", "percent")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from hrd_coder.agreement.estimate import Estimate
+from hrd_coder.agreement.estimate import Estimate, within_range
 from hrd_coder.agreement.gwet import t_interval
 from hrd_coder.agreement.reliability_data import two_coders
 
 WEIGHTS = (None, "linear", "quadratic")
+TWO_CODER_STATISTICS = {"cohen": "Cohen's kappa", "scott": "Scott's pi"}
+"""The statistics that compare exactly two coders, by name, with the name people know."""
 _Z_975 = 1.959963984540054  # standard normal 97.5% point
 
 
@@ -19,11 +21,11 @@ def cohens_kappa(ratings, weights: str | None = None) -> Estimate:
     disagreement by the distance between the two codes' values (not their ranks), scaled to
     the widest distance observed. The standard error is the large-sample one of Fleiss, Cohen
     & Everitt (1969), computed by statsmodels; the 95% interval is kappa +/- 1.96 se, as in SAS
-    PROC FREQ and statsmodels.
+    PROC FREQ and statsmodels, clipped to [-1, 1] (flagged) where it reaches past them.
     """
     if weights not in WEIGHTS:
         raise ValueError(f"weights must be None, 'linear' or 'quadratic'; got {weights!r}")
-    data = two_coders(ratings, "Cohen's kappa")
+    data = two_coders(ratings, TWO_CODER_STATISTICS["cohen"])
     level = weights or "nominal"
     table, categories = _contingency_table(data)
     units = int(table.sum())
@@ -32,13 +34,18 @@ def cohens_kappa(ratings, weights: str | None = None) -> Estimate:
         return Estimate("cohen", np.nan, units, 2, level, np.nan, np.nan, np.nan)
     from statsmodels.stats.inter_rater import cohens_kappa as statsmodels_kappa
 
-    if weights is None:
-        result = statsmodels_kappa(table)
-    else:
-        result = statsmodels_kappa(table, weights=categories, wt=weights)
+    # statsmodels also computes the z test of kappa = 0, which is not reported here: when one
+    # coder used a single category its variance under H0 is 0 and z is 0/0, a RuntimeWarning
+    # about a number nobody sees. Kappa and its own variance are unaffected.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if weights is None:
+            result = statsmodels_kappa(table)
+        else:
+            result = statsmodels_kappa(table, weights=categories, wt=weights)
     kappa = float(result.kappa)
     se = float(np.sqrt(max(result.var_kappa, 0.0)))
-    return Estimate("cohen", kappa, units, 2, level, se, kappa - _Z_975 * se, kappa + _Z_975 * se)
+    low, high = kappa - _Z_975 * se, kappa + _Z_975 * se
+    return within_range(Estimate("cohen", kappa, units, 2, level, se, low, high))
 
 
 def scotts_pi(ratings) -> Estimate:
@@ -46,9 +53,9 @@ def scotts_pi(ratings) -> Estimate:
 
     Chance agreement uses the categories' shares pooled over both coders. The variance is
     Gwet's (2014; the scott2.table formula in his irrCAC) and the 95% interval is
-    pi +/- t(0.975, n - 1) se with the upper end capped at 1, as for the other Gwet statistics.
+    pi +/- t(0.975, n - 1) se clipped to [-1, 1], as for the other Gwet statistics.
     """
-    data = two_coders(ratings, "Scott's pi")
+    data = two_coders(ratings, TWO_CODER_STATISTICS["scott"])
     table, categories = _contingency_table(data)
     n = int(table.sum())
     if categories.size < 2:
@@ -64,7 +71,7 @@ def scotts_pi(ratings) -> Estimate:
     variance = (np.sum(p * spread**2) - (pa - 2 * (1 - value) * pe) ** 2) / (n * (1 - pe) ** 2)
     se = float(np.sqrt(max(variance, 0.0)))
     low, high = t_interval(value, se, n)
-    return Estimate("scott", float(value), n, 2, "nominal", se, low, high)
+    return within_range(Estimate("scott", float(value), n, 2, "nominal", se, low, high))
 
 
 def _contingency_table(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

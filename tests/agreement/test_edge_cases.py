@@ -129,6 +129,7 @@ def test_estimates_turn_into_json_with_nan_as_null():
         "se": None,
         "ci_low": None,
         "ci_high": None,
+        "ci_clipped": False,
     }
     found = compute(np.array([[1, 2, 1], [1, 2, 2]], dtype=float), "fleiss").as_dict()
     assert isinstance(json.loads(json.dumps(found))["se"], float)

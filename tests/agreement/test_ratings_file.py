@@ -156,7 +156,7 @@ def test_two_coder_statistics_on_three_coders(tmp_path, metric, name):
     with pytest.raises(InvalidInput) as error:
         agreement_for_file(path, metric)
     assert problems(error, path) == [
-        (1, None, f"{name} compares exactly 2 coders; the header names 3")
+        (1, None, f"{name} compares exactly 2 coders; the header names 3: a, b, c")
     ]
     assert "use fleiss, ac1 or alpha" in error.value.problems[0].hint
 
@@ -199,7 +199,7 @@ def test_file_and_statistic_problems_come_together(tmp_path):
         agreement_for_file(path, "scott")
     assert problems(error, path) == [
         (3, None, "this row has 2 cells but the header names 3 coders"),
-        (1, None, "Scott's pi compares exactly 2 coders; the header names 3"),
+        (1, None, "Scott's pi compares exactly 2 coders; the header names 3: a, b, c"),
     ]
     with pytest.raises(InvalidInput) as error:
         agreement_for_file(path, "alpha", "ratio")
