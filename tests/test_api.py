@@ -47,6 +47,7 @@ def test_agreement_table(coded):
         "se",
         "ci_low",
         "ci_high",
+        "ci_clipped",
         "verdict",
     ]
     assert list(table["name"]) == ["release"] and table.loc[0, "coders"] == 2

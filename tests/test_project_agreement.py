@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import krippendorff
 import numpy as np
 import pytest
+import scipy.stats
 from click.testing import CliRunner
 
 from hrd_coder.cli import main
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services.adjudication import consensus_spans, progress
-from hrd_coder.services.agreement import AgreementRequest
+from hrd_coder.services.agreement import MIN_POSITIVES, TOO_FEW, AgreementRequest, verdict
 
 
 def sentence(project: Project, document: str, start_text: str, end_text: str) -> tuple[int, int]:
@@ -58,7 +60,7 @@ def test_alpha_per_code_matches_the_krippendorff_package_on_the_expected_data(co
         krippendorff.alpha(reliability_data=ngos, level_of_measurement="nominal")
     )
     assert rows["mobilizing"].value == rows["mobilizing.ngos"].value  # children count for it
-    assert rows["reputational_costs"].verdict == "not reliable"
+    assert rows["reputational_costs"].verdict == "too few to judge"  # 2 coded units
 
 
 def test_documents_a_coder_never_coded_do_not_count_as_agreement(coded):
@@ -192,3 +194,186 @@ def test_the_demo_gives_a_table_for_every_code(demo_root: Path):
         assert {r.name for r in rows} == {c.id for c in project.codebook.codes}
         assert all(r.coders == 2 and r.units > 100 for r in rows)
         assert len(project.disagreements(AgreementRequest())) > 20
+
+
+def cli(project: Project, *args: str):
+    """Run `hrd-coder` on the project's own database, as a user would."""
+    url = project.database.url.render_as_string(hide_password=False)
+    return CliRunner().invoke(main, ["-p", str(project.root), "--db", url, *args])
+
+
+@pytest.fixture
+def three_coders(coded: Project) -> Project:
+    """The coded project with a third coder, who codes one sentence of int01."""
+    start, end = sentence(coded, "int01", "Private talks", "rest.")
+    coded.add_coding(document="int01", code="release", start=start, end=end, coder="third")
+    return coded
+
+
+@pytest.mark.parametrize(("metric", "name"), [("cohen", "Cohen's kappa"), ("scott", "Scott's pi")])
+def test_a_two_coder_statistic_on_three_coders_is_a_user_error(three_coders, metric, name):
+    result = cli(three_coders, "agreement", "--metric", metric)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(
+        f"error: {name} compares exactly 2 coders, but this project has 3: lena, third, tomas. "
+        "Pick two with --coder A --coder B (e.g. --coder lena --coder third)"
+    )
+    assert "--by pair" in result.output and "Traceback" not in result.output
+    chosen = cli(
+        three_coders,
+        "agreement",
+        "--metric",
+        metric,
+        *["--coder", "lena", "--coder", "tomas", "--coder", "third"],
+    )
+    assert chosen.exit_code == 2 and "but you chose 3: lena, tomas, third" in chosen.output
+    two = cli(three_coders, "agreement", "--metric", metric, "--coder", "lena", "--coder", "tomas")
+    assert two.exit_code == 0, two.output
+    pairs = cli(three_coders, "agreement", "--metric", metric, "--by", "pair", "--format", "json")
+    assert pairs.exit_code == 0, pairs.output
+    assert [r["name"] for r in json.loads(pairs.output)] == [
+        "lena–third",
+        "lena–tomas",
+        "third–tomas",
+    ]
+
+
+def test_a_level_the_statistic_cannot_take_is_a_user_error(coded):
+    result = cli(coded, "agreement", "--metric", "fleiss", "--level", "ordinal")
+    assert result.exit_code == 2
+    assert result.output.startswith("error: fleiss accepts level nominal, not 'ordinal'")
+
+
+def test_character_units_per_document_and_no_groups(coded):
+    per_document = cli(
+        coded, "agreement", "--unit", "character", "--by", "document", "--format", "json"
+    )
+    assert per_document.exit_code == 0, per_document.output
+    assert [r["name"] for r in json.loads(per_document.output)] == ["int01"]
+    groups = cli(coded, "agreement", "--unit", "character", "--by", "group")
+    assert groups.exit_code == 2
+    assert "code groups cannot be compared on character units" in groups.output
+
+
+def degenerate_requests(project: Project) -> dict[str, AgreementRequest]:
+    """Requests whose data leave statistics undefined, or their variances degenerate."""
+    length = len(project.text_of("c01"))
+    for coder in ("lena", "tomas"):
+        project.add_coding(document="c01", code="release", start=0, end=length, coder=coder)
+    return {
+        "a code nobody used": AgreementRequest(codes=("release",), documents=("int01",)),
+        "a code one coder never used": AgreementRequest(codes=("mobilizing.ngos",)),
+        "a code every coder used everywhere": AgreementRequest(
+            codes=("release",), documents=("c01",)
+        ),
+        "one unit": AgreementRequest(unit="document", documents=("int01",)),
+        "all missing": AgreementRequest(documents=("c02",)),
+    }
+
+
+@pytest.mark.parametrize("statistic", ["alpha", "cohen", "fleiss", "ac1", "scott", "percent"])
+def test_degenerate_data_give_values_or_nan_and_no_warnings(coded, statistic):
+    for case, request in degenerate_requests(coded).items():
+        for scope in ("code", "pooled", "pair", "document"):
+            asked = AgreementRequest(
+                **{**request.__dict__, "statistic": statistic, "scope": scope, "bootstrap": 50}
+            )
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                rows = coded.agreement(asked)
+            assert [str(w.message) for w in caught] == [], (case, scope)
+            assert all(r.verdict in ("", TOO_FEW) for r in rows), (case, scope)
+
+
+def test_an_interval_past_the_range_is_clipped_and_flagged(coded):
+    """Percent agreement on reputational costs: 4 of 5 sentences agree, Gwet's se is 0.2 and
+    0.8 + t(0.975, 4) x 0.2 = 1.355 reaches past 1."""
+    row = coded.agreement(AgreementRequest(statistic="percent", codes=("reputational_costs",)))[0]
+    assert (row.value, row.se) == pytest.approx((0.8, 0.2))
+    assert row.value + scipy.stats.t.ppf(0.975, 4) * row.se > 1
+    assert (row.ci_high, row.ci_clipped) == (1.0, True)
+    assert row.ci_low == pytest.approx(0.8 - scipy.stats.t.ppf(0.975, 4) * 0.2)
+    result = cli(coded, "agreement", "--metric", "percent", "--code", "reputational_costs")
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: the 95% interval of reputational_costs was clipped to [0, 1], the values "
+        "percent can take" in result.output
+    )
+    for fmt in ("json", "csv"):
+        shown = cli(coded, "agreement", "--metric", "percent", "--format", fmt)
+        assert "note:" not in shown.output  # machine-readable output stays a table
+    rows = json.loads(cli(coded, "agreement", "--metric", "percent", "--format", "json").output)
+    assert {r["name"]: r["ci_clipped"] for r in rows}["reputational_costs"] is True
+
+
+@pytest.mark.parametrize(
+    ("statistic", "value", "positives", "expected"),
+    [
+        ("alpha", 0.95, MIN_POSITIVES, "reliable"),
+        ("alpha", 0.95, MIN_POSITIVES - 1, TOO_FEW),
+        ("alpha", 0.70, MIN_POSITIVES, "tentative"),
+        ("alpha", 0.10, MIN_POSITIVES, "not reliable"),
+        ("alpha", 0.10, 0, TOO_FEW),
+        ("alpha", float("nan"), 0, ""),  # no value: nothing to judge
+        ("cohen", 0.95, 3, ""),  # Krippendorff's thresholds are for alpha
+    ],
+)
+def test_a_verdict_needs_ten_coded_units(statistic, value, positives, expected):
+    assert verdict(statistic, value, positives) == expected
+
+
+def test_too_few_to_judge_in_every_format(coded):
+    table = cli(coded, "agreement", "--bootstrap", "0")
+    assert table.exit_code == 0, table.output
+    line = next(r for r in table.output.splitlines() if r.startswith("reputational_costs"))
+    assert line.endswith("too few to judge")
+    assert (
+        "note: too few to judge for reputational_costs, mobilizing, mobilizing.ngos: alpha "
+        "rests on fewer than 10 units" in table.output
+    )
+    csv_rows = cli(coded, "agreement", "--bootstrap", "0", "--format", "csv").output.splitlines()
+    assert csv_rows[1].startswith("code,reputational_costs,alpha,")
+    assert csv_rows[1].endswith(",False,too few to judge")
+    rows = json.loads(cli(coded, "agreement", "--bootstrap", "0", "--format", "json").output)
+    assert {r["name"]: r["verdict"] for r in rows} == {
+        "reputational_costs": TOO_FEW,
+        "mobilizing": TOO_FEW,
+        "mobilizing.ngos": TOO_FEW,
+        "release": "",
+    }
+
+
+def test_with_enough_coded_units_alpha_gets_its_verdict(coded):
+    """On characters, every character a coder marked is a unit: lena and tomas both mark the
+    "Naming" sentence, only tomas the "Private talks" one (less its last 6 characters)."""
+    naming = len("Naming her raised the reputational cost for the government.")
+    private = len("Private talks did the rest.") - 6
+    expected = np.array([[1] * naming + [0] * private, [1] * (naming + private)], dtype=float)
+    value = krippendorff.alpha(reliability_data=expected, level_of_measurement="nominal")
+    request = AgreementRequest(unit="character", codes=("reputational_costs",), bootstrap=0)
+    (row,) = coded.agreement(request)
+    assert row.value == pytest.approx(value)
+    assert row.positives == naming + private >= MIN_POSITIVES
+    assert row.verdict == verdict("alpha", value, MIN_POSITIVES) != TOO_FEW
+
+
+def test_positives_count_only_units_another_coder_coded(coded):
+    coded.add_coding(document="c01", code="reputational_costs", start=0, end=20, coder="lena")
+    (row,) = coded.agreement(AgreementRequest(codes=("reputational_costs",), bootstrap=0))
+    assert (row.units, row.positives) == (5, 2)  # tomas did not code c01: not pairable there
+
+
+def test_a_clipped_interval_on_a_ratings_table(tmp_path: Path):
+    """Ten units, one disagreement: kappa 0.8, and 0.8 + 1.96 x 0.186 reaches past 1."""
+    table = tmp_path / "ratings.csv"
+    table.write_text("A,B\n" + "1,1\n" * 4 + "1,0\n" + "0,0\n" * 5)
+    args = ["agreement", "--ratings", str(table), "--metric", "cohen"]
+    shown = CliRunner().invoke(main, args)
+    assert shown.exit_code == 0, shown.output
+    row = ["cohen", "nominal", "0.800", "0.436", "1.000", "10", "2"]
+    assert shown.output.splitlines()[1].split() == row
+    assert "note: the 95% interval was clipped to [-1, 1], the values cohen can take" in (
+        shown.output
+    )
+    data = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).output)
+    assert (data["ci_high"], data["ci_clipped"]) == (1.0, True)

@@ -97,16 +97,7 @@ def agreement(
 ) -> None:
     """Agreement between coders: alpha, kappas, AC1, pi or percent, with intervals."""
     if ratings is not None:
-        from hrd_coder.agreement import agreement_for_file
-        from hrd_coder.problems import ProjectError
-
-        try:
-            result = agreement_for_file(ratings, statistic, level, bootstrap, seed)
-        except ValueError as error:  # a statistic that does not fit the data or the level
-            raise ProjectError(str(error)) from None
-        print_rows(
-            [result], fmt, ["statistic", "level", "value", "ci_low", "ci_high", "units", "coders"]
-        )
+        _agreement_for_file(ratings, statistic, level, bootstrap, seed, fmt)
         return
     from hrd_coder.services.agreement import AgreementRequest
 
@@ -126,3 +117,50 @@ def agreement(
     print_rows(
         rows, fmt, ["name", "value", "ci_low", "ci_high", "units", "positives", "coders", "verdict"]
     )
+    if fmt == "table":  # csv and json carry the same facts in ci_clipped and verdict
+        _print_notes(rows, statistic)
+
+
+def _agreement_for_file(
+    ratings: Path, statistic: str, level: str, bootstrap: int, seed: int, fmt: str
+) -> None:
+    from hrd_coder.agreement import agreement_for_file
+    from hrd_coder.problems import ProjectError
+
+    try:
+        result = agreement_for_file(ratings, statistic, level, bootstrap, seed)
+    except ValueError as error:  # a statistic that does not fit the data or the level
+        raise ProjectError(str(error)) from None
+    print_rows(
+        [result], fmt, ["statistic", "level", "value", "ci_low", "ci_high", "units", "coders"]
+    )
+    if fmt == "table":
+        _print_notes([{**result, "name": None}], statistic)
+
+
+def _print_notes(rows: list[dict], statistic: str) -> None:
+    """Footnotes for the table: clipped intervals, and verdicts withheld for too little data."""
+    from hrd_coder.services.agreement import MIN_POSITIVES, TOO_FEW, value_range
+
+    clipped = [r["name"] for r in rows if r.get("ci_clipped")]
+    if clipped:
+        low, high = value_range(statistic)
+        which = f" of {_names(clipped)}" if clipped != [None] else ""
+        click.echo(
+            f"note: the 95% interval{which} was clipped to [{low:g}, {high:g}], the values "
+            f"{statistic} can take: its approximation reached past them, as it does with few "
+            "units or a value near an end."
+        )
+    too_few = [r["name"] for r in rows if r.get("verdict") == TOO_FEW]
+    if too_few:
+        click.echo(
+            f"note: {TOO_FEW} for {_names(too_few)}: alpha rests on fewer than "
+            f"{MIN_POSITIVES} units in which a coder marked the code and another coder coded "
+            "the document (positives); double-code more documents before reading it."
+        )
+
+
+def _names(names: list[str], shown: int = 5) -> str:
+    """Up to `shown` names, then how many more."""
+    listed = ", ".join(names[:shown])
+    return listed if len(names) <= shown else f"{listed} and {len(names) - shown} more"

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from hrd_coder.agreement import value_range  # noqa: F401 (for the CLI and the TUI)
 from hrd_coder.codebook import Codebook
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.coding import CONSENSUS
@@ -26,7 +27,10 @@ from hrd_coder.services.reliability import (
 from hrd_coder.services.samples import list_assignments
 
 SCOPES = ("code", "group", "pooled", "document", "pair")
-RELIABLE, TENTATIVE = 0.800, 0.667
+RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff (2004/2019) thresholds for alpha
+MIN_POSITIVES = 10
+"""Below this many pairable units where some coder marked the code, alpha gets no verdict."""
+TOO_FEW = "too few to judge"
 ROW_COLUMNS = (
     "scope",
     "name",
@@ -38,8 +42,9 @@ ROW_COLUMNS = (
     "se",
     "ci_low",
     "ci_high",
+    "ci_clipped",
     "verdict",
-)  # what an agreement table row shows  # Krippendorff (2004/2019) thresholds for alpha
+)  # what an agreement table row shows
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,11 @@ class AgreementRow:
     value: float
     units: int
     coders: int
-    positives: int  # units where at least one coder marked the code
+    positives: int  # pairable units where at least one coder marked the code
     se: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
+    ci_clipped: bool = False  # the interval was cut back to the statistic's range
     verdict: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -81,10 +87,16 @@ class AgreementRow:
         return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in data.items()}
 
 
-def verdict(statistic: str, value: float) -> str:
-    """Krippendorff's reading of alpha: reliable, tentative, or not reliable."""
+def verdict(statistic: str, value: float, positives: int) -> str:
+    """Krippendorff's reading of alpha: reliable, tentative, not reliable, or too few to judge.
+
+    Alpha over a handful of marked units swings with each of them (docs/agreement.md, Verdicts),
+    so below MIN_POSITIVES it is reported without a reading.
+    """
     if statistic != "alpha" or np.isnan(value):
         return ""
+    if positives < MIN_POSITIVES:
+        return TOO_FEW
     if value >= RELIABLE:
         return "reliable"
     return "tentative" if value >= TENTATIVE else "not reliable"
@@ -160,6 +172,40 @@ def _coded(
     return coded
 
 
+def positives(matrix: np.ndarray) -> int:
+    """Pairable units (rated by two coders or more) where at least one coder marked the code."""
+    rated = ~np.isnan(matrix)
+    marked = (np.where(rated, matrix, 0) > 0).any(axis=0)
+    return int((marked & (rated.sum(axis=0) >= 2)).sum())
+
+
+def check_request(request: AgreementRequest, coders: Sequence[str]) -> None:
+    """A ProjectError with advice when the table cannot be computed as requested."""
+    from hrd_coder.agreement import TWO_CODER_STATISTICS, check_level
+
+    if request.scope == "group" and request.unit == "character":
+        # A group's child codes must share units; character units differ from code to code.
+        raise ProjectError(
+            "code groups cannot be compared on character units, which differ from code to "
+            "code: use --unit sentence, paragraph, turn, document or case with --by group"
+        )
+    try:
+        check_level(request.statistic, request.level)
+    except ValueError as error:
+        raise ProjectError(str(error)) from None
+    name = TWO_CODER_STATISTICS.get(request.statistic)
+    # --by pair compares two coders at a time, so any number of coders is fine there.
+    if name is None or len(coders) <= 2 or request.scope == "pair":
+        return
+    found = "you chose" if request.coders else "this project has"
+    raise ProjectError(
+        f"{name} compares exactly 2 coders, but {found} {len(coders)}: {', '.join(coders)}. "
+        f"Pick two with --coder A --coder B (e.g. --coder {coders[0]} --coder {coders[1]}), "
+        "compare every pair with --by pair, or use alpha, fleiss or ac1, which take any "
+        "number of coders"
+    )
+
+
 def agreement_rows(project: Any, request: AgreementRequest) -> list[AgreementRow]:
     """The agreement table for a request."""
     from hrd_coder.agreement import compute
@@ -167,12 +213,13 @@ def agreement_rows(project: Any, request: AgreementRequest) -> list[AgreementRow
     if request.scope not in SCOPES:
         raise ProjectError(f"unknown scope '{request.scope}': use one of {', '.join(SCOPES)}")
     data = reliability_data(project, request)
+    check_request(request, data.coders)
 
     def row(scope: str, name: str, matrix: np.ndarray, **extra: Any) -> AgreementRow:
         estimate = compute(
             matrix, request.statistic, request.level, request.bootstrap, request.seed
         )
-        positives = int(np.nansum(matrix, axis=0).astype(bool).sum()) if matrix.size else 0
+        marked = positives(matrix)
         return AgreementRow(
             scope,
             name,
@@ -180,12 +227,13 @@ def agreement_rows(project: Any, request: AgreementRequest) -> list[AgreementRow
             estimate.value,
             estimate.units,
             estimate.coders,
-            positives,
+            marked,
             estimate.se,
             estimate.ci_low,
             estimate.ci_high,
-            verdict(request.statistic, estimate.value),
-            extra,
+            ci_clipped=estimate.ci_clipped,
+            verdict=verdict(request.statistic, estimate.value, marked),
+            extra=extra,
         )
 
     if request.scope == "code":
@@ -207,12 +255,9 @@ def agreement_rows(project: Any, request: AgreementRequest) -> list[AgreementRow
 
 
 def _per_document(data: ReliabilityData, row: Any) -> list[AgreementRow]:
-    first = data.codes[0] if data.codes else None
-    if first is None:
-        return []
-    units = data.units[first]
-    documents = sorted({u.document_id for u in units if u.document_id})
     pooled = pooled_matrix(data)
-    owners = np.array([u.document_id for u in units] * len(data.codes), dtype=object)
+    # The owner of each pooled column, code by code: character units differ between codes.
+    owners = np.array([u.document_id for c in data.codes for u in data.units[c]], dtype=object)
+    documents = sorted({d for d in owners if d})
     rows = [row("document", d, pooled[:, owners == d]) for d in documents]
     return [r for r in rows if r.units > 0]  # documents fewer than two coders coded

@@ -108,7 +108,10 @@ def alpha(matrix: list[list[int]]) -> float:
     return float(krippendorff.alpha(reliability_data=np.array(matrix, dtype=float)))
 
 
-def verdict(value: float) -> str:
+def verdict(value: float, coded: int) -> str:
+    """The verdict shown for alpha over `coded` units some coder marked (and another coded)."""
+    if coded < 10:
+        return "too few to judge"
     if value >= 0.8:
         return "✓ reliable"
     return "~ tentative" if value >= 0.667 else "✗ not reliable"
@@ -168,7 +171,7 @@ async def test_a_row_per_code_with_alpha_computed_independently(project: Project
             label, code_id, value, _, units, coded, shown_verdict = rows[code]
             expected = alpha(matrix)
             assert value == f"{expected:.3f}"
-            assert shown_verdict == verdict(expected)
+            assert shown_verdict == verdict(expected, int(coded)) == "too few to judge"
             assert code_id == code
             assert (units, coded) == (str(served[code].units), str(served[code].positives))
             assert coded == str(int(np.array(matrix).any(axis=0).sum()))
@@ -242,6 +245,58 @@ async def test_a_request_the_service_refuses_is_a_notification(project: Project)
         await settle(pilot)
         assert any("at least two coders" in n.message for n in app._notifications)
         assert "not done" in text_of(app.screen, "#status-line")
+        assert app.screen.query_one(DataTable).row_count == 0
+
+
+async def test_with_enough_coded_units_alpha_gets_its_verdict(project: Project):
+    """On characters every character a coder marked is a unit: both coders mark S1 with
+    reputational costs, only lena S3."""
+    both, lena_only = len(S1), len(S3)
+    matrix = [[1] * (both + lena_only), [1] * both + [0] * lena_only]
+    expected = alpha(matrix)
+    app = agreement_app(project, unit="character", codes=("reputational_costs",))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _, _, value, _, units, coded, shown_verdict = table_rows(app.screen)["reputational_costs"]
+        assert (value, units, coded) == (f"{expected:.3f}", str(both + lena_only), units)
+        assert shown_verdict == verdict(expected, both + lena_only) != "too few to judge"
+        assert "too few" not in text_of(app.screen, "#status-line")
+
+
+async def test_too_few_to_judge_is_explained_under_the_table(project: Project):
+    app = agreement_app(project)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        status = text_of(app.screen, "#status-line")
+        assert status.startswith("too few to judge: under 10 coded units · ✓ reliable ≥ 0.800")
+
+
+async def test_a_clipped_interval_is_marked_and_explained(project: Project):
+    """Percent agreement on reputational costs: 4 of 5 sentences agree, and the t interval
+    0.8 ± 2.776 × 0.2 reaches past 1."""
+    app = agreement_app(project, statistic="percent")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = table_rows(app.screen)
+        assert rows["reputational_costs"][2:4] == ["0.800", "0.245–1.000*"]
+        assert not rows["release"][3].endswith("*")  # nobody coded it: 1 ± 0, nothing clipped
+        assert text_of(app.screen, "#status-line").startswith("* interval clipped to [0, 1] · ")
+
+
+async def test_a_two_coder_statistic_on_three_coders_is_a_notification(project: Project):
+    q1 = span(project.text_of("int01"), Q1)
+    project.add_coding(document="int01", code="release", start=q1[0], end=q1[1], coder="ana")
+    app = agreement_app(project, statistic="cohen")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (message,) = [n.message for n in app._notifications]
+        assert message.startswith(
+            "Cohen's kappa compares exactly 2 coders, but this project has 3: ana, lena, tomas. "
+            "Pick two with --coder A --coder B"
+        )
+        assert "not done: Cohen's kappa compares exactly 2 coders" in text_of(
+            app.screen, "#status-line"
+        )
         assert app.screen.query_one(DataTable).row_count == 0
 
 

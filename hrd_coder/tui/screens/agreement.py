@@ -15,7 +15,15 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
 from hrd_coder.services import Project
-from hrd_coder.services.agreement import RELIABLE, TENTATIVE, AgreementRequest, AgreementRow
+from hrd_coder.services.agreement import (
+    MIN_POSITIVES,
+    RELIABLE,
+    TENTATIVE,
+    TOO_FEW,
+    AgreementRequest,
+    AgreementRow,
+    value_range,
+)
 from hrd_coder.services.coding import CONSENSUS
 from hrd_coder.tui.dialogs.table import cell, flexible_width
 from hrd_coder.tui.screens.service import ServiceScreen
@@ -35,6 +43,7 @@ VERDICTS = {
     "reliable": ("✓ reliable", "$text-success"),
     "tentative": ("~ tentative", "$text-warning"),
     "not reliable": ("✗ not reliable", "$text-error"),
+    TOO_FEW: (TOO_FEW, "$text-muted"),
 }
 MIN_LABEL = 20
 """The id column is shown only when the label column keeps at least this much room."""
@@ -47,10 +56,10 @@ def number(value: float | None) -> str:
 
 
 def interval(row: AgreementRow) -> str:
-    """The 95% interval as `low–high`, empty when it was not computed."""
+    """The 95% interval as `low–high` (`*` when clipped), empty when it was not computed."""
     if row.ci_low is None or row.ci_high is None or math.isnan(row.ci_low + row.ci_high):
         return ""
-    return f"{row.ci_low:.3f}–{row.ci_high:.3f}"
+    return f"{row.ci_low:.3f}–{row.ci_high:.3f}{'*' if row.ci_clipped else ''}"
 
 
 def verdict_cell(row: AgreementRow) -> Content:
@@ -183,9 +192,13 @@ class AgreementScreen(ServiceScreen):
         self.query_one("#settings", Static).update(Content.assemble(*parts))
 
     def _legend(self) -> Content:
+        notes = self._notes()
         if self.request.statistic != "alpha":
-            return Content.styled("Enter: a code's disagreements · s sorts · u changes the unit")
+            return Content.assemble(
+                *notes, "Enter: a code's disagreements · s sorts · u changes the unit"
+            )
         return Content.assemble(
+            *notes,
             ("✓ reliable", "$text-success"),
             f" ≥ {RELIABLE:.3f}  ",
             ("~ tentative", "$text-warning"),
@@ -193,6 +206,17 @@ class AgreementScreen(ServiceScreen):
             ("✗ not reliable", "$text-error"),
             " below",
         )
+
+    def _notes(self) -> list[str | tuple[str, str]]:
+        """What a `*` and `too few to judge` in the table mean, when they appear (first, as
+        the line is cut at the right on a narrow terminal)."""
+        notes: list[str | tuple[str, str]] = []
+        if any(r.ci_clipped for r in self.rows):
+            low, high = value_range(self.request.statistic)
+            notes += [("*", "bold"), f" interval clipped to [{low:g}, {high:g}] · "]
+        if any(r.verdict == TOO_FEW for r in self.rows):
+            notes += [(TOO_FEW, "bold"), f": under {MIN_POSITIVES} coded units · "]
+        return notes
 
     # -- the table ---------------------------------------------------------------------------
 
@@ -215,7 +239,7 @@ class AgreementScreen(ServiceScreen):
             "95% interval": 13,
             "units": max(5, *(len(str(r.units)) for r in rows)) if rows else 5,
             "coded": max(5, *(len(str(r.positives)) for r in rows)) if rows else 5,
-            "verdict": 14,
+            "verdict": len(TOO_FEW),
         }
         id_width = min(MAX_ID, max([2, *(len(r.name) for r in rows)]))
         label_width = flexible_width(table, [id_width, *widths.values()])
