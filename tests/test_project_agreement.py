@@ -15,7 +15,6 @@ from click.testing import CliRunner
 from hrd_coder.cli import main
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
-from hrd_coder.services.adjudication import consensus_spans, progress
 from hrd_coder.services.agreement import MIN_POSITIVES, TOO_FEW, AgreementRequest, verdict
 
 
@@ -111,38 +110,6 @@ def test_agreement_needs_two_coders(mini):
         mini.agreement(AgreementRequest())
 
 
-def test_the_disagreement_queue_and_decisions_build_the_consensus_layer(coded):
-    queue = coded.disagreements(AgreementRequest())
-    assert [(d.code_id, tuple(d.present.items())) for d in queue] == [
-        ("mobilizing.ngos", (("lena", True), ("tomas", False))),
-        ("reputational_costs", (("lena", False), ("tomas", True))),
-    ]
-    lena_before = coded.codings(coder="lena")
-    made = coded.decide(queue[0], "lena", reason="NGOs named", adjudicator="ana")
-    assert [(c.coder, c.code_id, c.quote) for c in made] == [
-        ("consensus", "mobilizing.ngos", "The NGOs kept pushing too.")
-    ]
-    coded.decide(queue[1], "neither", reason="not about reputation", adjudicator="ana")
-    assert coded.codings(coder="lena") == lena_before  # coders' layers untouched
-    again = coded.disagreements(AgreementRequest())
-    assert [d.decision for d in again] == ["lena", "neither"] and progress(again) == (2, 2)
-    coded.decide(again[0], "neither", adjudicator="ana")  # a new decision replaces the old
-    assert coded.codings(coder="consensus") == []
-
-
-def test_union_and_intersection_of_spans(coded):
-    item = coded.disagreements(AgreementRequest())[1]
-    spans = {"lena": ((0, 10), (20, 30)), "tomas": ((5, 25),)}
-    faked = type(item)(
-        item.document_id, item.start, item.end, item.code_id, {"lena": True, "tomas": True}, spans
-    )
-    assert consensus_spans(faked, "union") == [(0, 30)]
-    assert consensus_spans(faked, "intersection") == [(5, 10), (20, 25)]
-    assert consensus_spans(faked, "tomas") == [(5, 25)]
-    with pytest.raises(ProjectError, match="'both' is not a choice here"):
-        consensus_spans(faked, "both")
-
-
 def test_nobody_may_code_as_consensus(mini):
     with pytest.raises(ProjectError, match="'consensus' is the adjudicated layer"):
         mini.add_coding(document="int01", code="release", start=0, end=5, coder="consensus")
@@ -193,7 +160,7 @@ def test_the_demo_gives_a_table_for_every_code(demo_root: Path):
         rows = project.agreement(AgreementRequest(bootstrap=0))
         assert {r.name for r in rows} == {c.id for c in project.codebook.codes}
         assert all(r.coders == 2 and r.units > 100 for r in rows)
-        assert len(project.disagreements(AgreementRequest())) > 20
+        assert len(project.disagreements()) > 20
 
 
 def cli(project: Project, *args: str):

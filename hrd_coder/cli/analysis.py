@@ -16,6 +16,7 @@ from hrd_coder.cli.base import (
     print_rows,
     reports_errors,
 )
+from hrd_coder.cli.consensus import ALLOW_INCOMPLETE, check_consensus
 
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -178,11 +179,16 @@ LAYER_OPTION = click.option(
 @click.argument("case")
 @click.argument("variable")
 @LAYER_OPTION
+@ALLOW_INCOMPLETE
 @click.pass_context
 @reports_errors
-def explain(ctx: click.Context, case: str, variable: str, layer: str | None) -> None:
+def explain(
+    ctx: click.Context, case: str, variable: str, layer: str | None, allow_incomplete: bool
+) -> None:
     """Show the codings behind the value of case VARIABLE for CASE, with their quotes."""
-    found = open_project(ctx).explain(case, variable, layer)
+    project = open_project(ctx)
+    check_consensus(project, layer, allow_incomplete)
+    found = project.explain(case, variable, layer)
     shown = "missing" if found.value is None else found.value
     click.echo(f"{variable} = {shown} for case {case} (layer {found.layer}; {found.source})")
     for item in found.evidence:
@@ -227,6 +233,7 @@ REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]
     help="Add the share released by DAYS per group, its linear probability model and the "
     "model's sensitivity to an omitted confounder (robustness value, bounds, contour figure).",
 )
+@ALLOW_INCOMPLETE
 @click.pass_context
 @reports_errors
 def report(
@@ -237,6 +244,7 @@ def report(
     fmt: str,
     by_layer: bool,
     released_by: float | None,
+    allow_incomplete: bool,
 ) -> None:
     """Kaplan-Meier, log-rank, Cox model and PH checks for DESIGN of analysis.yaml."""
     project = open_project(ctx)
@@ -248,6 +256,7 @@ def report(
             )
         _print_by_layer(project.analyze_by_layer(design), fmt, folder)
         return
+    check_consensus(project, layer, allow_incomplete, design)
     result = project.analyze(design, layer, folder, released_by)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))

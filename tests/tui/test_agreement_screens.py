@@ -142,7 +142,23 @@ def coder_layers(root: Path) -> list[tuple]:
 
 
 def consensus(root: Path) -> list[tuple[str, int, int]]:
-    return [(c.code_id, c.start, c.end) for c in stored_codings(root, coder="consensus")]
+    """The consensus layer's codings, in text order."""
+    found = [(c.code_id, c.start, c.end) for c in stored_codings(root, coder="consensus")]
+    return sorted(found, key=lambda c: (c[1], c[2], c[0]))
+
+
+def agreed(text: str) -> list[tuple[str, int, int]]:
+    """What both coders coded alike, which any decision's rebuild carries into consensus:
+    reputational costs on S1, mobilizing (each coder's coding counts for S2) and NGOs on S2."""
+    return [
+        ("reputational_costs", *span(text, S1)),
+        ("mobilizing", *span(text, S2)),
+        ("mobilizing.ngos", *span(text, S2)),
+    ]
+
+
+def with_agreed(text: str, decided: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    return sorted([*agreed(text), *decided], key=lambda c: (c[1], c[2], c[0]))
 
 
 def decisions(project: Project) -> list[tuple[str, str, str, str]]:
@@ -354,16 +370,13 @@ async def test_choosing_a_coder_writes_exactly_their_spans_as_consensus(
         queue = app.screen
         await pilot.press("b")  # tomas's version on Q1
         await settle(pilot)
-        assert consensus(coded_root) == [("mobilizing", *span(text, Q1))]
+        assert consensus(coded_root) == with_agreed(text, [("mobilizing", *span(text, Q1))])
         assert "1 of 3 decided" in text_of(queue, "#progress")
         assert queue.index == 1  # on to the next undecided item
-        await pilot.press("a")  # lena's version of mobilizing on S1: her whole coding
+        await pilot.press("a")  # lena's version of mobilizing on S1: her coding, clipped to S1
         await settle(pilot)
-    assert sorted(consensus(coded_root)) == sorted(
-        [
-            ("mobilizing", *span(text, Q1)),
-            ("mobilizing", span(text, S1)[0], span(text, S2)[1]),
-        ]
+    assert consensus(coded_root) == with_agreed(
+        text, [("mobilizing", *span(text, Q1)), ("mobilizing", *span(text, S1))]
     )
     assert [d[:2] for d in decisions(project)] == [
         ("mobilizing", "tomas"),
@@ -374,17 +387,17 @@ async def test_choosing_a_coder_writes_exactly_their_spans_as_consensus(
 
 async def test_union_intersection_and_neither(project: Project, coded_root: Path):
     text = project.text_of("int01")
-    lenas = (span(text, S1)[0], span(text, S2)[1])
-    tomass = (text.index("the government."), span(text, S2)[1])
     before = coder_layers(coded_root)
     app = queue_app(project, codes=("mobilizing",))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         queue = app.screen
-        for choice, spans in [("i", [tomass]), ("u", [lenas]), ("n", [])]:
+        # On S1 only lena's coding counts (tomas's starts in its last words and counts for
+        # S2): the intersection is empty, the union is lena's coding clipped to S1.
+        for choice, spans in [("i", []), ("u", [span(text, S1)]), ("n", [])]:
             await pilot.press("j", choice)  # S1, the second item
             await settle(pilot)
-            assert consensus(coded_root) == [("mobilizing", *s) for s in spans]
+            assert consensus(coded_root) == with_agreed(text, [("mobilizing", *s) for s in spans])
             assert queue.index == 0  # on to the undecided first item
         await pilot.press("j")
         assert "decided: neither" in text_of(queue, "#decision")
@@ -412,8 +425,10 @@ async def test_the_reason_goes_with_the_next_decision(project: Project, coded_ro
         ("mobilizing", "neither", "Q1 asks a question", "ana"),
         ("mobilizing", "tomas", "", "ana"),
     ]
-    (made,) = stored_codings(coded_root, coder="consensus")
-    assert made.memo == "adjudicated: tomas"
+    # Neither, and tomas's version of S1 (he did not code it there), write no coding: the
+    # consensus holds only what the coders agreed on.
+    memos = {c.memo for c in stored_codings(coded_root, coder="consensus")}
+    assert memos == {"agreed: lena, tomas"}
 
 
 async def test_escape_in_the_reason_box_restores_it(project: Project):
@@ -458,7 +473,7 @@ async def test_progress_counts_decisions_and_x_finds_the_next_undecided(project:
 
 
 async def test_decisions_show_when_the_queue_opens_again(project: Project):
-    items = project.disagreements(AgreementRequest())
+    items = project.disagreements()
     project.decide(items[0], "tomas", reason="", adjudicator="ana")
     app = queue_app(project)
     async with app.run_test(size=SIZE) as pilot:
