@@ -388,11 +388,40 @@ def test_two_coders_to_a_cox_model_through_the_command_line(study, tmp_path: Pat
         checked["agree"] += int(agree.sum())
         checked["decided"] += int((~agree).sum())
     assert checked["decided"] > 5  # the demo's coders do disagree on some cases
-    report = run(
-        study, "report", "featured_vs_considered", "--format", "json", "--layer", "consensus"
+    # The exported consensus table goes straight into a Cox model with a mechanism in it;
+    # the coefficients equal lifelines fitted directly on the design's rows.
+    table = tmp_path / "consensus.csv"
+    fitted = run(
+        study,
+        "survival",
+        "--data",
+        str(table),
+        "--design",
+        "featured_vs_all_held",
+        "--covariates",
+        "featured,bureaucratic_deadlock",
+        "--format",
+        "json",
     )
-    assert report.exit_code == 0, report.output
-    assert json.loads(report.output)["layer"] == "consensus"
+    assert fitted.exit_code == 0, fitted.output
+    coefficients = json.loads(fitted.output)["coefficients"]
+    from lifelines import CoxPHFitter
+
+    rows = tables["consensus"].dropna(subset=["featured_vs_all_held_days"])
+    direct = CoxPHFitter().fit(
+        rows[
+            [
+                "featured_vs_all_held_days",
+                "featured_vs_all_held_event",
+                "featured",
+                "bureaucratic_deadlock",
+            ]
+        ],
+        "featured_vs_all_held_days",
+        "featured_vs_all_held_event",
+    )
+    for name in ("featured", "bureaucratic_deadlock"):
+        assert coefficients[name]["coef"] == pytest.approx(direct.params_[name], abs=1e-6)
 
 
 def test_a_decision_follows_its_text_when_the_document_is_edited(coded):
