@@ -559,10 +559,11 @@ class AdjudicationScreen(ServiceScreen):
             what: sum(getattr(c, what) for c in status.codes if c.code_id in codes)
             for what in ("agreed", "single", "decided", "reopened", "undecided", "stale")
         }
-        parts: list[str | tuple[str, str]] = [(f"consensus per {status.unit}: ", "bold")]
+        parts: list[str | tuple[str, str]] = [("consensus: ", "bold")]
         for what, number in counts.items():
-            style = "bold $text-warning" if number and what in ("reopened", "stale") else ""
-            parts += [(f"{number} {what}", style), " · "]
+            if number or what in ("agreed", "undecided"):  # zeros elsewhere: room at 80 columns
+                style = "bold $text-warning" if number and what in ("reopened", "stale") else ""
+                parts += [(f"{number} {what}", style), " · "]
         key = self._key_display("rebuild") or "ctrl+r"
         parts.append((f"{key} rebuilds" if counts["stale"] else "up to date", "dim"))
         self.query_one("#consensus-line", Static).update(Content.assemble(*parts))
