@@ -59,7 +59,7 @@ def export_qdc(ctx: click.Context, out: Path | None) -> None:
     """Write the codebook as a REFI-QDA .qdc file (default: <project>.qdc)."""
     from hrd_coder.services.exchange import export_qdc as write
 
-    click.echo(f"wrote {write(open_project(ctx), out)}")
+    _print_export(write(open_project(ctx), out))
 
 
 @export.command("qdpx")
@@ -70,7 +70,13 @@ def export_qdpx(ctx: click.Context, out: Path | None) -> None:
     """Write the project (codes, documents, cases, codings, memos) as a REFI-QDA .qdpx."""
     from hrd_coder.services.exchange import export_qdpx as write
 
-    click.echo(f"wrote {write(open_project(ctx), out)}")
+    _print_export(write(open_project(ctx), out))
+
+
+def _print_export(outcome: Any) -> None:
+    click.echo(f"wrote {outcome.path}")
+    for line in outcome.lines():
+        click.echo(line)
 
 
 @main.command("import-qdc")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +27,11 @@ from hrd_coder.interop.refi import (
     kids,
     local,
     parse_xml,
-    serialise,
     slug,
     sub,
     unique,
 )
+from hrd_coder.interop.xml_text import serialise
 from hrd_coder.problems import ProjectError
 
 SECTIONS = ("Definition", "Include", "Exclude", "Examples", "Counterexamples")
@@ -129,8 +130,9 @@ def add_codes(parent: ET.Element, codebook: Codebook) -> None:
     add(codes, None)
 
 
-def codebook_to_qdc(codebook: Codebook) -> bytes:
-    """The codebook as a `.qdc` file (same codebook, same bytes)."""
+def codebook_to_qdc(codebook: Codebook) -> tuple[bytes, Counter[str]]:
+    """The codebook as a `.qdc` file (same codebook, same bytes), and the characters
+    replaced in each field because XML cannot carry them (see `xml_text`)."""
     root = ET.Element(
         "CodeBook",
         {

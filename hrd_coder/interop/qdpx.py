@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 import yaml
@@ -22,11 +22,11 @@ from hrd_coder.interop.refi import (
     XSI_NS,
     guid,
     guid_or_stable,
-    serialise,
     sub,
     timestamp,
 )
 from hrd_coder.interop.variables import add_values, add_variables
+from hrd_coder.interop.xml_text import serialise
 
 PROJECT_FILE = "project.qde"
 CODEBOOK_MARK = "hrd_coder codebook:"
@@ -83,8 +83,8 @@ def project_description(exchange: Exchange) -> str:
     return f"{book.description.strip()}\n\n{CODEBOOK_MARK}\n{text}"
 
 
-def project_to_qde(exchange: Exchange) -> bytes:
-    """The `project.qde` XML of a project."""
+def project_to_qde(exchange: Exchange) -> tuple[bytes, Counter[str]]:
+    """The `project.qde` XML of a project, and the characters replaced in each field."""
     root = ET.Element(
         "Project",
         {
@@ -191,14 +191,20 @@ def _add_source(
     add_values(node, source_variables(source), types)
 
 
-def project_to_qdpx(exchange: Exchange) -> bytes:
-    """The whole `.qdpx` archive (same project, same bytes)."""
+def project_to_qdpx(exchange: Exchange) -> tuple[bytes, Counter[str]]:
+    """The whole `.qdpx` archive (same project, same bytes), and the characters XML cannot
+    carry that were replaced in each field.
+
+    Documents' texts are `Sources/*.txt` files, not XML: they are written exactly as they
+    are, so codings' offsets into them stay right whatever characters they hold.
+    """
     buffer = io.BytesIO()
+    qde, replaced = project_to_qde(exchange)
     with zipfile.ZipFile(buffer, "w") as archive:
-        _add_file(archive, PROJECT_FILE, project_to_qde(exchange))
+        _add_file(archive, PROJECT_FILE, qde)
         for source in sorted(exchange.sources, key=lambda s: s.id):
             _add_file(archive, f"Sources/{source_guid(source.id)}.txt", source.text.encode())
-    return buffer.getvalue()
+    return buffer.getvalue(), replaced
 
 
 def _add_file(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

@@ -105,12 +105,6 @@ def sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str
     return child
 
 
-def serialise(root: ET.Element) -> bytes:
-    """Indented UTF-8 XML with a declaration, the same bytes for the same tree."""
-    ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
 def slug(text: str, fallback: str) -> str:
     """A plain lower-case id from a name from another program ('Diet Coke' -> 'diet_coke')."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

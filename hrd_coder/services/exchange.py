@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,29 @@ from hrd_coder.interop.model import (
 from hrd_coder.interop.qdc import codebook_to_qdc, read_qdc
 from hrd_coder.interop.qdpx import project_to_qdpx
 from hrd_coder.interop.qdpx_read import read_qdpx
+from hrd_coder.interop.xml_text import REPLACEMENT
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.exchange_import import ExchangeOutcome, merge_into, new_project
+from hrd_coder.whole_file import writing_whole
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    """The file an export wrote, and how many characters XML cannot carry it replaced, by field."""
+
+    path: Path
+    replaced: dict[str, int] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The report as printable lines (none when nothing was replaced)."""
+        if not self.replaced:
+            return []
+        total = sum(self.replaced.values())
+        fields = ", ".join(f"{name} {count}" for name, count in sorted(self.replaced.items()))
+        return [
+            f"warning: replaced {total} character(s) that XML cannot carry (control "
+            f"characters, U+FFFE, U+FFFF) with U+{ord(REPLACEMENT):04X}: {fields}"
+        ]
 
 
 def exchange_of(project: Any) -> Exchange:
@@ -78,18 +100,22 @@ def default_out(project: Any, suffix: str) -> Path:
     return Path(f"{project.root.name}{suffix}")
 
 
-def export_qdc(project: Any, out: str | Path | None = None) -> Path:
-    """Write the codebook as a `.qdc` file; return its path."""
+def export_qdc(project: Any, out: str | Path | None = None) -> ExportOutcome:
+    """Write the codebook as a `.qdc` file (whole, or not at all)."""
     path = Path(out) if out else default_out(project, ".qdc")
-    path.write_bytes(codebook_to_qdc(project.codebook))
-    return path
+    return _write(path, *codebook_to_qdc(project.codebook))
 
 
-def export_qdpx(project: Any, out: str | Path | None = None) -> Path:
-    """Write the whole project as a `.qdpx` archive; return its path."""
+def export_qdpx(project: Any, out: str | Path | None = None) -> ExportOutcome:
+    """Write the whole project as a `.qdpx` archive (whole, or not at all)."""
     path = Path(out) if out else default_out(project, ".qdpx")
-    path.write_bytes(project_to_qdpx(exchange_of(project)))
-    return path
+    return _write(path, *project_to_qdpx(exchange_of(project)))
+
+
+def _write(path: Path, data: bytes, replaced: Counter[str]) -> ExportOutcome:
+    with writing_whole(path) as temporary:
+        temporary.write_bytes(data)
+    return ExportOutcome(path, dict(replaced))
 
 
 def archive_limits(

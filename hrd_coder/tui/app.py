@@ -167,7 +167,7 @@ class CoderApp(App):
 
         try:
             out = self.project.root / f"{self.project.root.name}.{kind}"
-            path = (export_qdpx if kind == "qdpx" else export_qdc)(self.project, out)
+            outcome = (export_qdpx if kind == "qdpx" else export_qdc)(self.project, out)
         except Exception as error:  # noqa: BLE001 - shown to the user, never a traceback
             self.call_from_thread(
                 self.notify,
@@ -176,7 +176,12 @@ class CoderApp(App):
                 severity="error",
             )
             return
-        self.call_from_thread(self.notify, f"wrote {path}", title="Exported")
+        self.call_from_thread(
+            self.notify,
+            "\n".join([f"wrote {outcome.path}", *outcome.lines()]),
+            title="Exported",
+            severity="warning" if outcome.replaced else "information",
+        )
 
     def ask_import(self, kind: str) -> None:
         """Ask for a .qdpx or .qdc file, then merge it into the open project."""

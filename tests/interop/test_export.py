@@ -36,8 +36,8 @@ def coded(mini):
 
 
 def test_qdc_validates_and_is_stable(mini, tmp_path, codebook_schema):
-    first = export_qdc(mini, tmp_path / "a.qdc")
-    second = export_qdc(mini, tmp_path / "b.qdc")
+    first = export_qdc(mini, tmp_path / "a.qdc").path
+    second = export_qdc(mini, tmp_path / "b.qdc").path
     codebook_schema.validate(str(first))
     assert first.read_bytes() == second.read_bytes()
     assert b'name="NGOs"' in first.read_bytes()
@@ -45,8 +45,8 @@ def test_qdc_validates_and_is_stable(mini, tmp_path, codebook_schema):
 
 def test_qdpx_validates_and_is_stable(mini, tmp_path, project_schema):
     coded(mini)
-    first = export_qdpx(mini, tmp_path / "a.qdpx")
-    second = export_qdpx(mini, tmp_path / "b.qdpx")
+    first = export_qdpx(mini, tmp_path / "a.qdpx").path
+    second = export_qdpx(mini, tmp_path / "b.qdpx").path
     assert first.read_bytes() == second.read_bytes()
     archive = zipfile.ZipFile(first)
     names = archive.namelist()

@@ -30,12 +30,12 @@ def test_demo_round_trip(demo_root, tmp_path):
         demo.import_files()
         demo.load_codings(demo_root / "demo" / "codings.csv")
         demo.set_document_memo("int01", coder="lena", text="Ask about the folder — again.")
-        first = export_qdpx(demo, tmp_path / "first.qdpx")
+        first = export_qdpx(demo, tmp_path / "first.qdpx").path
         before = (demo.codebook.model_dump(), demo.codings(), demo.cases(), demo.document_memos())
         documents = demo.documents()
     import_qdpx(first, into=tmp_path / "back")
     with Project.open(tmp_path / "back") as back:
-        second = export_qdpx(back, tmp_path / "second.qdpx")
+        second = export_qdpx(back, tmp_path / "second.qdpx").path
         assert trimmed(back.codebook.model_dump()) == trimmed(before[0])
         key = lambda c: (  # noqa: E731
             (c.document_id, c.coder, c.code_id, c.start, c.end, c.case_id, c.memo, c.created_at)
