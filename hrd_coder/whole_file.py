@@ -6,6 +6,7 @@ destination, never a truncated export that looks complete.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -21,17 +22,32 @@ def writing_whole(path: Path) -> Iterator[Path]:
     Any OSError (disk full, file too large, no permission) becomes a ProjectError naming
     `path`, and the temporary file is removed: nothing is left at the destination.
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with writing_all_whole([path]) as (temporary,):
         yield temporary
-        os.replace(temporary, path)
+
+
+@contextmanager
+def writing_all_whole(paths: list[Path]) -> Iterator[list[Path]]:
+    """As `writing_whole`, for files that belong together: all are renamed, or none.
+
+    An error names the first path (the file asked for; the others go with it).
+    """
+    temporaries = [p.with_name(f".{p.name}.{os.getpid()}.partial") for p in paths]
+    try:
+        for path in paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        yield temporaries
+        for temporary, path in zip(temporaries, paths, strict=True):
+            os.replace(temporary, path)
     except OSError as error:
         reason = error.strerror or str(error)
+        if error.errno == errno.EFBIG:
+            reason += ": a file-size limit (ulimit -f) or the file system's was reached"
         raise ProjectError(
-            f"{path}: could not write it ({reason}); nothing was written there. "
+            f"{paths[0]}: could not write it ({reason}); nothing was written there. "
             "Free some disk space, or choose another place with --out"
         ) from None
     finally:
-        with suppress(OSError):
-            temporary.unlink(missing_ok=True)
+        for temporary in temporaries:
+            with suppress(OSError):
+                temporary.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from hrd_coder.analysis.case_variables import CaseVariables, Variable
 from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, Design
 from hrd_coder.analysis.stata_names import stata_name, unique_names
+from hrd_coder.whole_file import writing_all_whole, writing_whole
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,19 +74,22 @@ def export_cases(found: CaseVariables, path: str | Path, fmt: str) -> tuple[Path
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     dates = [v.name for v in found.variables if v.type == "date"]
     table = found.table
-    if fmt == "csv":
-        table.to_csv(path, index=False, date_format="%Y-%m-%d")
-    elif fmt == "parquet":
-        table.to_parquet(path, index=False)
-    elif fmt == "json":
-        path.write_text(json.dumps(_records(table, dates), indent=2, ensure_ascii=False) + "\n")
-    else:
-        _write_stata(found, path, dates)
     dictionary = path.with_name(path.name + ".dictionary.json")
-    dictionary.write_text(json.dumps(data_dictionary(found, path.name), indent=2) + "\n")
+    # Both files whole or neither: each is renamed into place only when both are written.
+    with writing_all_whole([path, dictionary]) as (temporary, temporary_dictionary):
+        if fmt == "csv":
+            table.to_csv(temporary, index=False, date_format="%Y-%m-%d")
+        elif fmt == "parquet":
+            table.to_parquet(temporary, index=False)
+        elif fmt == "json":
+            text = json.dumps(_records(table, dates), indent=2, ensure_ascii=False)
+            temporary.write_text(text + "\n")
+        else:
+            _write_stata(found, temporary, dates)
+        described = json.dumps(data_dictionary(found, path.name), indent=2)
+        temporary_dictionary.write_text(described + "\n")
     return path, dictionary
 
 
@@ -141,24 +145,23 @@ def write_table(table: pd.DataFrame, path: str | Path, fmt: str) -> Path:
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        table.to_csv(path, index=False)
-    elif fmt == "parquet":
-        table.to_parquet(path, index=False)
-    elif fmt == "json":
-        dates = [c for c in table.columns if pd.api.types.is_datetime64_any_dtype(table[c])]
-        plain = table.copy()
-        for name in dates:
-            plain[name] = plain[name].map(lambda t: None if pd.isna(t) else t.isoformat())
-        path.write_text(
-            json.dumps(_records(plain, []), indent=2, ensure_ascii=False, default=str) + "\n"
-        )
-    else:
-        names = unique_names((str(c), "") for c in table.columns)
-        stata = table.set_axis(names, axis=1)
-        for name in stata.columns:
-            if stata[name].dtype == object:
-                stata[name] = stata[name].fillna("").astype(str)
-        stata.to_stata(path, write_index=False, version=118)
+    with writing_whole(path) as temporary:
+        if fmt == "csv":
+            table.to_csv(temporary, index=False)
+        elif fmt == "parquet":
+            table.to_parquet(temporary, index=False)
+        elif fmt == "json":
+            dates = [c for c in table.columns if pd.api.types.is_datetime64_any_dtype(table[c])]
+            plain = table.copy()
+            for name in dates:
+                plain[name] = plain[name].map(lambda t: None if pd.isna(t) else t.isoformat())
+            text = json.dumps(_records(plain, []), indent=2, ensure_ascii=False, default=str)
+            temporary.write_text(text + "\n")
+        else:
+            names = unique_names((str(c), "") for c in table.columns)
+            stata = table.set_axis(names, axis=1)
+            for name in stata.columns:
+                if stata[name].dtype == object:
+                    stata[name] = stata[name].fillna("").astype(str)
+            stata.to_stata(temporary, write_index=False, version=118)
     return path
