@@ -12,23 +12,100 @@ from pydantic import BaseModel, ValidationError
 
 from hrd_coder.problems import Problem
 
+# Limits on what a project's YAML may hold (docs/limits.md). Our formats nest a few levels
+# and need no aliases; refusing both before the node tree is built keeps a hostile file
+# from hanging an import ("billion laughs") or exhausting the stack.
+MAX_DEPTH = 50
+INT_BITS = 64  # SQLite's integers; also what Stata, R and pandas read without loss
+_INT_RANGE = range(-(2 ** (INT_BITS - 1)), 2 ** (INT_BITS - 1))
+_INT_TEXT = 40  # longer than any 64-bit integer, even with '_' separators
+
+
+class _Refused(Exception):
+    """A construct refused before it is built: an alias, too deep a nesting, a huge integer."""
+
+    def __init__(self, mark: yaml.Mark, message: str, hint: str):
+        super().__init__(message)
+        self.mark, self.message, self.hint = mark, message, hint
+
+
+def _alias_refused(event: yaml.Event) -> _Refused:
+    return _Refused(
+        event.start_mark,
+        f"YAML aliases ('*{event.anchor}') are not allowed in project files",
+        "write the value out in full where it is needed (aliases can make a small file "
+        "expand to billions of values, so hrd-coder reads none)",
+    )
+
+
+def _too_deep(mark: yaml.Mark) -> _Refused:
+    return _Refused(
+        mark,
+        f"lists and blocks are nested more than {MAX_DEPTH} levels deep here",
+        "our files need only a few levels: check the indentation and brackets",
+    )
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """Whole numbers must fit in 64 bits: SQLite stores no more, and Python refuses to turn
+    numbers of over 4,300 digits into text. Checked on the text first, so a 5,000-digit
+    number is never converted."""
+    value = None
+    if len(node.value) <= _INT_TEXT:
+        value = yaml.SafeLoader.construct_yaml_int(loader, node)
+    if value is None or value not in _INT_RANGE:
+        shown = (
+            node.value
+            if len(node.value) <= 30
+            else f"{node.value[:20]}... ({len(node.value)} characters)"
+        )
+        raise _Refused(
+            node.start_mark,
+            f"the whole number {shown} is too large: whole numbers must fit in "
+            f"{INT_BITS} bits (up to {_INT_RANGE.stop - 1:,})",
+            "write it as a decimal number (e.g. 1.5e30), or in quotes as text",
+        )
+    return value
+
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text: our validators parse them, so an impossible
-    date like 2012-13-01 becomes a located problem instead of a crash."""
+    date like 2012-13-01 becomes a located problem instead of a crash. It refuses aliases
+    and deep nesting while composing, where the Python composer would recurse."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            raise _alias_refused(self.peek_event())
+        nests = self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent)
+        self._depth += nests
+        if self._depth > MAX_DEPTH:
+            raise _too_deep(self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= nests
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 # libyaml builds the same node tree (with line and column marks) about 15x faster, which
 # matters when an import reads thousands of front matters; without it, the Python one.
+# Its composer is C code we cannot hook, so aliases are looked for in its events first
+# (only in text holding a '*') and depth is checked on the finished tree (libyaml itself
+# stops at 1,000 levels).
 _FastLoader: type = getattr(yaml, "CSafeLoader", _Loader)
 if _FastLoader is not _Loader:
     _FastLoader = type("_FastLoader", (_FastLoader,), {})
     _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _FastLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 @dataclass(frozen=True)
@@ -59,26 +136,49 @@ def parse_yaml(
     """Parse YAML text; return the document or the syntax / duplicate-key problems."""
     try:
         try:
-            node, data = _load(_FastLoader, text)
+            node, data, duplicates = _load(_FastLoader, text, path, first_line)
         except yaml.YAMLError:
             # Broken YAML is rare: parse it again with the Python loader, whose messages
             # (and so our hints) are the ones users and tests know.
-            node, data = _load(_Loader, text)
+            node, data, duplicates = _load(_Loader, text, path, first_line)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else None
         column = mark.column + 1 if mark else None
         what = f"this is not valid YAML: {error.problem or error.context}"
         return None, [Problem(path, line, column, what, _yaml_hint(error))]
-    document = YamlDocument(data, node, path, first_line)
-    return document, _duplicate_keys(node, document)
+    except _Refused as refused:
+        line, column = refused.mark.line + first_line, refused.mark.column + 1
+        return None, [Problem(path, line, column, refused.message, refused.hint)]
+    return YamlDocument(data, node, path, first_line), duplicates
 
 
-def _load(loader_type: type, text: str) -> tuple[yaml.Node | None, Any]:
+def _load(
+    loader_type: type, text: str, path: str, first_line: int
+) -> tuple[yaml.Node | None, Any, list[Problem]]:
+    if loader_type is not _Loader and "*" in text:  # every alias starts with '*'
+        _refuse_aliases(loader_type, text)
     loader = loader_type(text)
     try:
         node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None, None, []
+        # Checked on the tree before it is built: deep nesting would exhaust the stack of
+        # the (recursive) constructor.
+        duplicates = _check_tree(node, path, first_line)
+        return node, loader.construct_document(node), duplicates
+    finally:
+        loader.dispose()
+
+
+def _refuse_aliases(loader_type: type, text: str) -> None:
+    """Raise at the first alias, reading events only: nothing is expanded."""
+    loader = loader_type(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                raise _alias_refused(event)
     finally:
         loader.dispose()
 
@@ -92,32 +192,44 @@ def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
     return "check indentation, colons and quotes on this line and the one before"
 
 
-def _duplicate_keys(node: yaml.Node | None, document: YamlDocument) -> list[Problem]:
-    """PyYAML silently keeps the last of two equal keys; we report them instead."""
+def _check_tree(node: yaml.Node, path: str, first_line: int) -> list[Problem]:
+    """Refuse nesting deeper than MAX_DEPTH; report keys that appear twice in a block
+    (PyYAML silently keeps the last of two equal keys)."""
     problems: list[Problem] = []
-    stack = [node] if node is not None else []
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key, value in current.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in seen:
-                        problems.append(
-                            Problem(
-                                document.path,
-                                key.start_mark.line + document.first_line,
-                                key.start_mark.column + 1,
-                                f"key '{key.value}' appears twice in the same block",
-                                f"keep one of them (the other is on line {seen[key.value]})",
-                            )
-                        )
+    level: list[yaml.Node] = [node]
+    depth = 0  # the nodes of `level` are inside `depth` collections
+    while level:
+        below: list[yaml.Node] = []
+        for current in level:
+            if isinstance(current, yaml.MappingNode):
+                if depth == MAX_DEPTH:
+                    raise _too_deep(current.start_mark)
+                seen: dict[str, int] = {}
+                for key, value in current.value:
+                    if isinstance(key, yaml.ScalarNode):
+                        if key.value in seen:
+                            problems.append(_duplicate_key(key, seen[key.value], path, first_line))
+                        else:
+                            seen[key.value] = key.start_mark.line + first_line
                     else:
-                        seen[key.value] = key.start_mark.line + document.first_line
-                stack.append(value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+                        below.append(key)
+                    below.append(value)
+            elif isinstance(current, yaml.SequenceNode):
+                if depth == MAX_DEPTH:
+                    raise _too_deep(current.start_mark)
+                below.extend(current.value)
+        level, depth = below, depth + 1
     return problems
+
+
+def _duplicate_key(key: yaml.ScalarNode, first: int, path: str, first_line: int) -> Problem:
+    return Problem(
+        path,
+        key.start_mark.line + first_line,
+        key.start_mark.column + 1,
+        f"key '{key.value}' appears twice in the same block",
+        f"keep one of them (the other is on line {first})",
+    )
 
 
 def _node_at(node: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:

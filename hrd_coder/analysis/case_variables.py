@@ -7,11 +7,13 @@ mappings (the fields of a case file), codings as a DataFrame; the service in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.analysis.stata_names import unique_names
+from hrd_coder.problems import ProjectError
 from hrd_coder.sources.dates import parse_partial_date
 
 if TYPE_CHECKING:
@@ -162,6 +164,7 @@ def case_variables(
     covariates = cases["covariates"].tolist()
     for name in sorted({key for found in covariates for key in found}):
         values = [found.get(name) for found in covariates]
+        _refuse_not_finite(name, values, cases["id"])
         add(
             name,
             "",
@@ -284,6 +287,17 @@ def _by_code(values: pd.Series, ids: list[str], missing: Any):
         return wide[code].to_numpy()
 
     return column
+
+
+def _refuse_not_finite(name: str, values: list[Any], ids: Iterable[str]) -> None:
+    """Imports refuse infinite and NaN covariates, but an older hrd-coder stored them (and a
+    merge can bring them in): refuse them here, before a model or a Stata file fails on one."""
+    for case_id, value in zip(ids, values, strict=True):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ProjectError(
+                f"case '{case_id}': covariate '{name}' is {value} in the database, not a "
+                "finite number: correct it in the case file and run 'hrd-coder import'"
+            )
 
 
 def _covariate_type(values: list[Any]) -> str:

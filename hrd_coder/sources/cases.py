@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,6 +25,21 @@ def _date_field(value: object, info: ValidationInfo) -> PartialDate:
 
 
 Date = Annotated[PartialDate, BeforeValidator(_date_field)]
+
+
+def _finite(value: Any) -> Any:
+    """No model can use an infinite (or NaN) covariate, and Stata cannot store one."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError(
+            "covariate_not_finite",
+            "covariate value {value} is not a finite number",
+            {"value": value, "hint": "write a number, or null if it is not known"},
+        )
+    return value
+
+
+Covariate = Annotated[Any, AfterValidator(_finite)]
+
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -55,7 +72,7 @@ class CaseFile(BaseModel):
     release_type: str | None = None
     censored_on: Date | None = None
     sources: TextList = ()
-    covariates: dict[str, Any] = {}
+    covariates: dict[str, Covariate] = {}
 
     @field_validator("id")
     @classmethod

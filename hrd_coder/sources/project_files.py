@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,15 +64,16 @@ def read_project_files(root: Path, codebook: Codebook) -> ProjectFiles:
     problems: list[Problem] = []
     context = {"case_groups": codebook.case_groups, "release_types": codebook.release_types}
     cases = [
-        _read(root, p, CaseFile, context, problems) for p in _files(root / CASES_DIR, (".md",))
+        _read(root, p, CaseFile, context, problems)
+        for p in _files(root, CASES_DIR, (".md",), problems)
     ]
     transcripts = [
         _read(root, p, TranscriptFile, {}, problems)
-        for p in _files(root / TRANSCRIPTS_DIR, TRANSCRIPT_SUFFIXES)
+        for p in _files(root, TRANSCRIPTS_DIR, TRANSCRIPT_SUFFIXES, problems)
     ]
     media = [
         _read(root, p, MediaFile, {}, problems)
-        for p in _files(root / MEDIA_DIR, TRANSCRIPT_SUFFIXES)
+        for p in _files(root, MEDIA_DIR, TRANSCRIPT_SUFFIXES, problems)
     ]
     found_cases = [_source_case(*c) for c in cases if c is not None]
     found_transcripts = [_source_transcript(*t) for t in transcripts if t is not None]
@@ -84,13 +86,38 @@ def read_project_files(root: Path, codebook: Codebook) -> ProjectFiles:
     return ProjectFiles(tuple(found_cases), tuple(found_transcripts), tuple(found_media))
 
 
-def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+def _files(root: Path, name: str, suffixes: tuple[str, ...], problems: list[Problem]) -> list[Path]:
+    """The folder's files, following a link only when it leads to a file inside the project:
+    imported text goes on into exports and deposits, so it must be the project's own."""
+    folder = root / name
     if not folder.is_dir():
         return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(".")
+    inside = root.resolve()
+    linked_folder = not folder.resolve().is_relative_to(inside)
+    found = []
+    with os.scandir(folder) as entries:  # one call gives names and link flags for all
+        for entry in entries:
+            if entry.name.startswith(".") or Path(entry.name).suffix.lower() not in suffixes:
+                continue
+            path = Path(entry.path)
+            if linked_folder or entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(inside):
+                    problems.append(_outside(path.relative_to(root).as_posix(), target))
+                    continue
+            if entry.is_file():
+                found.append(path)
+    return sorted(found)
+
+
+def _outside(shown: str, target: Path) -> Problem:
+    return Problem(
+        shown,
+        None,
+        None,
+        f"this file leads (through a link) to {target}, outside the project",
+        "copy the file into the project instead of linking to it: hrd-coder reads only "
+        "files inside the project folder",
     )
 
 
@@ -106,6 +133,12 @@ def _read(
         split = split_front_matter(decode(path.read_bytes(), shown), shown)
     except InvalidInput as error:
         problems.extend(error.problems)
+        return None
+    except OSError as error:
+        what = f"cannot read the file: {error.strerror or error}"
+        problems.append(
+            Problem(shown, None, None, what, "check that it exists and its permissions")
+        )
         return None
     document, found = parse_yaml(split.front_matter, shown, split.front_matter_line)
     problems.extend(found)
