@@ -7,12 +7,15 @@ themselves (not by the sizes the archive claims), so a lying header cannot get p
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from hrd_coder.problems import ProjectError
 
 MB = 1024 * 1024
+ENCRYPTED = 0x1  # general purpose bit 0 of a zip entry
+METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,17 @@ class SafeArchive:
         total = 0
         for entry in entries:
             check_entry_name(entry.filename, shown)
+            if entry.flag_bits & ENCRYPTED:
+                raise ProjectError(
+                    f"{shown}: entry {entry.filename!r} is encrypted; refused, nothing was "
+                    "written (export the project again without a password)"
+                )
+            if entry.compress_type not in METHODS:
+                raise ProjectError(
+                    f"{shown}: entry {entry.filename!r} uses compression method "
+                    f"{entry.compress_type}, which this reader does not know; refused, nothing "
+                    "was written (save the archive with ordinary zip compression)"
+                )
             if entry.file_size > limits.max_entry_bytes:
                 raise ProjectError(
                     f"{shown}: entry {entry.filename!r} unpacks to {entry.file_size} bytes, "
@@ -87,8 +101,15 @@ class SafeArchive:
     def read(self, name: str) -> bytes:
         """An entry's bytes, reading no more than the limits allow."""
         cap = min(self.limits.max_entry_bytes, self.limits.max_total_bytes - self._read_total)
-        with self.zip.open(name) as stream:
-            data = stream.read(cap + 1)
+        try:
+            with self.zip.open(name) as stream:
+                data = stream.read(cap + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+            # A wrong CRC-32, damaged deflate data or a cut-off entry: never half-read it.
+            raise ProjectError(
+                f"{self.path}: entry {name!r} is damaged ({error}); refused, nothing was "
+                "written (copy or export the archive again)"
+            ) from None
         if len(data) > cap:
             raise ProjectError(
                 f"{self.path}: entry {name!r} unpacks to more than its stated size or the "

@@ -9,7 +9,7 @@ import uuid
 import xml.etree.ElementTree as ET  # builds our own output only; input goes through defusedxml
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import DefusedXMLParser
 
 from hrd_coder.problems import ProjectError
 
@@ -19,6 +19,9 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 # Fixed for ever: changing it changes every GUID we have ever exported.
 GUID_NAMESPACE = uuid.UUID("6f1d3c2e-7a4b-5c8d-9e0f-a1b2c3d4e5f6")
 ORIGIN = "hrd_coder"
+# Elements nested deeper than this are refused (a code tree is a few levels deep; our
+# readers walk it recursively, so a hostile file nested thousands deep would crash them).
+MAX_DEPTH = 200
 
 
 def guid(kind: str, key: str) -> str:
@@ -60,10 +63,44 @@ def parse_timestamp(value: str | None) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
+class _TooDeep(Exception):
+    """Raised from inside the parser when elements nest deeper than MAX_DEPTH."""
+
+
+class _DepthLimitedBuilder(ET.TreeBuilder):
+    """A tree builder that stops the parse as soon as elements nest too deep.
+
+    Checked while parsing, not afterwards: the tree is never built, and no reader of ours
+    (several walk the code tree recursively) ever sees it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep
+        return super().start(tag, attrs)
+
+    def end(self, tag: str) -> ET.Element:
+        self.depth -= 1
+        return super().end(tag)
+
+
 def parse_xml(data: bytes, shown: str) -> ET.Element:
-    """Parse XML from outside with defusedxml: no entity expansion, no external DTDs."""
+    """Parse XML from outside with defusedxml: no entity expansion, no external DTDs, and
+    no nesting deeper than MAX_DEPTH elements."""
     try:
-        return fromstring(data)
+        parser = DefusedXMLParser(target=_DepthLimitedBuilder())
+        parser.feed(data)
+        return parser.close()
+    except _TooDeep:
+        raise ProjectError(
+            f"{shown}: elements nest more than {MAX_DEPTH} levels deep; refused, nothing was "
+            "written (no REFI-QDA export nests so deep: is the file damaged or hostile?)"
+        ) from None
     except DefusedXmlException as error:
         raise ProjectError(
             f"{shown}: refused unsafe XML ({type(error).__name__}): entity definitions and "

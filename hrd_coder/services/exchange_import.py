@@ -76,6 +76,26 @@ def new_project(exchange: Exchange, root: Path, db_url: str | None) -> tuple[Pat
 def merge_into(project: Any, exchange: Exchange, report: ExchangeReport) -> None:
     """Add to an existing project what it lacks (codes, documents, cases, codings, memos)."""
     project.access().require_role("importing another program's project into this one", ("lead",))
+    # The project's own files first: a merge must never add to a project that cannot import.
+    project.read_files()
+    codebook, codebook_text = project.codebook, project.codebook_text
+    written: list[Path] = []
+    try:
+        _merge_files(project, exchange, report, written)
+    except (InvalidInput, ProjectError):
+        for path in written:
+            path.unlink(missing_ok=True)
+        if project.codebook_text != codebook_text:
+            (project.root / CODEBOOK_FILE).write_text(codebook_text, encoding="utf-8")
+            project.codebook, project.codebook_text = codebook, codebook_text
+        raise
+    add_codings_and_memos(project, exchange, report)
+
+
+def _merge_files(
+    project: Any, exchange: Exchange, report: ExchangeReport, written: list[Path]
+) -> None:
+    """Append new codes, write new documents and cases (listed in `written`), import them."""
     new_codes = [c for c in exchange.codebook.codes if project.codebook.code(c.id) is None]
     if new_codes:
         _append_codes(project, new_codes)
@@ -99,9 +119,8 @@ def merge_into(project: Any, exchange: Exchange, report: ExchangeReport) -> None
             report.dropped.append(
                 f"document '{source.id}': the project has a different document with that id"
             )
-    _write_documents(project.root, exchange, documents | (known_cases - cases), cases)
+    written += _write_documents(project.root, exchange, documents | (known_cases - cases), cases)
     project.import_files()
-    add_codings_and_memos(project, exchange, report)
 
 
 def _append_codes(project: Any, codes: list[Any]) -> None:
@@ -125,8 +144,10 @@ def _append_codes(project: Any, codes: list[Any]) -> None:
     project.codebook, project.codebook_text = merged, text
 
 
-def _write_documents(root: Path, exchange: Exchange, skip: set[str], cases: set[str]) -> None:
-    """Write case files (with their histories), transcripts and media; never overwrite a file."""
+def _write_documents(root: Path, exchange: Exchange, skip: set[str], cases: set[str]) -> list[Path]:
+    """Write case files (with their histories), transcripts and media; never overwrite a file.
+
+    Returns the files written."""
     histories = {s.id: s for s in exchange.sources if s.kind == "case_history"}
     writes: dict[Path, str] = {}
     for case in exchange.cases:
@@ -150,9 +171,12 @@ def _write_documents(root: Path, exchange: Exchange, skip: set[str], cases: set[
     taken = [p for p in writes if p.exists()]
     if taken:
         raise ProjectError(f"{taken[0]} already exists: nothing was written")
+    written = []
     for path, text in writes.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def _with_front(front: dict[str, Any], source: ExchangeSource | None) -> str:

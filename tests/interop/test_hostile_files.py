@@ -1,0 +1,186 @@
+"""Broken and hostile exchange files, and merges into broken projects (issues 19 and 20).
+
+Each is a located message (file, entry), exit 2, no traceback, and nothing written: neither
+a new project folder, nor a file, a code or a row in the project merged into.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hrd_coder.cli import main
+from hrd_coder.interop.refi import MAX_DEPTH
+from tests.interop.test_import import FOREIGN_QDE, FOREIGN_TEXT
+
+SOURCE = "Sources/cccccccc-0000-4000-8000-000000000001.txt"
+
+
+def stored(entries: dict[str, bytes], encrypted: str = "") -> bytes:
+    """A zip with uncompressed entries (so bytes can be damaged in place)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zipped:
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            zipped.writestr(info, data)
+            if name == encrypted:
+                info.flag_bits |= 0x1  # written so into the central directory on close
+    return buffer.getvalue()
+
+
+def foreign_entries() -> dict[str, bytes]:
+    return {"project.qde": FOREIGN_QDE.encode(), SOURCE: FOREIGN_TEXT.encode()}
+
+
+def damaged(entry: str) -> bytes:
+    """The foreign project with one byte of `entry`'s data changed: its CRC-32 fails."""
+    entries = foreign_entries()
+    data = stored(entries)
+    target = entries[entry]
+    at = data.index(target) + len(target) // 2
+    return data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :]
+
+
+def deep_qde(levels: int) -> bytes:
+    codes = "".join(
+        f'<Code guid="{n:08x}-0000-4000-8000-000000000000" name="c{n}" isCodable="true">'
+        for n in range(levels)
+    )
+    return (
+        '<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="p">'
+        f"<CodeBook><Codes>{codes}{'</Code>' * levels}</Codes></CodeBook></Project>"
+    ).encode()
+
+
+def deep_qdc(levels: int) -> bytes:
+    return (
+        deep_qde(levels)
+        .replace(b"<Project", b"<CodeBook")
+        .replace(b"</Project>", b"</CodeBook>")
+        .replace(b"project:1.0", b"codebook:1.0")
+        .replace(b"<CodeBook><Codes>", b"<Codes>", 1)
+        .replace(b"</Codes></CodeBook></CodeBook>", b"</Codes></CodeBook>")
+    )
+
+
+HOSTILE = {
+    "crc-project": (
+        lambda: damaged("project.qde"),
+        "entry 'project.qde' is damaged (Bad CRC-32",
+    ),
+    "crc-source": (lambda: damaged(SOURCE), f"entry '{SOURCE}' is damaged (Bad CRC-32"),
+    "encrypted": (
+        lambda: stored(foreign_entries(), encrypted=SOURCE),
+        f"entry '{SOURCE}' is encrypted",
+    ),
+    "deep": (
+        lambda: stored({"project.qde": deep_qde(5000)}),
+        f"project.qde: elements nest more than {MAX_DEPTH} levels deep",
+    ),
+}
+
+
+def run(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def project_args(project) -> list[str]:
+    args = ["--project", str(project.root), "--coder", "lead"]
+    if project.database.url.get_backend_name() != "sqlite":
+        args += ["--db", project.database.url.render_as_string(hide_password=False)]
+    return args
+
+
+def snapshot(project) -> tuple:
+    """Every file of the project (but the database) with its hash, and the table counts."""
+    files = {
+        str(p.relative_to(project.root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(project.root.rglob("*"))
+        if p.is_file() and ".hrd_coder" not in p.parts
+    }
+    return files, project.status().as_json(), project.codings(), project.document_memos()
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_archives_into_a_new_folder(tmp_path, kind):
+    make, message = HOSTILE[kind]
+    path = tmp_path / "hostile.qdpx"
+    path.write_bytes(make())
+    result = run("import-qdpx", path, "--into", tmp_path / "new")
+    assert result.exit_code == 2, result.output
+    assert f"error: {path}" in result.output and message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_archives_merged_into_a_project(mini, tmp_path, kind):
+    make, message = HOSTILE[kind]
+    path = tmp_path / "hostile.qdpx"
+    path.write_bytes(make())
+    before = snapshot(mini)
+    result = run(*project_args(mini), "import-qdpx", path)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert snapshot(mini) == before
+
+
+def test_deeply_nested_qdc_is_refused(mini, tmp_path):
+    path = tmp_path / "deep.qdc"
+    path.write_bytes(deep_qdc(5000))
+    before = snapshot(mini)
+    for target in (["--into", tmp_path / "new"], []):
+        result = run(*project_args(mini), "import-qdc", path, *target)
+        assert result.exit_code == 2, result.output
+        assert f"error: {path}: elements nest more than {MAX_DEPTH} levels deep" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "new").exists() and snapshot(mini) == before
+
+
+def test_nesting_up_to_the_limit_is_read(tmp_path):
+    path = tmp_path / "deep.qdc"
+    path.write_bytes(deep_qdc(MAX_DEPTH - 4))  # CodeBook, Codes, and room to spare
+    result = run("import-qdc", path, "--into", tmp_path / "new")
+    assert result.exit_code == 0, result.output
+    assert f"{MAX_DEPTH - 4} codes" in result.output
+
+
+def test_a_merge_checks_the_project_first(mini, tmp_path):
+    """A bad case date in the project: the merge is refused before anything is added."""
+    case = mini.root / "cases" / "c01.md"
+    case.write_text(case.read_text().replace("2012-05-14", "2012-13-45"))
+    path = tmp_path / "foreign.qdpx"
+    path.write_bytes(stored(foreign_entries()))
+    before = snapshot(mini)
+    result = run(*project_args(mini), "import-qdpx", path)
+    assert result.exit_code == 2, result.output
+    assert "cases/c01.md:6:14: detained_on: '2012-13-45' is not a real date" in result.output
+    assert "nothing was written" in result.output and "Traceback" not in result.output
+    assert snapshot(mini) == before
+
+
+def test_a_merge_that_fails_half_way_takes_back_its_files(mini, tmp_path):
+    """A document id the project has as a file it never imported: the new codes appended
+    to codebook.yaml and the files written are taken back."""
+    path = tmp_path / "foreign.qdpx"
+    path.write_bytes(stored(foreign_entries()))
+    stray = mini.root / "transcripts" / "interview_e.md"
+    stray.write_text("---\nid: interview_e\ntitle: Written by hand\n---\nHello.\n")
+    before = snapshot(mini)
+    result = run(*project_args(mini), "import-qdpx", path)
+    assert result.exit_code == 2, result.output
+    assert "interview_e.md already exists: nothing was written" in result.output
+    assert snapshot(mini) == before
+
+
+def test_the_merge_of_a_good_file_still_works(mini, tmp_path):
+    path = tmp_path / "foreign.qdpx"
+    path.write_bytes(stored(foreign_entries()))
+    result = run(*project_args(mini), "import-qdpx", path)
+    assert result.exit_code == 0, result.output
+    assert Path(mini.root / "transcripts" / "interview_e.md").is_file()
