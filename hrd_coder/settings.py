@@ -56,9 +56,18 @@ def remembered_coder(root: Path) -> str | None:
     path = root / LOCAL_DIR / SETTINGS_FILE
     if not path.is_file():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    coder = data.get("coder") if isinstance(data, dict) else None
+    coder = _read_settings(path).get("coder")
     return coder if isinstance(coder, str) and coder else None
+
+
+def _read_settings(path: Path) -> dict:
+    """The settings file's data; InvalidInput (file and line) when it is malformed."""
+    if not path.read_bytes().strip():
+        return {}
+    document, problems = parse_yaml(read_text_file(path), str(path))
+    if document is None or problems:
+        raise InvalidInput(problems)
+    return document.data if isinstance(document.data, dict) else {}
 
 
 def remember_coder(root: Path, coder: str) -> Path:
@@ -70,10 +79,7 @@ def remember_coder(root: Path, coder: str) -> Path:
     folder = root / LOCAL_DIR
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / SETTINGS_FILE
-    data = {}
-    if path.is_file():
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        data = loaded if isinstance(loaded, dict) else {}
+    data = _read_settings(path) if path.is_file() else {}
     data["coder"] = coder
     temporary = path.with_suffix(".tmp")
     temporary.write_text(yaml.safe_dump(data, sort_keys=True), encoding="utf-8")

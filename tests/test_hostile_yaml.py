@@ -282,3 +282,11 @@ def test_symlinks_inside_the_project_are_followed(demo_root: Path):
     assert cli(demo_root, None, "import").exit_code == 0
     with Project.open(demo_root) as project:
         assert "int01" in {d.id for d in project.documents()}
+
+
+def test_an_alias_bomb_in_the_settings_file_is_refused(demo_root: Path):
+    settings = demo_root / ".hrd_coder" / "settings.yaml"
+    settings.parent.mkdir()
+    settings.write_text(ALIAS_BOMB + "\ncoder: *lol8\n", encoding="utf-8")
+    result = cli(demo_root, None, "whoami")
+    assert_refused(result, f"settings.yaml:{line_of(settings, 'lol1:')}:", "YAML aliases")
