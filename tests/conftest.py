@@ -87,6 +87,13 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def finish_coding(project: Project) -> None:
+    """Every coder marks done each document they have a coding in, as `hrd-coder done
+    --all-coded` does: their blank units there then count as "absent" in agreement."""
+    for coder, documents in project.coverage().coded.items():
+        project.mark_done(sorted(documents), coder=coder)
+
+
 def make_mini_project(root: Path) -> Path:
     """A two-case, one-interview project written to `root`."""
     write(root / "codebook.yaml", MINI_CODEBOOK)

@@ -18,6 +18,7 @@ from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services import consensus_rules as rules
 from hrd_coder.services.consensus_rules import Piece
+from tests.conftest import finish_coding
 
 # -- the rules, on their own -------------------------------------------------------------
 
@@ -104,6 +105,7 @@ def coded(mini: Project) -> Project:
         coder="tomas",
         case="c02",
     )
+    finish_coding(mini)
     return mini
 
 
@@ -201,12 +203,14 @@ def test_a_new_coders_layer_reopens_decisions_in_the_documents_they_code(coded):
     ngos = coded.disagreements()[0]
     coded.decide(ngos, "lena", adjudicator="ana")
     coded.add_coding(document="int01", code="release", start=0, end=5, coder="mira")
+    coded.mark_done(["int01"], coder="mira")
     [item] = [i for i in coded.disagreements() if i.code_id == "mobilizing.ngos"]
     assert item.state == "reopened" and set(item.marks) == {"lena", "mira", "tomas"}
 
 
 def test_single_coded_documents_enter_the_consensus_as_they_are(coded):
     coded.add_coding(document="c02", code="release", start=0, end=20, coder="lena")
+    coded.mark_done(["c02"], coder="lena")
     status = {c.code_id: c for c in coded.rebuild_consensus(by="ana").codes}
     assert status["release"].single == 1
     assert ("release", 0, 20, "c02") in consensus_codings(coded)  # a case history's own case
@@ -337,7 +341,7 @@ def test_exports_refuse_an_incomplete_consensus_and_name_their_layer(coded):
 def study(demo_root: Path, db_url: str | None):
     project = Project.open(demo_root, db_url, viewer="ana")
     project.import_files()
-    project.load_codings(demo_root / "demo" / "codings.csv")
+    project.load_codings(demo_root / "demo" / "codings.csv", mark_done=True)
     yield project
     project.close()
 

@@ -16,6 +16,7 @@ from hrd_coder.cli import main
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services.agreement import MIN_POSITIVES, TOO_FEW, AgreementRequest, verdict
+from tests.conftest import finish_coding
 
 
 def sentence(project: Project, document: str, start_text: str, end_text: str) -> tuple[int, int]:
@@ -44,6 +45,7 @@ def coded(mini: Project) -> Project:
         end=private[1] - 6,
         coder="tomas",
     )
+    finish_coding(mini)  # both read int01 through: their blank sentences are "absent"
     return mini
 
 
@@ -64,15 +66,20 @@ def test_alpha_per_code_matches_the_krippendorff_package_on_the_expected_data(co
 
 def test_documents_a_coder_never_coded_do_not_count_as_agreement(coded):
     coded.add_coding(document="c01", code="release", start=0, end=20, coder="lena")
+    coded.mark_done(["c01"], coder="lena")
     rows = {r.name: r for r in coded.agreement(AgreementRequest(bootstrap=0))}
     assert rows["reputational_costs"].units == 5  # c01's sentences: tomas is missing there
 
 
-def test_a_sampled_document_counts_as_coded_even_when_nothing_was_found(coded):
+def test_a_sampled_document_done_with_nothing_found_counts_as_absent(coded):
     coded.add_coding(document="c01", code="release", start=0, end=20, coder="lena")
+    coded.mark_done(["c01"], coder="lena")
     chosen = coded.assign_sample("tomas", share=1.0, seed=3, kind="case_history").chosen
     assert chosen == ("c01", "c02")
     assert coded.assign_sample("tomas", share=1.0, seed=3, kind="case_history").chosen == chosen
+    rows = {r.name: r for r in coded.agreement(AgreementRequest(bootstrap=0))}
+    assert rows["release"].units == 5  # assigned, not done yet: tomas is missing in c01
+    coded.mark_done(["c01", "c02"], coder="tomas")
     rows = {r.name: r for r in coded.agreement(AgreementRequest(bootstrap=0))}
     assert rows["release"].units == 5 + 3  # c01's three sentences are now pairable
 
@@ -156,7 +163,7 @@ def test_the_cli_on_an_external_ratings_table(tmp_path: Path):
 def test_the_demo_gives_a_table_for_every_code(demo_root: Path):
     with Project.open(demo_root) as project:
         project.import_files()
-        project.load_codings(demo_root / "demo" / "codings.csv")
+        project.load_codings(demo_root / "demo" / "codings.csv", mark_done=True)
         rows = project.agreement(AgreementRequest(bootstrap=0))
         assert {r.name for r in rows} == {c.id for c in project.codebook.codes}
         assert all(r.coders == 2 and r.units > 100 for r in rows)
@@ -174,6 +181,7 @@ def three_coders(coded: Project) -> Project:
     """The coded project with a third coder, who codes one sentence of int01."""
     start, end = sentence(coded, "int01", "Private talks", "rest.")
     coded.add_coding(document="int01", code="release", start=start, end=end, coder="third")
+    coded.mark_done(["int01"], coder="third")
     return coded
 
 
@@ -227,6 +235,7 @@ def degenerate_requests(project: Project) -> dict[str, AgreementRequest]:
     length = len(project.text_of("c01"))
     for coder in ("lena", "tomas"):
         project.add_coding(document="c01", code="release", start=0, end=length, coder=coder)
+        project.mark_done(["c01"], coder=coder)
     return {
         "a code nobody used": AgreementRequest(codes=("release",), documents=("int01",)),
         "a code one coder never used": AgreementRequest(codes=("mobilizing.ngos",)),
@@ -326,6 +335,7 @@ def test_with_enough_coded_units_alpha_gets_its_verdict(coded):
 
 def test_positives_count_only_units_another_coder_coded(coded):
     coded.add_coding(document="c01", code="reputational_costs", start=0, end=20, coder="lena")
+    coded.mark_done(["c01"], coder="lena")
     (row,) = coded.agreement(AgreementRequest(codes=("reputational_costs",), bootstrap=0))
     assert (row.units, row.positives) == (5, 2)  # tomas did not code c01: not pairable there
 

@@ -4,6 +4,7 @@ from hrd_coder.cli import (  # noqa: F401 (registers the commands)
     agreement,
     analysis,
     consensus,
+    coverage,
     exports,
     interop,
     media,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -113,12 +114,22 @@ def agreement(
         bootstrap=bootstrap,
         seed=seed,
     )
-    rows = [r.as_dict() for r in open_project(ctx).agreement(request)]
+    project = open_project(ctx)
+    rows = [r.as_dict() for r in project.agreement(request)]
     print_rows(
         rows, fmt, ["name", "value", "ci_low", "ci_high", "units", "positives", "coders", "verdict"]
     )
     if fmt == "table":  # csv and json carry the same facts in ci_clipped and verdict
         _print_notes(rows, statistic)
+    _print_coverage_warnings(project, coders)
+
+
+def _print_coverage_warnings(project: Any, coders: tuple[str, ...]) -> None:
+    """On stderr, so csv and json stay clean: what agreement could not count yet."""
+    from hrd_coder.services.coverage import coverage_warnings
+
+    for line in coverage_warnings(project.coverage(), coders):
+        click.echo(line, err=True)
 
 
 def _agreement_for_file(

@@ -14,7 +14,6 @@ from hrd_coder.agreement import value_range  # noqa: F401 (for the CLI and the T
 from hrd_coder.codebook import Codebook
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.coding import CONSENSUS
-from hrd_coder.services.records import CodingRecord
 from hrd_coder.services.reliability import (
     DEFAULT_MIN_SHARE,
     UNIT_KINDS,
@@ -24,7 +23,6 @@ from hrd_coder.services.reliability import (
     group_matrix,
     pooled_matrix,
 )
-from hrd_coder.services.samples import list_assignments
 
 SCOPES = ("code", "group", "pooled", "document", "pair")
 RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff (2004/2019) thresholds for alpha
@@ -129,9 +127,15 @@ def reliability_data(
     for document in chosen:
         if document not in documents:
             raise ProjectError(f"there is no document '{document}'")
-    codings = [c for c in project.codings() if c.coder in coders and c.document_id in chosen]
+    coverage = project.coverage()
+    coded = {coder: set(coverage.covered(coder)) for coder in coders}
+    # A coder's codings count only where they cover the document (see services/coverage.py).
+    codings = [
+        c
+        for c in project.codings()
+        if c.coder in coders and c.document_id in chosen and c.document_id in coded[c.coder]
+    ]
     texts = {d: _source(project, documents[d]) for d in chosen}
-    coded = _coded(project, codings, coders)
     return build(
         request.unit,
         texts,
@@ -150,7 +154,7 @@ def _source(project: Any, info: Any) -> SourceText:
 
 
 def _coders(project: Any, request: AgreementRequest) -> list[str]:
-    everyone = sorted({c.coder for c in project.codings()} - {CONSENSUS})
+    everyone = sorted(set(project.coverage().coders) - {CONSENSUS})
     coders = list(request.coders) or everyone
     if len(coders) < 2:
         raise ProjectError(
@@ -158,18 +162,6 @@ def _coders(project: Any, request: AgreementRequest) -> list[str]:
             f"{', '.join(everyone) or 'nobody'} coded this project"
         )
     return coders
-
-
-def _coded(
-    project: Any, codings: Sequence[CodingRecord], coders: Sequence[str]
-) -> dict[str, set[str]]:
-    coded: dict[str, set[str]] = {c: set() for c in coders}
-    for coding in codings:
-        coded[coding.coder].add(coding.document_id)
-    for assigned in list_assignments(project):
-        if assigned.coder in coded:
-            coded[assigned.coder].add(assigned.document_id)
-    return coded
 
 
 def positives(matrix: np.ndarray) -> int:

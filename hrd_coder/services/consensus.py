@@ -29,6 +29,7 @@ from hrd_coder.services.coding import (
     new_coding,
 )
 from hrd_coder.services.consensus_rules import Mark, Piece
+from hrd_coder.services.coverage import Coverage, read_coverage
 from hrd_coder.services.importing import current_codebook_hash
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.services.reliability import (
@@ -43,7 +44,6 @@ from hrd_coder.storage.events import record_event
 
 DECISIONS: Table = tables.Decision.__table__
 SETTINGS: Table = tables.Setting.__table__
-ASSIGNMENTS: Table = tables.Assignment.__table__
 UNIT_SETTING = "consensus_unit"
 DEFAULT_UNIT = "sentence"
 SPAN_UNITS = ("sentence", "paragraph", "turn", "document")
@@ -116,6 +116,7 @@ class Plan:
     unmatched: tuple[Decision, ...]  # decisions on no unit of the consensus unit kind
     stored: int  # consensus codings stored now
     codings: tuple[CodingRecord, ...]  # the coders' codings the plan was made from
+    waiting: int = 0  # codings in documents their coder does not cover yet
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class ConsensusStatus:
     codes: tuple[CodeStatus, ...]
     unmatched_decisions: int = 0
     stored_codings: int = 0
+    waiting_codings: int = 0  # in documents their coder has not marked done (see coverage)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -181,6 +183,7 @@ class ConsensusStatus:
             "complete": self.complete,
             "unmatched_decisions": self.unmatched_decisions,
             "stored_codings": self.stored_codings,
+            "waiting_codings": self.waiting_codings,
             "codes": [code.as_dict() for code in self.codes],
         }
 
@@ -229,10 +232,13 @@ def plan(project: Any, codes: Sequence[str] = (), pending: Sequence[Decision] = 
         codings = _human_codings(conn, codes)
         stored = _rows(conn, CODINGS.select().where(CODINGS.c.coder == CONSENSUS), codes)
         decisions = _decisions(conn, codes)
-        assigned = _assigned(conn)
-        # Who coded a document is read from every code's codings, even when planning one.
-        coded = _coded(conn, assigned)
+        # Who covers a document is read from every code's codings, even when planning one.
+        coverage = read_coverage(conn)
     decisions.update((d.key, d) for d in pending)
+    coded = _coders_by_document(coverage)
+    # Codings in documents their coder does not cover yet wait (see services/coverage.py).
+    waiting = [c for c in codings if c.coder not in coded.get(c.document_id, ())]
+    codings = [c for c in codings if c.coder in coded.get(c.document_id, ())]
     coders = tuple(sorted({c for coders in coded.values() for c in coders}))
     texts = _texts(project)
     units = document_units(texts, unit)
@@ -251,6 +257,7 @@ def plan(project: Any, codes: Sequence[str] = (), pending: Sequence[Decision] = 
         unmatched,
         len(stored),
         tuple(codings),
+        len(waiting),
     )
 
 
@@ -289,26 +296,13 @@ def _decisions(conn: Connection, codes: Sequence[str]) -> dict[tuple, Decision]:
     return found
 
 
-def _assigned(conn: Connection) -> dict[str, set[str]]:
-    """Coder -> documents assigned to them (a sample), coded or not."""
+def _coders_by_document(coverage: Coverage) -> dict[str, set[str]]:
+    """Document -> the coders who cover it (the same rule as agreement's)."""
     found: dict[str, set[str]] = defaultdict(set)
-    for document, coder in conn.execute(select(ASSIGNMENTS.c.document_id, ASSIGNMENTS.c.coder)):
-        if coder != CONSENSUS:
-            found[coder].add(document)
+    for coder in coverage.coders:
+        for document in coverage.covered(coder):
+            found[document].add(coder)
     return found
-
-
-def _coded(conn: Connection, assigned: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Document -> the coders who coded it: made a coding in it, or had it assigned (the
-    same rule as agreement's, so the queue and the agreement table agree)."""
-    coded: dict[str, set[str]] = defaultdict(set)
-    pairs = select(CODINGS.c.document_id, CODINGS.c.coder).where(CODINGS.c.coder != CONSENSUS)
-    for document, coder in conn.execute(pairs.distinct()):
-        coded[document].add(coder)
-    for coder, documents in assigned.items():
-        for document in documents:
-            coded[document].add(coder)
-    return coded
 
 
 def _texts(project: Any) -> dict[str, SourceText]:
@@ -475,7 +469,9 @@ def status_of(project: Any, found: Plan) -> ConsensusStatus:
         CodeStatus(code, **numbers, stale=found.stale.get(code, 0))
         for code, numbers in counts.items()
     )
-    return ConsensusStatus(found.unit, found.coders, codes, len(found.unmatched), found.stored)
+    return ConsensusStatus(
+        found.unit, found.coders, codes, len(found.unmatched), found.stored, found.waiting
+    )
 
 
 def rebuild(project: Any, by: str | None, codes: Sequence[str] = ()) -> Plan:

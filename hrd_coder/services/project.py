@@ -20,6 +20,7 @@ from hrd_coder.services import (
     reanchoring,
 )
 from hrd_coder.services import coding as actions
+from hrd_coder.services import coverage as coverage_rules
 from hrd_coder.services.access import Access, read_access
 from hrd_coder.services.adjudication import Disagreement
 from hrd_coder.services.agreement import (
@@ -32,6 +33,7 @@ from hrd_coder.services.codebook_changes import CodebookChange
 from hrd_coder.services.codings_file import LoadReport, load_codings
 from hrd_coder.services.consensus import ConsensusStatus, incomplete_message
 from hrd_coder.services.consensus_rules import Mark
+from hrd_coder.services.coverage import Coverage
 from hrd_coder.services.importing import current_codebook_hash, import_project
 from hrd_coder.services.records import (
     CaseInfo,
@@ -456,9 +458,10 @@ class Project:
             actions.ensure_coder(conn, coder)
             actions.save_document_memo(conn, document, coder, text)
 
-    def load_codings(self, path: str | Path) -> LoadReport:
-        """Add codings from a CSV table (see docs/codings-file.md); idempotent."""
-        return load_codings(self, Path(path))
+    def load_codings(self, path: str | Path, *, mark_done: bool = False) -> LoadReport:
+        """Add codings from a CSV table (see docs/codings-file.md); idempotent. With
+        `mark_done`, every coder's documents in the table are marked done by them."""
+        return load_codings(self, Path(path), mark_done)
 
     def undo(self, coder: str) -> history.HistoryStep:
         """Undo the coder's latest coding action not yet undone (see docs/storage.md)."""
@@ -496,6 +499,32 @@ class Project:
         with self.database.writing() as conn:
             actions.ensure_coder(conn, coder)
             return reanchoring.discard_orphan(conn, coding_id, coder)
+
+    # -- who coded what (see services/coverage.py) -------------------------------------------
+
+    def coverage(self) -> Coverage:
+        """Per coder: documents assigned, marked done and coded, and the rule in force."""
+        with self.database.reading() as conn:
+            return coverage_rules.read_coverage(conn)
+
+    def mark_done(self, documents: list[str], *, coder: str, undo: bool = False) -> list[str]:
+        """Mark documents done by a coder (undo: not done); return those that changed."""
+        self.access().check_layer(coder)
+        with self.database.writing() as conn:
+            actions.ensure_coder(conn, coder)
+            return coverage_rules.mark_done(conn, coder, documents, undo=undo)
+
+    def assign(self, coder: str, documents: list[str], *, undo: bool = False) -> list[str]:
+        """Give documents to a coder to code (undo: take them back); leads only."""
+        self.access().require_role("assigning documents", ("lead",))
+        with self.database.writing() as conn:
+            return coverage_rules.assign(conn, coder, documents, self.viewer, undo=undo)
+
+    def set_coverage_rule(self, rule: str) -> str:
+        """`done` or `any_coding` for the whole project; return the old rule; leads only."""
+        self.access().require_role("changing the coverage rule", ("lead",))
+        with self.database.writing() as conn:
+            return coverage_rules.set_coverage_rule(conn, rule, self.viewer)
 
     # -- agreement and adjudication ----------------------------------------------------------
 
@@ -612,10 +641,15 @@ class Project:
         return analysis.analyze_by_layer(self, design)
 
     def export_cases(
-        self, fmt: str, layer: str | None = None, out: str | Path | None = None
+        self,
+        fmt: str,
+        layer: str | None = None,
+        out: str | Path | None = None,
+        raw_cells: bool = False,
     ) -> tuple[Path, Path]:
-        """Write the case table with the designs' outcomes, and its data dictionary."""
-        return analysis.export_cases(self, fmt, layer, out)
+        """Write the case table with the designs' outcomes, and its data dictionary (csv
+        cells a spreadsheet would run as formulas are neutralised unless `raw_cells`)."""
+        return analysis.export_cases(self, fmt, layer, out, raw_cells)
 
     def export_table(
         self, table: str, fmt: str, out: str | Path | None = None, **options: Any

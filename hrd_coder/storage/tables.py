@@ -170,6 +170,16 @@ class Assignment(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utc_now)
 
 
+class DocumentDone(SQLModel, table=True):
+    """A coder's mark that they coded a whole document: their blank units there mean
+    "absent", not "not read yet" (see docs/agreement.md, "Who coded what")."""
+
+    __tablename__ = "document_done"
+    document_id: str = Field(foreign_key="document.id", primary_key=True)
+    coder: str = Field(primary_key=True)
+    done_at: dt.datetime = Field(default_factory=utc_now)
+
+
 class Decision(SQLModel, table=True):
     """An adjudicator's decision on one code in one unit; it shapes the consensus layer."""
 

@@ -12,7 +12,7 @@ from hrd_coder.cli import main
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from tests.analysis.layered_project import CASES, LENA, TOMAS, code_layers, make_layered_project
-from tests.conftest import write
+from tests.conftest import finish_coding, write
 
 
 @pytest.fixture
@@ -60,6 +60,7 @@ def test_each_layer_gets_its_own_fit(layered):
 def test_consensus_is_a_layer_once_it_has_codings(layered):
     # tomas codes c03 too (another code), so the two differ there on reputational_costs
     layered.add_coding(document="c03", code="mobilizing", start=0, end=20, coder="tomas")
+    finish_coding(layered)
     layered.rebuild_consensus(by="ana", unit="document")
     queue = layered.disagreements()
     item = next(i for i in queue if i.code_id == "reputational_costs")

@@ -20,6 +20,7 @@ from hrd_coder.services.adjudication import DECISIONS
 from hrd_coder.services.agreement import AgreementRequest
 from hrd_coder.tui.screens.adjudication import AdjudicationScreen
 from hrd_coder.tui.screens.agreement import AgreementScreen
+from tests.conftest import finish_coding
 from tests.tui.helpers import settle, stored_codings
 
 SIZE = (100, 30)
@@ -72,6 +73,7 @@ def coded_root(mini_root: Path) -> Path:
             ("tomas", "mobilizing", span(text, Q1)),
         ]:
             project.add_coding(document="int01", code=code, start=start, end=end, coder=coder)
+        finish_coding(project)
     return mini_root
 
 

@@ -37,7 +37,7 @@ def coded_demo(root: Path) -> None:
     )
     with Project.open(root) as project:
         project.import_files()
-        project.load_codings(root / "demo" / "codings.csv")
+        project.load_codings(root / "demo" / "codings.csv", mark_done=True)
         queue = project.disagreements()
         early = [(item, "lena", "") for item in queue[:-LEFT_FOR_THE_KEYS]]
         project.decide_many(early, adjudicator="ana")

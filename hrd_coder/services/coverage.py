@@ -1,0 +1,253 @@
+"""Who coded what: which documents each coder covers, so that a blank unit means "absent"
+only where the coder really read the document.
+
+A document is *assigned* to a coder by a sample or `hrd-coder assign` (with no assignments
+in the project at all, everyone is assigned everything), and the coder marks it *done*.
+Under the project's rule (setting `agreement_coverage`):
+
+- `done` (the default): a coder covers the documents they marked done. Elsewhere they are
+  missing: their codings there wait (they enter agreement and consensus once the document
+  is done), and a coding in a document neither assigned nor done is reported as stray.
+- `any_coding` (hrd-coder before 0.2): a coder covers every document they made a coding in
+  or were assigned, so one stray coding makes all their blank units there "absent".
+
+Agreement, the adjudication queue and the consensus layer all read coverage from here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from hrd_coder.problems import ProjectError
+from hrd_coder.services.coding import CODINGS, CONSENSUS, check_coder_name
+from hrd_coder.storage import tables
+from hrd_coder.storage.events import record_event
+
+DONE: Table = tables.DocumentDone.__table__
+ASSIGNMENTS: Table = tables.Assignment.__table__
+DOCUMENTS: Table = tables.Document.__table__
+SETTINGS: Table = tables.Setting.__table__
+RULE_SETTING = "agreement_coverage"
+RULES = ("done", "any_coding")
+DEFAULT_RULE = "done"
+MANUAL = "manual"  # the sample name of documents given with `hrd-coder assign`
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Per coder: documents assigned, marked done, and coded (holding any coding)."""
+
+    rule: str
+    everyone_assigned: bool  # no assignments in the project: everyone has everything
+    assigned: dict[str, frozenset[str]] = field(default_factory=dict)
+    done: dict[str, frozenset[str]] = field(default_factory=dict)
+    coded: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def coders(self) -> tuple[str, ...]:
+        """Every coder with codings, assignments or done marks."""
+        return tuple(sorted({*self.done, *self.coded, *self.assigned}))
+
+    def covered(self, coder: str) -> frozenset[str]:
+        """The documents where this coder's blank units count as "absent"."""
+        if self.rule == "any_coding":
+            return self.coded.get(coder, frozenset()) | self.assigned.get(coder, frozenset())
+        return self.done.get(coder, frozenset())
+
+    def coders_of(self, document: str) -> set[str]:
+        """The coders who cover a document."""
+        return {coder for coder in self.coders if document in self.covered(coder)}
+
+    def not_done(self, coder: str) -> frozenset[str]:
+        """Documents assigned to the coder and not marked done yet."""
+        return self.assigned.get(coder, frozenset()) - self.done.get(coder, frozenset())
+
+    def waiting(self, coder: str) -> frozenset[str]:
+        """Documents where the coder's codings do not count yet (not covered)."""
+        return self.coded.get(coder, frozenset()) - self.covered(coder)
+
+    def stray(self, coder: str) -> frozenset[str]:
+        """Documents the coder coded in that were neither assigned to them nor done."""
+        return self.waiting(coder) - self.assigned.get(coder, frozenset())
+
+    def summary(self, coder: str) -> dict[str, Any]:
+        """Counts for status and reports."""
+        return {
+            "coder": coder,
+            "assigned": len(self.assigned.get(coder, ())),
+            "done": len(self.done.get(coder, ())),
+            "not_done": len(self.not_done(coder)),
+            "waiting": len(self.waiting(coder)),
+            "stray": len(self.stray(coder)),
+        }
+
+    def rule_in_words(self) -> str:
+        """Which rule applies, for `status` and reports."""
+        who = (
+            "every coder is assigned every document (no assignments yet)"
+            if self.everyone_assigned
+            else "documents are assigned by samples and 'hrd-coder assign'"
+        )
+        if self.rule == "any_coding":
+            return f"{who}; a coder covers every document they coded in or were assigned"
+        return f"{who}; a coder covers the documents they marked done"
+
+
+def coverage_warnings(coverage: Coverage, coders: Iterable[str] = ()) -> list[str]:
+    """One line per coder whose work agreement cannot count yet (documents assigned but
+    not done, codings waiting in documents not done, stray codings)."""
+    lines = []
+    for coder in list(coders) or coverage.coders:
+        counts = coverage.summary(coder)
+        parts = []
+        # With no assignments everyone has every document: "not done" would list them all.
+        if coverage.rule == "done" and counts["not_done"] and not coverage.everyone_assigned:
+            parts.append(f"{counts['not_done']} assigned document(s) not marked done")
+        if counts["waiting"]:
+            parts.append(f"codings in {counts['waiting']} document(s) not counted yet")
+        if counts["stray"]:
+            parts.append(f"{counts['stray']} of them neither assigned nor done (stray)")
+        if parts:
+            lines.append(
+                f"note: {coder}: {'; '.join(parts)}; they count as missing, not absent, "
+                f"until '{_done_command(coder)}'"
+            )
+    return lines
+
+
+def _done_command(coder: str) -> str:
+    return f"hrd-coder done DOC... --coder {coder}"
+
+
+def read_coverage(conn: Connection) -> Coverage:
+    """The project's coverage now."""
+    documents = frozenset(conn.execute(select(DOCUMENTS.c.id)).scalars())
+    done = _pairs(conn, select(DONE.c.coder, DONE.c.document_id))
+    coded = _pairs(
+        conn,
+        select(CODINGS.c.coder, CODINGS.c.document_id)
+        .where(CODINGS.c.coder != CONSENSUS)
+        .distinct(),
+    )
+    assigned = _pairs(conn, select(ASSIGNMENTS.c.coder, ASSIGNMENTS.c.document_id))
+    everyone = not assigned
+    if everyone:
+        assigned = {coder: documents for coder in {*done, *coded}}
+    return Coverage(coverage_rule(conn), everyone, assigned, done, coded)
+
+
+def _pairs(conn: Connection, query: Any) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for coder, document in conn.execute(query):
+        if coder != CONSENSUS:
+            found[coder].add(document)
+    return {coder: frozenset(documents) for coder, documents in found.items()}
+
+
+def coverage_rule(conn: Connection) -> str:
+    """`done` (default) or `any_coding`."""
+    stored = conn.execute(
+        select(SETTINGS.c.value).where(SETTINGS.c.key == RULE_SETTING)
+    ).scalar_one_or_none()
+    return stored or DEFAULT_RULE
+
+
+def set_coverage_rule(conn: Connection, rule: str, by: str | None) -> str:
+    """Change the rule; return the old one."""
+    if rule not in RULES:
+        raise ProjectError(f"unknown coverage rule '{rule}': use one of {', '.join(RULES)}")
+    before = coverage_rule(conn)
+    if before != rule:
+        conn.execute(SETTINGS.delete().where(SETTINGS.c.key == RULE_SETTING))
+        conn.execute(SETTINGS.insert().values(key=RULE_SETTING, value=rule))
+        record_event(
+            conn,
+            coder=by,
+            action="setting.agreement_coverage",
+            entity="setting",
+            entity_id=RULE_SETTING,
+            before={"rule": before},
+            after={"rule": rule},
+        )
+    return before
+
+
+def _check_documents(conn: Connection, documents: Iterable[str]) -> list[str]:
+    wanted = list(dict.fromkeys(documents))
+    known = set(conn.execute(select(DOCUMENTS.c.id).where(DOCUMENTS.c.id.in_(wanted))).scalars())
+    unknown = [d for d in wanted if d not in known]
+    if unknown:
+        raise ProjectError(
+            f"there is no document {', '.join(repr(d) for d in unknown)}: see "
+            "'hrd-coder status' or run 'hrd-coder import'"
+        )
+    return wanted
+
+
+def mark_done(
+    conn: Connection, coder: str, documents: Iterable[str], *, undo: bool = False
+) -> list[str]:
+    """Mark documents done by a coder (or, with undo, not done); return those changed."""
+    check_coder_name(coder)
+    wanted = _check_documents(conn, documents)
+    have = set(
+        conn.execute(
+            select(DONE.c.document_id).where(
+                (DONE.c.coder == coder) & DONE.c.document_id.in_(wanted)
+            )
+        ).scalars()
+    )
+    changed = [d for d in wanted if (d in have) == undo]
+    if not changed:
+        return []
+    if undo:
+        conn.execute(DONE.delete().where((DONE.c.coder == coder) & DONE.c.document_id.in_(changed)))
+    else:
+        now = tables.utc_now()
+        rows = [{"document_id": d, "coder": coder, "done_at": now} for d in changed]
+        conn.execute(DONE.insert(), rows)
+    record_event(
+        conn,
+        coder=coder,
+        action="document.undone" if undo else "document.done",
+        entity="document_done",
+        entity_id=coder,
+        after={"documents": changed},
+    )
+    return changed
+
+
+def assign(
+    conn: Connection, coder: str, documents: Iterable[str], by: str | None, *, undo: bool = False
+) -> list[str]:
+    """Give documents to a coder (or take them back); return those changed."""
+    check_coder_name(coder)
+    wanted = _check_documents(conn, documents)
+    mine = ASSIGNMENTS.c.coder == coder
+    have = set(conn.execute(select(ASSIGNMENTS.c.document_id).where(mine)).scalars())
+    changed = [d for d in wanted if (d in have) == undo]
+    if not changed:
+        return []
+    if undo:
+        conn.execute(ASSIGNMENTS.delete().where(mine & ASSIGNMENTS.c.document_id.in_(changed)))
+    else:
+        now = tables.utc_now()
+        rows = [
+            {"document_id": d, "coder": coder, "sample": MANUAL, "seed": 0, "created_at": now}
+            for d in changed
+        ]
+        conn.execute(ASSIGNMENTS.insert(), rows)
+    record_event(
+        conn,
+        coder=by,
+        action="assignment.remove" if undo else "assignment.add",
+        entity="assignment",
+        entity_id=coder,
+        after={"documents": changed},
+    )
+    return changed
