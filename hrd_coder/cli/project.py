@@ -64,9 +64,19 @@ def status(ctx: click.Context, fmt: str) -> None:
     if fmt == "json":
         data = result.as_json()
         data["consensus"] = agreed.as_dict() if agreed else None
+        coverage = project.coverage()
+        data["coverage"] = {
+            "rule": coverage.rule,
+            "everyone_assigned": coverage.everyone_assigned,
+            "coders": [coverage.summary(c) for c in coverage.coders],
+        }
         click.echo(json.dumps(data, indent=2))
     else:
         _print_status(result)
+        if result.coders:
+            from hrd_coder.cli.coverage import print_coverage
+
+            print_coverage(project.coverage())
         if agreed is not None:
             _print_consensus(agreed)
         for orphan in project.orphaned_codings():
@@ -128,11 +138,17 @@ def codings_list(
 
 @codings.command("load")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--mark-done",
+    is_flag=True,
+    help="Also mark each coder's documents in FILE done by them (their blank units there "
+    "then count as absent; see 'hrd-coder done').",
+)
 @click.pass_context
 @reports_errors
-def codings_load(ctx: click.Context, file: Path) -> None:
+def codings_load(ctx: click.Context, file: Path, mark_done: bool) -> None:
     """Add codings from a CSV FILE (all rows checked first; loading twice adds nothing)."""
-    report = open_project(ctx).load_codings(file)
+    report = open_project(ctx).load_codings(file, mark_done=mark_done)
     click.echo(f"{report.added} coding(s) added, {report.already_present} already present.")
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select
 
 from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
 from hrd_coder.services import coding as actions
+from hrd_coder.services import coverage
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.sources.text import decode, normalise
 from hrd_coder.storage.tables import Document
@@ -83,8 +84,9 @@ def write_csv(rows: list[dict[str, Any]], stream: IO[str], with_quotes: bool = F
     writer.writerows(rows)
 
 
-def load_codings(project: Any, path: Path) -> LoadReport:
-    """Check every row first, then add the new codings in one transaction (idempotent)."""
+def load_codings(project: Any, path: Path, mark_done: bool = False) -> LoadReport:
+    """Check every row first, then add the new codings in one transaction (idempotent);
+    with `mark_done`, each coder's documents in the file are marked done by them too."""
     shown = str(path)
     try:
         text = decode(path.read_bytes(), shown)
@@ -122,7 +124,7 @@ def load_codings(project: Any, path: Path) -> LoadReport:
         seen_ids.add(coding.id)
         codings.append(coding)
     raise_if_any(problems)
-    return _store(project, codings, shown)
+    return _store(project, codings, shown, mark_done)
 
 
 def _check_header(columns: list[str], path: str) -> None:
@@ -265,7 +267,9 @@ def _hint_for(error: ProjectError) -> str:
     return "correct this row"
 
 
-def _store(project: Any, codings: list[CodingRecord], path: str) -> LoadReport:
+def _store(
+    project: Any, codings: list[CodingRecord], path: str, mark_done: bool = False
+) -> LoadReport:
     table = actions.CODINGS
     problems: list[Problem] = []
     with project.database.writing() as conn:
@@ -309,6 +313,11 @@ def _store(project: Any, codings: list[CodingRecord], path: str) -> LoadReport:
             actions.ensure_coder(conn, coder)
         with _big_page_cache(conn):
             actions.insert_codings(conn, new)
+        if mark_done:
+            for coder in sorted({c.coder for c in codings}):
+                actions.ensure_coder(conn, coder)
+                documents = sorted({c.document_id for c in codings if c.coder == coder})
+                coverage.mark_done(conn, coder, documents)
     return LoadReport(added=len(new), already_present=len(codings) - len(new))
 
 
