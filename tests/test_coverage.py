@@ -189,3 +189,19 @@ def test_codings_load_can_mark_the_documents_done(demo_root: Path):
     with Project.open(demo_root) as project:
         coverage = project.coverage()
         assert coverage.done == coverage.coded and len(coverage.done["lena"]) > 5
+
+
+def test_the_consensus_waits_for_documents_to_be_done(mini):
+    text = mini.text_of("int01")
+    start = text.index("Naming her")
+    for coder in ("lena", "tomas"):
+        mini.add_coding(
+            document="int01", code="reputational_costs", start=start, end=start + 20, coder=coder
+        )
+    status = mini.rebuild_consensus(by="ana")
+    assert (status.waiting_codings, status.stored_codings) == (2, 0)
+    assert "2 coding(s) wait in documents" in run(mini, "consensus", "status").output
+    mini.mark_done(["int01"], coder="lena")
+    mini.mark_done(["int01"], coder="tomas")
+    status = mini.rebuild_consensus(by="ana")
+    assert (status.waiting_codings, status.stored_codings, status.total("agreed")) == (0, 1, 1)

@@ -198,6 +198,11 @@ def _print_status(status: Any, fmt: str) -> None:
         f"{status.stored_codings} consensus coding(s) stored"
     )
     print_rows([r for r in rows if any(r[c] for c in STATE_COLUMNS[1:])], fmt, STATE_COLUMNS)
+    if status.waiting_codings:
+        click.echo(
+            f"note: {status.waiting_codings} coding(s) wait in documents their coder has not "
+            "marked done: they enter the consensus once the document is done ('hrd-coder done')"
+        )
     if status.unmatched_decisions:
         click.echo(
             f"note: {status.unmatched_decisions} decision(s) were made on another unit kind "
