@@ -39,7 +39,7 @@ def main() -> None:
             shutil.copytree(REPO / name, root / name)
         with Project.open(root) as project:
             project.import_files()
-            project.load_codings(root / "demo" / "codings.csv")
+            project.load_codings(root / "demo" / "codings.csv", mark_done=True)
         asyncio.run(coding_screen(root))
 
 
