@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from hrd_coder.analysis.case_variables import CaseVariables, Variable
 from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, Design
 from hrd_coder.analysis.stata_names import stata_name, unique_names
+from hrd_coder.spreadsheet_cells import neutralise_frame
 from hrd_coder.whole_file import writing_all_whole, writing_whole
 
 if TYPE_CHECKING:
@@ -69,8 +70,13 @@ def outcome_columns(designs: Sequence[Design], header: Sequence[str]) -> dict[st
     return found
 
 
-def export_cases(found: CaseVariables, path: str | Path, fmt: str) -> tuple[Path, Path]:
-    """Write the table as csv, parquet, stata (.dta) or json, and PATH.dictionary.json."""
+def export_cases(
+    found: CaseVariables, path: str | Path, fmt: str, raw_cells: bool = False
+) -> tuple[Path, Path]:
+    """Write the table as csv, parquet, stata (.dta) or json, and PATH.dictionary.json.
+
+    In csv, text cells a spreadsheet would run as formulas are neutralised unless
+    `raw_cells` (see `spreadsheet_cells`)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     path = Path(path)
@@ -80,7 +86,8 @@ def export_cases(found: CaseVariables, path: str | Path, fmt: str) -> tuple[Path
     # Both files whole or neither: each is renamed into place only when both are written.
     with writing_all_whole([path, dictionary]) as (temporary, temporary_dictionary):
         if fmt == "csv":
-            table.to_csv(temporary, index=False, date_format="%Y-%m-%d")
+            shown = table if raw_cells else neutralise_frame(table)
+            shown.to_csv(temporary, index=False, date_format="%Y-%m-%d")
         elif fmt == "parquet":
             table.to_parquet(temporary, index=False)
         elif fmt == "json":
@@ -134,8 +141,11 @@ def _write_stata(found: CaseVariables, path: Path, dates: list[str]) -> None:
     )
 
 
-def write_table(table: pd.DataFrame, path: str | Path, fmt: str) -> Path:
+def write_table(table: pd.DataFrame, path: str | Path, fmt: str, raw_cells: bool = False) -> Path:
     """Write a plain table (no data dictionary) as csv, parquet, stata or json.
+
+    In csv, text cells a spreadsheet would run as formulas are neutralised unless
+    `raw_cells` (see `spreadsheet_cells`).
 
     For Stata, column names become valid Stata names (see `stata_names`) and text cells
     are never missing (Stata strings cannot be).
@@ -147,7 +157,7 @@ def write_table(table: pd.DataFrame, path: str | Path, fmt: str) -> Path:
     path = Path(path)
     with writing_whole(path) as temporary:
         if fmt == "csv":
-            table.to_csv(temporary, index=False)
+            (table if raw_cells else neutralise_frame(table)).to_csv(temporary, index=False)
         elif fmt == "parquet":
             table.to_parquet(temporary, index=False)
         elif fmt == "json":

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from hrd_coder.spreadsheet_cells import neutralise_frame
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -44,7 +46,8 @@ def cell(value: Any) -> str:
 def render_table(frame: pd.DataFrame, fmt: str, caption: str = "") -> str:
     """One table (columns as they are, no index) as markdown, latex or csv text."""
     if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n")
+        # Result tables' text cells are names (terms, groups, designs): always neutralised.
+        return neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
     header = [str(c) for c in frame.columns]
     rows = [[cell(v) for v in row] for row in frame.itertuples(index=False)]
     if fmt == "markdown":

@@ -96,9 +96,22 @@ def coder_identity(ctx: click.Context, root: Path) -> Any:
     "coding on every command shows only what NAME may see (default: the name remembered "
     "for this project; see 'hrd-coder whoami').",
 )
+@click.option(
+    "--raw-cells",
+    is_flag=True,
+    help="In CSV output (exports and --format csv), keep text cells starting with =, +, -, "
+    "@, tab or CR as they are, instead of putting a ' in front so that spreadsheets do not "
+    "run them as formulas (CSV injection). Numbers are never changed.",
+)
 @click.version_option(package_name="hrd-coder")
 @click.pass_context
-def main(ctx: click.Context, project: Path | None, db: str | None, main_coder: str | None) -> None:
+def main(
+    ctx: click.Context,
+    project: Path | None,
+    db: str | None,
+    main_coder: str | None,
+    raw_cells: bool,
+) -> None:
     """Code interviews and case histories on human rights diplomacy.
 
     Run without a command inside a project to open the coding workbench (the first
@@ -124,6 +137,12 @@ def format_option(
     )
 
 
+def raw_cells() -> bool:
+    """Whether this run asked for raw CSV cells (--raw-cells), not spreadsheet-safe ones."""
+    context = click.get_current_context(silent=True)
+    return bool(context and context.find_root().params.get("raw_cells"))
+
+
 def print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows[0] if len(rows) == 1 and "file" in rows[0] else rows, indent=2))
@@ -135,7 +154,12 @@ def print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None
             sys.stdout, fieldnames=list(rows[0]) if rows else columns, lineterminator="\n"
         )
         writer.writeheader()
-        writer.writerows(rows)
+        if raw_cells():
+            writer.writerows(rows)
+        else:
+            from hrd_coder.spreadsheet_cells import neutralise_row
+
+            writer.writerows(neutralise_row(row) for row in rows)
         return
     shown = [{c: number(r.get(c)) for c in columns} for r in rows]
     print_table(shown, columns, noun="row")

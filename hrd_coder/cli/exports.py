@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from hrd_coder.cli.analysis import LAYER_OPTION
-from hrd_coder.cli.base import format_option, main, open_project, reports_errors
+from hrd_coder.cli.base import format_option, main, open_project, raw_cells, reports_errors
 from hrd_coder.cli.consensus import ALLOW_INCOMPLETE, check_consensus
 
 
@@ -41,7 +41,7 @@ def export_cases(
     """The case x variable table with each design's outcomes, and a data dictionary."""
     project = open_project(ctx)
     check_consensus(project, layer, allow_incomplete)
-    table, dictionary = project.export_cases(fmt, layer, out)
+    table, dictionary = project.export_cases(fmt, layer, out, raw_cells=raw_cells())
     described = json.loads(dictionary.read_text())
     click.echo(f"wrote {table} and its data dictionary {dictionary} (layer {described['layer']})")
 
@@ -82,7 +82,9 @@ def export_codings(
     ctx: click.Context, fmt: str, out: Path | None, layer: str | None, with_quotes: bool
 ) -> None:
     """The long table of codings: one row per coding, without quotes unless asked."""
-    path = open_project(ctx).export_table("codings", fmt, out, layer=layer, with_quotes=with_quotes)
+    path = open_project(ctx).export_table(
+        "codings", fmt, out, raw_cells=raw_cells(), layer=layer, with_quotes=with_quotes
+    )
     click.echo(f"wrote {path}")
 
 
@@ -98,7 +100,7 @@ def export_matrix(
     """Code x case counts: codings of each code tied to each case, from one layer."""
     project = open_project(ctx)
     check_consensus(project, layer, allow_incomplete)
-    path = project.export_table("matrix", fmt, out, layer=layer)
+    path = project.export_table("matrix", fmt, out, raw_cells=raw_cells(), layer=layer)
     click.echo(f"wrote {path} (layer {layer or 'consensus'})")
 
 
@@ -131,6 +133,12 @@ def export_cooccurrence(
         length=documents, label=f"co-occurrence by {unit}", file=sys.stderr
     ) as bar:
         path = project.export_table(
-            "cooccurrence", fmt, out, layer=layer, unit=unit, progress=bar.update
+            "cooccurrence",
+            fmt,
+            out,
+            raw_cells=raw_cells(),
+            layer=layer,
+            unit=unit,
+            progress=bar.update,
         )
     click.echo(f"wrote {path} (layer {layer or 'consensus'})")

@@ -15,6 +15,7 @@ from hrd_coder.cli.base import (
     main,
     open_project,
     print_table,
+    raw_cells,
     reports_errors,
     short,
 )
@@ -119,7 +120,7 @@ def codings_list(
     found = open_project(ctx).codings(document=document, code=code, coder=coder, case=case)
     rows = coding_rows(found, with_quotes=with_quotes)
     if fmt == "csv":
-        write_csv(rows, sys.stdout, with_quotes=with_quotes)
+        write_csv(rows, sys.stdout, with_quotes=with_quotes, raw_cells=raw_cells())
     elif fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:

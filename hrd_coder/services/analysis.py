@@ -343,9 +343,14 @@ def survival_table(project: Any, plan: AnalysisPlan, name: str, found: CaseVaria
 
 
 def export_cases(
-    project: Any, fmt: str, layer: str | None = None, out: str | Path | None = None
+    project: Any,
+    fmt: str,
+    layer: str | None = None,
+    out: str | Path | None = None,
+    raw_cells: bool = False,
 ) -> tuple[Path, Path]:
-    """Write the case table, with every design's outcomes, and its data dictionary."""
+    """Write the case table, with every design's outcomes, and its data dictionary (csv
+    cells a spreadsheet would run are neutralised unless `raw_cells`)."""
     from hrd_coder.analysis.exports import FORMATS, with_outcomes
     from hrd_coder.analysis.exports import export_cases as write
 
@@ -361,4 +366,4 @@ def export_cases(
     # the consensus.
     name = f"cases_{found.layer}{FORMATS[fmt]}"
     path = Path(out) if out else Path(project.root) / "exports" / name
-    return write(found, path, fmt)
+    return write(found, path, fmt, raw_cells)

@@ -106,9 +106,11 @@ def export_table(
     table: str,
     fmt: str,
     out: str | Path | None = None,
+    raw_cells: bool = False,
     **options: Any,
 ) -> Path:
-    """Write the codings, matrix or cooccurrence table (options as for its *_frame)."""
+    """Write the codings, matrix or cooccurrence table (options as for its *_frame; csv
+    cells a spreadsheet would run are neutralised unless `raw_cells`)."""
     from hrd_coder.analysis.exports import FORMATS, write_table
 
     if fmt not in FORMATS:
@@ -120,4 +122,4 @@ def export_table(
         layer = resolve_layer(project, layer)
     name = f"{table}_{layer}" if layer else table
     path = Path(out) if out else Path(project.root) / "exports" / f"{name}{FORMATS[fmt]}"
-    return write_table(frame, path, fmt)
+    return write_table(frame, path, fmt, raw_cells)

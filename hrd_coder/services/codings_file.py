@@ -22,6 +22,7 @@ from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.sources.text import decode, normalise
+from hrd_coder.spreadsheet_cells import neutralise_row, restore
 from hrd_coder.storage.tables import Document
 
 DOCUMENTS = Document.__table__
@@ -76,12 +77,15 @@ def coding_rows(codings: Iterable[CodingRecord], with_quotes: bool = False) -> l
     return rows
 
 
-def write_csv(rows: list[dict[str, Any]], stream: IO[str], with_quotes: bool = False) -> None:
-    """Write coding rows as CSV with a header (also when there are no rows)."""
+def write_csv(
+    rows: list[dict[str, Any]], stream: IO[str], with_quotes: bool = False, raw_cells: bool = False
+) -> None:
+    """Write coding rows as CSV with a header (also when there are no rows); cells a
+    spreadsheet would run are neutralised unless `raw_cells`, and loading undoes that."""
     columns = [*LISTED, *(QUOTED if with_quotes else ())]
     writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(rows if raw_cells else map(neutralise_row, rows))
 
 
 def load_codings(project: Any, path: Path, mark_done: bool = False) -> LoadReport:
@@ -104,7 +108,11 @@ def load_codings(project: Any, path: Path, mark_done: bool = False) -> LoadRepor
         try:
             coding = _coding_from_row(
                 project,
-                {k: (v or "").strip() if k != "quote" else v or "" for k, v in row.items() if k},
+                {
+                    k: restore((v or "").strip() if k != "quote" else v or "")
+                    for k, v in row.items()
+                    if k
+                },
                 valid,
                 documents,
             )
