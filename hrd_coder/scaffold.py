@@ -41,13 +41,20 @@ def create_project(directory: Path, name: str | None = None) -> None:
     project_name = name or directory.resolve().name
     if '"' in project_name or "\n" in project_name:
         raise ProjectError("the project name may not contain quotes or line breaks")
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "cases").mkdir(exist_ok=True)
-    (directory / "transcripts").mkdir(exist_ok=True)
-    (directory / "media").mkdir(exist_ok=True)
-    (directory / "codebook.yaml").write_text(
-        CODEBOOK_TEMPLATE.format(name=f'"{project_name}"'), encoding="utf-8"
-    )
-    gitignore = directory / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text(GITIGNORE, encoding="utf-8")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "cases").mkdir(exist_ok=True)
+        (directory / "transcripts").mkdir(exist_ok=True)
+        (directory / "media").mkdir(exist_ok=True)
+        (directory / "codebook.yaml").write_text(
+            CODEBOOK_TEMPLATE.format(name=f'"{project_name}"'), encoding="utf-8"
+        )
+        gitignore = directory / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text(GITIGNORE, encoding="utf-8")
+    except OSError as error:
+        raise ProjectError(
+            f"cannot create a project in {directory}: {error.strerror or error}"
+            f"{f' ({error.filename})' if error.filename else ''}; choose a folder you "
+            "can write to"
+        ) from None

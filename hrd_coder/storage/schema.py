@@ -51,6 +51,7 @@ def prepare_schema(db: Database) -> Upgrade | None:
         if current == head:
             return None
         if current is None:
+            _refuse_foreign(conn, db)
             SQLModel.metadata.create_all(conn)
             _migration_context(conn).stamp(_script(), head)
             return None
@@ -78,6 +79,19 @@ def head_revision() -> str:
 def known_revisions() -> set[str]:
     """Every schema revision this version of hrd-coder can read or upgrade."""
     return {revision.revision for revision in _script().walk_revisions()}
+
+
+def _refuse_foreign(conn: Connection, db: Database) -> None:
+    """A database that holds tables but none of ours belongs to something else: never add
+    our tables to it."""
+    tables = sorted(inspect(conn).get_table_names())
+    if tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise ProjectError(
+            f"{db.url.render_as_string(hide_password=True)} is not an hrd_coder database "
+            f"(it holds other tables: {shown}); nothing was written to it. Give the "
+            "project's database, or a new, empty one, with --db"
+        )
 
 
 def _refuse_unknown(current: str, db: Database) -> None:
