@@ -179,7 +179,7 @@ def test_undo_only_touches_the_calling_coders_own_actions(mini: Project):
 
 def test_undo_refuses_when_someone_else_changed_the_coding_since(mini: Project):
     coding = add(mini, coder="lena")
-    mini.update_coding(coding.id, coder="tomas", memo="tomas was here")
+    mini.update_coding(coding.id, coder="tomas", memo="tomas was here", as_lead=True)
     refused(mini, "undo", "lena", "cannot undo 'add reputational_costs on int01 [0, 11)': tomas")
     with pytest.raises(ProjectError, match="edit the coding directly"):
         mini.undo("lena")
@@ -191,7 +191,7 @@ def test_undo_refuses_when_someone_else_changed_the_coding_since(mini: Project):
 
 def test_undo_refuses_when_someone_else_removed_the_coding(mini: Project):
     coding = add(mini, coder="lena")
-    mini.remove_coding(coding.id, coder="tomas")
+    mini.remove_coding(coding.id, coder="tomas", as_lead=True)
     refused(mini, "undo", "lena", "tomas removed it since (on ")
     assert stored(mini) == []
 
@@ -200,7 +200,7 @@ def test_redo_refuses_when_someone_else_changed_the_coding_since(mini: Project):
     coding = add(mini, coder="lena")
     mini.update_coding(coding.id, coder="lena", end=12)
     mini.undo("lena")
-    mini.update_coding(coding.id, coder="tomas", code_id="mobilizing")
+    mini.update_coding(coding.id, coder="tomas", code_id="mobilizing", as_lead=True)
     refused(mini, "redo", "lena", "cannot redo 'update reputational_costs on int01 [0, 11)")
     assert [c.code_id for c in stored(mini)] == ["mobilizing"]
 

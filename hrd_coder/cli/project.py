@@ -193,12 +193,18 @@ def codings_add(
 @codings.command("remove")
 @click.argument("coding_id")
 @CODER_OPTION
+@click.option(
+    "--as-lead",
+    is_flag=True,
+    help="Remove another coder's coding, as a lead or adjudicator (logged as such).",
+)
 @click.pass_context
 @reports_errors
-def codings_remove(ctx: click.Context, coding_id: str, coder: str) -> None:
-    """Remove the coding CODING_ID (it stays in the event log)."""
-    coding = open_project(ctx).remove_coding(coding_id, coder=coder)
-    click.echo(f"removed coding {coding.id} ({coding.code_id} on {coding.document_id})")
+def codings_remove(ctx: click.Context, coding_id: str, coder: str, as_lead: bool) -> None:
+    """Remove the coding CODING_ID of your layer (it stays in the event log)."""
+    coding = open_project(ctx).remove_coding(coding_id, coder=coder, as_lead=as_lead)
+    layer = f" from {coding.coder}'s layer" if coding.coder != coder else ""
+    click.echo(f"removed coding {coding.id} ({coding.code_id} on {coding.document_id}){layer}")
 
 
 def _print_import(report: Any) -> None:

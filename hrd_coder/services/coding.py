@@ -175,13 +175,18 @@ def fetch_coding(conn: Connection, coding_id: str) -> CodingRecord:
     """Read one coding; raise ProjectError if there is none with this id."""
     row = conn.execute(CODINGS.select().where(CODINGS.c.id == coding_id)).mappings().first()
     if row is None:
-        raise ProjectError(
-            f"there is no coding with id '{coding_id}': list them with 'hrd-coder codings list'"
-        )
+        raise ProjectError(no_such_coding(coding_id))
     return CodingRecord(**row)
 
 
-def delete_coding(conn: Connection, coding: CodingRecord, by: str) -> None:
+def no_such_coding(coding_id: str) -> str:
+    """The message for an unknown id (also for another layer's id under blind coding)."""
+    return f"there is no coding with id '{coding_id}': list them with 'hrd-coder codings list'"
+
+
+def delete_coding(
+    conn: Connection, coding: CodingRecord, by: str, *, as_lead: bool = False
+) -> None:
     """Remove a coding, keeping it whole in the event so it can be restored."""
     conn.execute(CODINGS.delete().where(CODINGS.c.id == coding.id))
     record_event(
@@ -191,6 +196,7 @@ def delete_coding(conn: Connection, coding: CodingRecord, by: str) -> None:
         entity="coding",
         entity_id=coding.id,
         before=coding.as_json(),
+        after={"as_lead": True, "layer": coding.coder} if as_lead else None,
     )
 
 

@@ -429,15 +429,39 @@ class Project:
             actions.insert_codings(conn, [coding])
         return coding
 
-    def remove_coding(self, coding_id: str, *, coder: str) -> CodingRecord:
-        """Remove a coding (kept whole in the event log)."""
+    def remove_coding(self, coding_id: str, *, coder: str, as_lead: bool = False) -> CodingRecord:
+        """Remove a coding of the coder's own layer (kept whole in the event log); another
+        coder's only `as_lead`, by a lead or adjudicator, and logged as such."""
         with self.database.writing() as conn:
-            coding = actions.fetch_coding(conn, coding_id)
-            actions.delete_coding(conn, coding, coder)
+            coding = self._owned(conn, coding_id, coder, as_lead, "remove")
+            actions.delete_coding(conn, coding, coder, as_lead=coding.coder != coder)
         return coding
 
-    def update_coding(self, coding_id: str, *, coder: str, **changes: Any) -> CodingRecord:
-        """Move a boundary, change the code, the case or the memo of a coding."""
+    def _owned(
+        self, conn: Any, coding_id: str, actor: str, as_lead: bool, verb: str
+    ) -> CodingRecord:
+        """The coding, if `actor` may change it: layers belong to their coders."""
+        coding = actions.fetch_coding(conn, coding_id)
+        if coding.coder == actor:
+            return coding
+        access = access_rules.read_access(conn, self.viewer)
+        if not access.sees_all:  # blind: another layer's id answers as if it did not exist
+            raise ProjectError(actions.no_such_coding(coding_id))
+        if not as_lead:
+            raise ProjectError(
+                f"coding '{coding_id}' is in {coding.coder}'s layer, not {actor}'s: only its "
+                f"coder may {verb} it; a lead or adjudicator can, with --as-lead (logged)"
+            )
+        access.require_role(f"changing {coding.coder}'s codings", ("lead", "adjudicator"))
+        if access.viewer != actor and access.layers != "open":
+            raise ProjectError("--as-lead acts for the lead themself: give --coder LEAD")
+        return coding
+
+    def update_coding(
+        self, coding_id: str, *, coder: str, as_lead: bool = False, **changes: Any
+    ) -> CodingRecord:
+        """Move a boundary, change the code, the case or the memo of one of the coder's own
+        codings (another coder's only `as_lead`, as for removing)."""
         allowed = {"start", "end", "code_id", "case_id", "memo"}
         if unknown := set(changes) - allowed:
             raise ProjectError(f"cannot change {', '.join(sorted(unknown))} of a coding")
@@ -446,7 +470,7 @@ class Project:
         if changes.get("case_id"):
             self.require_case(changes["case_id"])
         with self.database.writing() as conn:
-            before = actions.fetch_coding(conn, coding_id)
+            before = self._owned(conn, coding_id, coder, as_lead, "change")
             text = self.text_of(before.document_id)
             return actions.change_coding(conn, before, text, coder, changes)
 
