@@ -24,6 +24,7 @@ from hrd_coder.analysis.report_tables import (
     report_tables,
 )
 from hrd_coder.analysis.tables import render_table
+from hrd_coder.whole_file import writing_all_whole
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,14 +77,14 @@ class DesignReport:
         )
 
     def write_csv(self, folder: str | Path) -> list[Path]:
-        """Each table as FOLDER/DESIGN.TABLE.csv; returns the paths written."""
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        written = []
-        for key, table in self.tables().items():
-            path = Path(folder) / f"{self.design.name}.{key}.csv"
-            path.write_text(render_table(table, "csv"))
-            written.append(path)
-        return written
+        """Each table as FOLDER/DESIGN.TABLE.csv (all written whole, or none); returns the
+        paths written."""
+        tables = self.tables()
+        paths = [Path(folder) / f"{self.design.name}.{key}.csv" for key in tables]
+        with writing_all_whole(paths) as temporaries:
+            for temporary, table in zip(temporaries, tables.values(), strict=True):
+                temporary.write_text(render_table(table, "csv"))
+        return paths
 
     def markdown(self) -> str:
         """The report as a Markdown section (tables, verdicts, the figure)."""

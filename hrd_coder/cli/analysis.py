@@ -275,9 +275,11 @@ def _print_by_layer(found: Any, fmt: str, folder: Path) -> None:
     if fmt == "json":
         click.echo(json.dumps(found.as_dict(), indent=2))
     elif fmt == "csv":
-        folder.mkdir(parents=True, exist_ok=True)
+        from hrd_coder.whole_file import writing_whole
+
         path = folder / f"{found.design.name}.by_layer.csv"
-        path.write_text(found.render("csv"))
+        with writing_whole(path) as temporary:
+            temporary.write_text(found.render("csv"))
         click.echo(f"table: {path}")
     elif fmt in ("markdown", "latex"):
         click.echo(found.render(fmt))
