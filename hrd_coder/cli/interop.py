@@ -82,14 +82,22 @@ def _print_export(outcome: Any) -> None:
 @main.command("import-qdc")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @INTO_OPTION
+@click.option(
+    "--max-bytes",
+    type=Size(),
+    help="Refuse a file larger than this (e.g. 512M; default 256M).",
+)
 @FORMAT_OPTION
 @click.pass_context
 @reports_errors
-def import_qdc(ctx: click.Context, file: Path, into: Path | None, fmt: str) -> None:
+def import_qdc(
+    ctx: click.Context, file: Path, into: Path | None, max_bytes: int | None, fmt: str
+) -> None:
     """Add the codes of a REFI-QDA .qdc FILE to this project (or a new one with --into)."""
+    from hrd_coder.services.exchange import archive_limits
     from hrd_coder.services.exchange import import_qdc as bring_in
 
-    _print(bring_in(file, **_target(ctx, into)), fmt)
+    _print(bring_in(file, limits=archive_limits(max_bytes), **_target(ctx, into)), fmt)
 
 
 @main.command("import-qdpx")

@@ -123,6 +123,21 @@ class SafeArchive:
         self.zip.close()
 
 
+def read_bare_file(path: Path, limits: ArchiveLimits | None = None) -> bytes:
+    """A `.qde` or `.qdc` file outside an archive, refused over the one-entry limit."""
+    cap = (limits or ArchiveLimits()).max_entry_bytes
+    if not path.is_file():
+        raise ProjectError(f"{path}: file not found")
+    with path.open("rb") as stream:
+        data = stream.read(cap + 1)
+    if len(data) > cap:
+        raise ProjectError(
+            f"{path}: larger than {cap} bytes; refused, nothing was written "
+            "(if you trust it, raise the limit with --max-bytes)"
+        )
+    return data
+
+
 def check_entry_name(name: str, shown: str) -> None:
     """Refuse absolute paths, drive letters, backslashes and '..' (zip-slip)."""
     path = PurePosixPath(name)

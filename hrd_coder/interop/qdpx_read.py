@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from hrd_coder.codebook.model import Codebook
-from hrd_coder.interop.archive import ArchiveLimits, SafeArchive
+from hrd_coder.interop.archive import ArchiveLimits, SafeArchive, read_bare_file
 from hrd_coder.interop.model import (
     Exchange,
     ExchangeCase,
@@ -68,7 +68,8 @@ OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 def read_qdpx(path: Path, limits: ArchiveLimits | None = None) -> tuple[Exchange, ExchangeReport]:
     """Read a `.qdpx` archive (or a bare `.qde` file) checked against the limits."""
     if path.suffix.lower() == ".qde":
-        return read_qde(path.read_bytes(), str(path), lambda _: None, ExchangeReport(), path.parent)
+        data = read_bare_file(path, limits)
+        return read_qde(data, str(path), lambda _: None, ExchangeReport(), path.parent)
     archive = SafeArchive(path, limits)
     try:
         report = ExchangeReport()

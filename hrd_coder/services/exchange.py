@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from hrd_coder.codebook.model import Codebook
-from hrd_coder.interop.archive import ArchiveLimits
+from hrd_coder.interop.archive import ArchiveLimits, read_bare_file
 from hrd_coder.interop.model import (
     Exchange,
     ExchangeCase,
@@ -153,12 +153,12 @@ def import_qdc(
     into: str | Path | None = None,
     project: Any = None,
     db_url: str | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> ExchangeOutcome:
-    """Import a `.qdc` codebook into a new project folder `into`, or merge into `project`."""
+    """Import a `.qdc` codebook into a new project folder `into`, or merge into `project`
+    (a file over `limits.max_entry_bytes` is refused)."""
     file = Path(path)
-    if not file.is_file():
-        raise ProjectError(f"{file}: file not found")
-    codes, report = read_qdc(file.read_bytes(), str(file))
+    codes, report = read_qdc(read_bare_file(file, limits), str(file))
     codebook = Codebook(
         name=file.stem,
         version="1",

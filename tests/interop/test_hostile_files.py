@@ -184,3 +184,19 @@ def test_the_merge_of_a_good_file_still_works(mini, tmp_path):
     result = run(*project_args(mini), "import-qdpx", path)
     assert result.exit_code == 0, result.output
     assert Path(mini.root / "transcripts" / "interview_e.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("command", "name"), [("import-qdc", "big.qdc"), ("import-qdpx", "big.qde")]
+)
+def test_bare_xml_files_have_a_size_limit(tmp_path, command, name):
+    """A .qdc or .qde outside an archive is read only up to the one-entry limit."""
+    path = tmp_path / name
+    path.write_bytes(deep_qdc(3) if name.endswith(".qdc") else deep_qde(3))
+    path.write_bytes(path.read_bytes() + b" " * 2048)
+    result = run(command, path, "--into", tmp_path / "new", "--max-bytes", "1K")
+    assert result.exit_code == 2, result.output
+    assert f"error: {path}: larger than 1024 bytes; refused" in result.output
+    assert "--max-bytes" in result.output and not (tmp_path / "new").exists()
+    result = run(command, path, "--into", tmp_path / "new", "--max-bytes", "1M")
+    assert result.exit_code == 0, result.output
