@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from hrd_coder.analysis.figure_files import save_figure
 from hrd_coder.analysis.sensitivity import OmittedVariableSensitivity, adjusted_estimate
 
 GRID = 200
@@ -111,10 +112,8 @@ def contour_plot(
     )
     axes.spines[["top", "right"]].set_visible(False)
     base = Path(path)
-    base.parent.mkdir(parents=True, exist_ok=True)
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
-    figure.savefig(png, dpi=150)
-    figure.savefig(svg)
+    save_figure(figure, png, svg)
     return png, svg
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hrd_coder.analysis.figure_files import save_figure
 from hrd_coder.analysis.kaplan_meier import KMResult, kaplan_meier
 
 if TYPE_CHECKING:
@@ -63,10 +64,8 @@ def km_plot(
     curves_axes.tick_params(labelbottom=True)
     _draw_at_risk(risk_axes, data, colours, curves_axes.get_xticks(), curves_axes.get_xlim())
     base = Path(path)
-    base.parent.mkdir(parents=True, exist_ok=True)
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
-    figure.savefig(png, dpi=150)
-    figure.savefig(svg)
+    save_figure(figure, png, svg)
     return png, svg
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hrd_coder.analysis.figure_files import save_figure
+
 if TYPE_CHECKING:
     from hrd_coder.services.media import CoverageTimeline
 
@@ -75,6 +77,5 @@ def timeline_plot(timeline: CoverageTimeline, path: str | Path) -> Path:
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
     figure.autofmt_xdate()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=150)
+    save_figure(figure, path)
     return path
