@@ -13,6 +13,7 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services.coding_exports import cooccurrence_frame, matrix_frame
 from tests.coded_mini import code_mini
+from tests.conftest import finish_coding
 
 CODES = ["reputational_costs", "mobilizing", "mobilizing.ngos", "release"]
 
@@ -149,6 +150,9 @@ def test_every_table_in_every_format(coded, tmp_path, fmt):
 
 
 def test_a_matrix_needs_a_layer_with_codings(coded):
+    result = run(coded, "export", "matrix")
+    assert result.exit_code == 2 and "consensus layer has no codings" in result.output
+    finish_coding(coded)  # the documents are done: the consensus now waits for decisions
     result = run(coded, "export", "matrix")
     assert result.exit_code == 2 and "consensus layer is incomplete" in result.output
     result = run(coded, "export", "matrix", "--allow-incomplete")
