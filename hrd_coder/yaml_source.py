@@ -68,6 +68,33 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     return value
 
 
+def _bad_scalar(loader: yaml.SafeLoader, node: yaml.Node) -> _Refused:
+    """The scalar an explicit tag made impossible to build (`!!int x`, `!!bool maybe`,
+    `!!timestamp 2015-13-45`), looked for only once building failed."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                loader.yaml_constructors.get(current.tag, _as_text)(loader, current)
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+                kind = current.tag.rpartition(":")[2]
+                return _Refused(
+                    current.start_mark,
+                    f"'{current.value[:40]}' is not a valid {kind}",
+                    f"correct the value, or remove the '!!{kind}' in front of it",
+                )
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(part for pair in current.value for part in pair)
+    return _Refused(node.start_mark, "this YAML cannot be read", "check its '!!' tags")
+
+
+def _as_text(_loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return node.value
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text: our validators parse them, so an impossible
     date like 2012-13-01 becomes a located problem instead of a crash. It refuses aliases
@@ -137,7 +164,12 @@ def parse_yaml(
     try:
         try:
             node, data, duplicates = _load(_FastLoader, text, path, first_line)
-        except yaml.YAMLError:
+        except yaml.YAMLError as error:
+            if "maximum nesting depth" in str(error) and isinstance(error, yaml.MarkedYAMLError):
+                # libyaml's own limit (1,000 levels): find where ours was passed in its
+                # events; the Python scanner would take seconds over the same brackets.
+                _refuse_in_events(_FastLoader, text)
+                raise _too_deep(error.problem_mark or error.context_mark) from None
             # Broken YAML is rare: parse it again with the Python loader, whose messages
             # (and so our hints) are the ones users and tests know.
             node, data, duplicates = _load(_Loader, text, path, first_line)
@@ -150,6 +182,13 @@ def parse_yaml(
     except _Refused as refused:
         line, column = refused.mark.line + first_line, refused.mark.column + 1
         return None, [Problem(path, line, column, refused.message, refused.hint)]
+    except yaml.reader.ReaderError as error:  # a control character, found before parsing
+        before = text[: error.position]
+        line, column = before.count("\n") + first_line, error.position - before.rfind("\n")
+        what = f"character U+{error.character:04X} is not allowed in YAML"
+        return None, [
+            Problem(path, line, column, what, "delete it (it is invisible in most editors)")
+        ]
     return YamlDocument(data, node, path, first_line), duplicates
 
 
@@ -157,7 +196,7 @@ def _load(
     loader_type: type, text: str, path: str, first_line: int
 ) -> tuple[yaml.Node | None, Any, list[Problem]]:
     if loader_type is not _Loader and "*" in text:  # every alias starts with '*'
-        _refuse_aliases(loader_type, text)
+        _refuse_in_events(loader_type, text)
     loader = loader_type(text)
     try:
         node = loader.get_single_node()
@@ -166,19 +205,32 @@ def _load(
         # Checked on the tree before it is built: deep nesting would exhaust the stack of
         # the (recursive) constructor.
         duplicates = _check_tree(node, path, first_line)
-        return node, loader.construct_document(node), duplicates
+        try:
+            return node, loader.construct_document(node), duplicates
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            raise _bad_scalar(loader, node) from None
     finally:
         loader.dispose()
 
 
-def _refuse_aliases(loader_type: type, text: str) -> None:
-    """Raise at the first alias, reading events only: nothing is expanded."""
+def _refuse_in_events(loader_type: type, text: str) -> None:
+    """Raise at the first alias or the first level nested too deep, reading events only:
+    nothing is expanded or built. Stops quietly at a syntax error (reported later)."""
     loader = loader_type(text)
+    depth = 0
     try:
         while loader.check_event():
             event = loader.get_event()
             if isinstance(event, yaml.AliasEvent):
                 raise _alias_refused(event)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(event.start_mark)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return
     finally:
         loader.dispose()
 

@@ -290,3 +290,21 @@ def test_an_alias_bomb_in_the_settings_file_is_refused(demo_root: Path):
     settings.write_text(ALIAS_BOMB + "\ncoder: *lol8\n", encoding="utf-8")
     result = cli(demo_root, None, "whoami")
     assert_refused(result, f"settings.yaml:{line_of(settings, 'lol1:')}:", "YAML aliases")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("!!int x", "'x' is not a valid int"),
+        ("!!bool maybe", "'maybe' is not a valid bool"),
+        ("!!timestamp 2015-13-45", "'2015-13-45' is not a valid timestamp"),
+        ("x\x01y", "character U+0001 is not allowed in YAML"),
+    ],
+)
+def test_explicit_tags_and_control_characters_in_front_matter_are_located(
+    demo_root: Path, value: str, message: str
+):
+    case = demo_root / "cases" / "c07.md"
+    add_to_front_matter(case, f"odd: {value}")
+    result = cli(demo_root, None, "import")
+    assert_refused(result, f"cases/c07.md:{line_of(case, 'odd:')}:", message)
