@@ -420,6 +420,7 @@ async def test_document_browser_lists_all_and_selects_the_current():
             "c01, c02",
             "3",
             "5",
+            "",
         ]
         assert "4 of 4 documents" in text_of(app.dialog.query_one("#count", Static))
         await pilot.press("enter")

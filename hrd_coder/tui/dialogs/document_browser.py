@@ -1,4 +1,5 @@
-"""Open a document: search and filter the project's documents, with coding counts."""
+"""Open a document: search and filter the project's documents, with coding counts and
+the documents you marked done."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Input, Select, Static
 
 from hrd_coder.services.records import CaseInfo, DocumentInfo
@@ -16,14 +18,23 @@ from hrd_coder.tui.dialogs.search import Match, ranked
 from hrd_coder.tui.dialogs.table import cell, flexible_width
 
 KINDS = {"transcript": "Transcripts", "case_history": "Case histories", "media": "Media items"}
-CODED = [("Coded or not", "any"), ("Coded by me", "mine"), ("Not coded by me", "not_mine")]
+CODED = [
+    ("Coded or not", "any"),
+    ("Coded by me", "mine"),
+    ("Not coded by me", "not_mine"),
+    ("Done by me", "done"),
+    ("Not done by me", "not_done"),
+]
+DONE_MARK = "✓"
+DONE_WIDTH = 4  # the column's heading, "done"
 ALL = ""
 CASES_SHARE = 5
 """The cases column gets at most a fifth of the table; longer lists of ids are cut with …."""
 
 
 class DocumentBrowser(ListDialog[str]):
-    """Find a document by text, kind, case group or whether you coded it; dismisses with its id."""
+    """Find a document by text, kind, case group or whether you coded it or marked it done;
+    dismisses with its id."""
 
     CSS_PATH = ["dialog.tcss", "document_browser.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,6 +54,7 @@ class DocumentBrowser(ListDialog[str]):
         mine: dict[str, int],
         everyone: dict[str, int],
         current: str | None = None,
+        done: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.documents = documents
@@ -51,6 +63,7 @@ class DocumentBrowser(ListDialog[str]):
         self.mine = mine
         self.everyone = everyone
         self.current = current
+        self.done = done
         self.shown: list[tuple[DocumentInfo, Match | None]] = []
 
     def compose(self) -> ComposeResult:
@@ -109,7 +122,7 @@ class DocumentBrowser(ListDialog[str]):
             for doc in self.documents
             if kind in (ALL, doc.kind)
             and (group == ALL or any(group in self._groups_of(case) for case in doc.case_ids))
-            and (coded == "any" or (self.mine.get(doc.id, 0) > 0) == (coded == "mine"))
+            and self._progress_passes(doc.id, coded)
         ]
         self.shown = ranked(self.query_one("#query", Input).value, candidates, self._fields)
         widths = self._widths()
@@ -120,6 +133,7 @@ class DocumentBrowser(ListDialog[str]):
         table.add_column("cases", width=widths[2])
         table.add_column("mine", width=widths[3])
         table.add_column("all", width=widths[4])
+        table.add_column("done", width=widths[5])
         for doc, match in self.shown:
             letters = match.letters_in if match else (lambda field: ())
             table.add_row(
@@ -129,6 +143,7 @@ class DocumentBrowser(ListDialog[str]):
                 cell(", ".join(doc.case_ids), "", letters(2)),
                 cell(str(self.mine.get(doc.id, 0)), justify="right"),
                 cell(str(self.everyone.get(doc.id, 0)), justify="right"),
+                self._done_cell(doc.id),
                 key=doc.id,
             )
         ids = [doc.id for doc, _ in self.shown]
@@ -138,7 +153,7 @@ class DocumentBrowser(ListDialog[str]):
         table.call_after_refresh(table.move_cursor, row=row, animate=False)
         self.query_one("#count", Static).update(
             f"{len(self.shown)} of {len(self.documents)} documents"
-            "   (mine / all: codings by you / by all coders)"
+            f"   (mine/all: codings by you/by all; {DONE_MARK} done by you)"
         )
 
     @on(Input.Submitted, "#query")
@@ -158,6 +173,12 @@ class DocumentBrowser(ListDialog[str]):
             return None
         return self.shown[table.cursor_row][0].id
 
+    def _progress_passes(self, document_id: str, wanted: object) -> bool:
+        """Whether a document passes the coded / done filter."""
+        if wanted in ("done", "not_done"):
+            return (document_id in self.done) == (wanted == "done")
+        return wanted == "any" or (self.mine.get(document_id, 0) > 0) == (wanted == "mine")
+
     def _groups_of(self, case_id: str) -> tuple[str, ...]:
         case = self.cases.get(case_id)
         return case.groups if case else ()
@@ -166,8 +187,13 @@ class DocumentBrowser(ListDialog[str]):
         names = [self.cases[c].name for c in doc.case_ids if c in self.cases]
         return (doc.id, doc.title, ", ".join(doc.case_ids), ", ".join(names))
 
-    def _widths(self) -> tuple[int, int, int, int, int]:
-        """Widths of the fixed columns: id, kind, cases, mine, all."""
+    def _done_cell(self, document_id: str) -> Content:
+        if document_id not in self.done:
+            return Content("")
+        return Content.styled(DONE_MARK.center(DONE_WIDTH), "bold $text-success")
+
+    def _widths(self) -> tuple[int, int, int, int, int, int]:
+        """Widths of the fixed columns: id, kind, cases, mine, all, done."""
         docs = self.documents
         return (
             max([2, *(len(doc.id) for doc in docs)]),
@@ -178,4 +204,5 @@ class DocumentBrowser(ListDialog[str]):
             ),
             max([4, *(len(str(n)) for n in self.mine.values())]),
             max([3, *(len(str(n)) for n in self.everyone.values())]),
+            DONE_WIDTH,
         )

@@ -25,8 +25,9 @@ from hrd_coder.services.agreement import (
     value_range,
 )
 from hrd_coder.services.coding import CONSENSUS
+from hrd_coder.services.coverage import Coverage, coverage_warnings
 from hrd_coder.tui.dialogs.table import cell, flexible_width
-from hrd_coder.tui.screens.service import ServiceScreen
+from hrd_coder.tui.screens.service import ServiceScreen, display_keys
 
 UNITS = ("sentence", "paragraph", "turn", "document", "case")
 """The units `u` cycles through, finest first."""
@@ -70,11 +71,19 @@ def verdict_cell(row: AgreementRow) -> Content:
     return Content.styled("n/a" if math.isnan(row.value) else "—", "dim")
 
 
-def coders_of(project: Project, request: AgreementRequest) -> tuple[str, ...]:
-    """The coders a request compares: those named, or everyone who coded (not consensus)."""
+def coders_of(coverage: Coverage, request: AgreementRequest) -> tuple[str, ...]:
+    """The coders a request compares: those named, or everyone who coded or marked a
+    document done (not consensus), as the agreement service counts them."""
     if request.coders:
         return request.coders
-    return tuple(sorted({c.coder for c in project.codings()} - {CONSENSUS}))
+    return tuple(sorted(set(coverage.coders) - {CONSENSUS}))
+
+
+def uncounted(coverage: Coverage, coders: tuple[str, ...]) -> dict[str, list[str]]:
+    """Coder -> lines on their work agreement cannot count yet (documents not marked done,
+    codings waiting), only for coders that have some."""
+    found = {coder: coverage_warnings(coverage, (coder,)) for coder in coders}
+    return {coder: lines for coder, lines in found.items() if lines}
 
 
 class AgreementScreen(ServiceScreen):
@@ -121,6 +130,8 @@ class AgreementScreen(ServiceScreen):
         self.adjudicator = adjudicator
         self.rows: list[AgreementRow] = []
         self.coders: tuple[str, ...] = ()
+        self.uncounted: dict[str, list[str]] = {}
+        """Coder -> what agreement cannot count of their work yet (see services/coverage)."""
         self.order = 0
         self.labels = {code.id: code.label for code in project.codebook.codes}
         self.depths = {code.id: self._depth(code.id) for code in project.codebook.codes}
@@ -154,16 +165,22 @@ class AgreementScreen(ServiceScreen):
         self.set_class(True, "-busy")
         self._show_settings()
 
-        def load() -> tuple[list[AgreementRow], tuple[str, ...]]:
-            return self.project.agreement(request), coders_of(self.project, request)
+        def load() -> tuple[list[AgreementRow], tuple[str, ...], dict[str, list[str]]]:
+            rows = self.project.agreement(request)  # first: it checks who may see every layer
+            coverage = self.project.coverage()
+            coders = coders_of(coverage, request)
+            return rows, coders, uncounted(coverage, coders)
 
-        def show(result: tuple[list[AgreementRow], tuple[str, ...]]) -> None:
+        def show(result: tuple[list[AgreementRow], tuple[str, ...], dict[str, list[str]]]) -> None:
             if request != self.request:
                 return  # a newer request is on its way
-            self.rows, self.coders = result
+            self.rows, self.coders, found = result
             self.set_class(False, "-busy")
             self._show_settings()
             self.fill_table()
+            if found and found != self.uncounted:
+                self._warn_uncounted(found)
+            self.uncounted = found
             self._status(self._legend())
 
         self._service(load, show)
@@ -207,10 +224,26 @@ class AgreementScreen(ServiceScreen):
             " below",
         )
 
+    def _warn_uncounted(self, found: dict[str, list[str]]) -> None:
+        """Say whose work agreement cannot count yet, and how to change that."""
+        keymap = getattr(self.app, "_keymap", {}) or {}
+        done_key = display_keys(keymap.get("coding.mark_done", "ctrl+f"))
+        lines = [line for coder_lines in found.values() for line in coder_lines]
+        self.notify(
+            "\n".join([*lines, f"In the workbench, {done_key} marks the open document done."]),
+            title="Not counted yet",
+            severity="warning",
+            timeout=20,
+            markup=False,  # coder names and commands in quotes, never markup
+        )
+
     def _notes(self) -> list[str | tuple[str, str]]:
-        """What a `*` and `too few to judge` in the table mean, when they appear (first, as
-        the line is cut at the right on a narrow terminal)."""
+        """Whose work is not counted yet, what a `*` and `too few to judge` in the table
+        mean, when they appear (first, as the line is cut at the right on a narrow terminal)."""
         notes: list[str | tuple[str, str]] = []
+        if self.uncounted:
+            names = ", ".join(self.uncounted)
+            notes += [(f"not counted yet: {names}", "bold $text-warning"), " · "]
         if any(r.ci_clipped for r in self.rows):
             low, high = value_range(self.request.statistic)
             notes += [("*", "bold"), f" interval clipped to [{low:g}, {high:g}] · "]

@@ -9,6 +9,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.events import Key
 from textual.widgets import Footer, Static
 
@@ -49,6 +50,13 @@ class CodingScreen(ServiceScreen):
         key("ctrl+k", "tie_case", "Tie focused coding to a case", "coding.tie_case"),
         key("ctrl+e", "coding_memo", "Memo on focused coding", "coding.coding_memo"),
         key("ctrl+d", "document_memo", "Memo on this document", "coding.document_memo"),
+        key(
+            "ctrl+f",
+            "mark_done",
+            "Done / not done",
+            "coding.mark_done",
+            tooltip="Mark this document done by you (finished), or not done again",
+        ),
         key("ctrl+z", "undo", "Undo", "coding.undo", show=True),
         key("ctrl+y", "redo", "Redo", "coding.redo"),
         key(
@@ -97,6 +105,8 @@ class CodingScreen(ServiceScreen):
         self.cases: dict[str, CaseInfo] = {}
         self.coverage: dict[str, tuple[int, dt.date]] = {}
         """Case id -> (media items mentioning it, the first one's date)."""
+        self.document_done: bool | None = None
+        """Whether I marked the open document done (None: no document or not known yet)."""
         self.last_code: str | None = None
         self.highlighted_code: str | None = None
         self._confirmation: str | None = None
@@ -104,6 +114,7 @@ class CodingScreen(ServiceScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
             yield Static("", id="document-title")
+            yield Static("", id="document-done")
             yield CoderName(self.coder)
         with Horizontal(id="body"):
             yield DocumentView(id="document-view")
@@ -148,13 +159,14 @@ class CodingScreen(ServiceScreen):
     def open_document(self, document_id: str, then: Callable[[], None] | None = None) -> None:
         """Load a document with my codings, then (optionally) do something with it."""
 
-        def load() -> tuple[DocumentText, list[CodingRecord], dict]:
+        def load() -> tuple[DocumentText, list[CodingRecord], dict, bool]:
             document = self.project.document(document_id)
             mine = self.project.codings(document=document_id, coder=self.coder)
-            return document, mine, self.project.code_counts(self.coder)
+            done = self._done_state(document_id)[0]
+            return document, mine, self.project.code_counts(self.coder), done
 
-        def show(result: tuple[DocumentText, list[CodingRecord], dict]) -> None:
-            self.document, self.codings, counts = result
+        def show(result: tuple[DocumentText, list[CodingRecord], dict, bool]) -> None:
+            self.document, self.codings, counts, self.document_done = result
             codebook = self.project.codebook
             self.view.load(
                 self.document.text,
@@ -183,6 +195,16 @@ class CodingScreen(ServiceScreen):
         info = self.document.info if self.document else None
         title = f"{info.id} · {info.title}" if info else "no document"
         self.query_one("#document-title", Static).update(title)
+        mark = self.query_one("#document-done", Static)
+        done = self.document_done
+        mark.update("" if done is None else "✓ done" if done else "not done")
+        mark.set_class(bool(done), "-done")
+        self.refresh_bindings()
+
+    def _done_state(self, document_id: str) -> tuple[bool, str]:
+        """Whether I marked a document done, and the project's coverage rule (in a worker)."""
+        coverage = self.project.coverage()
+        return document_id in coverage.done.get(self.coder, frozenset()), coverage.rule
 
     def _show_case(self, coding: CodingRecord | None) -> None:
         info = self.document.info if self.document else None
@@ -435,6 +457,33 @@ class CodingScreen(ServiceScreen):
             ),
         )
 
+    def action_mark_done(self) -> None:
+        """Mark the open document done by me, or not done again; saved at once."""
+        if self.document is None:
+            return
+        document_id, undo = self.document.info.id, bool(self.document_done)
+
+        def toggle() -> tuple[bool, str]:
+            self.project.mark_done([document_id], coder=self.coder, undo=undo)
+            return self._done_state(document_id)
+
+        def show(result: tuple[bool, str]) -> None:
+            done, rule = result
+            if self.document is not None and self.document.info.id == document_id:
+                self.document_done = done
+                self._show_title()
+            message = done_message(document_id, done, rule)
+            self.notify(message, markup=False)  # a document id is the user's text, not markup
+            self._status(Content(message))
+
+        self._service(toggle, show)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Marking done needs an open document."""
+        if action == "mark_done":
+            return self.document is not None
+        return True
+
     def action_undo(self) -> None:
         """Undo my last coding action (also after a restart)."""
         self._service(lambda: self.project.undo(self.coder), self._after_history)
@@ -456,11 +505,12 @@ class CodingScreen(ServiceScreen):
         """Choose another document (filters, search, progress)."""
         from hrd_coder.tui.dialogs.document_browser import DocumentBrowser
 
-        def load() -> tuple[list, dict]:
-            return self.project.documents(), self.project.document_counts(self.coder)
+        def load() -> tuple[list, dict, frozenset[str]]:
+            done = self.project.coverage().done.get(self.coder, frozenset())
+            return self.project.documents(), self.project.document_counts(self.coder), done
 
-        def show(result: tuple[list, dict]) -> None:
-            documents, counts = result
+        def show(result: tuple[list, dict, frozenset[str]]) -> None:
+            documents, counts, done = result
             current = self.document.info.id if self.document else None
             browser = DocumentBrowser(
                 documents,
@@ -468,6 +518,7 @@ class CodingScreen(ServiceScreen):
                 {k: v[0] for k, v in counts.items()},
                 {k: v[1] for k, v in counts.items()},
                 current,
+                done,
             )
             self.app.push_screen(browser, lambda chosen: chosen and self.open_document(chosen))
 
@@ -650,3 +701,18 @@ class CodingScreen(ServiceScreen):
         rows.append(("ctrl+p", "Command palette: every action by name", "(app)"))
         rows.append(("ctrl+q", "Quit (everything is already saved)", "(app)"))
         return rows
+
+
+def done_message(document_id: str, done: bool, rule: str) -> str:
+    """What marking a document done (or not done) means for agreement, under the rule."""
+    if rule == "any_coding":
+        return (
+            f"{document_id} marked {'done' if done else 'not done'} (this project counts any "
+            "coding as covering a document: setting agreement_coverage any_coding)"
+        )
+    if done:
+        return f"{document_id} marked done: your blank units there now count as absent"
+    return (
+        f"{document_id} marked not done: your blank units there count as missing and your "
+        "codings there wait until you mark it done"
+    )
