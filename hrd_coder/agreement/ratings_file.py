@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,18 @@ import numpy as np
 
 from hrd_coder.agreement.statistics import TWO_CODER_STATISTICS, check_level, compute
 from hrd_coder.problems import Problem, raise_if_any
+from hrd_coder.sources.csv_cells import cell_limit, csv_problem
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # Non-numeric cells listed one by one for interval/ratio data; the rest are summed up.
 _SHOWN_CELLS = 10
+# The statistics count ratings in a (units x different values) table of 8-byte integers,
+# copied a few times; the krippendorff package counts alpha's pairs of values in a (units x
+# values x values) one. Bounding either table by MAX_COUNTS keeps memory to a gigabyte or
+# two (a million units of up to 50 categories, or 7 for alpha); MAX_VALUES bounds the
+# (values x values) tables.
+MAX_VALUES = 2_000
+MAX_COUNTS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,7 @@ class RatingsTable:
 
 def read_ratings(path) -> RatingsTable:
     """Read a ratings table, or raise InvalidInput listing every problem found in it."""
-    parsed = _parse(path)
+    parsed = _parse(path, pairs_of_values=False)
     raise_if_any(parsed.problems)
     return parsed.table()
 
@@ -52,7 +61,7 @@ def agreement_for_file(
     alphabetically, so give numbers when the order matters.
     """
     check_level(metric, level)  # a wrong name is the caller's error, found before reading
-    parsed = _parse(path)
+    parsed = _parse(path, pairs_of_values=metric == "alpha")
     problems = list(parsed.problems)
     if parsed.coders:
         problems += _unusable_for(parsed, metric, level)
@@ -70,6 +79,7 @@ def agreement_for_file(
 @dataclass
 class _Parsed:
     path: str
+    pairs_of_values: bool  # alpha counts each unit's pairs of values (see MAX_COUNTS)
     problems: list[Problem] = field(default_factory=list)
     coders: tuple[str, ...] = ()
     header_line: int = 1
@@ -91,22 +101,18 @@ class _Parsed:
         return RatingsTable(self.coders, ratings.T.copy(), labels)
 
 
-def _parse(path) -> _Parsed:
-    parsed = _Parsed(str(path))
+def _parse(path, pairs_of_values: bool) -> _Parsed:
+    parsed = _Parsed(str(path), pairs_of_values=pairs_of_values)
     text = _text(Path(path), parsed)
     if text is None:
         return parsed
     delimiter = "\t" if Path(path).suffix.lower() in (".tsv", ".tab") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = list(_records(reader))
+        with cell_limit():
+            records = list(_records(reader))
     except csv.Error as error:
-        parsed.report(
-            reader.line_num,
-            None,
-            f"cannot read the table: {error}",
-            "check the quoting on this line: a quoted cell must end with a quote",
-        )
+        parsed.problems.append(csv_problem(parsed.path, reader.line_num, error))
         return parsed
     if not records:
         parsed.report(
@@ -200,8 +206,12 @@ def _read_rows(parsed: _Parsed, body: list[tuple[int, list[str]]]) -> None:
             "the file names the coders but holds no ratings",
             "add one row per unit below the header",
         )
+    values: set[str] = set()
     for line, record in body:
         cells = [cell.strip() for cell in record]
+        values.update(cell for cell in cells if cell)
+        if _too_large(parsed, line, len(parsed.rows) + 1, values):
+            return
         if len(cells) != width:
             parsed.report(
                 line,
@@ -215,6 +225,40 @@ def _read_rows(parsed: _Parsed, body: list[tuple[int, list[str]]]) -> None:
         for column, cell in enumerate(cells, start=1):
             if cell and not _NUMBER.fullmatch(cell):
                 parsed.labelled.append((line, column, cell))
+            elif cell and not math.isfinite(float(cell)):
+                parsed.report(
+                    line,
+                    column,
+                    f"{cell[:30]} is too large a number",
+                    "write the rating as a category code or a score of ordinary size",
+                )
+
+
+def _too_large(parsed: _Parsed, line: int, units: int, values: set[str]) -> bool:
+    """Report (once, at the line where it happens) a table too large to count in memory:
+    every statistic counts ratings in a units x values table, and alpha also builds a
+    values x values one."""
+    if len(values) > MAX_VALUES:
+        parsed.report(
+            line,
+            None,
+            f"more than {MAX_VALUES:,} different values from here on",
+            "agreement compares categories or scores: round the scores (e.g. to whole "
+            "numbers) so that fewer values differ",
+        )
+        return True
+    counts = units * len(values) ** (2 if parsed.pairs_of_values else 1)
+    if counts > MAX_COUNTS:
+        what = "values x values" if parsed.pairs_of_values else "values"
+        parsed.report(
+            line,
+            None,
+            f"from here on the table has more than {MAX_COUNTS:,} units x different {what} "
+            f"({units:,} units, {len(values):,} values), too many to count in memory",
+            "split the units into several files, or round the scores so that fewer values differ",
+        )
+        return True
+    return False
 
 
 def _unusable_for(parsed: _Parsed, metric: str, level: str) -> list[Problem]:

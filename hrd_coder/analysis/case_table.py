@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 # Bad cells listed one by one per column and kind of problem; the rest are counted.
 SHOWN_CELLS = 10
+# Above 10^15 a floating-point number no longer holds every whole number (2^53 ~ 9e15), and
+# near 10^154 its square overflows inside the fits: durations and covariates stay below.
+MAX_MAGNITUDE = 1e15
 _TRUE, _FALSE = ("1", "1.0", "true"), ("0", "0.0", "false")
 _EVENT_HINT = "write 1 (or true) if released, 0 (or false) if not released by the end of follow-up"
 
@@ -134,7 +137,27 @@ class CaseTable:
             "a duration runs from the time origin (e.g. campaign launch) to release or the end "
             "of follow-up: check that the dates are in the right order",
         )
+        self._each_bad(
+            name,
+            cells,
+            values > MAX_MAGNITUDE,
+            lambda cell: f"duration {cell} is too large (at most {MAX_MAGNITUDE:,.0f})",
+            "give the time in days; a larger number is a mistake in the file",
+        )
         self.parsed[name] = values
+
+    def require_varying_durations(self, name: str) -> None:
+        """Report durations that are all the same: there is no order of release to model."""
+        values = self.parsed.get(name)
+        if values is not None and len(values) > 1 and values.nunique() == 1:
+            self.report(
+                None,
+                self.column_number(name),
+                f"every duration in {name!r} is {values.iloc[0]:g}: a Cox model compares who "
+                "was released sooner, and here no case was released sooner than another",
+                "check the duration column (is it the right one?), or compare the groups' "
+                "releases with a table instead",
+            )
 
     def take_entry(self, name: str, duration: str) -> None:
         """Parse delayed-entry times: numbers, zero or more, each before its row's duration."""
@@ -227,6 +250,16 @@ class CaseTable:
             ),
             "write a number (or true/false); cases with missing values are never dropped "
             "silently, so fill the cell in or leave the case out of the file",
+        )
+        self._each_bad(
+            name,
+            cells,
+            values.abs() > MAX_MAGNITUDE,
+            lambda cell: (
+                f"covariate {name!r} value {cell} is too large (beyond ±{MAX_MAGNITUDE:,.0f})"
+            ),
+            "rescale the column (e.g. in thousands or millions): beyond this, numbers lose "
+            "their last digits and the fit overflows",
         )
         present = values.dropna()
         if not values.isna().any() and present.nunique() == 1:

@@ -165,7 +165,11 @@ def _fit_efron(frame, duration, event, covariates, strata, cluster, entry):
         }
     )
     summary.index = pd.Index(list(covariates), name="covariate")
-    return summary, float(fitter.concordance_index_), float(fitter.log_likelihood_), "newton"
+    try:
+        concordance = float(fitter.concordance_index_)
+    except ZeroDivisionError:  # lifelines' way of saying no pair of cases can be compared
+        concordance = math.nan
+    return summary, concordance, float(fitter.log_likelihood_), "newton"
 
 
 def _fit_breslow(frame, duration, event, covariates, strata, cluster, entry):

@@ -16,6 +16,8 @@ from typing import Any
 
 import click
 
+from hrd_coder.safe_text import safe_text
+
 USER_ERROR = 2
 
 
@@ -32,14 +34,14 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except InvalidInput as error:
             for problem in error.problems:
-                click.echo(str(problem), err=True)
+                click.echo(safe_text(problem, keep_line_breaks=True), err=True)
             count = len(error.problems)
             click.echo(
                 f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True
             )
             sys.exit(USER_ERROR)
         except ProjectError as error:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {safe_text(error, keep_line_breaks=True)}", err=True)
             sys.exit(USER_ERROR)
         except OperationalError as error:
             click.echo(
@@ -181,5 +183,5 @@ def print_table(rows: list[dict[str, Any]], columns: list[str], noun: str = "cod
 
 
 def short(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """User text on one line of at most `width` characters, safe to print."""
+    return safe_text(" ".join(text.split()), limit=width)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -82,25 +81,10 @@ def codebook_split(
         raise ProjectError("--into needs at least two codes, e.g. --into rep.public rep.private")
     if default is None and choices_file is None:
         raise ProjectError("say where each coding goes: give --file CSV, --default CODE, or both")
-    choices = _read_choices(choices_file) if choices_file else {}
+    from hrd_coder.services.split_choices import read_split_choices
+
+    choices = read_split_choices(choices_file) if choices_file else {}
     _print_change(open_project(ctx).split_code(code, new_codes, default, choices))
-
-
-def _read_choices(path: Path) -> dict[str, str]:
-    """coding_id -> new_code from a CSV (other columns, e.g. the quote, are ignored)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"coding_id", "new_code"} - set(reader.fieldnames or ())
-        if missing and not {"id", "new_code"} <= set(reader.fieldnames or ()):
-            raise ProjectError(
-                f"{path}: the CSV needs the columns coding_id (or id) and new_code; "
-                f"it has {', '.join(reader.fieldnames or ['none'])}"
-            )
-        return {
-            (row.get("coding_id") or row["id"]).strip(): row["new_code"].strip()
-            for row in reader
-            if (row.get("new_code") or "").strip()
-        }
 
 
 def _print_change(change: Any) -> None:

@@ -29,10 +29,21 @@ def media() -> None:
 @click.option(
     "--dry-run", is_flag=True, help="Check the list and say which files would be written."
 )
+@click.option(
+    "--allow-outside",
+    "allow_outside",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also read 'path' files from this folder (repeat for more); without it, paths "
+    "must lead (after symlinks) into the CSV's own folder.",
+)
 @FORMAT_OPTION
 @click.pass_context
 @reports_errors
-def media_import(ctx: click.Context, file: Path, dry_run: bool, fmt: str) -> None:
+def media_import(
+    ctx: click.Context, file: Path, dry_run: bool, allow_outside: tuple[Path, ...], fmt: str
+) -> None:
     """Write media/ID.md for each new article of a CSV list, then import the project.
 
     Columns: date, outlet, outlet_type, title, and text (or path to a text file); optional
@@ -41,7 +52,7 @@ def media_import(ctx: click.Context, file: Path, dry_run: bool, fmt: str) -> Non
     """
     from hrd_coder.services.media_import import import_articles
 
-    report = import_articles(open_project(ctx), file, dry_run=dry_run)
+    report = import_articles(open_project(ctx), file, dry_run=dry_run, allow_outside=allow_outside)
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
         return

@@ -19,6 +19,7 @@ from hrd_coder.cli.base import (
     reports_errors,
     short,
 )
+from hrd_coder.safe_text import safe_text
 
 
 def _fuzzy_threshold() -> float:
@@ -276,7 +277,7 @@ def _print_consensus(agreed: Any) -> None:
 def _print_status(result: Any) -> None:
     click.echo(f"project   {result.root}")
     click.echo(f"database  {result.database}")
-    click.echo(f"codebook  {result.codebook_name} ({result.codebook_hash[:12]})")
+    click.echo(f"codebook  {safe_text(result.codebook_name)} ({result.codebook_hash[:12]})")
     click.echo(
         f"documents {result.documents} ({result.transcripts} transcripts, "
         f"{result.case_histories} case histories, {result.media} media items)"
@@ -287,9 +288,9 @@ def _print_status(result: Any) -> None:
     if result.codebook_changed:
         click.echo("warning: codebook.yaml changed since the last import; run 'hrd-coder import'")
     for path in result.changed_on_disk:
-        click.echo(f"warning: {path} changed on disk since it was imported")
+        click.echo(f"warning: {safe_text(path)} changed on disk since it was imported")
     for path in result.not_imported:
-        click.echo(f"note: {path} is not imported yet; run 'hrd-coder import'")
+        click.echo(f"note: {safe_text(path)} is not imported yet; run 'hrd-coder import'")
     if result.orphaned_codings:
         click.echo(
             f"review: {result.orphaned_codings} orphaned coding(s) wait to be re-placed or "

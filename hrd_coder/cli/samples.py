@@ -38,7 +38,14 @@ def sample() -> None:
     show_default=True,
     help="Share of documents to assign.",
 )
-@click.option("--seed", type=int, required=True, help="Random seed (records make it reproducible).")
+@click.option(
+    "--seed",
+    # The assignment table stores it as an INTEGER: 32 bits on PostgreSQL.
+    type=click.IntRange(-(2**31), 2**31 - 1),
+    required=True,
+    help="Random seed (records make it reproducible), a whole number between "
+    "-2147483648 and 2147483647.",
+)
 @click.option(
     "--kind", type=click.Choice(["transcript", "case_history"]), help="Only documents of this kind."
 )

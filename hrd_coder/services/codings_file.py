@@ -18,9 +18,11 @@ from typing import IO, Any
 from sqlalchemy import Connection, select
 
 from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
+from hrd_coder.safe_text import safe_text
 from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage
 from hrd_coder.services.records import CodingRecord
+from hrd_coder.sources.csv_cells import MAX_NAME_CHARS, cell_limit, csv_problem, bad_name
 from hrd_coder.sources.text import decode, normalise
 from hrd_coder.spreadsheet_cells import neutralise_row, restore
 from hrd_coder.storage.tables import Document
@@ -43,6 +45,8 @@ LISTED = (
     "updated_at",
 )
 QUOTED = ("quote", "prefix", "suffix")
+NAMES = ("id", "document", "coder", "code", "case")  # short cells: bounded by MAX_NAME_CHARS
+MAX_OFFSET_DIGITS = 18  # offsets stay within 64-bit integers, as the databases store them
 BULK_CACHE_KIB = -262_144  # negative: KiB, so 256 MiB
 
 
@@ -96,15 +100,34 @@ def load_codings(project: Any, path: Path, mark_done: bool = False) -> LoadRepor
         text = decode(path.read_bytes(), shown)
     except FileNotFoundError:
         raise ProjectError(f"{shown}: file not found") from None
+    with cell_limit():
+        codings = _read_rows(project, text, shown)
+    return _store(project, codings, shown, mark_done)
+
+
+def _read_rows(project: Any, text: str, shown: str) -> list[CodingRecord]:
+    """The coding of every row, or InvalidInput with every problem found."""
     reader = csv.DictReader(io.StringIO(text))
-    _check_header(reader.fieldnames or [], shown)
+    try:
+        columns = reader.fieldnames or []
+    except csv.Error as error:
+        raise InvalidInput([csv_problem(shown, 1, error)]) from None
+    _check_header(list(columns), shown)
     problems: list[Problem] = []
     codings: list[CodingRecord] = []
     seen_ids: set[str] = set()
     valid: dict[tuple[str, str], Any] = {}
-    documents = _named_documents(project, text)
-    for row in reader:
+    documents = _named_documents(project, text, shown)
+    for row in _readable(reader, shown):
         line = reader.line_num
+        too_long = [
+            found
+            for column in NAMES
+            if (found := bad_name(shown, line, column, row.get(column) or ""))
+        ]
+        if too_long:
+            problems.extend(too_long)
+            continue
         try:
             coding = _coding_from_row(
                 project,
@@ -132,7 +155,22 @@ def load_codings(project: Any, path: Path, mark_done: bool = False) -> LoadRepor
         seen_ids.add(coding.id)
         codings.append(coding)
     raise_if_any(problems)
-    return _store(project, codings, shown, mark_done)
+    return codings
+
+
+def _readable(reader: Any, shown: str) -> Iterator[Any]:
+    """Each row of a csv reader; a row the csv module cannot read (an unclosed quote, a
+    cell over MAX_CELL_CHARS) is an InvalidInput at the line where it starts."""
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InvalidInput([csv_problem(shown, start, error)]) from None
+        yield row
+        start = reader.line_num + 1
 
 
 def _check_header(columns: list[str], path: str) -> None:
@@ -172,12 +210,18 @@ def _check_header(columns: list[str], path: str) -> None:
     raise_if_any(problems)
 
 
-def _named_documents(project: Any, text: str) -> dict[str, tuple[str, str]]:
+def _named_documents(project: Any, text: str, shown: str) -> dict[str, tuple[str, str]]:
     """Document id -> (text, kind) for the documents the rows name, in a query per 500:
     a query per document took most of the time of a load touching thousands of them."""
-    reader = csv.reader(io.StringIO(text))
-    column = next(reader).index("document")
-    names = sorted({row[column].strip() for row in reader if len(row) > column})
+    rows = _readable(csv.reader(io.StringIO(text)), shown)
+    column = next(rows).index("document")
+    names = sorted(
+        {
+            name
+            for row in rows
+            if len(row) > column and len(name := row[column].strip()) <= MAX_NAME_CHARS
+        }
+    )
     found: dict[str, tuple[str, str]] = {}
     with project.database.reading() as conn:
         for first in range(0, len(names), 500):
@@ -233,10 +277,14 @@ def _once(valid: dict[tuple[str, str], Any], kind: str, value: Any, check: Any) 
 def _span(text: str, row: dict[str, str], document: str) -> tuple[int, int]:
     if row.get("start") and row.get("end"):
         try:
+            if max(len(row["start"]), len(row["end"])) > MAX_OFFSET_DIGITS:
+                raise ValueError("too many digits for an offset")
             return int(row["start"]), int(row["end"])
         except ValueError:
+            start, end = (safe_text(row[key], limit=30) for key in ("start", "end"))
             raise ProjectError(
-                f"start/end '{row['start']}'/'{row['end']}' are not whole numbers"
+                f"start/end '{start}'/'{end}' are not whole numbers "
+                f"(of at most {MAX_OFFSET_DIGITS} digits)"
             ) from None
     quote = normalise(row.get("quote", "")).strip()
     if not quote:

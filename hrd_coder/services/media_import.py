@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from pydantic import ValidationError
 
 from hrd_coder.problems import InvalidInput, Problem, raise_if_any
 from hrd_coder.services.records import ImportReport
+from hrd_coder.sources.csv_cells import cell_limit, csv_problem
 from hrd_coder.sources.media import MEDIA_DIR, MediaFile, duplicate_keys
 from hrd_coder.sources.text import decode, normalise, read_text_file
 
@@ -48,10 +50,18 @@ class ArticleImport:
         }
 
 
-def import_articles(project: Any, path: Path, dry_run: bool = False) -> ArticleImport:
-    """Write a media file for each new article of a CSV list, then import the project."""
+def import_articles(
+    project: Any, path: Path, dry_run: bool = False, allow_outside: Iterable[Path] = ()
+) -> ArticleImport:
+    """Write a media file for each new article of a CSV list, then import the project.
+
+    A `path` cell must name a file inside the CSV's folder (after following symlinks), or
+    inside one of the `allow_outside` folders: a list from elsewhere cannot copy any file
+    the user can read (a key, another project's transcripts) into media/.
+    """
     files = project.read_files()  # a project with problems gets nothing added
     shown = _shown(project, path)
+    readable = _Readable(path.parent, tuple(allow_outside))
     rows = _rows(path, shown)
     known_cases = {c.case.id for c in files.cases}
     taken = {d.id: d.path for d in files.documents}
@@ -70,7 +80,7 @@ def import_articles(project: Any, path: Path, dry_run: bool = False) -> ArticleI
     problems: list[Problem] = []
     writes: dict[Path, str] = {}
     for line, row in rows:
-        found = _article(row, line, shown, path.parent, known_cases, problems)
+        found = _article(row, line, shown, readable, known_cases, problems)
         if found is None:
             continue
         meta, body = found
@@ -126,8 +136,16 @@ def _rows(path: Path, shown: str) -> list[tuple[int, dict[str, str]]]:
     text = read_text_file(path) if path.is_file() else None
     if text is None:
         raise InvalidInput([Problem(shown, None, None, "file not found", "check the path")])
+    with cell_limit():
+        return _read_rows(text, shown)
+
+
+def _read_rows(text: str, shown: str) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text))
-    header = [name.strip().lower() for name in next(reader, [])]
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+    except csv.Error as error:
+        raise InvalidInput([csv_problem(shown, 1, error)]) from None
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in (*REQUIRED, *OPTIONAL)]
     problems = [
@@ -150,10 +168,13 @@ def _rows(path: Path, shown: str) -> list[tuple[int, dict[str, str]]]:
         )
     raise_if_any(problems)
     rows, line = [], 2
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            rows.append((line, dict(zip(header, (c.strip() for c in cells), strict=False))))
-        line = reader.line_num + 1  # a quoted cell may span several lines
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                rows.append((line, dict(zip(header, (c.strip() for c in cells), strict=False))))
+            line = reader.line_num + 1  # a quoted cell may span several lines
+    except csv.Error as error:
+        raise InvalidInput([csv_problem(shown, line, error)]) from None
     return rows
 
 
@@ -161,7 +182,7 @@ def _article(
     row: dict[str, str],
     line: int,
     shown: str,
-    folder: Path,
+    readable: _Readable,
     known_cases: set[str],
     problems: list[Problem],
 ) -> tuple[MediaFile, str] | None:
@@ -173,7 +194,7 @@ def _article(
             problems.append(
                 Problem(shown, line, None, f"case '{case}' does not exist", "correct the case id")
             )
-    body = _body(row, line, shown, folder, problems)
+    body = _body(row, line, shown, readable, problems)
     fields = {k: row[k] for k in (*REQUIRED, "url", "source", "language", "notes") if row.get(k)}
     fields["cases"] = cases
     fields["id"] = row.get("id") or _generated_id(row)
@@ -193,7 +214,22 @@ def _article(
     return (meta, body) if len(problems) == before else None
 
 
-def _body(row: dict[str, str], line: int, shown: str, folder: Path, problems: list[Problem]) -> str:
+@dataclass(frozen=True)
+class _Readable:
+    """Where a `path` cell may point: the CSV's folder and the folders allowed besides."""
+
+    folder: Path
+    allowed: tuple[Path, ...]
+
+    def inside(self, source: Path) -> bool:
+        """Whether the file, after every symlink, lies in one of the readable folders."""
+        target = source.resolve()
+        return any(target.is_relative_to(f.resolve()) for f in (self.folder, *self.allowed))
+
+
+def _body(
+    row: dict[str, str], line: int, shown: str, readable: _Readable, problems: list[Problem]
+) -> str:
     if row.get("text"):
         return normalise(row["text"])
     if not row.get("path"):
@@ -201,20 +237,43 @@ def _body(row: dict[str, str], line: int, shown: str, folder: Path, problems: li
             Problem(shown, line, None, "no text", "fill the 'text' cell or a 'path' to a file")
         )
         return ""
-    source = folder / row["path"]
-    if not source.is_file():
+    source = readable.folder / row["path"]
+    try:
+        inside, found = readable.inside(source), source.is_file()
+    except OSError as error:  # a name too long for the file system, a loop of symlinks
+        problems.append(
+            Problem(shown, line, None, f"cannot read '{row['path'][:60]}': {error.strerror}")
+        )
+        return ""
+    if not inside:
+        problems.append(
+            Problem(
+                shown,
+                line,
+                None,
+                f"file '{row['path']}' is outside the CSV's folder ({readable.folder})",
+                "copy the file next to the list, or name its folder with --allow-outside DIR",
+            )
+        )
+        return ""
+    if not found:
         problems.append(
             Problem(
                 shown,
                 line,
                 None,
                 f"file '{row['path']}' not found",
-                f"paths are read from the CSV's folder ({folder})",
+                f"paths are read from the CSV's folder ({readable.folder})",
             )
         )
         return ""
     try:
         return decode(source.read_bytes(), row["path"])
+    except OSError as error:
+        problems.append(
+            Problem(shown, line, None, f"cannot read '{row['path']}': {error.strerror}")
+        )
+        return ""
     except InvalidInput as error:
         problems.extend(Problem(shown, line, None, str(p)) for p in error.problems)
         return ""
