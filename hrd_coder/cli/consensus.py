@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from hrd_coder.cli.base import format_option, main, open_project, print_rows, reports_errors
+from hrd_coder.cli.base import (
+    format_option,
+    main,
+    open_project,
+    print_rows,
+    reports_errors,
+    short,
+)
 
 STATE_COLUMNS = ["code", "agreed", "single", "decided", "reopened", "undecided", "stale"]
 
@@ -90,21 +97,16 @@ def _print_queue(project: Any, items: list[Any]) -> None:
             f"{item.document_id} {item.start}–{item.end}"
             + ("  (which cases)" if item.kind == "cases" else "")
         )
-        click.echo(f'    unit: "{_short(text[item.start : item.end])}"')
+        click.echo(f'    unit: "{short(text[item.start : item.end], 70)}"')
         for letter, (coder, mark) in zip("abcdefgh", item.marks.items(), strict=False):
             if not mark:
                 click.echo(f"    {letter} {coder}: absent")
                 continue
             cases = ", ".join(sorted({p.case_id or "no case" for p in mark}))
-            quotes = " … ".join(_short(text[p.start : p.end], 50) for p in mark)
+            quotes = " … ".join(short(text[p.start : p.end], 50) for p in mark)
             click.echo(f'    {letter} {coder}: present [{cases}] "{quotes}"')
     open_items = sum(1 for i in items if i.open)
     click.echo(f"({len(items)} item(s), {open_items} to decide)")
-
-
-def _short(text: str, width: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @adjudicate.command("decide")

@@ -205,7 +205,9 @@ def codings_remove(ctx: click.Context, coding_id: str, coder: str, as_lead: bool
     """Remove the coding CODING_ID of your layer (it stays in the event log)."""
     coding = open_project(ctx).remove_coding(coding_id, coder=coder, as_lead=as_lead)
     layer = f" from {coding.coder}'s layer" if coding.coder != coder else ""
-    click.echo(f"removed coding {coding.id} ({coding.code_id} on {coding.document_id}){layer}")
+    click.echo(
+        f"removed coding {safe_text(coding.id)} ({coding.code_id} on {coding.document_id}){layer}"
+    )
 
 
 def _print_import(report: Any) -> None:
@@ -229,7 +231,7 @@ def _print_anchoring(anchoring: Any) -> None:
     )
     for coding_id, method, score in anchoring.moves:
         if method == "fuzzy":
-            click.echo(f"  fuzzy    {coding_id} ({score:.0%} similar): check it")
+            click.echo(f"  fuzzy    {safe_text(coding_id)} ({score:.0%} similar): check it")
     for orphan in anchoring.orphans:
         click.echo(
             f"  orphaned {orphan.coding_id} {orphan.code_id} by {orphan.coder} "
