@@ -15,9 +15,11 @@ from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
 from hrd_coder.settings import load_keymap, remember_coder, remembered_coder
 
@@ -62,6 +64,26 @@ class CoderApp(App):
             )
             return
         self.call_from_thread(self._opened, project, imported, status, keymap)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification that shows its text as written: the file names, quotes and
+        services' messages in it are never read as markup (Textual's default) and pass no
+        control characters to the terminal."""
+        super().notify(
+            safe_text(message, keep_line_breaks=True),
+            title=safe_text(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def _show_problem(self, title: str, message: str) -> None:
         from hrd_coder.tui.screens.problem import ProblemScreen

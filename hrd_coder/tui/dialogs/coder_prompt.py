@@ -8,9 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from hrd_coder.problems import ProjectError
+from hrd_coder.safe_text import safe_text
 from hrd_coder.services.coding import check_coder_name
 from hrd_coder.tui.dialogs.dialog import Dialog, KeyHint
 
@@ -58,7 +60,7 @@ class CoderPrompt(Dialog[str]):
         try:
             self.dismiss(check_coder_name(name))
         except ProjectError as error:
-            self.query_one("#error", Static).update(str(error))
+            self.query_one("#error", Static).update(Content(safe_text(error)))  # never markup
             self.set_class(True, "-invalid")
 
     @on(Input.Changed, "#name")

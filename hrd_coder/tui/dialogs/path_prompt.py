@@ -9,8 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Input, Static
 
+from hrd_coder.safe_text import safe_text
 from hrd_coder.tui.dialogs.dialog import Dialog, KeyHint
 
 
@@ -56,7 +58,7 @@ class PathPrompt(Dialog[Path]):
         else:
             self.dismiss(path)
             return
-        self.query_one("#error", Static).update(problem)
+        self.query_one("#error", Static).update(Content(safe_text(problem)))  # never markup
         self.set_class(True, "-invalid")
 
     @on(Input.Changed, "#path")

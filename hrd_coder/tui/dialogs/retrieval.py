@@ -13,6 +13,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hrd_coder.codebook import Code
+from hrd_coder.safe_text import safe_text
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.tui.dialogs.dialog import KeyHint, ListDialog
 
@@ -28,8 +29,9 @@ def plural(count: int, word: str) -> str:
 
 
 def collapse(text: str) -> str:
-    """Runs of whitespace (newlines included) as single spaces."""
-    return " ".join(text.split())
+    """Runs of whitespace (newlines included) as single spaces, other control characters
+    escaped."""
+    return safe_text(" ".join(text.split()))
 
 
 def head(text: str, size: int) -> str:

@@ -8,6 +8,7 @@ from rich.console import JustifyMethod
 from rich.text import Text
 from textual.widgets import DataTable
 
+from hrd_coder.safe_text import safe_text
 from hrd_coder.tui.dialogs.search import MATCH_STYLE
 
 MIN_FLEXIBLE = 12
@@ -16,8 +17,11 @@ MIN_FLEXIBLE = 12
 def cell(
     text: str, style: str = "", letters: Iterable[int] = (), justify: JustifyMethod = "left"
 ) -> Text:
-    """A table cell as plain text (never read as markup), cut with … when too long."""
-    content = Text(text, style=style, justify=justify, no_wrap=True, overflow="ellipsis", end="")
+    """A table cell as plain text (never read as markup, control characters escaped), cut
+    with … when too long."""
+    content = Text(
+        safe_text(text), style=style, justify=justify, no_wrap=True, overflow="ellipsis", end=""
+    )
     for offset in letters:
         content.stylize(MATCH_STYLE, offset, offset + 1)
     return content

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from hrd_coder.codebook import Code
+from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
 from hrd_coder.services.adjudication import Disagreement, progress
 from hrd_coder.services.agreement import AgreementRequest
@@ -248,7 +249,9 @@ class AdjudicationScreen(ServiceScreen):
 
     def _failed(self, message: str) -> None:
         if not self.loaded:
-            self.query_one("#passage", Static).update(f"The queue could not be made: {message}")
+            self.query_one("#passage", Static).update(
+                Content(f"The queue could not be made: {safe_text(message)}")
+            )
         super()._failed(message)
 
     def _add_coder_rows(self) -> None:
@@ -297,7 +300,7 @@ class AdjudicationScreen(ServiceScreen):
                 (f" · {label}" if label else "", "bold $text-accent"),
                 " · ",
                 (item.document_id, "bold"),
-                f" {title}",
+                f" {safe_text(title)}",
                 (f" · {self.unit} at {item.start}–{item.end}", "dim"),
                 (" · which cases?" if item.kind == "cases" else "", "bold $text-warning"),
             )

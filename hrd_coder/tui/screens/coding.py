@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.events import Key
 from textual.widgets import Footer, Static
 
+from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
 from hrd_coder.services.records import CaseInfo, CodingRecord, DocumentText
 from hrd_coder.tui.colors import code_colors
@@ -194,7 +195,7 @@ class CodingScreen(ServiceScreen):
     def _show_title(self) -> None:
         info = self.document.info if self.document else None
         title = f"{info.id} · {info.title}" if info else "no document"
-        self.query_one("#document-title", Static).update(title)
+        self.query_one("#document-title", Static).update(Content(safe_text(title)))
         mark = self.query_one("#document-done", Static)
         done = self.document_done
         mark.update("" if done is None else "✓ done" if done else "not done")

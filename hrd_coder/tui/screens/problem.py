@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from hrd_coder.safe_text import safe_text
+
 
 class ProblemScreen(Screen[bool]):
     """Lists what is wrong and how to fix it; r retries after fixing, q quits."""
@@ -31,8 +33,10 @@ class ProblemScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="problem-box"):
-            yield Static(self.title_text, id="problem-title", markup=False)
-            yield Static(self.message, id="problem-message", markup=False)
+            yield Static(safe_text(self.title_text), id="problem-title", markup=False)
+            yield Static(
+                safe_text(self.message, keep_line_breaks=True), id="problem-message", markup=False
+            )
             yield Static("\nFix the files, then press r to try again (or q to quit).")
         yield Footer()
 

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
 from hrd_coder.tui.keys import key
 from hrd_coder.tui.widgets.coder_name import CoderName
@@ -74,7 +75,8 @@ class ServiceScreen(Screen):
         self._status(f"not done: {message.splitlines()[0]}")
 
     def _status(self, text: str | Content) -> None:
-        self.query_one("#status-line", Static).update(text)
+        shown = text if isinstance(text, Content) else Content(safe_text(text))  # never markup
+        self.query_one("#status-line", Static).update(shown)
 
     def help_rows(self) -> list[tuple[str, str, str]]:
         """(keys, what it does, binding id) for every key this screen offers, as mapped."""

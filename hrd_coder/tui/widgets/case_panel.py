@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from hrd_coder.safe_text import safe_text
 from hrd_coder.services.records import CaseInfo
 
 
@@ -39,9 +40,10 @@ class CasePanel(Static):
         table = Table.grid(padding=(0, 1))
         table.add_column(style="bold")
         table.add_column()
-        table.add_row("case", f"{case.id}  {case.name}")
-        table.add_row("country", case.country)
-        table.add_row("groups", ", ".join(case.groups))
+        # Text, not str: a Rich table reads a str cell as markup.
+        table.add_row("case", Text(safe_text(f"{case.id}  {case.name}")))
+        table.add_row("country", Text(safe_text(case.country)))
+        table.add_row("groups", Text(safe_text(", ".join(case.groups))))
         table.add_row("detained", case.detained_on)
         if case.featured_on:
             table.add_row("featured", case.featured_on)

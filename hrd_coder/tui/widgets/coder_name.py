@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import Static
+
+from hrd_coder.safe_text import safe_text
 
 
 class CoderName(Static):
@@ -15,5 +18,5 @@ class CoderName(Static):
     """
 
     def __init__(self, coder: str | None) -> None:
-        super().__init__(f"coder {coder}" if coder else "", id="coder-name")
+        super().__init__(Content(f"coder {safe_text(coder)}" if coder else ""), id="coder-name")
         self.display = bool(coder)
