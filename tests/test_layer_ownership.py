@@ -77,3 +77,28 @@ def test_blind_ids_of_another_layer_answer_as_unknown(mini, lenas):
                 call()
     with as_viewer(mini, "ana") as lead:
         assert [c.id for c in lead.codings()] == [lenas.id]
+
+
+def codings_file(tmp_path, *coders: str):
+    path = tmp_path / "codings.csv"
+    rows = [f"int01,{coder},release,0,11" for coder in coders]
+    path.write_text("document,coder,code,start,end\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_a_coder_loads_only_their_own_layer(mini, lenas, tmp_path):
+    layers(mini, "revealed")
+    path = codings_file(tmp_path, "tomas", "lena")
+    with as_viewer(mini, "tomas") as tomas:
+        with pytest.raises(ProjectError, match="rows for lena would write into their layers"):
+            tomas.load_codings(path)
+        assert tomas.codings(coder="tomas") == []
+        own = codings_file(tmp_path, "tomas")
+        assert tomas.load_codings(own).added == 1
+    with as_viewer(mini, "ana") as lead:
+        assert lead.load_codings(codings_file(tmp_path, "mira", "tomas")).added == 1
+        with lead.database.reading() as conn:
+            event = conn.execute(
+                select(EVENTS.c.coder, EVENTS.c.after).where(EVENTS.c.action == "codings.bulk_load")
+            ).one()
+    assert event[0] == "ana" and event[1]["coders"] == ["mira", "tomas"]

@@ -78,6 +78,21 @@ class Access:
             "(a lead gives roles with 'hrd-coder team role NAME ROLE')"
         )
 
+    def check_load(self, coders: list[str], path: str) -> bool:
+        """May the viewer load codings of these coders? True when it is a bulk load of
+        other layers (logged as such): a coder loads only their own layer; a lead, or
+        anyone while the project has no roles in force, may load several."""
+        if coders == [self.viewer] or not coders:
+            return False
+        if self.layers == "open" or self.role == "lead":
+            return True
+        others = ", ".join(c for c in coders if c != self.viewer)
+        raise ProjectError(
+            f"{path}: rows for {others} would write into their layers; {self._who()} may load "
+            "only their own codings. A lead loads several coders' codings at once "
+            "(hrd-coder --coder LEAD codings load FILE)"
+        )
+
     def _who(self) -> str:
         if self.viewer is None:
             return "an unnamed user (give --coder NAME)"

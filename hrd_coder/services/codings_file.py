@@ -21,10 +21,12 @@ from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage
+from hrd_coder.services.access import read_access
 from hrd_coder.services.records import CodingRecord
-from hrd_coder.sources.csv_cells import MAX_NAME_CHARS, cell_limit, csv_problem, bad_name
+from hrd_coder.sources.csv_cells import MAX_NAME_CHARS, bad_name, cell_limit, csv_problem
 from hrd_coder.sources.text import decode, normalise
 from hrd_coder.spreadsheet_cells import neutralise_row, restore
+from hrd_coder.storage.events import record_event
 from hrd_coder.storage.tables import Document
 
 DOCUMENTS = Document.__table__
@@ -329,6 +331,8 @@ def _store(
     table = actions.CODINGS
     problems: list[Problem] = []
     with project.database.writing() as conn:
+        coders = sorted({c.coder for c in codings})
+        bulk = read_access(conn, project.viewer).check_load(coders, path)
         existing = {
             r.id: r
             for r in conn.execute(
@@ -374,6 +378,15 @@ def _store(
                 actions.ensure_coder(conn, coder)
                 documents = sorted({c.document_id for c in codings if c.coder == coder})
                 coverage.mark_done(conn, coder, documents)
+        if bulk:
+            record_event(
+                conn,
+                coder=project.viewer,
+                action="codings.bulk_load",
+                entity="layer",
+                entity_id=",".join(coders),
+                after={"file": path, "coders": coders, "added": len(new)},
+            )
     return LoadReport(added=len(new), already_present=len(codings) - len(new))
 
 
