@@ -232,3 +232,19 @@ def test_a_removal_undone_in_the_copy_is_not_reported_as_removed_there(
         f"remove ID --coder NAME'): {removed.id}"
     ]
     laptop.close()
+
+
+def test_a_blind_coder_pulls_only_their_own_layer(team: Project, tmp_path: Path) -> None:
+    """A coder's copy pulled from a blind team database holds only their layer; the lead's
+    pull holds every layer (issue 19)."""
+    team.set_role("ana", "lead")
+    url = team.database.url.render_as_string(hide_password=False).replace("+psycopg", "")
+    with Project.open(team.root, url, viewer="ana") as lead:
+        lead.set_layers("blind")
+    for viewer, expected in (("tomas", {"tomas"}), ("ana", {"lena", "tomas"})):
+        folder = tmp_path / f"away-{viewer}"
+        shutil.copytree(team.root, folder, ignore=shutil.ignore_patterns(".hrd_coder"))
+        with Project.open(folder, viewer=viewer) as away:
+            away.import_files()
+            merge_database(away, url)
+            assert {c.coder for c in away.codings()} == expected, viewer

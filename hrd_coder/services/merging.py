@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, select
 from sqlalchemy.exc import DatabaseError
 
 from hrd_coder.problems import InvalidInput, Problem, ProjectError
+from hrd_coder.services.access import read_access
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database
 from hrd_coder.storage.events import record_events
@@ -59,7 +60,7 @@ class MergeReport:
 def merge_database(project: Any, other: str, *, dry_run: bool = False) -> MergeReport:
     """Merge the database at `other` (a file or URL) into the project's; all or nothing."""
     project.access().require_role("merging another database", ("lead",))
-    theirs = _read_other(other)
+    theirs = _read_other(other, project.viewer)
     report = MergeReport(source=other)
     try:
         with project.database.writing() as conn:
@@ -89,20 +90,22 @@ class _Other:
     removed: set[str]  # coding ids removed there and not restored since
 
 
-def _read_other(other: str) -> _Other:
-    """Read everything to merge, without writing to (or upgrading) the other database."""
+def _read_other(other: str, viewer: str | None) -> _Other:
+    """Read everything to merge, without writing to (or upgrading) the other database.
+    From a blind source, someone who may not see every layer there takes only their own."""
     engine = _engine_for(other)
     try:
         with engine.connect() as conn:
             _check_revision(conn, other)
-            codings = _rows(conn, CODINGS)
+            own = read_access(conn, viewer).visible_layer()
+            codings = _rows(conn, CODINGS, own)
             return _Other(
                 codings=codings,
-                coders=list(conn.execute(select(CODERS.c.name)).scalars()),
-                memos=_rows(conn, MEMOS),
-                decisions=_rows(conn, DECISIONS),
+                coders=[own] if own else list(conn.execute(select(CODERS.c.name)).scalars()),
+                memos=_rows(conn, MEMOS, own),
+                decisions=[] if own else _rows(conn, DECISIONS),
                 documents=dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all()),
-                removed=_removed(conn, {row["id"] for row in codings}),
+                removed=_removed(conn, {row["id"] for row in codings}) if not own else set(),
             )
     except DatabaseError as error:
         raise ProjectError(
@@ -142,8 +145,9 @@ def _check_revision(conn: Connection, other: str) -> None:
         )
 
 
-def _rows(conn: Connection, table: Table) -> list[dict[str, Any]]:
-    return [dict(row) for row in conn.execute(table.select()).mappings()]
+def _rows(conn: Connection, table: Table, coder: str | None = None) -> list[dict[str, Any]]:
+    query = table.select() if coder is None else table.select().where(table.c.coder == coder)
+    return [dict(row) for row in conn.execute(query).mappings()]
 
 
 def _check_references(conn: Connection, theirs: _Other, other: str) -> None:
