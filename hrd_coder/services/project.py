@@ -444,7 +444,7 @@ class Project:
         coding = actions.fetch_coding(conn, coding_id)
         if coding.coder == actor:
             return coding
-        access = access_rules.read_access(conn, self.viewer)
+        access = access_rules.read_access(conn, actor)  # the actor's role, not the viewer's
         if not access.sees_all:  # blind: another layer's id answers as if it did not exist
             raise ProjectError(actions.no_such_coding(coding_id))
         if not as_lead:
@@ -453,8 +453,6 @@ class Project:
                 f"coder may {verb} it; a lead or adjudicator can, with --as-lead (logged)"
             )
         access.require_role(f"changing {coding.coder}'s codings", ("lead", "adjudicator"))
-        if access.viewer != actor and access.layers != "open":
-            raise ProjectError("--as-lead acts for the lead themself: give --coder LEAD")
         return coding
 
     def update_coding(
