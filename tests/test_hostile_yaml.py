@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -308,3 +309,24 @@ def test_explicit_tags_and_control_characters_in_front_matter_are_located(
     add_to_front_matter(case, f"odd: {value}")
     result = cli(demo_root, None, "import")
     assert_refused(result, f"cases/c07.md:{line_of(case, 'odd:')}:", message)
+
+
+def test_an_alias_bomb_in_a_qdpx_codebook_description_is_refused(tmp_path: Path):
+    from xml.sax.saxutils import escape
+
+    yaml_part = f"version: *lol8\n{ALIAS_BOMB}\n"
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="Bomb">'
+        f"<Description>A study.\n\nhrd_coder codebook:\n{escape(yaml_part)}</Description>"
+        "</Project>"
+    )
+    archive = tmp_path / "bomb.qdpx"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("project.qde", qde)
+    target = tmp_path / "new"
+    result = CliRunner().invoke(main, ["import-qdpx", str(archive), "--into", str(target)])
+    assert_refused(
+        result, "project.qde <Description> after 'hrd_coder codebook:':1:10: YAML aliases"
+    )
+    assert not target.exists()

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.interop.archive import ArchiveLimits, SafeArchive, read_bare_file
 from hrd_coder.interop.model import (
@@ -42,8 +40,9 @@ from hrd_coder.interop.refi import (
 )
 from hrd_coder.interop.source_text import Files, base_folder, source_text
 from hrd_coder.interop.variables import read_values
-from hrd_coder.problems import ProjectError
+from hrd_coder.problems import ProjectError, raise_if_any
 from hrd_coder.sources.text import normalise
+from hrd_coder.yaml_source import parse_yaml
 
 CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 UNKNOWN_CODER = "imported"
@@ -152,7 +151,7 @@ def read_qde(
     codes_parent = kid(root, "CodeBook")
     read = read_codes(kid(codes_parent, "Codes") if codes_parent is not None else None, report)
     reading.codes = {r.guid: r.code.id for r in read}
-    codebook = _codebook(root, [r.code for r in read])
+    codebook = _codebook(root, [r.code for r in read], shown)
     variables = kid(root, "Variables")
     for element in kids(variables, "Variable") if variables is not None else []:
         key = canonical_guid(element.get("guid"))
@@ -198,12 +197,16 @@ def _users(root: ET.Element, reading: _Reading) -> dict[str, str]:
     return users
 
 
-def _codebook(root: ET.Element, codes: list[Any]) -> Codebook:
+def _codebook(root: ET.Element, codes: list[Any], shown: str) -> Codebook:
     description = kid_text(root, "Description")
     extras: dict[str, Any] = {}
     text, mark, rest = description.partition(f"\n{CODEBOOK_MARK}\n")
     if mark:
-        loaded = yaml.safe_load(rest)
+        # Read as our project files are: a foreign archive may hold an alias bomb here.
+        where = f"{shown} <Description> after '{CODEBOOK_MARK}'"
+        document, problems = parse_yaml(rest, where)
+        raise_if_any(problems)
+        loaded = document.data if document is not None else None
         extras = loaded if isinstance(loaded, dict) else {}
         description = text
     origin = root.get("origin") or "another program"
