@@ -275,3 +275,12 @@ def test_a_title_with_an_escape_sequence_is_shown_escaped(mini: Project):
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "Title\\x1b[2J" in result.output
+
+
+@pytest.mark.parametrize(
+    "option", [("--seed", "-1"), ("--bootstrap", "100000000000"), ("--bootstrap", "-5")]
+)
+def test_agreement_options_out_of_range_are_usage_errors(tmp_path: Path, option):
+    path = ratings_file(tmp_path / "r.csv", ["1,1", "0,1", "1,1", "0,0"])
+    result = CliRunner().invoke(main, ["agreement", "--ratings", str(path), *option])
+    refused(result, f"Invalid value for '{option[0]}'")

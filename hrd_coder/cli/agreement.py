@@ -17,6 +17,7 @@ from hrd_coder.cli.base import (
 
 STATISTICS = ["alpha", "cohen", "fleiss", "ac1", "scott", "percent"]
 LEVELS = ["nominal", "ordinal", "interval", "ratio", "linear", "quadratic"]
+MAX_BOOTSTRAP = 1_000_000  # a million resamples: a few seconds, 8 MB
 
 
 @main.command()
@@ -70,13 +71,17 @@ LEVELS = ["nominal", "ordinal", "interval", "ratio", "linear", "quadratic"]
 )
 @click.option(
     "--bootstrap",
-    type=click.IntRange(0),
+    type=click.IntRange(0, MAX_BOOTSTRAP),  # each sample is kept in memory to sort
     default=1000,
     show_default=True,
-    help="Bootstrap samples for alpha's confidence interval (0: none).",
+    help=f"Bootstrap samples for alpha's confidence interval (0: none; at most {MAX_BOOTSTRAP:,}).",
 )
 @click.option(
-    "--seed", type=int, default=0, show_default=True, help="Random seed of the bootstrap."
+    "--seed",
+    type=click.IntRange(min=0),  # numpy's generators take no negative seed
+    default=0,
+    show_default=True,
+    help="Random seed of the bootstrap (a whole number, 0 or more).",
 )
 @format_option(["table", "csv", "json"], default="table")
 @click.pass_context
