@@ -31,6 +31,7 @@ from hrd_coder.services.coding import (
 from hrd_coder.services.consensus_rules import Mark, Piece
 from hrd_coder.services.coverage import Coverage, read_coverage
 from hrd_coder.services.importing import current_codebook_hash
+from hrd_coder.services.project_settings import change_setting, read_setting
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.services.reliability import (
     DEFAULT_MIN_SHARE,
@@ -43,7 +44,6 @@ from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
 
 DECISIONS: Table = tables.Decision.__table__
-SETTINGS: Table = tables.Setting.__table__
 UNIT_SETTING = "consensus_unit"
 DEFAULT_UNIT = "sentence"
 SPAN_UNITS = ("sentence", "paragraph", "turn", "document")
@@ -193,10 +193,7 @@ class ConsensusStatus:
 
 def consensus_unit(conn: Connection) -> str:
     """The unit kind consensus is built and adjudicated on (default: sentence)."""
-    stored = conn.execute(
-        select(SETTINGS.c.value).where(SETTINGS.c.key == UNIT_SETTING)
-    ).scalar_one_or_none()
-    return stored or DEFAULT_UNIT
+    return read_setting(conn, UNIT_SETTING, DEFAULT_UNIT)
 
 
 def set_consensus_unit(conn: Connection, unit: str, by: str | None) -> str:
@@ -205,20 +202,7 @@ def set_consensus_unit(conn: Connection, unit: str, by: str | None) -> str:
         raise ProjectError(
             f"consensus cannot be built per '{unit}': use one of {', '.join(SPAN_UNITS)}"
         )
-    before = consensus_unit(conn)
-    if before != unit:
-        conn.execute(SETTINGS.delete().where(SETTINGS.c.key == UNIT_SETTING))
-        conn.execute(SETTINGS.insert().values(key=UNIT_SETTING, value=unit))
-        record_event(
-            conn,
-            coder=by,
-            action="consensus.unit",
-            entity="setting",
-            entity_id=UNIT_SETTING,
-            before={"unit": before},
-            after={"unit": unit},
-        )
-    return before
+    return change_setting(conn, UNIT_SETTING, unit, DEFAULT_UNIT, by=by, action="consensus.unit")
 
 
 # -- planning ------------------------------------------------------------------------------

@@ -25,13 +25,13 @@ from sqlalchemy import Connection, Table, select
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.coding import CODINGS, CONSENSUS, check_coder_name
+from hrd_coder.services.project_settings import change_setting, read_setting
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
 
 DONE: Table = tables.DocumentDone.__table__
 ASSIGNMENTS: Table = tables.Assignment.__table__
 DOCUMENTS: Table = tables.Document.__table__
-SETTINGS: Table = tables.Setting.__table__
 RULE_SETTING = "agreement_coverage"
 RULES = ("done", "any_coding")
 DEFAULT_RULE = "done"
@@ -151,30 +151,16 @@ def _pairs(conn: Connection, query: Any) -> dict[str, frozenset[str]]:
 
 def coverage_rule(conn: Connection) -> str:
     """`done` (default) or `any_coding`."""
-    stored = conn.execute(
-        select(SETTINGS.c.value).where(SETTINGS.c.key == RULE_SETTING)
-    ).scalar_one_or_none()
-    return stored or DEFAULT_RULE
+    return read_setting(conn, RULE_SETTING, DEFAULT_RULE)
 
 
 def set_coverage_rule(conn: Connection, rule: str, by: str | None) -> str:
     """Change the rule; return the old one."""
     if rule not in RULES:
         raise ProjectError(f"unknown coverage rule '{rule}': use one of {', '.join(RULES)}")
-    before = coverage_rule(conn)
-    if before != rule:
-        conn.execute(SETTINGS.delete().where(SETTINGS.c.key == RULE_SETTING))
-        conn.execute(SETTINGS.insert().values(key=RULE_SETTING, value=rule))
-        record_event(
-            conn,
-            coder=by,
-            action="setting.agreement_coverage",
-            entity="setting",
-            entity_id=RULE_SETTING,
-            before={"rule": before},
-            after={"rule": rule},
-        )
-    return before
+    return change_setting(
+        conn, RULE_SETTING, rule, DEFAULT_RULE, by=by, action="setting.agreement_coverage"
+    )
 
 
 def _check_documents(conn: Connection, documents: Iterable[str]) -> list[str]:
@@ -193,32 +179,9 @@ def mark_done(
     conn: Connection, coder: str, documents: Iterable[str], *, undo: bool = False
 ) -> list[str]:
     """Mark documents done by a coder (or, with undo, not done); return those changed."""
-    check_coder_name(coder)
-    wanted = _check_documents(conn, documents)
-    have = set(
-        conn.execute(
-            select(DONE.c.document_id).where(
-                (DONE.c.coder == coder) & DONE.c.document_id.in_(wanted)
-            )
-        ).scalars()
-    )
-    changed = [d for d in wanted if (d in have) == undo]
-    if not changed:
-        return []
-    if undo:
-        conn.execute(DONE.delete().where((DONE.c.coder == coder) & DONE.c.document_id.in_(changed)))
-    else:
-        now = tables.utc_now()
-        rows = [{"document_id": d, "coder": coder, "done_at": now} for d in changed]
-        conn.execute(DONE.insert(), rows)
-    record_event(
-        conn,
-        coder=coder,
-        action="document.undone" if undo else "document.done",
-        entity="document_done",
-        entity_id=coder,
-        after={"documents": changed},
-    )
+    changed = _toggle(conn, DONE, coder, documents, undo, {"done_at": tables.utc_now()})
+    if changed:
+        _logged(conn, coder, "document.undone" if undo else "document.done", coder, changed)
     return changed
 
 
@@ -226,28 +189,37 @@ def assign(
     conn: Connection, coder: str, documents: Iterable[str], by: str | None, *, undo: bool = False
 ) -> list[str]:
     """Give documents to a coder (or take them back); return those changed."""
+    extra = {"sample": MANUAL, "seed": 0, "created_at": tables.utc_now()}
+    changed = _toggle(conn, ASSIGNMENTS, coder, documents, undo, extra)
+    if changed:
+        _logged(conn, by, "assignment.remove" if undo else "assignment.add", coder, changed)
+    return changed
+
+
+def _toggle(
+    conn: Connection,
+    table: Table,
+    coder: str,
+    documents: Iterable[str],
+    undo: bool,
+    extra: dict[str, Any],
+) -> list[str]:
+    """Add (document, coder) rows, or with undo delete them; return the documents changed."""
     check_coder_name(coder)
     wanted = _check_documents(conn, documents)
-    mine = ASSIGNMENTS.c.coder == coder
-    have = set(conn.execute(select(ASSIGNMENTS.c.document_id).where(mine)).scalars())
+    mine = table.c.coder == coder
+    have = set(conn.execute(select(table.c.document_id).where(mine)).scalars())
     changed = [d for d in wanted if (d in have) == undo]
-    if not changed:
-        return []
-    if undo:
-        conn.execute(ASSIGNMENTS.delete().where(mine & ASSIGNMENTS.c.document_id.in_(changed)))
-    else:
-        now = tables.utc_now()
-        rows = [
-            {"document_id": d, "coder": coder, "sample": MANUAL, "seed": 0, "created_at": now}
-            for d in changed
-        ]
-        conn.execute(ASSIGNMENTS.insert(), rows)
-    record_event(
-        conn,
-        coder=by,
-        action="assignment.remove" if undo else "assignment.add",
-        entity="assignment",
-        entity_id=coder,
-        after={"documents": changed},
-    )
+    if changed and undo:
+        conn.execute(table.delete().where(mine & table.c.document_id.in_(changed)))
+    elif changed:
+        rows = [{"document_id": d, "coder": coder, **extra} for d in changed]
+        conn.execute(table.insert(), rows)
     return changed
+
+
+def _logged(conn: Connection, by: str | None, action: str, coder: str, changed: list) -> None:
+    entity = "assignment" if action.startswith("assignment") else "document_done"
+    record_event(
+        conn, coder=by, action=action, entity=entity, entity_id=coder, after={"documents": changed}
+    )

@@ -1,0 +1,39 @@
+"""Project-wide settings kept in the database (table `setting`), shared by a whole team on
+one server: read with a default, changed with an event that says who changed what."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Table, select
+
+from hrd_coder.storage import tables
+from hrd_coder.storage.events import record_event
+
+SETTINGS: Table = tables.Setting.__table__
+
+
+def read_setting(conn: Connection, key: str, default: str) -> str:
+    """The stored value, or the default when it was never set."""
+    stored = conn.execute(
+        select(SETTINGS.c.value).where(SETTINGS.c.key == key)
+    ).scalar_one_or_none()
+    return stored or default
+
+
+def change_setting(
+    conn: Connection, key: str, value: str, default: str, *, by: str | None, action: str
+) -> str:
+    """Store a new value (logged as `action`, before and after); return the old one."""
+    before = read_setting(conn, key, default)
+    if before != value:
+        conn.execute(SETTINGS.delete().where(SETTINGS.c.key == key))
+        conn.execute(SETTINGS.insert().values(key=key, value=value))
+        record_event(
+            conn,
+            coder=by,
+            action=action,
+            entity="setting",
+            entity_id=key,
+            before={"value": before},
+            after={"value": value},
+        )
+    return before
