@@ -9,11 +9,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from hrd_coder.problems import InvalidInput, Problem
 from hrd_coder.sources.text import read_text_file
-from hrd_coder.yaml_source import parse_yaml
+from hrd_coder.yaml_source import dump_yaml, parse_yaml
 
 LOCAL_DIR = ".hrd_coder"
 SETTINGS_FILE = "settings.yaml"
@@ -82,7 +80,7 @@ def remember_coder(root: Path, coder: str) -> Path:
     data = _read_settings(path) if path.is_file() else {}
     data["coder"] = coder
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
+    temporary.write_text(dump_yaml(data, sort_keys=True), encoding="utf-8")
     temporary.replace(path)
     return path
 

@@ -398,3 +398,16 @@ def _generic_hint(kind: str, field: str) -> str:
     if kind.startswith(("int", "float")):
         return f"write '{field}' as a number"
     return f"correct the value of '{field}'"
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a value shared by two keys out twice: our reader refuses aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_yaml(data: Any, **options: Any) -> str:
+    """YAML text our own reader accepts (no anchors or aliases), as yaml.safe_dump would
+    write it otherwise."""
+    return yaml.dump(data, Dumper=_NoAliasDumper, **options)

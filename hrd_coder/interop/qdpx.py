@@ -12,8 +12,6 @@ import zipfile
 from collections import Counter, defaultdict
 from typing import Any
 
-import yaml
-
 from hrd_coder.interop.model import Exchange, ExchangeCoding, ExchangeSource
 from hrd_coder.interop.qdc import add_codes
 from hrd_coder.interop.refi import (
@@ -27,6 +25,7 @@ from hrd_coder.interop.refi import (
 )
 from hrd_coder.interop.variables import add_values, add_variables
 from hrd_coder.interop.xml_text import serialise
+from hrd_coder.yaml_source import dump_yaml
 
 PROJECT_FILE = "project.qde"
 CODEBOOK_MARK = "hrd_coder codebook:"
@@ -79,7 +78,7 @@ def project_description(exchange: Exchange) -> str:
         "case_groups": dict(book.case_groups),
         "release_types": dict(book.release_types),
     }
-    text = yaml.safe_dump(rest, allow_unicode=True, sort_keys=False, width=1000)
+    text = dump_yaml(rest, allow_unicode=True, sort_keys=False, width=1000)
     return f"{book.description.strip()}\n\n{CODEBOOK_MARK}\n{text}"
 
 

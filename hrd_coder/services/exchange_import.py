@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hrd_coder.codebook import parse_codebook
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.interop.model import Exchange, ExchangeReport, ExchangeSource
@@ -23,6 +21,7 @@ from hrd_coder.services import coding as actions
 from hrd_coder.services.records import ProjectStatus
 from hrd_coder.sources.media import MEDIA_DIR
 from hrd_coder.sources.project_files import CASES_DIR, TRANSCRIPTS_DIR
+from hrd_coder.yaml_source import dump_yaml
 
 CODEBOOK_FILE = "codebook.yaml"
 
@@ -38,7 +37,7 @@ class ExchangeOutcome:
 
 def dump(data: Any) -> str:
     """YAML as people write it: block style, keys in the given order, Unicode kept."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return dump_yaml(data, allow_unicode=True, sort_keys=False, width=100)
 
 
 def codebook_yaml(codebook: Codebook) -> str:

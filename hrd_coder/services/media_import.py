@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from hrd_coder.problems import InvalidInput, Problem, raise_if_any
@@ -25,6 +24,7 @@ from hrd_coder.services.records import ImportReport
 from hrd_coder.sources.csv_cells import cell_limit, csv_problem
 from hrd_coder.sources.media import MEDIA_DIR, MediaFile, duplicate_keys
 from hrd_coder.sources.text import decode, normalise, read_text_file
+from hrd_coder.yaml_source import dump_yaml
 
 REQUIRED = ("date", "outlet", "outlet_type", "title")
 OPTIONAL = ("id", "cases", "text", "path", "url", "source", "language", "notes")
@@ -125,7 +125,7 @@ def media_text(meta: MediaFile, body: str) -> str:
     front["cases"] = list(meta.cases)
     order = ["id", "title", "outlet", "outlet_type", "date", "language", "url", "source"]
     ordered = {k: front[k] for k in [*order, "cases", "notes"] if k in front}
-    text = yaml.safe_dump(
+    text = dump_yaml(
         ordered, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=None
     )
     return f"---\n{text}---\n{body if body.endswith(chr(10)) else body + chr(10)}"
