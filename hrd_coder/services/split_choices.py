@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from hrd_coder.problems import InvalidInput, Problem, raise_if_any
-from hrd_coder.sources.csv_cells import cell_limit, csv_problem, bad_name
+from hrd_coder.sources.csv_cells import bad_name, cell_limit, csv_problem
 from hrd_coder.sources.text import read_text_file
 
 
