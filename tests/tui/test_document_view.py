@@ -109,3 +109,18 @@ async def test_a_long_document_renders_only_what_is_visible():
         assert view.cursor == len(long_text)
         assert view.text_layout.rows > 80_000
         assert view.scroll_offset.y >= view.text_layout.rows - 24
+
+
+async def test_control_characters_in_a_document_never_reach_the_terminal():
+    app = Host([])
+    async with app.run_test(size=(60, 12)):
+        view = app.query_one(DocumentView)
+        hostile = "OFFICIAL: \x1b]0;owned\x07 red \x1b[31mtext\x9b2J\tend"
+        view.load(hostile, [], {}, code_order=[])
+        shown = row_text(view, 0)[GUTTER:]
+        assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in shown)
+        # One cell per character: offsets and columns still line up.
+        assert shown.rstrip() == "".join(
+            "\ufffd" if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 else c
+            for c in hostile.replace("\t", " ")
+        )

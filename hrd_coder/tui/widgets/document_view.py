@@ -24,6 +24,13 @@ from hrd_coder.tui.text_layout import Mark, MarkIndex, TextLayout
 GUTTER = 5  # one cell for the speaker bar, three for code blocks, one space
 CODE_CELLS = 3
 SPEAKER_COLORS = ("accent", "secondary", "success", "warning", "primary")
+# A document's control characters never reach the terminal (an ESC byte would start an
+# escape sequence): each is drawn as one replacement character, a tab as one space, so
+# offsets and columns stay one to one.
+SHOWN_AS = {
+    **{code: "\ufffd" for code in (*range(0x20), *range(0x7F, 0xA0)) if code != 0x0A},
+    0x09: " ",
+}
 
 
 @dataclass(frozen=True)
@@ -345,7 +352,7 @@ class DocumentView(ScrollView, can_focus=True):
         segments = []
         for left, right in zip(points, points[1:], strict=False):
             style = self._style_at(left, marks, selection, unit, label_end)
-            segments.append(Segment(self.text[left:right].replace("\t", " "), style))
+            segments.append(Segment(self.text[left:right].translate(SHOWN_AS), style))
         if self.cursor == end and (end == len(self.text) or self.text[end] == "\n"):
             segments.append(Segment(" ", palette.base + palette.cursor))
         return segments
