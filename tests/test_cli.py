@@ -90,6 +90,11 @@ def test_codebook_check_of_a_good_file(mini_root: Path):
     assert ": ok — Mini study 1, 4 codes, hash " in output
 
 
+def test_codebook_check_follows_project(mini_root: Path):
+    output = run("-p", str(mini_root), "codebook", "check").output
+    assert output.startswith(f"{mini_root / 'codebook.yaml'}: ok — Mini study 1")
+
+
 def test_outside_a_project_the_error_says_what_to_do(tmp_path: Path):
     result = run("-p", str(tmp_path), "status", ok=False)
     assert result.exit_code == 2

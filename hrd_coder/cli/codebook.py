@@ -18,13 +18,16 @@ def codebook() -> None:
 
 @codebook.command("check")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
 @reports_errors
-def codebook_check(path: Path | None) -> None:
+def codebook_check(ctx: click.Context, path: Path | None) -> None:
     """Check PATH (default: the project's codebook.yaml) and list every problem."""
     from hrd_coder.codebook import load_codebook
     from hrd_coder.services.project import CODEBOOK_FILE, find_project_root
 
-    path = path or find_project_root(Path(".")) / CODEBOOK_FILE
+    # No database needed: the project folder is found as every command finds it (--project).
+    folder = ctx.find_root().params.get("project") or Path(".")
+    path = path or find_project_root(folder) / CODEBOOK_FILE
     book = load_codebook(path)
     click.echo(
         f"{path}: ok — {book.name} {book.version}, {len(book.codes)} codes, hash {book.hash[:12]}"
