@@ -465,3 +465,17 @@ def test_status_says_how_far_the_consensus_has_come(coded):
     assert "the consensus layer is incomplete" in text.output
     data = json.loads(run(coded, "status", "--format", "json").output)
     assert data["consensus"]["complete"] is False and data["coders"] == 2
+
+
+def test_a_hostile_decisions_file_is_located_and_writes_nothing(coded, tmp_path: Path):
+    huge = tmp_path / "huge.csv"
+    huge.write_text('item,choice,reason\nabc,a,"' + "x" * 1_000_001 + '"\n')
+    result = run(coded, "adjudicate", "decide", "--from-csv", str(huge))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{huge}:2: a cell of this row is longer than 1,000,000 characters" in result.output
+    escape = tmp_path / "escape.csv"
+    escape.write_text("item,choice,reason\nab\x1b[2Jc,a,\n")
+    result = run(coded, "adjudicate", "decide", "--from-csv", str(escape))
+    assert result.exit_code == 2 and "holds a control character" in result.output
+    assert "\x1b" not in result.output
+    assert coded.codings(coder="consensus") == []

@@ -6,14 +6,16 @@ before anything is written; one bad row and nothing is."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hrd_coder.problems import InvalidInput, Problem, ProjectError
+from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
 from hrd_coder.services import adjudication
 from hrd_coder.services.adjudication import Disagreement
+from hrd_coder.sources.csv_cells import bad_name, cell_limit, csv_problem
 
 REQUIRED = ("item", "choice")
 
@@ -38,8 +40,17 @@ def read_decisions(path: Path) -> list[DecisionRow]:
         raise InvalidInput(
             [Problem(shown, None, None, f"cannot read the file: {reason}", "give a UTF-8 CSV")]
         ) from None
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    with cell_limit():
+        return _read_rows(text, shown)
+
+
+def _read_rows(text: str, shown: str) -> list[DecisionRow]:
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        fields = reader.fieldnames or []
+    except csv.Error as error:
+        raise InvalidInput([csv_problem(shown, 1, error)]) from None
+    missing = [c for c in REQUIRED if c not in fields]
     if missing:
         raise InvalidInput(
             [
@@ -53,11 +64,26 @@ def read_decisions(path: Path) -> list[DecisionRow]:
                 )
             ]
         )
-    return [
-        DecisionRow(reader.line_num, row["item"] or "", choice, (row.get("reason") or "").strip())
-        for row in reader
-        if (choice := (row.get("choice") or "").strip())
-    ]
+    rows, problems, line = [], [], 2
+    try:
+        for row in reader:
+            choice, item = (row.get("choice") or "").strip(), (row.get("item") or "").strip()
+            start, line = line, reader.line_num + 1  # a quoted cell may span several lines
+            if not choice:
+                continue
+            problems += [
+                p
+                for p in (
+                    bad_name(shown, line, "item", item),
+                    bad_name(shown, line, "choice", choice),
+                )
+                if p
+            ]
+            rows.append(DecisionRow(start, item, choice, (row.get("reason") or "").strip()))
+    except csv.Error as error:
+        raise InvalidInput([csv_problem(shown, line, error)]) from None
+    raise_if_any(problems)
+    return rows
 
 
 def resolve_choice(item: Disagreement, choice: str) -> str:
