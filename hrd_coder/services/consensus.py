@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
@@ -48,7 +48,6 @@ UNIT_SETTING = "consensus_unit"
 DEFAULT_UNIT = "sentence"
 SPAN_UNITS = ("sentence", "paragraph", "turn", "document")
 STATES = ("agreed", "single", "decided", "reopened", "undecided")
-OPEN_STATES = ("reopened", "undecided")  # a decision is (again) needed
 MESSAGE_CODES = 4  # codes named in an "incomplete" message before "and N more"
 
 
@@ -90,11 +89,6 @@ class UnitPlan:
     def key(self) -> tuple[str, int, int, str]:
         """The (document, start, end, code) this is about."""
         return (self.document_id, self.start, self.end, self.code_id)
-
-    @property
-    def item_id(self) -> str:
-        """A short id that stays the same while the unit does (for `adjudicate decide`)."""
-        return item_id(self.key)
 
 
 def item_id(key: tuple[str, int, int, str]) -> str:
@@ -151,7 +145,6 @@ class ConsensusStatus:
     unmatched_decisions: int = 0
     stored_codings: int = 0
     waiting_codings: int = 0  # in documents their coder has not marked done (see coverage)
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def complete(self) -> bool:
@@ -416,7 +409,7 @@ def _stale(
             coding.start,
         )
         touched[coding.code_id].add((coding.document_id, where))
-    return {code: len(units) for code, units in touched.items()}
+    return {code: len(places) for code, places in touched.items()}
 
 
 def incomplete_message(status: ConsensusStatus, warning: bool = False) -> str:
