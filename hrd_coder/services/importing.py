@@ -281,8 +281,14 @@ def _sync_document(
     conn: Connection, document: SourceDocument, report: ImportReport, fuzzy_threshold: float
 ) -> None:
     """Add or update a document; when its text changed, its codings follow the text."""
+    # Lock the row before reading its codings: a coder's write holding it finishes first
+    # (and its coding is re-anchored here); one arriving later waits and then sees the new
+    # version, so it is refused rather than saved at old offsets (PostgreSQL; SQLite's
+    # writes are serial anyway).
     stored = conn.execute(
-        select(DOCUMENTS.c.sha256, DOCUMENTS.c.text).where(DOCUMENTS.c.id == document.id)
+        select(DOCUMENTS.c.sha256, DOCUMENTS.c.text)
+        .where(DOCUMENTS.c.id == document.id)
+        .with_for_update()
     ).first()
     if stored is not None and stored.sha256 != document.sha256:
         anchoring = reanchor_document(
