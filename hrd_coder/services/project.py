@@ -21,6 +21,7 @@ from hrd_coder.services import (
 )
 from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage as coverage_rules
+from hrd_coder.services import document_versions as versions
 from hrd_coder.services.access import Access, read_access
 from hrd_coder.services.adjudication import Disagreement
 from hrd_coder.services.agreement import (
@@ -272,6 +273,7 @@ class Project:
             DOCUMENTS.c.path,
             func.length(DOCUMENTS.c.text),
             DOCUMENTS.c.meta,
+            DOCUMENTS.c.sha256,
         ).order_by(DOCUMENTS.c.id)
         if kind:
             query = query.where(DOCUMENTS.c.kind == kind)
@@ -286,6 +288,7 @@ class Project:
                     length=r[4],
                     case_ids=links.get(r[0], ()),
                     metadata=r[5],
+                    sha256=r[6],
                 )
                 for r in conn.execute(query)
             ]
@@ -299,10 +302,7 @@ class Project:
                 .first()
             )
             if row is None:
-                raise ProjectError(
-                    f"there is no document '{document_id}': see "
-                    "'hrd-coder status' or run 'hrd-coder import'"
-                )
+                raise versions.no_such_document(document_id)
             cases = self._links(conn, document_id).get(document_id, ())
         info = DocumentInfo(
             id=row["id"],
@@ -312,8 +312,19 @@ class Project:
             length=len(row["text"]),
             case_ids=cases,
             metadata=row["meta"],
+            sha256=row["sha256"],
         )
         return DocumentText(info, row["text"])
+
+    def document_version(self, document_id: str) -> str:
+        """The version (SHA-256) of a document's stored text: cheap enough to poll, so the
+        workbench notices when another shell re-imports the document it shows."""
+        query = select(DOCUMENTS.c.sha256).where(DOCUMENTS.c.id == document_id)
+        with self.database.reading() as conn:
+            version = conn.execute(query).scalar_one_or_none()
+        if version is None:
+            raise versions.no_such_document(document_id)
+        return version
 
     @staticmethod
     def _links(conn: Any, document_id: str | None = None) -> dict[str, tuple[str, ...]]:
@@ -405,29 +416,45 @@ class Project:
         coder: str,
         case: str | None = None,
         memo: str | None = None,
+        version: str | None = None,
     ) -> CodingRecord:
-        """Apply a code to [start, end) of a document, saved at once with its event."""
+        """Apply a code to [start, end) of a document, saved at once with its event.
+
+        `version` is the SHA-256 of the text the offsets were taken in (the workbench always
+        gives it): if the document was re-imported since, StaleDocument is raised and nothing
+        is saved. Without it the offsets count in the text stored at the moment of writing."""
         actions.check_coder_name(coder)
         self.require_code(code)
-        text = self.text_of(document)
         if case is None and self.document_kind(document) == "case_history":
             case = document  # a case history is about its own case unless said otherwise
         self.require_case(case)
-        coding = actions.new_coding(
-            text=text,
-            document_id=document,
-            coder=coder,
-            code_id=code,
-            start=start,
-            end=end,
-            case_id=case,
-            memo=memo,
-            codebook_hash=self.codebook_hash_for_new_codings(),
-        )
+        codebook_hash = self.codebook_hash_for_new_codings()
         with self.database.writing() as conn:
+            coding = actions.new_coding(
+                text=self._text_for_write(conn, document, version),
+                document_id=document,
+                coder=coder,
+                code_id=code,
+                start=start,
+                end=end,
+                case_id=case,
+                memo=memo,
+                codebook_hash=codebook_hash,
+            )
             actions.ensure_coder(conn, coder)
             actions.insert_codings(conn, [coding])
         return coding
+
+    def _text_for_write(self, conn: Any, document_id: str, version: str | None) -> str:
+        """The text a write's offsets count in, read in the write's own transaction (the
+        document row locked), after refusing a write taken in another version."""
+        current = versions.locked_version(conn, document_id)
+        versions.require_version(document_id, version, current)
+        cached = self._documents.get(document_id)
+        if cached is not None and cached.info.sha256 == current:
+            return cached.text
+        self._documents.pop(document_id, None)  # re-imported elsewhere: our copy is old
+        return versions.current_text(conn, document_id)
 
     def remove_coding(self, coding_id: str, *, coder: str, as_lead: bool = False) -> CodingRecord:
         """Remove a coding of the coder's own layer (kept whole in the event log); another
@@ -456,10 +483,17 @@ class Project:
         return coding
 
     def update_coding(
-        self, coding_id: str, *, coder: str, as_lead: bool = False, **changes: Any
+        self,
+        coding_id: str,
+        *,
+        coder: str,
+        as_lead: bool = False,
+        version: str | None = None,
+        **changes: Any,
     ) -> CodingRecord:
         """Move a boundary, change the code, the case or the memo of one of the coder's own
-        codings (another coder's only `as_lead`, as for removing)."""
+        codings (another coder's only `as_lead`, as for removing). `version` as for
+        `add_coding`: the text the new boundaries were taken in."""
         allowed = {"start", "end", "code_id", "case_id", "memo"}
         if unknown := set(changes) - allowed:
             raise ProjectError(f"cannot change {', '.join(sorted(unknown))} of a coding")
@@ -469,7 +503,7 @@ class Project:
             self.require_case(changes["case_id"])
         with self.database.writing() as conn:
             before = self._owned(conn, coding_id, coder, as_lead, "change")
-            text = self.text_of(before.document_id)
+            text = self._text_for_write(conn, before.document_id, version)
             return actions.change_coding(conn, before, text, coder, changes)
 
     def set_document_memo(self, document: str, *, coder: str, text: str) -> None:

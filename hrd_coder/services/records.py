@@ -56,6 +56,7 @@ class DocumentInfo:
     length: int
     case_ids: tuple[str, ...]
     metadata: dict[str, Any] = field(default_factory=dict)
+    sha256: str = ""  # the version of the text its offsets count in
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -15,7 +15,9 @@ from textual.widgets import Footer, Static
 
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
+from hrd_coder.services.document_versions import StaleDocument
 from hrd_coder.services.records import CaseInfo, CodingRecord, DocumentText
+from hrd_coder.sources.anchoring import TextChange
 from hrd_coder.tui.colors import code_colors
 from hrd_coder.tui.keys import key
 from hrd_coder.tui.screens.service import ServiceScreen
@@ -24,6 +26,13 @@ from hrd_coder.tui.widgets.case_panel import CasePanel
 from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
 from hrd_coder.tui.widgets.coder_name import CoderName
 from hrd_coder.tui.widgets.document_view import DocumentView
+
+Loaded = tuple[DocumentText, list[CodingRecord], dict, bool]
+"""A document, my codings of it, my code counts, and whether I marked it done."""
+
+VERSION_POLL_SECONDS = 2.0
+"""How often the workbench asks whether its open document was re-imported elsewhere (one
+indexed lookup of a hash: cheap on SQLite and PostgreSQL alike)."""
 
 
 class CodingScreen(ServiceScreen):
@@ -111,6 +120,8 @@ class CodingScreen(ServiceScreen):
         self.last_code: str | None = None
         self.highlighted_code: str | None = None
         self._confirmation: str | None = None
+        self._reloading = False
+        self._pinned_status: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
@@ -135,6 +146,7 @@ class CodingScreen(ServiceScreen):
         codebook = self.project.codebook
         self.query_one(CodebookPanel).show(codebook, {})
         self._service(self._first_load, self._show_first_load)
+        self.set_interval(VERSION_POLL_SECONDS, self._watch_version)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -160,25 +172,8 @@ class CodingScreen(ServiceScreen):
     def open_document(self, document_id: str, then: Callable[[], None] | None = None) -> None:
         """Load a document with my codings, then (optionally) do something with it."""
 
-        def load() -> tuple[DocumentText, list[CodingRecord], dict, bool]:
-            document = self.project.document(document_id)
-            mine = self.project.codings(document=document_id, coder=self.coder)
-            done = self._done_state(document_id)[0]
-            return document, mine, self.project.code_counts(self.coder), done
-
-        def show(result: tuple[DocumentText, list[CodingRecord], dict, bool]) -> None:
-            self.document, self.codings, counts, self.document_done = result
-            codebook = self.project.codebook
-            self.view.load(
-                self.document.text,
-                self._marks(),
-                code_colors(codebook),
-                self.document.info.metadata.get("speakers") or (),
-                [c.id for c in codebook.codes],
-            )
-            self.query_one(CodebookPanel).update_counts(counts)
-            self._show_title()
-            self._show_case(None)
+        def show(result: Loaded) -> None:
+            self._show_document(result)
             self.view.focus()
             self._status(
                 f"opened {document_id}: {len(self.codings)} of your codings · ] selects "
@@ -186,6 +181,81 @@ class CodingScreen(ServiceScreen):
             )
             if then:
                 then()
+
+        self._service(lambda: self._load_document(document_id), show)
+
+    def _load_document(self, document_id: str) -> Loaded:
+        document = self.project.document(document_id)
+        mine = self.project.codings(document=document_id, coder=self.coder)
+        done = self._done_state(document_id)[0]
+        return document, mine, self.project.code_counts(self.coder), done
+
+    def _show_document(self, result: Loaded) -> None:
+        self.document, self.codings, counts, self.document_done = result
+        codebook = self.project.codebook
+        self.view.load(
+            self.document.text,
+            self._marks(),
+            code_colors(codebook),
+            self.document.info.metadata.get("speakers") or (),
+            [c.id for c in codebook.codes],
+        )
+        self.query_one(CodebookPanel).update_counts(counts)
+        self._show_title()
+        self._show_case(None)
+
+    # -- a document re-imported while it is open ---------------------------------------------
+
+    def _watch_version(self) -> None:
+        """Ask (off the screen's thread) whether the open document was re-imported."""
+        if self.document is not None and not self._reloading:
+            self._poll_version(self.document.info.id, self.document.info.sha256)
+
+    @work(thread=True, group="version", exclusive=True)
+    def _poll_version(self, document_id: str, shown: str) -> None:
+        try:
+            current = self.project.document_version(document_id)
+        except Exception:  # noqa: BLE001 - a failed poll is retried; actions report errors
+            return
+        if current != shown:
+            self.app.call_from_thread(
+                self._reload_changed,
+                f"{document_id} was re-imported (someone changed its file): reloaded; your "
+                "codings and selection followed the text",
+            )
+
+    def _text_changed(self, error: StaleDocument) -> None:
+        """A write was refused because the text changed under it: reload, say so."""
+        self._reload_changed(
+            f"not saved: {error.document_id} was re-imported since you opened it. Reloaded; "
+            "your selection followed the text: check it and press the key again",
+            severity="error",
+        )
+
+    def _reload_changed(self, message: str, severity: str = "warning") -> None:
+        """Reload the open document, carrying the selection over to the new text."""
+        if self.document is None or self._reloading:
+            return
+        self._reloading = True
+        old_text, document_id = self.document.text, self.document.info.id
+        anchor, cursor = self.view.anchor, self.view.cursor
+
+        def show(result: Loaded) -> None:
+            self._reloading = False
+            self._show_document(result)
+            moved = carried_over(old_text, result[0].text, anchor, cursor)
+            self._status(message)
+            if moved is not None:
+                self._pinned_status = message  # not replaced by the selection's own line
+                self.view.select(*moved)
+            self.notify(message, title="Document changed", severity=severity, timeout=10)
+
+        def load() -> Loaded:
+            try:
+                return self._load_document(document_id)
+            except Exception:
+                self._reloading = False
+                raise
 
         self._service(load, show)
 
@@ -223,7 +293,10 @@ class CodingScreen(ServiceScreen):
     @on(DocumentView.SelectionChanged)
     def _selection_changed(self, event: DocumentView.SelectionChanged) -> None:
         selection = event.view.selection
-        if selection:
+        if self._pinned_status:
+            self._status(self._pinned_status)
+            self._pinned_status = None
+        elif selection:
             start, end = selection
             words = len(self.view.text[start:end].split())
             self._status(
@@ -299,7 +372,12 @@ class CodingScreen(ServiceScreen):
 
         def add() -> CodingRecord:
             return self.project.add_coding(
-                document=document.id, code=code_id, start=start, end=end, coder=self.coder
+                document=document.id,
+                code=code_id,
+                start=start,
+                end=end,
+                coder=self.coder,
+                version=document.sha256,
             )
 
         self._service(
@@ -370,9 +448,12 @@ class CodingScreen(ServiceScreen):
         if coding is None or selection is None:
             return
         start, end = selection
+        shown = self.document.info.sha256 if self.document else None
 
         def update() -> CodingRecord:
-            return self.project.update_coding(coding.id, coder=self.coder, start=start, end=end)
+            return self.project.update_coding(
+                coding.id, coder=self.coder, start=start, end=end, version=shown
+            )
 
         self._service(
             update,
@@ -702,6 +783,20 @@ class CodingScreen(ServiceScreen):
         rows.append(("ctrl+p", "Command palette: every action by name", "(app)"))
         rows.append(("ctrl+q", "Quit (everything is already saved)", "(app)"))
         return rows
+
+
+def carried_over(
+    old_text: str, new_text: str, anchor: int | None, cursor: int
+) -> tuple[int, int] | None:
+    """Where a selection (or the bare cursor) goes when its text is replaced by a new version."""
+    change = TextChange(old_text, new_text)
+    if anchor is not None and anchor != cursor:
+        start, end = min(anchor, cursor), max(anchor, cursor)
+        placed = change.place(start, end)
+        if placed.start is not None and placed.end is not None:
+            return placed.start, placed.end
+    moved, _same_line = change.map_offset(cursor)
+    return moved, moved
 
 
 def done_message(document_id: str, done: bool, rule: str) -> str:

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
+from hrd_coder.services.document_versions import StaleDocument
 from hrd_coder.tui.keys import key
 from hrd_coder.tui.widgets.coder_name import CoderName
 
@@ -58,6 +59,9 @@ class ServiceScreen(Screen):
         with self._lock:
             try:
                 result = call()
+            except StaleDocument as error:
+                self.app.call_from_thread(self._text_changed, error)
+                return
             except (ProjectError, InvalidInput) as error:
                 self.app.call_from_thread(self._failed, str(error))
                 return
@@ -69,6 +73,11 @@ class ServiceScreen(Screen):
     def coder_name(self) -> CoderName:
         """Who is coding (the project's viewer), for the right of the screen's title bar."""
         return CoderName(self.project.viewer)
+
+    def _text_changed(self, error: StaleDocument) -> None:
+        """A write was refused because its document was re-imported (the coding screen
+        reloads the document; elsewhere it is reported like any refusal)."""
+        self._failed(str(error))
 
     def _failed(self, message: str) -> None:
         self.notify(message, title="Not done", severity="error", timeout=8)
