@@ -159,6 +159,12 @@ def merge(ctx: click.Context, other: str, dry_run: bool, fmt: str) -> None:
             )
     if report.coders_added:
         click.echo(f"new coders: {', '.join(report.coders_added)}")
+    if report.consensus_skipped:
+        click.echo(
+            f"{report.consensus_skipped} consensus coding(s) there not merged: the consensus "
+            "layer is rebuilt here from the merged layers and decisions "
+            "('hrd-coder consensus rebuild')"
+        )
     click.echo(
         f"memos: {report.memos_added} added, {report.memos_updated} updated; "
         f"decisions: {report.decisions_added} added"

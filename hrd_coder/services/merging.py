@@ -4,6 +4,10 @@ Codings, memos and adjudication decisions are matched by their stable ids. What 
 added; what is identical is skipped, so merging the same file twice changes nothing; when
 both sides changed the same coding, the later change wins and the other version is kept
 in the event log. Nothing is ever deleted by a merge.
+
+Every row of the copy is checked first, as `codings load` checks a file (merge_checks.py):
+one bad row and nothing is merged. The copy's consensus layer is not merged: it is rebuilt
+here from the merged layers and decisions (`hrd-coder consensus rebuild`).
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, create_engine, select
 from sqlalchemy.exc import DatabaseError
 
-from hrd_coder.problems import InvalidInput, Problem, ProjectError
+from hrd_coder.problems import ProjectError
+from hrd_coder.safe_text import safe_text
 from hrd_coder.services.access import read_access
+from hrd_coder.services.coding import CONSENSUS, CONTEXT_CHARS
+from hrd_coder.services.merge_checks import check_copy
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database
 from hrd_coder.storage.events import record_events
@@ -51,6 +58,7 @@ class MergeReport:
     memos_added: int = 0
     memos_updated: int = 0
     decisions_added: int = 0
+    consensus_skipped: int = 0  # the copy's consensus codings: rebuilt here, not copied
 
     def as_dict(self) -> dict[str, Any]:
         """The report as plain values (for --format json)."""
@@ -61,12 +69,22 @@ def merge_database(project: Any, other: str, *, dry_run: bool = False) -> MergeR
     """Merge the database at `other` (a file or URL) into the project's; all or nothing."""
     project.access().require_role("merging another database", ("lead",))
     theirs = _read_other(other, project.viewer)
-    report = MergeReport(source=other)
+    report = MergeReport(source=other, consensus_skipped=theirs.consensus_skipped)
     try:
         with project.database.writing() as conn:
-            _check_references(conn, theirs, other)
+            texts = _texts(conn, {r["document_id"] for r in theirs.codings + theirs.decisions})
+            check_copy(
+                conn,
+                other,
+                codings=theirs.codings,
+                memos=theirs.memos,
+                decisions=theirs.decisions,
+                coders=theirs.coders,
+                their_texts=theirs.documents,
+                texts=texts,
+            )
             _merge_coders(conn, theirs, report)
-            _merge_codings(conn, theirs, report, other)
+            _merge_codings(conn, theirs, report, other, texts)
             _merge_memos(conn, theirs, report, other)
             _merge_decisions(conn, theirs, report, other)
             if dry_run:
@@ -88,6 +106,7 @@ class _Other:
     decisions: list[dict[str, Any]]
     documents: dict[str, str]  # id -> sha256 of the text their offsets count in
     removed: set[str]  # coding ids removed there and not restored since
+    consensus_skipped: int = 0
 
 
 def _read_other(other: str, viewer: str | None) -> _Other:
@@ -98,19 +117,28 @@ def _read_other(other: str, viewer: str | None) -> _Other:
         with engine.connect() as conn:
             _check_revision(conn, other)
             own = read_access(conn, viewer).visible_layer()
-            codings = _rows(conn, CODINGS, own)
+            every = _rows(conn, CODINGS, own)
+            codings = [row for row in every if row["coder"] != CONSENSUS]
+            coders = [own] if own else list(conn.execute(select(CODERS.c.name)).scalars())
             return _Other(
                 codings=codings,
-                coders=[own] if own else list(conn.execute(select(CODERS.c.name)).scalars()),
+                coders=[name for name in coders if name != CONSENSUS],
                 memos=_rows(conn, MEMOS, own),
                 decisions=[] if own else _rows(conn, DECISIONS),
                 documents=dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all()),
-                removed=_removed(conn, {row["id"] for row in codings}) if not own else set(),
+                removed=_removed(conn, {row["id"] for row in every}) if not own else set(),
+                consensus_skipped=len(every) - len(codings),
             )
     except DatabaseError as error:
         raise ProjectError(
             f"cannot read {other} as an hrd-coder database ({error.orig}): give the "
             "project.sqlite file of the other copy (in its .hrd_coder folder) or a URL"
+        ) from None
+    except (ValueError, TypeError) as error:  # SQLite keeps any value in any column
+        raise ProjectError(
+            f"{other}: a row holds a value its column cannot ({safe_text(error, limit=120)}); "
+            "the copy was changed outside hrd-coder: restore it from a backup, or merge "
+            "the coder's codings as a file ('codings list' there, 'codings load' here)"
         ) from None
     finally:
         engine.dispose()
@@ -150,53 +178,6 @@ def _rows(conn: Connection, table: Table, coder: str | None = None) -> list[dict
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def _check_references(conn: Connection, theirs: _Other, other: str) -> None:
-    """Every coding must land on the same text, an existing code and case: else nothing."""
-    ours = dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all())
-    codes = set(conn.execute(select(CODES.c.id)).scalars())
-    cases = set(conn.execute(select(CASES.c.id)).scalars())
-    problems: dict[str, Problem] = {}
-    for row in theirs.codings + theirs.decisions:
-        document = row["document_id"]
-        if document not in ours:
-            problems[f"d:{document}"] = Problem(
-                other,
-                None,
-                None,
-                f"document '{document}' is not in this project",
-                "add its file to this project and run 'hrd-coder import', then merge again",
-            )
-        elif ours[document] != theirs.documents.get(document):
-            problems[f"t:{document}"] = Problem(
-                other,
-                None,
-                None,
-                f"document '{document}' has a different text here than in {other}",
-                "import the same version of the file into both copies (a changed file is "
-                "re-anchored by 'hrd-coder import'), then merge again",
-            )
-        if row["code_id"] not in codes:
-            problems[f"c:{row['code_id']}"] = Problem(
-                other,
-                None,
-                None,
-                f"code '{row['code_id']}' is not in this codebook",
-                "add it to codebook.yaml (or rename it there with 'hrd-coder codebook "
-                "rename') and run 'hrd-coder import', then merge again",
-            )
-        case = row.get("case_id")
-        if case is not None and case not in cases:
-            problems[f"k:{case}"] = Problem(
-                other,
-                None,
-                None,
-                f"case '{case}' is not in this project",
-                "add its case file and run 'hrd-coder import', then merge again",
-            )
-    if problems:
-        raise InvalidInput(problems.values())
-
-
 def _merge_coders(conn: Connection, theirs: _Other, report: MergeReport) -> None:
     known = set(conn.execute(select(CODERS.c.name)).scalars())
     for name in sorted(set(theirs.coders) - known):
@@ -211,11 +192,30 @@ def _merge_coders(conn: Connection, theirs: _Other, report: MergeReport) -> None
     )
 
 
-def _merge_codings(conn: Connection, theirs: _Other, report: MergeReport, other: str) -> None:
+def _texts(conn: Connection, documents: set[str]) -> dict[str, str]:
+    """This project's text of each of these documents (those it has)."""
+    query = select(DOCUMENTS.c.id, DOCUMENTS.c.text).where(DOCUMENTS.c.id.in_(sorted(documents)))
+    return dict(conn.execute(query).all())
+
+
+def _with_own_context(row: dict[str, Any], text: str) -> dict[str, Any]:
+    """The row with its prefix and suffix cut from our text (the same text, checked): they
+    guide a later re-anchoring, so they are made here, never taken on trust."""
+    start, end = row["start"], row["end"]
+    return {
+        **row,
+        "prefix": text[max(0, start - CONTEXT_CHARS) : start],
+        "suffix": text[end : end + CONTEXT_CHARS],
+    }
+
+
+def _merge_codings(
+    conn: Connection, theirs: _Other, report: MergeReport, other: str, texts: dict[str, str]
+) -> None:
     ours = {row["id"]: dict(row) for row in conn.execute(CODINGS.select()).mappings()}
     spans = {_span(row): row["id"] for row in ours.values()}
     new, events = [], []
-    for row in theirs.codings:
+    for row in (_with_own_context(r, texts[r["document_id"]]) for r in theirs.codings):
         mine = ours.get(row["id"])
         if mine is None:
             if _span(row) in spans:
