@@ -70,18 +70,23 @@ def status(ctx: click.Context, fmt: str) -> None:
         data["coverage"] = {
             "rule": coverage.rule,
             "everyone_assigned": coverage.everyone_assigned,
-            "coders": [coverage.summary(c) for c in coverage.coders],
+            "coders": [coverage.summary(c) for c in _shown_coders(coverage.coders, result)],
         }
         click.echo(json.dumps(data, indent=2))
     else:
         _print_status(result)
-        if result.coders:
+        coverage = project.coverage()
+        shown = _shown_coders(coverage.coders, result)
+        if result.coders and shown:  # an empty list would print every coder
             from hrd_coder.cli.coverage import print_coverage
 
-            print_coverage(project.coverage())
+            print_coverage(coverage, shown)
         if agreed is not None:
             _print_consensus(agreed)
-        for orphan in project.orphaned_codings():
+        orphans = project.orphaned_codings()
+        if result.blind_layer is not None:
+            orphans = [o for o in orphans if o.coder == result.blind_layer]
+        for orphan in orphans:
             click.echo(
                 f"  {orphan.document_id} [{orphan.old_start}, {orphan.old_end}) "
                 f'{orphan.code_id} by {orphan.coder}: "{short(orphan.quote)}"'
@@ -249,6 +254,13 @@ def _print_anchoring(anchoring: Any) -> None:
         )
 
 
+def _shown_coders(coders: Any, result: Any) -> list[str]:
+    """Every coder, or while blind only the viewer (others' progress is not theirs to see)."""
+    if result.blind_layer is None:
+        return list(coders)
+    return [c for c in coders if c == result.blind_layer]
+
+
 def _consensus(project: Any, result: Any) -> Any:
     """The consensus layer's progress, once there is something to agree on (a blind coder
     may not see it: then none)."""
@@ -286,7 +298,18 @@ def _print_status(result: Any) -> None:
     )
     click.echo(f"cases     {result.cases}")
     click.echo(f"codes     {result.codes}")
-    click.echo(f"codings   {result.codings} by {result.coders} coder(s)")
+    if result.blind_layer == "":
+        click.echo(
+            "codings   hidden: blind coding is on; say who you are with --coder NAME "
+            "to count your own"
+        )
+    elif result.blind_layer is not None:
+        click.echo(
+            f"codings   {result.codings} in your layer ({result.blind_layer}); blind "
+            "coding is on, so other layers are not counted"
+        )
+    else:
+        click.echo(f"codings   {result.codings} by {result.coders} coder(s)")
     if result.codebook_changed:
         click.echo("warning: codebook.yaml changed since the last import; run 'hrd-coder import'")
     for path in result.changed_on_disk:

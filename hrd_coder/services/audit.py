@@ -63,8 +63,12 @@ def parse_moment(text: str, *, end_of_day: bool = False) -> dt.datetime:
 
 
 def event_log(project: Any, wanted: LogFilter) -> list[LogEntry]:
-    """The events matching `wanted` that the viewer may see, oldest first."""
-    own = project.access().visible_layer()
+    """The events matching `wanted` that the viewer may see, oldest first. While blind,
+    asking for another coder's events is refused (as asking for their layer is), rather
+    than answered with an empty log that looks like "they did nothing"."""
+    access = project.access()
+    own = access.visible_layer()
+    access.check_layer(wanted.coder)
     query = select(EVENTS).order_by(EVENTS.c.id)
     if wanted.coder is not None:
         query = query.where(EVENTS.c.coder == wanted.coder)

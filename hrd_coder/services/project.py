@@ -118,14 +118,20 @@ class Project:
 
     @classmethod
     def open(
-        cls, root: str | Path | None = None, db_url: str | None = None, viewer: str | None = None
+        cls,
+        root: str | Path | None = None,
+        db_url: str | None = None,
+        viewer: str | None = None,
+        *,
+        create: bool = True,
     ) -> Project:
-        """Open the project at or above `root` (default: the current folder) for `viewer`."""
+        """Open the project at or above `root` (default: the current folder) for `viewer`;
+        without `create`, a project whose database does not exist yet is refused."""
         found = find_project_root(Path(root or "."))
         path = found / CODEBOOK_FILE
         text = read_text_file(path)
         codebook = parse_codebook(text, str(path))
-        database = Database(database_url(found, db_url))
+        database = Database(database_url(found, db_url), create=create)
         database.create_schema()
         return cls(found, database, codebook, text, viewer)
 
@@ -214,11 +220,17 @@ class Project:
     # -- reading -----------------------------------------------------------------------------
 
     def status(self) -> ProjectStatus:
-        """Counts of everything, plus files that changed or were never imported."""
+        """Counts of everything, plus files that changed or were never imported. While the
+        layers are blind, a coder's codings are counted alone (another layer's totals, and
+        how many coders there are, are not theirs to see)."""
         with self.database.reading() as conn:
             count = lambda table, *where: conn.execute(  # noqa: E731
                 select(func.count()).select_from(table).where(*where)
             ).scalar_one()
+            blind = not read_access(conn, self.viewer).sees_all
+            # Unnamed while blind: no layer at all (a coder's name is never None).
+            own = (CODINGS.c.coder == self.viewer,) if blind else ()
+            own_orphans = (ORPHANS.c.coder == self.viewer,) if blind else ()
             stored = dict(conn.execute(select(DOCUMENTS.c.path, DOCUMENTS.c.sha256)).all())
             hash_now = current_codebook_hash(conn)
             numbers = {
@@ -228,9 +240,14 @@ class Project:
                 "media": count(DOCUMENTS, DOCUMENTS.c.kind == "media"),
                 "cases": count(CASES),
                 "codes": count(CODES),
-                "codings": count(CODINGS),
-                "coders": count(CODERS, CODERS.c.name != actions.CONSENSUS),
-                "orphaned_codings": count(ORPHANS),
+                "codings": count(CODINGS, *own),
+                "coders": (
+                    min(count(CODINGS, *own), 1)
+                    if blind
+                    else count(CODERS, CODERS.c.name != actions.CONSENSUS)
+                ),
+                "orphaned_codings": count(ORPHANS, *own_orphans),
+                "blind_layer": (self.viewer or "") if blind else None,
             }
         changed, missing = self._disk_differences(stored)
         return ProjectStatus(

@@ -104,6 +104,9 @@ class ProjectStatus:
     not_imported: tuple[str, ...] = ()
     orphaned_codings: int = 0
     media: int = 0
+    # While the layers are blind and the viewer may not see them all: the viewer's name
+    # ("" when unnamed), and the coding counts above are theirs alone. None: every layer.
+    blind_layer: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
