@@ -20,11 +20,20 @@ class UnitFinder:
 
     def __init__(self, text: str, speakers: Iterable[str] = ()):
         self.text = text
+        self._speakers = tuple(speakers)
+        self._label = speaker_label_pattern(self._speakers)
         self._paragraphs = self._find_paragraphs()
         self._paragraph_starts = [start for start, _ in self._paragraphs]
-        self._turns = self._find_turns(speakers)
-        self._turn_starts = [start for start, _ in self._turns]
-        self._speakers = tuple(speakers)
+        self._turns = self._find_turns()
+        # What a coder selects: a turn or paragraph without its speaker label, as a
+        # sentence already is (a label coded by accident would end up in every quote).
+        self._selectable = {
+            "paragraph": [self._without_label(span) for span in self._paragraphs],
+            "turn": [self._without_label(span) for span in self._turns],
+        }
+        self._selectable_starts = {
+            grain: [start for start, _ in spans] for grain, spans in self._selectable.items()
+        }
         self._sentences: dict[int, list[Span]] = {}
 
     def _find_paragraphs(self) -> list[Span]:
@@ -42,8 +51,8 @@ class UnitFinder:
             position = gap.end() if gap else len(text)
         return spans
 
-    def _find_turns(self, speakers: Iterable[str]) -> list[Span]:
-        starts = [m.start() for m in speaker_label_pattern(speakers).finditer(self.text)]
+    def _find_turns(self) -> list[Span]:
+        starts = [m.start() for m in self._label.finditer(self.text)]
         turns = []
         for index, start in enumerate(starts):
             end = starts[index + 1] if index + 1 < len(starts) else len(self.text)
@@ -52,12 +61,26 @@ class UnitFinder:
             turns.append((start, end))
         return turns
 
+    def _without_label(self, span: Span) -> Span:
+        """The span after a leading speaker label and its spaces (unchanged without one)."""
+        start, end = span
+        found = self._label.match(self.text, start, end)
+        if not found:
+            return span
+        after = found.end()
+        while after < end and self.text[after].isspace():
+            after += 1
+        return (after, end) if after < end else span
+
+    def labelled_turns(self) -> list[Span]:
+        """Every turn from its speaker label on (for drawing the labels)."""
+        return list(self._turns)
+
     def all(self, grain: str) -> list[Span]:
-        """Every unit of a grain (sentences are computed paragraph by paragraph)."""
-        if grain == "paragraph":
-            return list(self._paragraphs)
-        if grain == "turn":
-            return list(self._turns)
+        """Every unit of a grain (sentences are computed paragraph by paragraph); turns and
+        paragraphs without their speaker label."""
+        if grain in self._selectable:
+            return list(self._selectable[grain])
         if grain == "document":
             return self._document()
         if grain == "sentence":
@@ -114,11 +137,7 @@ class UnitFinder:
             ]
         if grain == "document":
             return self._document()
-        spans, starts = (
-            (self._paragraphs, self._paragraph_starts)
-            if grain == "paragraph"
-            else (self._turns, self._turn_starts)
-        )
+        spans, starts = self._selectable[grain], self._selectable_starts[grain]
         index = bisect.bisect_right(starts, offset) - 1
         return spans[max(0, index - 1) : index + 3]
 

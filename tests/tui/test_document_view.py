@@ -79,7 +79,7 @@ async def test_keyboard_selection_and_messages():
         await pilot.press("escape")
         assert view.focused_coding is None and view.selection is None
         await pilot.press("right_parenthesis")
-        assert TEXT[slice(*view.selection)].startswith("OFFICIAL: Naming")
+        assert TEXT[slice(*view.selection)].startswith("Naming")  # the turn, not its label
         await pilot.pause()
         assert ("focused", "m1") in app.events and ("focused", None) in app.events
 

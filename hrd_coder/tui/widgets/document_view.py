@@ -248,7 +248,7 @@ class DocumentView(ScrollView, can_focus=True):
             self._scroll_to_cursor()
 
     def _index_turns(self) -> None:
-        turns = self.finder.all("turn")
+        turns = self.finder.labelled_turns()
         self._turn_starts = [start for start, _ in turns]
         speakers: dict[str, int] = {}
         self._turn_speakers, self._label_ends = [], {}
