@@ -54,16 +54,40 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+# The commands that bring files into the project, and so may create its database. Every
+# other command reads or changes an existing one: on a project with no database yet it
+# stops with "run `hrd-coder import` first" and creates nothing, not even a folder.
+CREATING_COMMANDS = {
+    ("import",),
+    ("import-qdc",),
+    ("import-qdpx",),
+    ("media", "import"),
+    ("codings", "load"),
+    ("merge",),
+}
+
+
 def open_project(ctx: click.Context) -> Any:
     from hrd_coder.services import Project
 
     options = ctx.find_root().params
-    project = Project.open(options.get("project"), options.get("db"))
+    project = Project.open(
+        options.get("project"), options.get("db"), create=command_path(ctx) in CREATING_COMMANDS
+    )
     project.viewer = coder_identity(ctx, project.root).name
     ctx.call_on_close(project.close)
     if project.database.upgrade is not None:
         click.echo(project.database.upgrade.message(), err=True)
     return project
+
+
+def command_path(ctx: click.Context) -> tuple[str, ...]:
+    """The command's names below `hrd-coder`, e.g. ("codings", "list")."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return tuple(reversed(names))
 
 
 def coder_identity(ctx: click.Context, root: Path) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from hrd_coder.problems import ProjectError
 
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 DB_ENV = "HRD_CODER_DB"
 DEFAULT_DB = Path(".hrd_coder") / "project.sqlite"
 BUSY_TIMEOUT_MS = 15_000
+# A write that finds the database busy (a long import, a merge) waits its turn for this long
+# in all, trying again every busy timeout, before it gives up with a plain message: a coder's
+# write queues behind an import rather than fail (docs/storage.md).
+WRITE_WAIT_SECONDS = 600
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database
 # Every hrd_coder database has one of these (`setting` alone before migrations existed).
 OUR_MARK_TABLES = {"alembic_version", "setting"}
@@ -43,7 +48,8 @@ def database_url(project_root: Path, url: str | None = None) -> str:
 class Database:
     """One engine; short transactions for reading and for writing."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, create: bool = True):
+        """`create`: make a new database if there is none (else refuse: for read-only use)."""
         try:
             self.url = make_url(url)
             if self.url.drivername in ("postgresql", "postgres"):
@@ -63,37 +69,155 @@ class Database:
                 "pip install 'hrd-coder[postgres]'"
             ) from None
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.may_create = create
         self.upgrade: Upgrade | None = None
+        # The SQLite file this engine writes to, and its identity (device, inode) when
+        # opened: a file deleted or replaced under an open project is noticed, not refilled.
+        self.file: Path | None = None
+        self._identity: tuple[int, int] | None = None
         if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
-            check_sqlite_file(Path(self.url.database))
-            _create_private_file(Path(self.url.database))
+            self.file = Path(self.url.database)
+            if not create and _is_missing(self.file):
+                raise ProjectError(missing_database_message(str(self.file)))
+            check_sqlite_file(self.file)
+            _create_private_file(self.file)
+            self._identity = _identity(self.file)
         if self.is_sqlite:
             _tune_sqlite(self.engine)
 
     def create_schema(self) -> Upgrade | None:
         """Create a new database or upgrade an older one (after a backup); say which."""
-        from hrd_coder.storage.schema import prepare_schema
+        from hrd_coder.storage.schema import prepare_schema, stored_revision
 
+        if not self.may_create:
+            with self.reading() as conn:
+                if stored_revision(conn) is None:  # an empty file or server database
+                    raise ProjectError(
+                        missing_database_message(self.url.render_as_string(hide_password=True))
+                    )
         self.upgrade = prepare_schema(self)
         return self.upgrade
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A connection for reads (its transaction is rolled back at the end)."""
-        with self.engine.connect() as conn:
+        self.require_same_file()
+        with _plain_when_busy(), self.engine.connect() as conn:
             yield conn
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """One committed transaction: everything inside is saved together or not at all."""
-        with self.engine.connect() as conn:
+        """One committed transaction: everything inside is saved together or not at all.
+
+        When another program is writing (a long import), this waits its turn, up to
+        WRITE_WAIT_SECONDS, rather than fail; then it gives up with a plain message."""
+        self.require_same_file()
+        with _plain_when_busy(), self._write_transaction() as conn:
+            yield conn
+        # Committed, but into the file that is no longer the project's: say so, never "saved".
+        self.require_same_file(committed=True)
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[Connection]:
+        """A connection in a write transaction (begun once the database is free), committed
+        at the end of the block or rolled back if it raises."""
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        pause = 0.05
+        while True:
+            conn = self.engine.connect()
             conn.execution_options(hrd_write=True)
-            with conn.begin():
-                yield conn
+            try:
+                # SQLite takes the write lock here (BEGIN IMMEDIATE), before any of the
+                # caller's statements have run, so trying again repeats nothing.
+                transaction = conn.begin()
+            except OperationalError as error:
+                conn.close()
+                if not is_busy(error) or time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 2.0)
+                continue
+            break
+        with conn, transaction:
+            yield conn
+
+    def file_problem(self) -> str | None:
+        """Why this project's SQLite file is no longer the one opened (deleted, or replaced
+        by another file), or None while it is."""
+        if self.file is None or self._identity is None:
+            return None
+        now = _identity(self.file)
+        if now == self._identity:
+            return None
+        what = "deleted" if now is None else "replaced by another file"
+        return (
+            f"the project database {self.file} was {what} while this program had it open. "
+            "Stop here: anything saved from now on would not reach the project. Restore the "
+            "file if you can (a copy made before a schema upgrade sits beside it, named "
+            f"{self.file.stem}.before-*{self.file.suffix}), or start again with "
+            "'hrd-coder import'"
+        )
+
+    def require_same_file(self, committed: bool = False) -> None:
+        """Refuse to read or write through a file deleted or replaced under us."""
+        problem = self.file_problem()
+        if problem is None:
+            return
+        if committed:
+            problem = f"not saved to the project: {problem}"
+        raise DatabaseGone(problem)
 
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+
+
+class DatabaseGone(ProjectError):
+    """The project's database file was deleted or replaced while it was open."""
+
+
+def missing_database_message(where: str) -> str:
+    return f"no project database at {where}: run `hrd-coder import` first"
+
+
+def is_busy(error: OperationalError) -> bool:
+    """SQLite's "database is locked" (or "busy"): another connection holds the write lock."""
+    text = str(error.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+@contextmanager
+def _plain_when_busy() -> Iterator[None]:
+    """A database still locked after the wait becomes a plain message, never a raw
+    OperationalError (the CLI and the workbench both show ProjectError messages)."""
+    try:
+        yield
+    except OperationalError as error:
+        if not is_busy(error):
+            raise
+        raise ProjectError(
+            "the project database is busy: another program (an import, a merge or a load) "
+            f"kept it locked for over {WRITE_WAIT_SECONDS // 60} minutes; this action changed "
+            "nothing. Try again when that program has finished"
+        ) from None
+
+
+def _is_missing(path: Path) -> bool:
+    """No database there yet: no file, or the empty file a new database starts as."""
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # e.g. a path under a file: check_sqlite_file says what is wrong
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def check_sqlite_file(path: Path) -> None:
