@@ -7,9 +7,16 @@ microseconds and only the visible rows are ever drawn.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from hrd_coder.sources.units import speaker_label_pattern
+
+# A line that starts a block of its own in Markdown (a list item, a heading, a quote, a
+# table row) or is indented (code, a list item's continuation): its newline stays.
+_BLOCK_START = re.compile(r"[ \t]|[-*+][ \t]|\d{1,9}[.)][ \t]|#|>|\|")
 
 
 @dataclass(frozen=True)
@@ -20,6 +27,40 @@ class Mark:
     code_id: str
     start: int
     end: int
+
+
+def flowing(text: str, speakers: Sequence[str] = ()) -> str:
+    """The text as shown: a single line break inside a paragraph becomes a space, so text
+    written with hard line breaks (the Markdown habit of ~80 columns) flows and wraps at
+    the pane's width. Same length as `text`, so offsets, quotes and exports are unchanged.
+
+    A break stays where a blank line follows or precedes it, where the line ends in two
+    spaces (Markdown's hard break), after a heading, a table row or an indented line, and
+    before a line that starts a block of its own: a speaker label, a list item, a
+    heading, a quote, a table row or an indented line.
+    """
+    label = speaker_label_pattern(speakers)
+    shown = list(text)
+    position = text.find("\n")
+    while position != -1:
+        if _joins(text, position, label):
+            shown[position] = " "
+        position = text.find("\n", position + 1)
+    return "".join(shown)
+
+
+def _joins(text: str, newline: int, label: re.Pattern[str]) -> bool:
+    """Whether the line break at `newline` is inside a paragraph."""
+    line_start = text.rfind("\n", 0, newline) + 1
+    previous = text[line_start:newline]
+    following = newline + 1
+    if not previous.strip() or previous.endswith("  ") or previous[:1] in ("#", "|", " ", "\t"):
+        return False
+    next_end = text.find("\n", following)
+    next_line = text[following : len(text) if next_end == -1 else next_end]
+    if not next_line.strip() or _BLOCK_START.match(next_line):
+        return False
+    return label.match(text, following) is None
 
 
 class TextLayout:

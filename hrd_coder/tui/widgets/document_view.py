@@ -19,7 +19,7 @@ from textual.strip import Strip
 
 from hrd_coder.sources.unit_finder import UnitFinder
 from hrd_coder.tui.keys import key
-from hrd_coder.tui.text_layout import Mark, MarkIndex, TextLayout
+from hrd_coder.tui.text_layout import Mark, MarkIndex, TextLayout, flowing
 
 GUTTER = 5  # one cell for the speaker bar, three for code blocks, one space
 CODE_CELLS = 3
@@ -149,6 +149,8 @@ class DocumentView(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.text = ""
+        self.shown_text = ""
+        """The text as drawn: paragraphs written with hard line breaks flow (same offsets)."""
         self.code_colors: dict[str, str] = {}
         self.code_order: dict[str, int] = {}
         self._marks: list[Mark] = []
@@ -181,6 +183,7 @@ class DocumentView(ScrollView, can_focus=True):
     ) -> None:
         """Show a new document with its marks; the cursor goes to the start."""
         self.text = text
+        self.shown_text = flowing(text, tuple(speakers))
         self.code_colors = dict(code_colors)
         self.code_order = {code: i for i, code in enumerate(code_order)}
         self._speakers = tuple(speakers)
@@ -236,7 +239,7 @@ class DocumentView(ScrollView, can_focus=True):
         return max(8, self.scrollable_content_region.width - GUTTER)
 
     def _relayout(self) -> None:
-        self.text_layout = TextLayout(self.text, self._text_width())
+        self.text_layout = TextLayout(self.shown_text, self._text_width())
         self.index = MarkIndex(self._marks, self.text_layout)
         self.virtual_size = Size(self._text_width() + GUTTER, self.text_layout.rows)
         self.refresh()
@@ -352,8 +355,8 @@ class DocumentView(ScrollView, can_focus=True):
         segments = []
         for left, right in zip(points, points[1:], strict=False):
             style = self._style_at(left, marks, selection, unit, label_end)
-            segments.append(Segment(self.text[left:right].translate(SHOWN_AS), style))
-        if self.cursor == end and (end == len(self.text) or self.text[end] == "\n"):
+            segments.append(Segment(self.shown_text[left:right].translate(SHOWN_AS), style))
+        if self.cursor == end and (end == len(self.text) or self.shown_text[end] == "\n"):
             segments.append(Segment(" ", palette.base + palette.cursor))
         return segments
 
