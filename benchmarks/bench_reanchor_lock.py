@@ -34,7 +34,10 @@ CODER = """
 import json, sys, time
 from pathlib import Path
 from hrd_coder.services import Project
+from hrd_coder.storage import database
 root, db, stop, pause = sys.argv[1], sys.argv[2] or None, Path(sys.argv[3]), float(sys.argv[4])
+if sys.argv[5]:  # a short busy timeout: the coder's waits go past it many times
+    database.BUSY_TIMEOUT_MS = int(sys.argv[5])
 project = Project.open(root, db)
 print(json.dumps({"ready": True}), flush=True)
 n = 0
@@ -102,11 +105,12 @@ def build(root: Path, db: str | None, codings: int) -> None:
     grown.write_text(body[:cut] + "INTERVIEWER: A paragraph added at the top.\n\n" + body[cut:])
 
 
-def measure(root: Path, db: str | None, pause: float) -> dict:
+def measure(root: Path, db: str | None, pause: float, coder_busy_ms: int | None = None) -> dict:
     """Run the import and the coder side by side; what each of them saw."""
     stop = root / "stop"
+    busy = str(coder_busy_ms or "")
     coder = subprocess.Popen(
-        [sys.executable, "-c", CODER, str(root), db or "", str(stop), str(pause)],
+        [sys.executable, "-c", CODER, str(root), db or "", str(stop), str(pause), busy],
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,

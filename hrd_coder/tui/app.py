@@ -38,6 +38,7 @@ class CoderApp(App):
         self.coder = coder
         self.project: Project | None = None
         self._keymap: dict[str, str] = {}
+        self._database_gone = False
 
     def on_mount(self) -> None:
         """Open the project in the background (the first open also imports it)."""
@@ -93,6 +94,10 @@ class CoderApp(App):
     def _opened(self, project, imported, status, keymap: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
         if self.project is not None:
             self.project.close()
+        else:
+            from hrd_coder.tui.database_watch import CHECK_SECONDS
+
+            self.set_interval(CHECK_SECONDS, self._check_database)
         self.project = project
         if imported is not None:
             self.notify(
@@ -115,6 +120,25 @@ class CoderApp(App):
             from hrd_coder.tui.dialogs.coder_prompt import CoderPrompt
 
             self.push_screen(CoderPrompt(), self._coder_chosen)
+
+    def _check_database(self) -> None:
+        """Stop at once when the database file was deleted or replaced (issue 21): every
+        "saved" from then on would be a lie."""
+        if self.project is None or self._database_gone:
+            return
+        problem = self.project.database.file_problem()
+        if problem is None:
+            return
+        from textual.content import Content
+        from textual.widgets import Static
+
+        from hrd_coder.tui.database_watch import DatabaseGoneScreen
+
+        self._database_gone = True
+        for screen in self.screen_stack:  # the last "saved" must not stay on show
+            for line in screen.query("#status-line").results(Static):
+                line.update(Content("stopped: the project database was deleted or replaced"))
+        self.push_screen(DatabaseGoneScreen(problem))
 
     def _coder_chosen(self, coder: str | None) -> None:
         if not coder:
