@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -14,6 +15,7 @@ from hrd_coder.cli.base import (
     open_project,
     print_rows,
     print_table,
+    raw_cells,
     reports_errors,
 )
 
@@ -78,6 +80,11 @@ def team_reveal(ctx: click.Context) -> None:
     default="table",
     help="table to read; csv or json to export everything, before and after included.",
 )
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the csv or json export to this file (whole, or not at all).",
+)
 @click.pass_context
 @reports_errors
 def log(
@@ -88,9 +95,13 @@ def log(
     since: str | None,
     until: str | None,
     fmt: str,
+    out: Path | None,
 ) -> None:
     """Show the event log: every change, who made it and when, oldest first."""
-    from hrd_coder.services.audit import LogFilter, event_log, parse_moment
+    from hrd_coder.services.audit import LogFilter, event_log, parse_moment, write_log
+
+    if out is not None and fmt == "table":
+        raise click.UsageError("--out writes an export: add --format csv or --format json")
 
     wanted = LogFilter(
         coder=coder,
@@ -99,7 +110,12 @@ def log(
         since=parse_moment(since) if since else None,
         until=parse_moment(until, end_of_day=True) if until else None,
     )
-    rows = [entry.as_dict() for entry in event_log(open_project(ctx), wanted)]
+    entries = event_log(open_project(ctx), wanted)
+    if out is not None:
+        write_log(entries, out, fmt, raw_cells=raw_cells())
+        click.echo(f"wrote {len(entries)} event(s) to {out}")
+        return
+    rows = [entry.as_dict() for entry in entries]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif fmt == "csv":

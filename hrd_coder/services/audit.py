@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from hrd_coder.problems import ProjectError
+from hrd_coder.spreadsheet_cells import neutralise_row
 from hrd_coder.storage import tables
+from hrd_coder.whole_file import writing_whole
 
 EVENTS = tables.Event.__table__
 # Entities whose events carry a coder's words or choices: hidden from blind coders.
@@ -96,6 +100,25 @@ def event_log(project: Any, wanted: LogFilter) -> list[LogEntry]:
     if wanted.document is not None:
         entries = [e for e in entries if e.document == wanted.document]
     return entries
+
+
+def write_log(entries: list[LogEntry], path: Path, fmt: str, raw_cells: bool = False) -> Path:
+    """Write the entries to `path` as CSV or JSON (every column), whole or not at all:
+    an audit export cut short by a full disk or a kill would look complete."""
+    rows = [entry.as_dict() for entry in entries]
+    with (
+        writing_whole(path) as temporary,
+        temporary.open("w", encoding="utf-8", newline="") as stream,
+    ):
+        if fmt == "json":
+            json.dump(rows, stream, indent=2, ensure_ascii=False)
+            stream.write("\n")
+        else:
+            columns = [field.name for field in fields(LogEntry)]
+            writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows if raw_cells else map(neutralise_row, rows))
+    return path
 
 
 def _entry(row: Any) -> LogEntry:
