@@ -16,6 +16,7 @@ from hrd_coder.yaml_source import dump_yaml, parse_yaml
 LOCAL_DIR = ".hrd_coder"
 SETTINGS_FILE = "settings.yaml"
 KEYS_FILE = "keys.yaml"
+PLACES_FILE = "places.yaml"  # where each coder last was in the workbench
 
 
 def user_keys_file() -> Path:
@@ -83,6 +84,39 @@ def remember_coder(root: Path, coder: str) -> Path:
     temporary.write_text(dump_yaml(data, sort_keys=True), encoding="utf-8")
     temporary.replace(path)
     return path
+
+
+def last_place(root: Path, coder: str) -> tuple[str, int] | None:
+    """The document and offset the coder last had open in the workbench, if known.
+
+    A convenience only: an unreadable places file means "not known", never an error (the
+    next move writes it whole again)."""
+    path = root / LOCAL_DIR / PLACES_FILE
+    try:
+        place = _read_settings(path).get(coder) if path.is_file() else None
+    except (InvalidInput, OSError, UnicodeDecodeError):
+        return None
+    if not isinstance(place, dict):
+        return None
+    document, offset = place.get("document"), place.get("offset")
+    if isinstance(document, str) and isinstance(offset, int) and offset >= 0:
+        return document, offset
+    return None
+
+
+def remember_place(root: Path, coder: str, document: str, offset: int) -> None:
+    """Note where the coder is, so the workbench reopens there (written whole, renamed)."""
+    folder = root / LOCAL_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / PLACES_FILE
+    try:
+        data = _read_settings(path) if path.is_file() else {}
+    except (InvalidInput, OSError, UnicodeDecodeError):
+        data = {}  # a damaged places file is replaced, not fatal
+    data[coder] = {"document": document, "offset": offset}
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(dump_yaml(data, sort_keys=True), encoding="utf-8")
+    temporary.replace(path)
 
 
 def load_keymap(root: Path) -> dict[str, str]:

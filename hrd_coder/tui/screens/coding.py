@@ -17,6 +17,7 @@ from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
 from hrd_coder.services.document_versions import StaleDocument
 from hrd_coder.services.records import CaseInfo, CodingRecord, DocumentText
+from hrd_coder.settings import last_place, remember_place
 from hrd_coder.sources.anchoring import TextChange
 from hrd_coder.tui.colors import code_colors
 from hrd_coder.tui.keys import key
@@ -26,6 +27,9 @@ from hrd_coder.tui.widgets.case_panel import CasePanel
 from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
 from hrd_coder.tui.widgets.coder_name import CoderName
 from hrd_coder.tui.widgets.document_view import DocumentView
+
+FirstLoad = tuple[dict[str, CaseInfo], str | None, int, dict]
+"""The cases, the document to open and where in it, and media coverage by case."""
 
 Loaded = tuple[DocumentText, list[CodingRecord], dict, bool]
 """A document, my codings of it, my code counts, and whether I marked it done."""
@@ -122,6 +126,8 @@ class CodingScreen(ServiceScreen):
         self._confirmation: str | None = None
         self._reloading = False
         self._pinned_status: str | None = None
+        self._remembered_place: tuple[str, int] | None = None
+        self._cursor = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
@@ -150,24 +156,49 @@ class CodingScreen(ServiceScreen):
 
     # -- loading -----------------------------------------------------------------------------
 
-    def _first_load(self) -> tuple[dict[str, CaseInfo], str | None, dict]:
+    def _first_load(self) -> FirstLoad:
         from hrd_coder.services.media import coverage_by_case
 
         cases = {c.id: c for c in self.project.cases()}
         documents = self.project.documents()
         first = next((d.id for d in documents if d.kind == "transcript"), None)
-        first = first or (documents[0].id if documents else None)
-        return cases, first, coverage_by_case(self.project)
+        first, offset = first or (documents[0].id if documents else None), 0
+        place = last_place(self.project.root, self.coder)
+        if place and place[0] in {d.id for d in documents}:
+            first, offset = place  # where this coder left off
+        return cases, first, offset, coverage_by_case(self.project)
 
-    def _show_first_load(self, result: tuple[dict[str, CaseInfo], str | None, dict]) -> None:
-        self.cases, first, self.coverage = result
+    def _show_first_load(self, result: FirstLoad) -> None:
+        self.cases, first, offset, self.coverage = result
         if first is None:
             self._status(
                 "This project has no documents yet: add files to transcripts/ or "
                 "cases/ and run 'hrd-coder import'."
             )
             return
-        self.open_document(first)
+        self.open_document(first, then=(lambda: self._go_to(offset)) if offset else None)
+
+    def _go_to(self, offset: int) -> None:
+        """Put the cursor at an offset of the open document (clamped), scrolled into view."""
+        offset = min(max(0, offset), len(self.view.text))
+        self.view.select(offset, offset)
+
+    def _remember_place(self) -> None:
+        """Note the open document and cursor, so the next start reopens them."""
+        if self.document is None:
+            return
+        place = (self.document.info.id, self._cursor)
+        if place == self._remembered_place:
+            return
+        try:
+            remember_place(self.project.root, self.coder, *place)
+        except OSError:
+            return  # a read-only project folder: the workbench simply starts at the top
+        self._remembered_place = place
+
+    def on_unmount(self) -> None:
+        """Remember where the coder was when the workbench closes."""
+        self._remember_place()
 
     def open_document(self, document_id: str, then: Callable[[], None] | None = None) -> None:
         """Load a document with my codings, then (optionally) do something with it."""
@@ -192,6 +223,7 @@ class CodingScreen(ServiceScreen):
 
     def _show_document(self, result: Loaded) -> None:
         self.document, self.codings, counts, self.document_done = result
+        self._cursor = 0
         codebook = self.project.codebook
         self.view.load(
             self.document.text,
@@ -207,7 +239,9 @@ class CodingScreen(ServiceScreen):
     # -- a document re-imported while it is open ---------------------------------------------
 
     def _watch_version(self) -> None:
-        """Ask (off the screen's thread) whether the open document was re-imported."""
+        """Ask (off the screen's thread) whether the open document was re-imported; note
+        where the coder is."""
+        self._remember_place()
         if self.document is not None and not self._reloading:
             self._poll_version(self.document.info.id, self.document.info.sha256)
 
@@ -293,6 +327,7 @@ class CodingScreen(ServiceScreen):
     @on(DocumentView.SelectionChanged)
     def _selection_changed(self, event: DocumentView.SelectionChanged) -> None:
         selection = event.view.selection
+        self._cursor = event.view.cursor  # read again when the view is gone (on quitting)
         if self._pinned_status:
             self._status(self._pinned_status)
             self._pinned_status = None
