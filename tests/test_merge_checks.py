@@ -216,3 +216,15 @@ def test_the_copys_consensus_layer_is_rebuilt_here_not_copied(
         main, ["-p", str(team.root), "--db", url, "merge", str(file), "--dry-run"]
     )
     assert "1 consensus coding(s) there not merged" in shown.output
+
+
+def test_a_coder_the_copy_does_not_list_is_added(team: Project, tmp_path: Path) -> None:
+    """A copy written without foreign keys may hold a coding of a coder missing from its
+    coder table: the coder is added here first (else PostgreSQL refuses the row)."""
+    laptop, file = offline_copy(team, tmp_path)
+    text = laptop.document("int01").text
+    laptop.close()
+    plant(file, [coding(text, "by-zoe", 0, 4, coder="zoe")])
+    report = merge_database(team, str(file))
+    assert (report.added, report.coders_added) == (1, ["zoe"])
+    assert {c.id: c.coder for c in team.codings()}["by-zoe"] == "zoe"

@@ -180,7 +180,9 @@ def _rows(conn: Connection, table: Table, coder: str | None = None) -> list[dict
 
 def _merge_coders(conn: Connection, theirs: _Other, report: MergeReport) -> None:
     known = set(conn.execute(select(CODERS.c.name)).scalars())
-    for name in sorted(set(theirs.coders) - known):
+    # A copy written without foreign keys may hold codings of coders it does not list.
+    named = {row["coder"] for row in theirs.codings + theirs.memos}
+    for name in sorted((set(theirs.coders) | named) - known):
         conn.execute(CODERS.insert().values(name=name, created_at=tables.utc_now()))
         report.coders_added.append(name)
     record_events(
