@@ -6,7 +6,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ BUSY_TIMEOUT_MS = 15_000
 # in all, trying again every busy timeout, before it gives up with a plain message: a coder's
 # write queues behind an import rather than fail (docs/storage.md).
 WRITE_WAIT_SECONDS = 600
+FIRST_PAUSE = 0.05  # seconds between those tries, doubling up to 2 s
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database
 # Every hrd_coder database has one of these (`setting` alone before migrations existed).
 OUR_MARK_TABLES = {"alembic_version", "setting"}
@@ -75,6 +76,9 @@ class Database:
         # opened: a file deleted or replaced under an open project is noticed, not refilled.
         self.file: Path | None = None
         self._identity: tuple[int, int] | None = None
+        # Told (from the waiting thread) when a write starts waiting past the busy timeout,
+        # so a screen can say why nothing happens yet.
+        self.when_busy: Callable[[], None] | None = None
         if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
             self.file = Path(self.url.database)
             if not create and _is_missing(self.file):
@@ -122,7 +126,7 @@ class Database:
         """A connection in a write transaction (begun once the database is free), committed
         at the end of the block or rolled back if it raises."""
         deadline = time.monotonic() + WRITE_WAIT_SECONDS
-        pause = 0.05
+        pause = FIRST_PAUSE
         while True:
             conn = self.engine.connect()
             conn.execution_options(hrd_write=True)
@@ -134,6 +138,8 @@ class Database:
                 conn.close()
                 if not is_busy(error) or time.monotonic() + pause > deadline:
                     raise
+                if pause == FIRST_PAUSE and self.when_busy is not None:
+                    self.when_busy()
                 time.sleep(pause)
                 pause = min(pause * 2, 2.0)
                 continue

@@ -99,6 +99,7 @@ class CoderApp(App):
 
             self.set_interval(CHECK_SECONDS, self._check_database)
         self.project = project
+        project.database.when_busy = self._database_busy
         if imported is not None:
             self.notify(
                 f"First run: imported {status.documents} documents and {status.cases} cases.",
@@ -139,6 +140,17 @@ class CoderApp(App):
             for line in screen.query("#status-line").results(Static):
                 line.update(Content("stopped: the project database was deleted or replaced"))
         self.push_screen(DatabaseGoneScreen(problem))
+
+    def _database_busy(self) -> None:
+        """A write waits for another program's long write (an import): say so, once per wait."""
+        message = (
+            "The project is busy with a long write by another program (an import, a merge "
+            "or a load). What you just did will be saved when it ends; keep this window open."
+        )
+        try:
+            self.call_from_thread(self.notify, message, title="Waiting", timeout=15)
+        except RuntimeError:  # called on the app's own thread
+            self.notify(message, title="Waiting", timeout=15)
 
     def _coder_chosen(self, coder: str | None) -> None:
         if not coder:
