@@ -65,6 +65,7 @@ class DocumentBrowser(ListDialog[str]):
         self.current = current
         self.done = done
         self.shown: list[tuple[DocumentInfo, Match | None]] = []
+        self._shown_query: str | None = None  # the search the table shows (None: not yet)
 
     def compose(self) -> ComposeResult:
         present = {doc.kind for doc in self.documents}
@@ -124,7 +125,8 @@ class DocumentBrowser(ListDialog[str]):
             and (group == ALL or any(group in self._groups_of(case) for case in doc.case_ids))
             and self._progress_passes(doc.id, coded)
         ]
-        self.shown = ranked(self.query_one("#query", Input).value, candidates, self._fields)
+        self._shown_query = self.query_one("#query", Input).value
+        self.shown = ranked(self._shown_query, candidates, self._fields)
         widths = self._widths()
         table.clear(columns=True)
         table.add_column("id", width=widths[0])
@@ -157,8 +159,19 @@ class DocumentBrowser(ListDialog[str]):
         )
 
     @on(Input.Submitted, "#query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._choose(event.value)
+
     def action_choose(self) -> None:
         """Dismiss with the highlighted document's id."""
+        self._choose(self.query_one("#query", Input).value)
+
+    def _choose(self, query: str) -> None:
+        # Typed fast (or replayed after the browser loaded), Enter can come before the
+        # table shows what the search says: match the search as it was at Enter.
+        if query != self._shown_query:
+            self.query_one("#query", Input).value = query
+            self.show_matches(keep_highlight=False)
         document_id = self._highlighted_id()
         if document_id is not None:
             self.dismiss(document_id)

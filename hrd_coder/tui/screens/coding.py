@@ -367,6 +367,8 @@ class CodingScreen(ServiceScreen):
 
     def on_key(self, event: Key) -> None:
         """A code's hotkey applies it to the selection (hotkeys come from the codebook)."""
+        if self._held(event):
+            return
         if not isinstance(self.focused, DocumentView) or not event.character:
             return
         code = self.project.codebook.by_hotkey().get(event.character)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from textual import work
 from textual.binding import Binding
 from textual.content import Content
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -19,6 +21,9 @@ from hrd_coder.services import Project
 from hrd_coder.services.document_versions import StaleDocument
 from hrd_coder.tui.keys import key
 from hrd_coder.tui.widgets.coder_name import CoderName
+
+NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})
+"""Quitting is never held back behind a slow call."""
 
 KEY_NAMES = {
     "full_stop": ".",
@@ -53,22 +58,58 @@ class ServiceScreen(Screen):
         super().__init__()
         self.project = project
         self._lock = threading.Lock()
+        self._busy = 0  # service calls started and not yet finished
+        self._held_keys: list[tuple[str, str | None]] = []
+
+    def _service(self, call: Callable[[], Any], done: Callable[[Any], Any]) -> None:
+        """Run `call` off the screen's thread, then `done` with its result on it. Keys
+        pressed meanwhile are held (see `_held`) and replayed once `done` has run, so they
+        reach the document or dialog the user sees then, in the order they were typed."""
+        self._busy += 1
+        self._run_service(call, done)
 
     @work(thread=True, group="service")
-    def _service(self, call: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    def _run_service(self, call: Callable[[], Any], done: Callable[[Any], Any]) -> None:
         with self._lock:
             try:
                 result = call()
             except StaleDocument as error:
-                self.app.call_from_thread(self._text_changed, error)
+                self.app.call_from_thread(self._finish, self._text_changed, error)
                 return
             except (ProjectError, InvalidInput) as error:
-                self.app.call_from_thread(self._failed, str(error))
+                self.app.call_from_thread(self._finish, self._failed, str(error))
                 return
             except Exception as error:  # noqa: BLE001 - the user sees it, never a traceback
-                self.app.call_from_thread(self._failed, f"{type(error).__name__}: {error}")
+                message = f"{type(error).__name__}: {error}"
+                self.app.call_from_thread(self._finish, self._failed, message)
                 return
-            self.app.call_from_thread(done, result)
+            self.app.call_from_thread(self._finish, done, result)
+
+    async def _finish(self, then: Callable[[Any], Any], value: Any) -> None:
+        try:
+            outcome = then(value)
+            if inspect.isawaitable(outcome):
+                await outcome
+        finally:
+            self._busy -= 1
+            if not self._busy:
+                # After the next refresh: a dialog `then` pushed is mounted and focused.
+                self.app.screen.call_after_refresh(self._replay_held_keys)
+
+    def _held(self, event: Key) -> bool:
+        """Hold a key pressed while a service call runs (a document or dialog loading):
+        applied now, it would act on what is about to be replaced."""
+        if not self._busy or event.key in NEVER_HELD:
+            return False
+        event.stop()
+        event.prevent_default()
+        self._held_keys.append((event.key, event.character))
+        return True
+
+    def _replay_held_keys(self) -> None:
+        held, self._held_keys = self._held_keys, []
+        for name, character in held:
+            self.app.post_message(Key(name, character))
 
     def coder_name(self) -> CoderName:
         """Who is coding (the project's viewer), for the right of the screen's title bar."""
