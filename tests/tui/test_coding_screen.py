@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from hrd_coder.services import Project
+from hrd_coder.services.records import CodingRecord
 from hrd_coder.settings import remembered_coder
 from hrd_coder.tui.app import CoderApp
 from hrd_coder.tui.screens.coding import CodingScreen
@@ -12,6 +14,7 @@ from hrd_coder.tui.widgets.document_view import DocumentView
 from tests.tui.helpers import settle, stored_codings
 
 SIZE = (100, 30)
+NOW = dt.datetime(2026, 12, 4, tzinfo=dt.UTC)
 
 
 def first_sentence(root: Path) -> str:
@@ -147,6 +150,46 @@ async def test_next_coding_of_a_code_jumps_across_documents(mini_root: Path):
         await settle(pilot)
         assert screen.document.info.id == "c01"
         assert view.selection == (0, 3) and view.focused_coding is not None
+        await pilot.press("f3")  # the only coding of the code: it stays, and says so
+        await settle(pilot)
+        assert screen.document.info.id == "c01" and view.selection == (0, 3)
+        status = str(screen.query_one("#status-line").render())
+        assert status.startswith("This is your only coding of release. · Del removes")
+
+
+def test_next_of_code_says_when_it_wraps_around():
+    from hrd_coder.tui.screens.coding import next_of_code
+
+    def coding(document: str, start: int) -> CodingRecord:
+        return CodingRecord(
+            id=f"{document}{start}",
+            document_id=document,
+            coder="lena",
+            code_id="release",
+            start=start,
+            end=start + 3,
+            case_id=None,
+            memo=None,
+            quote="abc",
+            prefix="",
+            suffix="",
+            codebook_hash="",
+            created_at=NOW,
+            updated_at=NOW,
+        )
+
+    codings = [coding("int01", 40), coding("c01", 0), coding("int01", 5)]
+    assert next_of_code(codings, ("c01", 0), 1, "release") == (codings[2], None)
+    assert next_of_code(codings, ("int01", 5), -1, "release") == (codings[1], None)
+    found, note = next_of_code(codings, ("int01", 40), 1, "release")
+    assert found is codings[1]
+    assert note == "No further coding of release after here: back to the first one (c01 [0, 3))."
+    found, note = next_of_code(codings, ("c01", 0), -1, "release")
+    assert found is codings[0] and note.startswith("No further coding of release before here")
+    assert next_of_code([], ("c01", 0), 1, "release") == (
+        None,
+        "You have no codings of release yet.",
+    )
 
 
 async def test_a_keys_file_remaps_bindings_and_reports_unknown_ids(mini_root: Path):

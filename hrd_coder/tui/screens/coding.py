@@ -738,18 +738,15 @@ class CodingScreen(ServiceScreen):
             return
         here = (self.document.info.id, self.view.cursor)
 
-        def find() -> CodingRecord | None:
+        def find() -> tuple[CodingRecord | None, str | None]:
             found = self.project.codings(code=code_id, coder=self.coder)
-            ordered = sorted(found, key=lambda c: (c.document_id, c.start))
-            after = [c for c in ordered if (c.document_id, c.start) > here]
-            before = [c for c in ordered if (c.document_id, c.start) < here]
-            if step > 0:
-                return (after or ordered or [None])[0]
-            return (before or ordered or [None])[-1]
+            return next_of_code(found, here, step, code_id)
 
-        def jump(coding: CodingRecord | None) -> None:
-            if coding is None:
-                self.notify(f"You have no codings of {code_id} yet.", severity="warning")
+        def jump(result: tuple[CodingRecord | None, str | None]) -> None:
+            coding, note = result
+            if note:
+                self._confirmation = note  # shown with the focused coding's keys
+                self.notify(note, severity="warning" if coding is None else "information")
             self.jump_to(coding)
 
         self._service(find, jump)
@@ -820,6 +817,32 @@ class CodingScreen(ServiceScreen):
         rows.append(("ctrl+p", "Command palette: every action by name", "(app)"))
         rows.append(("ctrl+q", "Quit (everything is already saved)", "(app)"))
         return rows
+
+
+def next_of_code(
+    codings: list[CodingRecord], here: tuple[str, int], step: int, code_id: str
+) -> tuple[CodingRecord | None, str | None]:
+    """The next (step 1) or previous (-1) coding from `here` (document, offset), wrapping
+    around the project, with a note when there is none further or only the one here."""
+    ordered = sorted(codings, key=lambda c: (c.document_id, c.start))
+    if not ordered:
+        return None, f"You have no codings of {code_id} yet."
+    if step > 0:
+        further = [c for c in ordered if (c.document_id, c.start) > here]
+        found, wrapped = (further[0], False) if further else (ordered[0], True)
+    else:
+        further = [c for c in ordered if (c.document_id, c.start) < here]
+        found, wrapped = (further[-1], False) if further else (ordered[-1], True)
+    if not wrapped:
+        return found, None
+    if len(ordered) == 1 and found.document_id == here[0] and found.start <= here[1] <= found.end:
+        return found, f"This is your only coding of {code_id}."
+    side = "after" if step > 0 else "before"
+    again = "first" if step > 0 else "last"
+    return found, (
+        f"No further coding of {code_id} {side} here: back to the {again} one "
+        f"({found.document_id} [{found.start}, {found.end}))."
+    )
 
 
 def carried_over(
