@@ -169,6 +169,13 @@ class CoderApp(App):
         self.push_screen(CodingScreen(self.project, coder))
 
     def _apply_keymap(self, keymap: dict[str, str]) -> None:
+        self._keymap = dict(keymap)
+        self.set_keymap(self._keymap)
+        if keymap:  # checking ids imports every screen: not before the first paint
+            self.call_after_refresh(self._check_keymap, keymap)
+
+    def _check_keymap(self, keymap: dict[str, str]) -> None:
+        """Name every id of the keys file that no binding has, with the nearest real one."""
         known = known_binding_ids()
         unknown = [key for key in keymap if key not in known]
         for binding_id in unknown:
