@@ -22,12 +22,16 @@ from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
 from hrd_coder.settings import load_keymap, remember_coder, remembered_coder
+from hrd_coder.wording import plural
 
 
 class CoderApp(App):
     """hrd-coder: code interviews and case histories against the codebook."""
 
     TITLE = "hrd-coder"
+
+    # Notifications sit above the status line and the footer, never over them.
+    CSS = "ToastRack { margin-bottom: 2; }"
 
     def __init__(
         self, project_root: Path | None = None, db_url: str | None = None, coder: str | None = None
@@ -78,9 +82,15 @@ class CoderApp(App):
         """A notification that shows its text as written: the file names, quotes and
         services' messages in it are never read as markup (Textual's default) and pass no
         control characters to the terminal."""
+        text, heading = safe_text(message, keep_line_breaks=True), safe_text(title)
+        # The same message again replaces the one on show instead of stacking a copy
+        # (Textual keeps notifications in `_notifications`; the version is pinned).
+        for shown in list(self._notifications):
+            if (shown.message, shown.title, shown.severity) == (text, heading, severity):
+                self._unnotify(shown, refresh=False)
         super().notify(
-            safe_text(message, keep_line_breaks=True),
-            title=safe_text(title),
+            text,
+            title=heading,
             severity=severity,
             timeout=timeout,
             markup=False,
@@ -102,7 +112,8 @@ class CoderApp(App):
         project.database.when_busy = self._database_busy
         if imported is not None:
             self.notify(
-                f"First run: imported {status.documents} documents and {status.cases} cases.",
+                f"First run: imported {plural(status.documents, 'document')} and "
+                f"{plural(status.cases, 'case')}.",
                 title="Welcome",
             )
         if project.database.upgrade is not None:
@@ -288,8 +299,9 @@ class CoderApp(App):
             panel.show(self.project.codebook, counts)
         status, report = outcome.status, outcome.report
         self.notify(
-            f"{path.name}: now {status.documents} documents, {status.cases} cases, "
-            f"{status.codes} codes, {status.codings} codings; {report.summary()}",
+            f"{path.name}: now {plural(status.documents, 'document')}, "
+            f"{plural(status.cases, 'case')}, {plural(status.codes, 'code')}, "
+            f"{plural(status.codings, 'coding')}; {report.summary()}",
             title="Imported",
             severity="warning" if report.dropped else "information",
             timeout=10,

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from hrd_coder.codebook import Code, Codebook
 from hrd_coder.tui.dialogs.dialog import KeyHint, ListDialog
 from hrd_coder.tui.dialogs.search import Match, marked, ranked
+from hrd_coder.wording import plural
 
 HEADING = "bold $text-accent"
 
@@ -158,7 +159,7 @@ class CodePicker(ListDialog[str]):
         ]
         if self.counts is not None:
             mine, everyone = self.counts.get(code.id, (0, 0))
-            parts += ["\n", (f"{mine} codings by you, {everyone} by all coders", "dim")]
+            parts += ["\n", (f"{plural(mine, 'coding')} by you, {everyone} by all coders", "dim")]
         sections = [
             ("Definition", code.definition),
             ("Include", code.include),

@@ -16,6 +16,7 @@ from hrd_coder.services.records import CaseInfo, DocumentInfo
 from hrd_coder.tui.dialogs.dialog import KeyHint, ListDialog
 from hrd_coder.tui.dialogs.search import Match, ranked
 from hrd_coder.tui.dialogs.table import cell, flexible_width
+from hrd_coder.wording import plural
 
 KINDS = {"transcript": "Transcripts", "case_history": "Case histories", "media": "Media items"}
 CODED = [
@@ -154,7 +155,7 @@ class DocumentBrowser(ListDialog[str]):
         # The new rows are laid out on the next refresh: only then can the cursor be scrolled to.
         table.call_after_refresh(table.move_cursor, row=row, animate=False)
         self.query_one("#count", Static).update(
-            f"{len(self.shown)} of {len(self.documents)} documents"
+            f"{len(self.shown)} of {plural(len(self.documents), 'document')}"
             f"   (mine/all: codings by you/by all; {DONE_MARK} done by you)"
         )
 

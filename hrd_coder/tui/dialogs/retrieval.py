@@ -16,16 +16,12 @@ from hrd_coder.codebook import Code
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.tui.dialogs.dialog import KeyHint, ListDialog
+from hrd_coder.wording import plural
 
 SNIPPET_LINES = 2
 """How many lines of quote and context each segment gets in the list."""
 MIN_CONTEXT = 12
 """Characters of context kept on each side of the quote, however long the quote is."""
-
-
-def plural(count: int, word: str) -> str:
-    """`1 segment`, `2 segments`."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def collapse(text: str) -> str:

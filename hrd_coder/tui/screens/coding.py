@@ -27,6 +27,7 @@ from hrd_coder.tui.widgets.case_panel import CasePanel
 from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
 from hrd_coder.tui.widgets.coder_name import CoderName
 from hrd_coder.tui.widgets.document_view import DocumentView
+from hrd_coder.wording import plural
 
 FirstLoad = tuple[dict[str, CaseInfo], str | None, int, dict]
 """The cases, the document to open and where in it, and media coverage by case."""
@@ -207,7 +208,7 @@ class CodingScreen(ServiceScreen):
             self._show_document(result)
             self.view.focus()
             self._status(
-                f"opened {document_id}: {len(self.codings)} of your codings · ] selects "
+                f"opened {document_id}: {plural(len(self.codings), 'coding')} of yours · ] selects "
                 "a sentence, a code's key codes it, ? lists every key"
             )
             if then:
@@ -335,7 +336,8 @@ class CodingScreen(ServiceScreen):
             start, end = selection
             words = len(self.view.text[start:end].split())
             self._status(
-                f"selected {end - start} characters, {words} words [{start}, {end})"
+                f"selected {plural(end - start, 'character')}, {plural(words, 'word')} "
+                f"[{start}, {end})"
                 "  · hotkey or Enter to code"
             )
 

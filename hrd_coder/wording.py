@@ -1,0 +1,13 @@
+"""Counted nouns as people write them: `1 coding`, `2 codings`, `1 case`, `0 cases`."""
+
+from __future__ import annotations
+
+IRREGULAR = {"was": "were", "is": "are", "has": "have", "this": "these", "analysis": "analyses"}
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`count word`, the word in its plural unless the count is one (`many` when the
+    plural is not the word plus "s")."""
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {many or IRREGULAR.get(word) or word + 's'}"
