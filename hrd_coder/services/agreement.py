@@ -6,11 +6,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from hrd_coder.agreement import value_range  # noqa: F401 (for the CLI and the TUI)
 from hrd_coder.codebook import Codebook
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.coding import CONSENSUS
@@ -23,6 +20,20 @@ from hrd_coder.services.reliability import (
     group_matrix,
     pooled_matrix,
 )
+
+if TYPE_CHECKING:  # numpy is imported where used: it costs ~70 ms on every command
+    import numpy as np
+
+
+def __getattr__(name: str) -> Any:
+    """`value_range` for the CLI and the TUI, imported on first use: hrd_coder.agreement
+    brings numpy, which `hrd-coder status` and `codings` do not need (~70 ms; issue 15)."""
+    if name == "value_range":
+        from hrd_coder.agreement import value_range
+
+        return value_range
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SCOPES = ("code", "group", "pooled", "document", "pair")
 RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff (2004/2019) thresholds for alpha
@@ -81,6 +92,8 @@ class AgreementRow:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (nan becomes None)."""
+        import numpy as np  # here, not at the top: status and codings need no numpy
+
         data = {k: getattr(self, k) for k in ROW_COLUMNS}
         return {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in data.items()}
 
@@ -91,6 +104,8 @@ def verdict(statistic: str, value: float, positives: int) -> str:
     Alpha over a handful of marked units swings with each of them (docs/agreement.md, Verdicts),
     so below MIN_POSITIVES it is reported without a reading.
     """
+    import numpy as np  # here, not at the top: status and codings need no numpy
+
     if statistic != "alpha" or np.isnan(value):
         return ""
     if positives < MIN_POSITIVES:
@@ -166,6 +181,8 @@ def _coders(project: Any, request: AgreementRequest) -> list[str]:
 
 def positives(matrix: np.ndarray) -> int:
     """Pairable units (rated by two coders or more) where at least one coder marked the code."""
+    import numpy as np  # here, not at the top: status and codings need no numpy
+
     rated = ~np.isnan(matrix)
     marked = (np.where(rated, matrix, 0) > 0).any(axis=0)
     return int((marked & (rated.sum(axis=0) >= 2)).sum())
@@ -249,6 +266,8 @@ def agreement_rows(project: Any, request: AgreementRequest) -> list[AgreementRow
 def _per_document(data: ReliabilityData, row: Any) -> list[AgreementRow]:
     pooled = pooled_matrix(data)
     # The owner of each pooled column, code by code: character units differ between codes.
+    import numpy as np  # here, not at the top: status and codings need no numpy
+
     owners = np.array([u.document_id for c in data.codes for u in data.units[c]], dtype=object)
     documents = sorted({d for d in owners if d})
     rows = [row("document", d, pooled[:, owners == d]) for d in documents]

@@ -15,11 +15,13 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.sources.units import units as find_units
+
+if TYPE_CHECKING:  # numpy is imported where used: it costs ~70 ms on every command
+    import numpy as np
 
 UNIT_KINDS = ("sentence", "paragraph", "turn", "document", "case", "character")
 DEFAULT_MIN_SHARE = 0.5
@@ -126,6 +128,8 @@ def _counted_codes(
 def _empty(
     codes: Sequence[str], coders: Sequence[str], count: int
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    import numpy as np  # here, not at the top: status and codings need no numpy
+
     presence = {c: np.zeros((len(coders), count)) for c in codes}
     overlap = {c: np.zeros((len(coders), count), dtype=np.int64) for c in codes}
     return presence, overlap
@@ -137,6 +141,8 @@ def _mark_missing(
     coders: Sequence[str],
     coded: Mapping[str, set[str]],
 ) -> None:
+    import numpy as np  # here, not at the top: status and codings need no numpy
+
     documents = np.array([u.document_id for u in units], dtype=object)
     for row, coder in enumerate(coders):
         missing = ~np.isin(documents, list(coded.get(coder, set())))
@@ -175,6 +181,8 @@ def _by_case(
     coded: Mapping[str, set[str]],
 ) -> ReliabilityData:
     """Units are cases: a code is present when a coding of it is tied to the case."""
+    import numpy as np  # here, not at the top: status and codings need no numpy
+
     documents_of: dict[str, set[str]] = defaultdict(set)
     for document, source in texts.items():
         for case in source.case_ids:
@@ -213,6 +221,8 @@ def _by_character(
     coded: Mapping[str, set[str]],
 ) -> ReliabilityData:
     """Units are the characters that at least one coder coded with the code."""
+    import numpy as np  # here, not at the top: status and codings need no numpy
+
     rows = {c: i for i, c in enumerate(coders)}
     spans: dict[str, dict[str, list[tuple[int, int, int]]]] = {c: defaultdict(list) for c in codes}
     for coding in codings:
@@ -246,6 +256,8 @@ def _by_character(
 def group_matrix(data: ReliabilityData, children: Sequence[str]) -> np.ndarray:
     """One nominal variable for a code group: per unit, the child present (1..k) with the
     largest overlap, 0 when none is, nan when the coder is missing."""
+    import numpy as np  # here, not at the top: status and codings need no numpy
+
     if not children:
         raise ValueError("a code group needs child codes")
     stacked = np.stack([data.overlap[c] * (data.presence[c] == 1) for c in children])
@@ -256,6 +268,8 @@ def group_matrix(data: ReliabilityData, children: Sequence[str]) -> np.ndarray:
 
 def pooled_matrix(data: ReliabilityData, codes: Sequence[str] | None = None) -> np.ndarray:
     """All codes' binary data side by side: one unit per (code, unit)."""
+    import numpy as np  # here, not at the top: status and codings need no numpy
+
     chosen = list(codes or data.codes)
     if not chosen:
         return np.zeros((len(data.coders), 0))

@@ -91,8 +91,11 @@ class Database:
 
     def create_schema(self) -> Upgrade | None:
         """Create a new database or upgrade an older one (after a backup); say which."""
-        from hrd_coder.storage.schema import prepare_schema, stored_revision
+        from hrd_coder.storage.schema import prepare_schema, schema_is_current, stored_revision
 
+        if schema_is_current(self):  # the usual case: one query, no Alembic import
+            self.upgrade = None
+            return None
         if not self.may_create:
             with self.reading() as conn:
                 if stored_revision(conn) is None:  # an empty file or server database

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from hrd_coder.problems import ProjectError
@@ -59,6 +61,30 @@ def prepare_schema(db: Database) -> Upgrade | None:
         backup = _backup(db, conn, current)
         _upgrade(conn)
         return Upgrade(current, head, backup)
+
+
+def schema_is_current(db: Database) -> bool:
+    """Whether the database is at the latest revision, with one query and without Alembic
+    (importing Alembic costs ~60 ms, too much for every `hrd-coder status`; issue 15)."""
+    try:
+        with db.reading() as conn:
+            stored = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:  # no alembic_version table: new, first-revision or foreign
+        return False
+    return stored == file_head_revision()
+
+
+_REVISION_LINE = re.compile(r'^(down_)?revision\s*=\s*["\']?(\w+)', re.MULTILINE)
+
+
+def file_head_revision() -> str | None:
+    """The latest revision read straight from the migration files (the one no other follows)."""
+    revisions, followed = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for down, name in _REVISION_LINE.findall(script.read_text(encoding="utf-8")):
+            (followed if down else revisions).add(name)
+    heads = revisions - followed
+    return heads.pop() if len(heads) == 1 else None
 
 
 def stored_revision(conn: Connection) -> str | None:
