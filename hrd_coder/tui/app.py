@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -22,6 +22,7 @@ from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
 from hrd_coder.settings import load_keymap, remember_coder, remembered_coder
+from hrd_coder.tui.key_hold import KeyHold
 from hrd_coder.wording import plural
 
 
@@ -43,6 +44,13 @@ class CoderApp(App):
         self.project: Project | None = None
         self._keymap: dict[str, str] = {}
         self._database_gone = False
+        self.key_hold = KeyHold()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed while held keys wait to be sent on queues behind them."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self.key_hold.takes(event):
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         """Open the project in the background (the first open also imports it)."""

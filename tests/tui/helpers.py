@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -21,6 +23,16 @@ async def settle(pilot: Pilot) -> None:
                 return
         await pilot.app.workers.wait_for_complete()
     raise AssertionError("workers did not settle")
+
+
+async def wait_until(pilot: Pilot, done: Callable[[], bool], seconds: float = 20) -> None:
+    """Let the app run until `done()` holds (a slow CI machine takes longer than ours)."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not done within {seconds} s")
+        await settle(pilot)
+        await pilot.pause(0.05)
 
 
 def stored_codings(root: Path, **filters: str) -> list[CodingRecord]:

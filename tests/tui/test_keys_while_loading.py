@@ -12,7 +12,7 @@ import pytest
 from hrd_coder.services import Project
 from hrd_coder.tui.app import CoderApp
 from hrd_coder.tui.dialogs.document_browser import DocumentBrowser
-from tests.tui.helpers import settle
+from tests.tui.helpers import settle, wait_until
 
 SIZE = (100, 30)
 SLOW = 0.4  # seconds each load takes here: every key below arrives while one runs
@@ -48,14 +48,14 @@ async def test_ctrl_o_an_id_and_enter_typed_at_once_open_that_document(imported,
 
         await pilot.press("ctrl+o", "c", "0", "2", "enter")
         assert not isinstance(pilot.app.screen, DocumentBrowser)  # the browser is loading
-        await pilot.pause(SLOW + 0.2)  # the browser is shown, takes the keys, is dismissed
-        await pilot.press("right_square_bracket")  # while c02 opens
-        await settle(pilot)
-        await pilot.pause(SLOW)
-        await settle(pilot)
+        # `]` typed while the browser loads too: it must wait for Enter to close the browser
+        # (sent at once, it reached the search before Enter's binding ran: "c02]").
+        await pilot.press("right_square_bracket")
+        await wait_until(
+            pilot, lambda: screen.document.info.id == "c02" and screen.view.selection is not None
+        )
 
         assert pilot.app.screen is screen
-        assert screen.document.info.id == "c02"
         view = screen.view
         first_sentence = view.finder.next("sentence", -1)
         assert view.selection == first_sentence  # `]` acted on c02, not on int01

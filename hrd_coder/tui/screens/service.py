@@ -19,10 +19,10 @@ from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
 from hrd_coder.services.document_versions import StaleDocument
+from hrd_coder.tui.key_hold import KeyHold
 from hrd_coder.tui.keys import key
 from hrd_coder.tui.widgets.coder_name import CoderName
 
-NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})
 """Quitting is never held back behind a slow call."""
 
 KEY_NAMES = {
@@ -38,6 +38,13 @@ KEY_NAMES = {
     "right_parenthesis": ")",
     "left_parenthesis": "(",
 }
+
+
+def key_hold(app: Any) -> KeyHold:
+    """The app's key hold (a screen shown by another app gets one of its own)."""
+    if not isinstance(getattr(app, "key_hold", None), KeyHold):
+        app.key_hold = KeyHold()
+    return app.key_hold
 
 
 class ServiceScreen(Screen):
@@ -59,7 +66,6 @@ class ServiceScreen(Screen):
         self.project = project
         self._lock = threading.Lock()
         self._busy = 0  # service calls started and not yet finished
-        self._held_keys: list[tuple[str, str | None]] = []
 
     def _service(self, call: Callable[[], Any], done: Callable[[Any], Any]) -> None:
         """Run `call` off the screen's thread, then `done` with its result on it. Keys
@@ -93,23 +99,12 @@ class ServiceScreen(Screen):
         finally:
             self._busy -= 1
             if not self._busy:
-                # After the next refresh: a dialog `then` pushed is mounted and focused.
-                self.app.screen.call_after_refresh(self._replay_held_keys)
+                key_hold(self.app).send_on_later(self.app)
 
     def _held(self, event: Key) -> bool:
         """Hold a key pressed while a service call runs (a document or dialog loading):
         applied now, it would act on what is about to be replaced."""
-        if not self._busy or event.key in NEVER_HELD:
-            return False
-        event.stop()
-        event.prevent_default()
-        self._held_keys.append((event.key, event.character))
-        return True
-
-    def _replay_held_keys(self) -> None:
-        held, self._held_keys = self._held_keys, []
-        for name, character in held:
-            self.app.post_message(Key(name, character))
+        return bool(self._busy) and key_hold(self.app).hold(event)
 
     def coder_name(self) -> CoderName:
         """Who is coding (the project's viewer), for the right of the screen's title bar."""
