@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from hrd_coder.problems import Problem
 
@@ -333,13 +333,15 @@ def _problem_for(
         return Problem(document.path, line, column, message, f"add a '{field}:' line")
     if kind == "extra_forbidden":
         line, column = _key_position(document, loc)
-        allowed = _allowed_keys(model, loc)
+        owner = _owning_model(model, loc)
+        allowed = list(owner.model_fields) if owner is not None else []
+        fitting = _keys_taking(owner, error.get("input")) if owner is not None else None
         return Problem(
             document.path,
             line,
             column,
             f"{where}unknown key '{field}'",
-            _did_you_mean(field, allowed),
+            _did_you_mean(field, allowed, fitting),
         )
     line, column = document.position(loc)
     if "hint" in ctx:
@@ -358,17 +360,30 @@ def _key_position(document: YamlDocument, loc: tuple[Any, ...]) -> tuple[int | N
     return document.position(loc)
 
 
-def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Find the field names of the (nested) model that owns the unknown key."""
+def _owning_model(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The (nested) model that owns the unknown key at `loc`."""
     current: Any = model
     for step in loc[:-1]:
         if isinstance(step, int):
             continue
         field = current.model_fields.get(step) if hasattr(current, "model_fields") else None
         if field is None:
-            return []
+            return None
         current = _inner_model(field.annotation)
-    return list(current.model_fields) if hasattr(current, "model_fields") else []
+    return current if hasattr(current, "model_fields") else None
+
+
+def _keys_taking(model: type[BaseModel], value: Any) -> set[str]:
+    """The keys of `model` whose type accepts `value`: of two keys close to a wrong one,
+    the value says which was meant ('release: pardon' is a release_type, not a date)."""
+    taking = set()
+    for name, field in model.model_fields.items():
+        try:
+            TypeAdapter(field.annotation).validate_python(value)
+        except Exception:  # noqa: BLE001 - any refusal means "not this key"
+            continue
+        taking.add(name)
+    return taking
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -379,8 +394,11 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _did_you_mean(word: str, allowed: list[str]) -> str:
-    close = difflib.get_close_matches(word, allowed, n=1, cutoff=0.6)
+def _did_you_mean(word: str, allowed: list[str], fitting: set[str] | None = None) -> str:
+    close = difflib.get_close_matches(word, allowed, n=3, cutoff=0.6)
+    close += [key for key in allowed if key.startswith(word) and key not in close]
+    if fitting is not None:  # a key whose type takes the value is the likelier intent
+        close.sort(key=lambda key: key not in fitting)
     if close:
         return f"did you mean '{close[0]}'?"
     if allowed:

@@ -21,14 +21,23 @@ def codebook() -> None:
 @click.pass_context
 @reports_errors
 def codebook_check(ctx: click.Context, path: Path | None) -> None:
-    """Check PATH (default: the project's codebook.yaml) and list every problem."""
+    """Check PATH (default: the project's codebook.yaml, and then the project's case,
+    transcript and media files against it) and list every problem."""
     from hrd_coder.codebook import load_codebook
-    from hrd_coder.services.project import CODEBOOK_FILE, find_project_root
+    from hrd_coder.problems import InvalidInput
+    from hrd_coder.services.project import CODEBOOK_FILE, find_project_root, with_file_problems
+    from hrd_coder.sources.project_files import read_project_files
 
-    # No database needed: the project folder is found as every command finds it (--project).
-    folder = ctx.find_root().params.get("project") or Path(".")
-    path = path or find_project_root(folder) / CODEBOOK_FILE
-    book = load_codebook(path)
+    if path is not None:
+        book = load_codebook(path)
+    else:  # no database needed: the project is found as every command finds it (--project)
+        root = find_project_root(ctx.find_root().params.get("project") or Path("."))
+        path = root / CODEBOOK_FILE
+        try:
+            book = load_codebook(path)
+        except InvalidInput as error:
+            raise with_file_problems(root, error) from None
+        read_project_files(root, book)
     click.echo(
         f"{path}: ok — {book.name} {book.version}, {len(book.codes)} codes, hash {book.hash[:12]}"
     )

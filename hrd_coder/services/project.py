@@ -82,6 +82,16 @@ MEMOS: Table = tables.DocumentMemo.__table__
 ORPHANS: Table = tables.OrphanedCoding.__table__
 
 
+def with_file_problems(root: Path, codebook_error: InvalidInput) -> InvalidInput:
+    """The codebook's problems and every case, transcript and media file's problems, checked
+    as far as they can be without a codebook: one run lists everything to fix."""
+    try:
+        read_project_files(root, None)
+    except InvalidInput as files_error:
+        return InvalidInput([*codebook_error.problems, *files_error.problems])
+    return codebook_error
+
+
 def find_project_root(start: Path) -> Path:
     """The nearest folder at or above `start` that holds a codebook.yaml."""
     start = start.resolve()
@@ -130,7 +140,10 @@ class Project:
         found = find_project_root(Path(root or "."))
         path = found / CODEBOOK_FILE
         text = read_text_file(path)
-        codebook = parse_codebook(text, str(path))
+        try:
+            codebook = parse_codebook(text, str(path))
+        except InvalidInput as error:
+            raise with_file_problems(found, error) from None
         database = Database(database_url(found, db_url), create=create)
         database.create_schema()
         return cls(found, database, codebook, text, viewer)

@@ -59,14 +59,22 @@ class ProjectFiles:
         return (*self.transcripts, *(c.history for c in self.cases), *self.media)
 
 
-def read_project_files(root: Path, codebook: Codebook) -> ProjectFiles:
-    """Read and check all case, transcript and media files; raise InvalidInput with all problems."""
+def read_project_files(root: Path, codebook: Codebook | None) -> ProjectFiles:
+    """Read and check all case, transcript and media files; raise InvalidInput with all problems.
+
+    Without a codebook (the project's has problems of its own) every file is checked as far
+    as it can be: case groups and release types are not.
+    """
     problems: list[Problem] = []
-    context = {"case_groups": codebook.case_groups, "release_types": codebook.release_types}
-    cases = [
-        _read(root, p, CaseFile, context, problems)
-        for p in _files(root, CASES_DIR, (".md",), problems)
-    ]
+    context = (
+        {"case_groups": codebook.case_groups, "release_types": codebook.release_types}
+        if codebook is not None
+        else {}
+    )
+    case_paths = _files(root, CASES_DIR, (".md",), problems)
+    cases = [_read(root, p, CaseFile, context, problems) for p in case_paths]
+    # A case file with problems is still there: documents naming it get no second problem.
+    unreadable = {path.stem for path, case in zip(case_paths, cases, strict=True) if case is None}
     transcripts = [
         _read(root, p, TranscriptFile, {}, problems)
         for p in _files(root, TRANSCRIPTS_DIR, TRANSCRIPT_SUFFIXES, problems)
@@ -80,7 +88,7 @@ def read_project_files(root: Path, codebook: Codebook) -> ProjectFiles:
     found_media = [
         SourceDocument(path=m[2], **media_document_fields(m[0], m[3])) for m in media if m
     ]
-    problems += _cross_check(cases, [*transcripts, *media])
+    problems += _cross_check(cases, [*transcripts, *media], unreadable)
     problems += duplicate_media([m for m in media if m is not None])
     raise_if_any(problems)
     return ProjectFiles(tuple(found_cases), tuple(found_transcripts), tuple(found_media))
@@ -191,8 +199,11 @@ def _source_transcript(
     )
 
 
-def _cross_check(cases: list[Parsed | None], transcripts: list[Parsed | None]) -> list[Problem]:
-    """Ids unique across files; transcripts (and media items) name only cases that exist."""
+def _cross_check(
+    cases: list[Parsed | None], transcripts: list[Parsed | None], unreadable: set[str]
+) -> list[Problem]:
+    """Ids unique across files; transcripts (and media items) name only cases that exist
+    (or whose file, named after the id, has problems of its own)."""
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for parsed in [*cases, *transcripts]:
@@ -215,7 +226,7 @@ def _cross_check(cases: list[Parsed | None], transcripts: list[Parsed | None]) -
             continue
         meta, document, _, _ = parsed
         for index, case_id in enumerate(meta.cases):
-            if case_id not in case_ids:
+            if case_id not in case_ids and case_id not in unreadable:
                 problems.append(
                     document.problem(
                         ("cases", index),
