@@ -87,3 +87,18 @@ def init(directory: Path, name: str | None) -> None:
         f"Created a project in {directory}: edit codebook.yaml, put case files in "
         "cases/ and interviews in transcripts/, then run 'hrd-coder import'."
     )
+
+
+@main.command("docs")
+@click.argument("page", required=False)
+@reports_errors
+def docs(page: str | None) -> None:
+    """Print the user guide's PAGE (e.g. `codebook`, `cases`), or list the pages."""
+    from hrd_coder.user_docs import first_line, page_text, pages
+
+    if page is None:
+        for name in pages():
+            click.echo(f"{name:<14} {first_line(name)}")
+        click.echo("\nhrd-coder docs PAGE prints one (pipe it to `less` to scroll).")
+        return
+    click.echo(page_text(page), nl=False)
