@@ -120,6 +120,12 @@ def import_qdc(
     help="Refuse an entry over 1 MB compressed more than this many times, as zip bombs "
     "are (default 200).",
 )
+@click.option(
+    "--base",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The only folder relative:// texts are read from (default: the folder FILE is "
+    "in). The file's own basePath is never used.",
+)
 @FORMAT_OPTION
 @click.pass_context
 @reports_errors
@@ -130,6 +136,7 @@ def import_qdpx(
     max_bytes: int | None,
     max_entries: int | None,
     max_ratio: int | None,
+    base: Path | None,
     fmt: str,
 ) -> None:
     """Bring a REFI-QDA .qdpx FILE into this project (or a new one with --into)."""
@@ -137,7 +144,7 @@ def import_qdpx(
     from hrd_coder.services.exchange import import_qdpx as bring_in
 
     limits = archive_limits(max_bytes, max_entries, max_ratio)
-    _print(bring_in(file, limits=limits, **_target(ctx, into)), fmt)
+    _print(bring_in(file, limits=limits, base=base, **_target(ctx, into)), fmt)
 
 
 def _target(ctx: click.Context, into: Path | None) -> dict[str, Any]:

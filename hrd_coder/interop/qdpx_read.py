@@ -1,7 +1,8 @@
 """Read a REFI-QDA project (`.qdpx` archive or bare `project.qde`) into plain data.
 
 Tolerant of what real exports do: GUIDs in either case and with braces, a missing
-namespace, an inner file not named `project.qde`, `internal://` and `relative://` paths.
+namespace, an inner file not named `project.qde`, a `sources/` folder in any case, and
+`internal://`, `relative://` and bare text paths (see `source_text`).
 Whatever cannot be brought over is listed in the report, never silently lost.
 """
 
@@ -11,7 +12,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hrd_coder.codebook.model import Codebook
@@ -25,6 +26,7 @@ from hrd_coder.interop.model import (
     ExchangeSource,
 )
 from hrd_coder.interop.offsets import choose_mapping
+from hrd_coder.interop.identity import file_guids
 from hrd_coder.interop.qdc import read_codes
 from hrd_coder.interop.qdpx import CODEBOOK_MARK, PROJECT_FILE
 from hrd_coder.interop.refi import (
@@ -38,7 +40,14 @@ from hrd_coder.interop.refi import (
     slug,
     unique,
 )
-from hrd_coder.interop.source_text import Files, base_folder, source_text
+from hrd_coder.interop.source_text import (
+    INTERNAL,
+    RELATIVE,
+    BaseFolder,
+    Files,
+    is_bare,
+    source_text,
+)
 from hrd_coder.interop.variables import read_values
 from hrd_coder.problems import ProjectError, raise_if_any
 from hrd_coder.sources.text import normalise
@@ -64,21 +73,29 @@ DERIVED_FIELDS = ("date_precision",)
 OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 
 
-def read_qdpx(path: Path, limits: ArchiveLimits | None = None) -> tuple[Exchange, ExchangeReport]:
-    """Read a `.qdpx` archive (or a bare `.qde` file) checked against the limits."""
+def read_qdpx(
+    path: Path, limits: ArchiveLimits | None = None, base: Path | None = None
+) -> tuple[Exchange, ExchangeReport]:
+    """Read a `.qdpx` archive (or a bare `.qde` file) checked against the limits.
+
+    `relative://` texts are read only from `base` (default: the folder `path` is in).
+    """
+    limits = limits or ArchiveLimits()
+    folder = BaseFolder(base if base is not None else path.parent, limits.max_entry_bytes)
     if path.suffix.lower() == ".qde":
         data = read_bare_file(path, limits)
-        return read_qde(data, str(path), lambda _: None, ExchangeReport(), path.parent)
+        # An unpacked archive: `Sources/` and the texts lie beside the .qde, in `base`.
+        return read_qde(data, str(path), folder.read_entry, ExchangeReport(), folder)
     archive = SafeArchive(path, limits)
     try:
         report = ExchangeReport()
         inner = _project_entry(archive, report)
-        names = set(archive.names())
 
         def files(name: str) -> bytes | None:
-            return archive.read(name) if name in names else None
+            found = archive.find(name)
+            return archive.read(found) if found is not None else None
 
-        return read_qde(archive.read(inner), f"{path}:{inner}", files, report, path.parent)
+        return read_qde(archive.read(inner), f"{path}:{inner}", files, report, folder)
     finally:
         archive.close()
 
@@ -105,13 +122,14 @@ class _Reading:
 
     report: ExchangeReport
     files: Files
-    base_path: Path | None
+    base: BaseFolder | None
     users: dict[str, str] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
     notes: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     used_notes: set[str] = field(default_factory=set)
     documents: dict[str, str] = field(default_factory=dict)  # source guid -> id
+    bare_paths: list[str] = field(default_factory=list)  # plainTextPaths without a scheme
     selections: dict[str, list[int]] = field(default_factory=dict)  # guid -> coding indexes
 
     def coder(self, user: str | None) -> str:
@@ -134,11 +152,11 @@ def read_qde(
     shown: str,
     files: Files,
     report: ExchangeReport,
-    folder: Path | None = None,
+    base: BaseFolder | None = None,
 ) -> tuple[Exchange, ExchangeReport]:
     """Read a `project.qde` document; `files` gives the archive's other entries.
 
-    `folder` is where the project file lies: a relative `basePath` is taken from there.
+    `base` is the only folder `relative://` texts are read from (never the file's basePath).
     """
     root = parse_xml(data, shown)
     if local(root) != "Project":
@@ -146,7 +164,7 @@ def read_qde(
             f"{shown}: the root element is <{local(root)}>, not <Project>; "
             "for a .qdc codebook use 'hrd-coder import-qdc'"
         )
-    reading = _Reading(report, files, base_folder(root.get("basePath"), folder))
+    reading = _Reading(report, files, base)
     reading.users = _users(root, reading)
     codes_parent = kid(root, "CodeBook")
     read = read_codes(kid(codes_parent, "Codes") if codes_parent is not None else None, report)
@@ -164,6 +182,17 @@ def read_qde(
     exchange = Exchange(codebook)
     _sources(root, exchange, reading)
     _cases(root, exchange, reading)
+    exchange.foreign_guids = file_guids(
+        root,
+        report,
+        users=reading.users,
+        codes=reading.codes,
+        sources=reading.documents,
+        selections={
+            key: [exchange.codings[i].id for i in indexes]
+            for key, indexes in reading.selections.items()
+        },
+    )
     for key in reading.notes:
         if key not in reading.used_notes:
             name = next(
@@ -177,9 +206,30 @@ def read_qde(
             report.dropped.append(f"note '{name}' (not attached to a document or coding)")
     for part in ("Links", "Sets", "Graphs"):
         element = kid(root, part)
-        if element is not None:
-            report.dropped.append(f"{len(list(element))} item(s) of <{part}> (no place here)")
+        if element is not None and len(element):
+            report.dropped.append(f"{len(element)} item(s) of <{part}> (no place here)")
+    _report_paths(root, reading)
     return exchange, report
+
+
+def _report_paths(root: ET.Element, reading: _Reading) -> None:
+    """Say which path conventions were met that the standard does not spell out."""
+    if reading.bare_paths:
+        reading.report.warnings.append(
+            f"{len(reading.bare_paths)} text source(s) give plainTextPath without "
+            f"{INTERNAL} or {RELATIVE} (as qc writes it, e.g. {reading.bare_paths[0]!r}); "
+            "looked up in the archive's Sources/ folder, then beside project.qde"
+        )
+    claimed = root.get("basePath") or ""
+    sources = kid(root, "Sources")
+    relative = sources is not None and any(
+        (node.get("plainTextPath") or "").startswith(RELATIVE) for node in sources
+    )
+    if claimed and relative and reading.base is not None:
+        reading.report.warnings.append(
+            f"the file's basePath {claimed!r} is not used: relative:// texts are read only "
+            f"from '{reading.base.shown}' (name another folder with --base DIR)"
+        )
 
 
 def _users(root: ET.Element, reading: _Reading) -> dict[str, str]:
@@ -235,8 +285,12 @@ def _sources(root: ET.Element, exchange: Exchange, reading: _Reading) -> None:
 
 
 def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken: set[str]) -> None:
-    name = node.get("name") or "Untitled"
-    raw, why = source_text(node, reading.files, reading.base_path)
+    path = node.get("plainTextPath") or ""
+    # qc writes no name: its file name is the best title there is.
+    name = node.get("name") or PurePosixPath(path.split("://")[-1]).stem or "Untitled"
+    if is_bare(path) and kid(node, "PlainTextContent") is None:
+        reading.bare_paths.append(path)
+    raw, why = source_text(node, reading.files, reading.base)
     if raw is None or not raw.strip():
         reading.report.dropped.append(
             f"text source '{name}' and its {len(kids(node, 'PlainTextSelection'))} "

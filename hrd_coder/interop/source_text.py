@@ -1,6 +1,14 @@
-"""Find and decode a text source's text: inline, in the archive (`internal://`) or on disk.
+"""Find and decode a text source's text: inline, in the archive, or in the folder the user named.
 
-`relative://` paths are resolved under the project's `basePath` and may not leave it.
+Where a source's text may come from:
+- `internal://NAME`: the archive's entry `Sources/NAME` (or `NAME` at its top);
+- a bare `NAME` with no scheme (as qc writes it): the archive's `Sources/NAME`, then `NAME`
+  beside `project.qde`;
+- `relative://NAME`: `NAME` in the base folder the user chose (`--base DIR`, by default the
+  folder the `.qdpx` is in). The file's own `basePath` is never used: a file from someone
+  else could name `/etc` and have us import `/etc/passwd`. Symlinks are resolved and a path
+  that lands outside the base folder is refused.
+Archive entries are found without regard to case (`Sources/`, `sources/`, `SOURCES/`).
 Text files are decoded by their byte-order mark, else as UTF-8; anything else is refused
 with a reason for the report rather than guessed at.
 """
@@ -11,14 +19,15 @@ import codecs
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlparse
-from urllib.request import url2pathname
+from urllib.parse import unquote
 
 from hrd_coder.interop.refi import kid
+from hrd_coder.problems import ProjectError
 
 Files = Callable[[str], bytes | None]
 INTERNAL = "internal://"
 RELATIVE = "relative://"
+SOURCES_FOLDER = "Sources"
 # UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one.
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -29,7 +38,50 @@ BOMS = (
 )
 
 
-def source_text(node: ET.Element, files: Files, base_path: Path | None) -> tuple[str | None, str]:
+class BaseFolder:
+    """The one folder `relative://` texts may be read from, symlinks resolved."""
+
+    def __init__(self, folder: Path, max_bytes: int):
+        self.shown = folder
+        self.path = folder.resolve()
+        self.max_bytes = max_bytes
+
+    def read(self, name: str) -> tuple[bytes | None, str]:
+        """The file `name` under this folder, or None and why not (outside it, or absent)."""
+        if ".." in PurePosixPath(name.replace("\\", "/")).parts or Path(name).is_absolute():
+            return None, f"points outside the base folder '{self.shown}'; refused"
+        for candidate in dict.fromkeys((name, unquote(name))):
+            file = (self.path / candidate).resolve()
+            if not file.is_relative_to(self.path):
+                # A symlink beside the archive pointing elsewhere (`texts -> /etc`).
+                return None, (
+                    f"leads outside the base folder '{self.shown}' (through a symbolic link); "
+                    "refused"
+                )
+            if file.is_file():
+                return self._read_capped(file), ""
+        return None, f"is not in the base folder '{self.shown}' (choose another with --base DIR)"
+
+    def read_entry(self, name: str) -> bytes | None:
+        """An unpacked archive's entry `name` (its `Sources/` folder found in any case)."""
+        folder, _, rest = name.partition("/")
+        if rest and self.path.is_dir():
+            spelt = {p.name.casefold(): p.name for p in self.path.iterdir() if p.is_dir()}
+            name = f"{spelt.get(folder.casefold(), folder)}/{rest}"
+        return self.read(name)[0]
+
+    def _read_capped(self, file: Path) -> bytes:
+        with file.open("rb") as stream:
+            data = stream.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:
+            raise ProjectError(
+                f"{file}: larger than {self.max_bytes} bytes; refused, nothing was written "
+                "(if you trust it, raise the limit with --max-bytes)"
+            )
+        return data
+
+
+def source_text(node: ET.Element, files: Files, base: BaseFolder | None) -> tuple[str | None, str]:
     """The source's text as given (not yet normalised), or None and why it is missing."""
     content = kid(node, "PlainTextContent")
     if content is not None:
@@ -37,13 +89,21 @@ def source_text(node: ET.Element, files: Files, base_path: Path | None) -> tuple
     path = node.get("plainTextPath") or ""
     if path.startswith(INTERNAL):
         name = path[len(INTERNAL) :]
-        data = files(f"Sources/{name}") or files(name)
+        data = files(f"{SOURCES_FOLDER}/{name}") or files(name)
         if data is None:
-            return None, f"{path} is not in the archive"
+            return None, f"{path} is not in the archive (neither in Sources/ nor at its top)"
     elif path.startswith(RELATIVE):
-        data, why = _relative(path[len(RELATIVE) :], base_path)
+        if base is None:
+            return None, f"{path} needs a base folder; name one with --base DIR"
+        data, why = base.read(path[len(RELATIVE) :])
         if data is None:
-            return None, why
+            return None, f"{path} {why}"
+    elif is_bare(path):
+        data = files(f"{SOURCES_FOLDER}/{path}") or files(path)
+        if data is None:
+            return None, (
+                f"{path} is not in the archive (neither in Sources/ nor beside project.qde)"
+            )
     else:
         return (
             None,
@@ -58,6 +118,11 @@ def source_text(node: ET.Element, files: Files, base_path: Path | None) -> tuple
     return text, ""
 
 
+def is_bare(path: str) -> bool:
+    """A plainTextPath with no scheme at all (`board_2017.txt`), as qc writes it."""
+    return bool(path) and "://" not in path and ":" not in path[:2]
+
+
 def decode_text(data: bytes) -> str | None:
     """Decode by byte-order mark, else as UTF-8; None if neither works."""
     for bom, encoding in BOMS:
@@ -70,34 +135,3 @@ def decode_text(data: bytes) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-
-
-def base_folder(base_path: str | None, project_folder: Path | None) -> Path | None:
-    """The folder `basePath` names (a path or a file:// URL; relative to the project file)."""
-    if not base_path:
-        return None
-    if base_path.lower().startswith("file:"):
-        parsed = urlparse(base_path)
-        base_path = url2pathname(
-            f"//{parsed.netloc}{parsed.path}" if parsed.netloc else parsed.path
-        )
-    folder = Path(base_path)
-    if not folder.is_absolute() and project_folder is not None:
-        folder = project_folder / folder
-    return folder
-
-
-def _relative(path: str, base: Path | None) -> tuple[bytes | None, str]:
-    shown = f"{RELATIVE}{path}"
-    if base is None:
-        return None, (
-            f"{shown} needs the project's basePath, which the file does not give; "
-            "put the text file in the archive's Sources/ folder instead"
-        )
-    if ".." in PurePosixPath(path.replace("\\", "/")).parts or Path(path).is_absolute():
-        return None, f"{shown} points outside basePath '{base}'; refused"
-    for candidate in dict.fromkeys((path, unquote(path))):
-        file = base / candidate
-        if file.is_file():
-            return file.read_bytes(), ""
-    return None, f"{shown} is not in basePath '{base}'"

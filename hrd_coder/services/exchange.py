@@ -141,9 +141,13 @@ def import_qdpx(
     project: Any = None,
     db_url: str | None = None,
     limits: ArchiveLimits | None = None,
+    base: str | Path | None = None,
 ) -> ExchangeOutcome:
-    """Import a `.qdpx` (or `.qde`) into a new project folder `into`, or merge into `project`."""
-    exchange, report = read_qdpx(Path(path), limits)
+    """Import a `.qdpx` (or `.qde`) into a new project folder `into`, or merge into `project`.
+
+    `relative://` texts are read only from `base` (default: the folder the file is in).
+    """
+    exchange, report = read_qdpx(Path(path), limits, Path(base) if base is not None else None)
     return _bring_in(exchange, report, into=into, project=project, db_url=db_url)
 
 

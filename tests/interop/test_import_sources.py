@@ -48,18 +48,20 @@ def qde(*sources: str, base_path: str | None = None) -> bytes:
     ).encode()
 
 
-def bring_in(tmp_path: Path, project: bytes, files: dict[str, bytes] | None = None):
+def bring_in(
+    tmp_path: Path, project: bytes, files: dict[str, bytes] | None = None, base: Path | None = None
+):
     """Import an archive holding this project file; return the outcome and the quotes."""
     path = tmp_path / "made-up.qdpx"
     path.write_bytes(archive({"project.qde": project, **(files or {})}))
-    outcome = import_qdpx(path, into=tmp_path / "new")
+    outcome = import_qdpx(path, into=tmp_path / "new", base=base)
     with Project.open(tmp_path / "new") as imported:
         quotes = {c.document_id: c.quote for c in imported.codings()}
         texts = {d.id: imported.text_of(d.id) for d in imported.documents()}
     return outcome, quotes, texts
 
 
-def test_relative_paths_resolve_under_base_path(tmp_path):
+def test_relative_paths_are_read_from_the_base_folder_never_from_base_path(tmp_path):
     texts = tmp_path / "texts"
     (texts / "sub").mkdir(parents=True)
     (texts / "one.txt").write_text("first line\nsecond line\n", encoding="utf-8")
@@ -67,47 +69,38 @@ def test_relative_paths_resolve_under_base_path(tmp_path):
     project = qde(
         source(1, "relative://one.txt", 11, 22, "second line"),
         source(2, "relative://sub/two%20words.txt", 6, 10, "beta"),
-        base_path=str(texts),
+        base_path="/somewhere/else",
     )
-    outcome, quotes, _ = bring_in(tmp_path, project)
+    outcome, quotes, _ = bring_in(tmp_path, project, base=texts)
     assert outcome.report.dropped == []
     assert sorted(quotes.values()) == ["beta", "second line"]
+    (line,) = outcome.report.warnings
+    assert "basePath '/somewhere/else' is not used" in line and str(texts) in line
 
 
-def test_relative_base_path_is_taken_from_the_archives_folder(tmp_path):
-    (tmp_path / "texts").mkdir()
-    (tmp_path / "texts" / "one.txt").write_text("first line\n", encoding="utf-8")
+def test_the_base_folder_is_the_archives_own_folder_unless_named(tmp_path):
+    (tmp_path / "one.txt").write_text("first line\n", encoding="utf-8")
     project = qde(source(1, "relative://one.txt", 0, 5, "first"), base_path="texts")
     _, quotes, _ = bring_in(tmp_path, project)
     assert list(quotes.values()) == ["first"]
 
 
-def test_relative_paths_without_base_path_or_outside_it_are_reported(tmp_path):
+def test_relative_paths_outside_the_base_folder_or_missing_are_reported(tmp_path):
     (tmp_path / "secret.txt").write_text("secret\n", encoding="utf-8")
     (tmp_path / "texts").mkdir()
-    no_base = qde(
-        source(1, "relative://one.txt", 0, 5, "first"),
-        source(2, "internal://two.txt", 0, 5, "alpha"),
-    )
-    outcome, quotes, _ = bring_in(tmp_path, no_base, {"Sources/two.txt": b"alpha beta\n"})
-    assert list(quotes.values()) == ["alpha"]  # internal:// still works beside it
-    (line,) = outcome.report.dropped
-    assert "'Source 1' and its 1 selection(s)" in line and "needs the project's basePath" in line
-
-    escaping = qde(
+    project = qde(
         source(1, "relative://../secret.txt", 0, 6, "secret"),
         source(2, "relative://missing.txt", 0, 6, "secret"),
-        base_path=str(tmp_path / "texts"),
+        source(3, "internal://two.txt", 0, 5, "alpha"),
     )
-    outcome = import_qdpx(write(tmp_path, escaping), into=tmp_path / "other")
-    assert "points outside basePath" in outcome.report.dropped[0]
-    assert "relative://missing.txt is not in basePath" in outcome.report.dropped[1]
-
-
-def write(tmp_path: Path, project: bytes) -> Path:
-    path = tmp_path / "second.qdpx"
-    path.write_bytes(archive({"project.qde": project}))
-    return path
+    files = {"Sources/two.txt": b"alpha beta\n"}
+    outcome, quotes, _ = bring_in(tmp_path, project, files, base=tmp_path / "texts")
+    assert list(quotes.values()) == ["alpha"]  # internal:// still works beside them
+    outside, missing = outcome.report.dropped
+    assert "'Source 1' and its 1 selection(s)" in outside
+    assert "relative://../secret.txt points outside the base folder" in outside
+    assert "relative://missing.txt is not in the base folder" in missing
+    assert "--base DIR" in missing
 
 
 def test_text_files_are_decoded_by_byte_order_mark_else_utf8(tmp_path):
