@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tracemalloc
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -15,8 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from hrd_coder.cli import main
+from hrd_coder.interop.archive import SafeArchive
 from hrd_coder.interop.refi import MAX_DEPTH
-from tests.interop.test_import import FOREIGN_QDE, FOREIGN_TEXT
+from hrd_coder.problems import ProjectError
+from tests.interop.test_import import FOREIGN_QDE, FOREIGN_TEXT, archive
 
 SOURCE = "Sources/cccccccc-0000-4000-8000-000000000001.txt"
 
@@ -44,6 +48,39 @@ def damaged(entry: str) -> bytes:
     target = entries[entry]
     at = data.index(target) + len(target) // 2
     return data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :]
+
+
+def stated_size(data: bytes, name: str, size: int) -> bytes:
+    """The archive with `name`'s unpacked size in both its headers changed to `size`.
+
+    zipfile trusts the central directory's size; the local header is changed too, so that
+    neither header tells the truth.
+    """
+    data, encoded = bytearray(data), name.encode()
+    for signature, size_at, name_length_at, name_at in (
+        (b"PK\x03\x04", 22, 26, 30),  # local file header
+        (b"PK\x01\x02", 24, 28, 46),  # central directory header
+    ):
+        at = data.find(signature)
+        while at != -1:
+            length = int.from_bytes(data[at + name_length_at : at + name_length_at + 2], "little")
+            if bytes(data[at + name_at : at + name_at + length]) == encoded:
+                data[at + size_at : at + size_at + 4] = size.to_bytes(4, "little")
+            at = data.find(signature, at + 1)
+    return bytes(data)
+
+
+def duplicated(first: str, second: str) -> bytes:
+    """The foreign project with its text also under a second entry name."""
+    entries = foreign_entries()
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as zipped:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it writes
+        for name, data in entries.items():
+            zipped.writestr(name, data)
+        zipped.writestr(second, b"a different text\n")
+    assert first in entries
+    return buffer.getvalue()
 
 
 def deep_qde(levels: int) -> bytes:
@@ -77,6 +114,22 @@ HOSTILE = {
     "encrypted": (
         lambda: stored(foreign_entries(), encrypted=SOURCE),
         f"entry '{SOURCE}' is encrypted",
+    ),
+    "size-smaller": (
+        lambda: stated_size(stored(foreign_entries()), SOURCE, 10),
+        f"entry '{SOURCE}' is damaged (Bad CRC-32",
+    ),
+    "size-smaller-deflated": (
+        lambda: stated_size(archive(foreign_entries()), "project.qde", 100),
+        "entry 'project.qde' is damaged (Bad CRC-32",
+    ),
+    "duplicate": (
+        lambda: duplicated(SOURCE, SOURCE),
+        f"entry '{SOURCE}' is in the archive twice; refused",
+    ),
+    "duplicate-in-another-case": (
+        lambda: duplicated(SOURCE, SOURCE.lower()),
+        f"is in the archive twice, as '{SOURCE}' and '{SOURCE.lower()}'",
     ),
     "deep": (
         lambda: stored({"project.qde": deep_qde(5000)}),
@@ -200,3 +253,27 @@ def test_bare_xml_files_have_a_size_limit(tmp_path, command, name):
     assert "--max-bytes" in result.output and not (tmp_path / "new").exists()
     result = run(command, path, "--into", tmp_path / "new", "--max-bytes", "1M")
     assert result.exit_code == 0, result.output
+
+
+def test_a_lying_size_header_is_never_inflated_whole(tmp_path):
+    """64 MB of zeros packed into 64 KB, its headers claiming 100 bytes: refused as damaged
+    while less than a few MB were ever in memory (zipfile alone inflated all of it at once)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("project.qde", FOREIGN_QDE.encode())
+        with zipped.open(SOURCE, "w") as entry:
+            for _ in range(64):
+                entry.write(bytes(1024 * 1024))
+    path = tmp_path / "bomb.qdpx"
+    path.write_bytes(stated_size(buffer.getvalue(), SOURCE, 100))
+    assert path.stat().st_size < 200_000
+    opened = SafeArchive(path)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ProjectError, match="is damaged"):
+            opened.read(SOURCE)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        opened.close()
+    assert peak < 8 * 1024 * 1024, f"{peak} bytes in memory at the peak"
