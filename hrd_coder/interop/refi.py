@@ -8,7 +8,7 @@ import unicodedata
 import uuid
 import xml.etree.ElementTree as ET  # builds our own output only; input goes through defusedxml
 
-from defusedxml import DefusedXmlException
+from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from hrd_coder.problems import ProjectError
@@ -89,17 +89,42 @@ class _DepthLimitedBuilder(ET.TreeBuilder):
         return super().end(tag)
 
 
+class _NoExternalDTDParser(DefusedXMLParser):
+    """defusedxml's parser, refusing a DOCTYPE that names an outside DTD as well.
+
+    defusedxml refuses entity definitions and external entities, but by default lets
+    `<!DOCTYPE Project SYSTEM "http://...">` through (expat then ignores it). No REFI-QDA
+    export needs a DTD, and one from outside is at best a reference we would not follow;
+    a DOCTYPE without one (with or without an internal subset) is still read.
+    """
+
+    def __init__(self, target: ET.TreeBuilder):
+        super().__init__(target=target, forbid_dtd=True)
+
+    def defused_start_doctype_decl(
+        self, name: str, sysid: str | None, pubid: str | None, has_internal_subset: bool
+    ) -> None:
+        if sysid or pubid:
+            raise DTDForbidden(name, sysid, pubid)
+
+
 def parse_xml(data: bytes, shown: str) -> ET.Element:
     """Parse XML from outside with defusedxml: no entity expansion, no external DTDs, and
     no nesting deeper than MAX_DEPTH elements."""
     try:
-        parser = DefusedXMLParser(target=_DepthLimitedBuilder())
+        parser = _NoExternalDTDParser(target=_DepthLimitedBuilder())
         parser.feed(data)
         return parser.close()
     except _TooDeep:
         raise ProjectError(
             f"{shown}: elements nest more than {MAX_DEPTH} levels deep; refused, nothing was "
             "written (no REFI-QDA export nests so deep: is the file damaged or hostile?)"
+        ) from None
+    except DTDForbidden as error:
+        raise ProjectError(
+            f"{shown}: refused unsafe XML: its DOCTYPE names an external DTD "
+            f"({error.sysid or error.pubid!s}); nothing was written (external DTDs are not "
+            "allowed: delete the <!DOCTYPE ...> line or export the file again)"
         ) from None
     except DefusedXmlException as error:
         raise ProjectError(

@@ -83,6 +83,14 @@ def duplicated(first: str, second: str) -> bytes:
     return buffer.getvalue()
 
 
+def with_doctype(xml: bytes) -> bytes:
+    """The XML with a DOCTYPE naming an external DTD after its declaration."""
+    declaration, _, rest = xml.partition(b"?>")
+    name = rest.split(b"<", 2)[1].split(b" ")[0].split(b">")[0]
+    doctype = b'<!DOCTYPE %s SYSTEM "http://127.0.0.1:9/refi.dtd">' % name
+    return declaration + b"?>" + doctype + rest
+
+
 def deep_qde(levels: int) -> bytes:
     codes = "".join(
         f'<Code guid="{n:08x}-0000-4000-8000-000000000000" name="c{n}" isCodable="true">'
@@ -130,6 +138,10 @@ HOSTILE = {
     "duplicate-in-another-case": (
         lambda: duplicated(SOURCE, SOURCE.lower()),
         f"is in the archive twice, as '{SOURCE}' and '{SOURCE.lower()}'",
+    ),
+    "external-dtd": (
+        lambda: stored({**foreign_entries(), "project.qde": with_doctype(FOREIGN_QDE.encode())}),
+        "project.qde: refused unsafe XML: its DOCTYPE names an external DTD (http://",
     ),
     "deep": (
         lambda: stored({"project.qde": deep_qde(5000)}),
@@ -277,3 +289,15 @@ def test_a_lying_size_header_is_never_inflated_whole(tmp_path):
         tracemalloc.stop()
         opened.close()
     assert peak < 8 * 1024 * 1024, f"{peak} bytes in memory at the peak"
+
+
+def test_a_qdc_naming_an_external_dtd_is_refused(tmp_path):
+    path = tmp_path / "dtd.qdc"
+    path.write_bytes(with_doctype(b'<?xml version="1.0"?>' + deep_qdc(2).partition(b"?>")[2]))
+    result = run("import-qdc", path, "--into", tmp_path / "new")
+    assert result.exit_code == 2, result.output
+    assert "its DOCTYPE names an external DTD (http://127.0.0.1:9/refi.dtd)" in result.output
+    assert not (tmp_path / "new").exists()
+    plain = path.read_bytes().replace(b' SYSTEM "http://127.0.0.1:9/refi.dtd"', b"")
+    path.write_bytes(plain)  # a DOCTYPE without an outside DTD is read
+    assert run("import-qdc", path, "--into", tmp_path / "new").exit_code == 0
