@@ -59,13 +59,15 @@ class ExchangeMemo:
 
 @dataclass
 class Exchange:
-    """A whole project as exchanged: codebook, documents, cases, codings and memos."""
+    """A whole project as exchanged: codebook, documents, cases, codings and memos, and the
+    GUIDs imported objects came with, by (kind, our id) (see `identity.py`)."""
 
     codebook: Codebook
     sources: list[ExchangeSource] = field(default_factory=list)
     cases: list[ExchangeCase] = field(default_factory=list)
     codings: list[ExchangeCoding] = field(default_factory=list)
     memos: list[ExchangeMemo] = field(default_factory=list)
+    foreign_guids: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass

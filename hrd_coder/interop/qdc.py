@@ -3,6 +3,9 @@
 A REFI code has a name, a colour and one `Description`; ours also has include and exclude
 rules, examples and settings. They are flattened into the Description in labelled
 sections (`Definition:`, `Include:`...) that `code_fields` parses back.
+
+Our codebook needs a definition for every code; a code imported without a description gets
+`NO_DESCRIPTION` as its definition, and is exported without a description again.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,14 +41,19 @@ from hrd_coder.problems import ProjectError
 SECTIONS = ("Definition", "Include", "Exclude", "Examples", "Counterexamples")
 SETTINGS = "hrd_coder"
 SECTION_LINE = re.compile(rf"^({'|'.join(SECTIONS)}):$")
+# The definition of a code that came without a description (a codebook needs one). Fixed:
+# the exporter recognises it and writes no definition, as the file we read had none.
+NO_DESCRIPTION = "(no description in the imported file)"
 
 
 @dataclass(frozen=True)
 class ReadCode:
-    """A code read from a REFI file, with the GUID codings refer to it by."""
+    """A code read from a REFI file, with the GUID codings refer to it by (canonical, and
+    as the file wrote it)."""
 
     guid: str
     code: Code
+    written: str = ""
 
 
 def code_guid(code_id: str) -> str:
@@ -53,8 +62,12 @@ def code_guid(code_id: str) -> str:
 
 
 def describe(code: Code) -> str:
-    """The code's definition, rules, examples and settings as one labelled text."""
-    parts = [f"Definition:\n{code.definition.strip()}"]
+    """The code's definition, rules, examples and settings as one labelled text; empty for a
+    code imported without a description and left as it came (nothing of ours to carry)."""
+    undescribed = code.definition.strip() == NO_DESCRIPTION
+    if undescribed and _as_imported(code):
+        return ""
+    parts = [] if undescribed else [f"Definition:\n{code.definition.strip()}"]
     if code.include.strip():
         parts.append(f"Include:\n{code.include.strip()}")
     if code.exclude.strip():
@@ -68,6 +81,13 @@ def describe(code: Code) -> str:
         settings.append(f"hotkey={code.hotkey}")
     parts.append(f"{SETTINGS}: " + "; ".join(settings))
     return "\n\n".join(parts)
+
+
+def _as_imported(code: Code) -> bool:
+    """Whether a code has only what any REFI code has: no rules, examples or settings."""
+    default = Code(id=code.id, label=code.label, definition=code.definition)
+    ours = ("include", "exclude", "examples", "counterexamples", "hotkey", "level")
+    return all(getattr(code, f) == getattr(default, f) for f in (*ours, "case_variable"))
 
 
 def code_fields(description: str) -> dict[str, Any]:
@@ -110,8 +130,11 @@ def _settings(text: str) -> dict[str, Any]:
     return found
 
 
-def add_codes(parent: ET.Element, codebook: Codebook) -> None:
-    """Append `<Codes>` with the code tree (children nested under their parents)."""
+def add_codes(
+    parent: ET.Element, codebook: Codebook, guid_of: Callable[[str], str] = code_guid
+) -> None:
+    """Append `<Codes>` with the code tree (children nested under their parents), each code
+    with the GUID `guid_of` gives it."""
     codes = sub(parent, "Codes")
 
     def add(under: ET.Element, parent_id: str | None) -> None:
@@ -119,20 +142,30 @@ def add_codes(parent: ET.Element, codebook: Codebook) -> None:
             element = sub(
                 under,
                 "Code",
-                guid=code_guid(code.id),
+                guid=guid_of(code.id),
                 name=code.label,
                 isCodable="true",
                 color=code.color,
             )
-            sub(element, "Description", describe(code))
+            description = describe(code)
+            if description:
+                sub(element, "Description", description)
             add(element, code.id)
 
     add(codes, None)
 
 
-def codebook_to_qdc(codebook: Codebook) -> tuple[bytes, Counter[str]]:
+def codebook_to_qdc(
+    codebook: Codebook, guid_of: Callable[[str], str] = code_guid
+) -> tuple[bytes, Counter[str]]:
     """The codebook as a `.qdc` file (same codebook, same bytes), and the characters
     replaced in each field because XML cannot carry them (see `xml_text`)."""
+    if not codebook.codes:
+        raise ProjectError(
+            "the codebook has no codes, and a REFI-QDA .qdc must hold at least one "
+            "(its schema requires a <Code>); nothing was written. Add codes to "
+            "codebook.yaml first, or export the whole project with 'hrd-coder export qdpx'"
+        )
     root = ET.Element(
         "CodeBook",
         {
@@ -143,7 +176,7 @@ def codebook_to_qdc(codebook: Codebook) -> tuple[bytes, Counter[str]]:
             "origin": ORIGIN,
         },
     )
-    add_codes(root, codebook)
+    add_codes(root, codebook, guid_of)
     return serialise(root)
 
 
@@ -180,7 +213,7 @@ def _read_code(
         wanted = f"{parent_id}.{base}" if parent_id else base
     code_id = unique(wanted, taken)
     if not fields.get("definition"):
-        fields["definition"] = f"{name} (imported without a description)."
+        fields["definition"] = NO_DESCRIPTION
     color = node.get("color")
     if color and not COLOR.match(color):
         report.warnings.append(f"code '{name}': colour {color!r} is not #RRGGBB, left out")
@@ -193,7 +226,7 @@ def _read_code(
         report.warnings.append(f"code '{name}': unreadable hrd_coder settings, defaults used")
         kept = {k: v for k, v in fields.items() if k not in ("level", "hotkey", "case_variable")}
         code = Code(id=code_id, label=name, color=color, **kept)
-    return ReadCode(code_guid_, code)
+    return ReadCode(code_guid_, code, (node.get("guid") or "").strip())
 
 
 def read_qdc(data: bytes, shown: str) -> tuple[list[ReadCode], ExchangeReport]:

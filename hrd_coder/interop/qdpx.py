@@ -1,7 +1,8 @@
 """A project as a REFI-QDA `.qdpx`: a zip with `project.qde` and `Sources/` text files.
 
-Every GUID is derived from our ids (see `refi.guid`) and every time comes from the data,
-so exporting the same project twice gives the same bytes.
+Every GUID is the one the object came with from an imported file, else derived from our ids
+(see `identity.py`), and every time comes from the data, so exporting the same project
+twice gives the same bytes.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import zipfile
 from collections import Counter, defaultdict
 from typing import Any
 
+from hrd_coder.interop.identity import ExportGuids, export_guids
 from hrd_coder.interop.model import Exchange, ExchangeCoding, ExchangeSource
 from hrd_coder.interop.qdc import add_codes
 from hrd_coder.interop.refi import (
     ORIGIN,
     PROJECT_NS,
     XSI_NS,
+    canonical_guid,
     guid,
     guid_or_stable,
     sub,
@@ -32,25 +35,9 @@ CODEBOOK_MARK = "hrd_coder codebook:"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the archive bytes never depend on the clock
 
 
-def user_guid(coder: str) -> str:
-    """The stable GUID of a coder."""
-    return guid("coder", coder)
-
-
-def source_guid(document_id: str) -> str:
-    """The stable GUID of a document."""
-    return guid("document", document_id)
-
-
 def coding_guid(coding: ExchangeCoding) -> str:
     """An imported coding keeps its GUID as id; ours get a stable one."""
     return guid_or_stable("coding", coding.id)
-
-
-def selection_guid(coding: ExchangeCoding) -> str:
-    """One selection per document span (and case): coders' codings on it share it."""
-    key = f"{coding.document_id}:{coding.start}:{coding.end}:{coding.case_id or ''}"
-    return guid("selection", key)
 
 
 def case_variables(front_matter: dict[str, Any]) -> dict[str, Any]:
@@ -82,8 +69,11 @@ def project_description(exchange: Exchange) -> str:
     return f"{book.description.strip()}\n\n{CODEBOOK_MARK}\n{text}"
 
 
-def project_to_qde(exchange: Exchange) -> tuple[bytes, Counter[str]]:
+def project_to_qde(
+    exchange: Exchange, guids: ExportGuids | None = None
+) -> tuple[bytes, Counter[str]]:
     """The `project.qde` XML of a project, and the characters replaced in each field."""
+    guids = guids or export_guids(exchange)
     root = ET.Element(
         "Project",
         {
@@ -95,13 +85,13 @@ def project_to_qde(exchange: Exchange) -> tuple[bytes, Counter[str]]:
             "origin": ORIGIN,
         },
     )
-    coders = sorted({c.coder for c in exchange.codings} | {m.coder for m in exchange.memos})
-    if coders:
+    coders = {c.coder for c in exchange.codings} | {m.coder for m in exchange.memos}
+    if coders | guids.kept_users():
         users = sub(root, "Users")
-        for coder in coders:
-            sub(users, "User", guid=user_guid(coder), name=coder)
-    if exchange.codebook.codes:
-        add_codes(sub(root, "CodeBook"), exchange.codebook)
+        for coder in sorted(coders | guids.kept_users()):
+            sub(users, "User", guid=guids.user(coder), name=coder)
+    if exchange.codebook.codes:  # REFI's CodeBook needs a code; a project may have none
+        add_codes(sub(root, "CodeBook"), exchange.codebook, guids.code)
     sources = sorted(exchange.sources, key=lambda s: s.id)
     cases = sorted(exchange.cases, key=lambda c: c.id)
     types = add_variables(
@@ -112,34 +102,38 @@ def project_to_qde(exchange: Exchange) -> tuple[bytes, Counter[str]]:
     for coding in exchange.codings:
         by_document[coding.document_id].append(coding)
     if cases:
-        _add_cases(sub(root, "Cases"), exchange, cases, types)
+        _add_cases(sub(root, "Cases"), exchange, cases, types, guids)
     notes: list[tuple[str, str, str, str]] = []  # guid, name, coder, text
     if sources:
         element = sub(root, "Sources")
         for source in sources:
-            _add_source(element, source, by_document[source.id], exchange, types, notes)
+            _add_source(element, source, by_document[source.id], exchange, types, notes, guids)
     if notes:
         element = sub(root, "Notes")
         for note_guid, name, coder, text in notes:
-            note = sub(element, "Note", guid=note_guid, name=name, creatingUser=user_guid(coder))
+            note = sub(element, "Note", guid=note_guid, name=name, creatingUser=guids.user(coder))
             sub(note, "PlainTextContent", text)
     sub(root, "Description", project_description(exchange))
     return serialise(root)
 
 
 def _add_cases(
-    element: ET.Element, exchange: Exchange, cases: list[Any], types: dict[str, str]
+    element: ET.Element,
+    exchange: Exchange,
+    cases: list[Any],
+    types: dict[str, str],
+    guids: ExportGuids,
 ) -> None:
     selections: dict[str, set[str]] = defaultdict(set)
     for coding in exchange.codings:
         if coding.case_id:
-            selections[coding.case_id].add(selection_guid(coding))
+            selections[coding.case_id].add(guids.selection(coding))
     for case in cases:
         node = sub(element, "Case", guid=guid("case", case.id), name=case.front_matter["name"])
         add_values(node, case_variables(case.front_matter), types)
         linked = sorted(s.id for s in exchange.sources if case.id in s.case_ids or s.id == case.id)
         for document_id in linked:
-            sub(node, "SourceRef", targetGUID=source_guid(document_id))
+            sub(node, "SourceRef", targetGUID=guids.source(document_id))
         for selection in sorted(selections[case.id]):
             sub(node, "SelectionRef", targetGUID=selection)
 
@@ -151,19 +145,26 @@ def _add_source(
     exchange: Exchange,
     types: dict[str, str],
     notes: list[tuple[str, str, str, str]],
+    guids: ExportGuids,
 ) -> None:
-    own = source_guid(source.id)
     node = sub(
-        parent, "TextSource", guid=own, name=source.title, plainTextPath=f"internal://{own}.txt"
+        parent,
+        "TextSource",
+        guid=guids.source(source.id),
+        name=source.title,
+        plainTextPath=f"internal://{text_file(guids, source)}",
     )
-    spans: dict[tuple[int, int, str], list[ExchangeCoding]] = defaultdict(list)
+    # One selection per span (and case): coders' codings on it share it, unless they came
+    # from different selections of an imported file.
+    spans: dict[tuple[int, int, str, str], list[ExchangeCoding]] = defaultdict(list)
     for coding in codings:
-        spans[(coding.start, coding.end, coding.case_id or "")].append(coding)
-    for (start, end, _), together in sorted(spans.items()):
+        key = (coding.start, coding.end, coding.case_id or "", guids.selection(coding))
+        spans[key].append(coding)
+    for (start, end, _, selection_guid), together in sorted(spans.items()):
         selection = sub(
             node,
             "PlainTextSelection",
-            guid=selection_guid(together[0]),
+            guid=selection_guid,
             startPosition=str(start),
             endPosition=str(end),
         )
@@ -173,10 +174,10 @@ def _add_source(
                 selection,
                 "Coding",
                 guid=own_guid,
-                creatingUser=user_guid(coding.coder),
+                creatingUser=guids.user(coding.coder),
                 creationDateTime=timestamp(coding.created_at),
             )
-            sub(element, "CodeRef", targetGUID=guid("code", coding.code_id))
+            sub(element, "CodeRef", targetGUID=guids.code(coding.code_id))
             if coding.memo:
                 note = guid("coding-memo", own_guid)
                 sub(element, "NoteRef", targetGUID=note)
@@ -190,7 +191,14 @@ def _add_source(
     add_values(node, source_variables(source), types)
 
 
-def project_to_qdpx(exchange: Exchange) -> tuple[bytes, Counter[str]]:
+def text_file(guids: ExportGuids, source: ExchangeSource) -> str:
+    """The name of a document's text in `Sources/`: its GUID in plain form."""
+    return f"{canonical_guid(guids.source(source.id))}.txt"
+
+
+def project_to_qdpx(
+    exchange: Exchange, guids: ExportGuids | None = None
+) -> tuple[bytes, Counter[str]]:
     """The whole `.qdpx` archive (same project, same bytes), and the characters XML cannot
     carry that were replaced in each field.
 
@@ -198,11 +206,12 @@ def project_to_qdpx(exchange: Exchange) -> tuple[bytes, Counter[str]]:
     are, so codings' offsets into them stay right whatever characters they hold.
     """
     buffer = io.BytesIO()
-    qde, replaced = project_to_qde(exchange)
+    guids = guids or export_guids(exchange)
+    qde, replaced = project_to_qde(exchange, guids)
     with zipfile.ZipFile(buffer, "w") as archive:
         _add_file(archive, PROJECT_FILE, qde)
         for source in sorted(exchange.sources, key=lambda s: s.id):
-            _add_file(archive, f"Sources/{source_guid(source.id)}.txt", source.text.encode())
+            _add_file(archive, f"Sources/{text_file(guids, source)}", source.text.encode())
     return buffer.getvalue(), replaced
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.interop.archive import ArchiveLimits, SafeArchive, read_bare_file
+from hrd_coder.interop.identity import file_guids
 from hrd_coder.interop.model import (
     Exchange,
     ExchangeCase,
@@ -26,7 +27,6 @@ from hrd_coder.interop.model import (
     ExchangeSource,
 )
 from hrd_coder.interop.offsets import choose_mapping
-from hrd_coder.interop.identity import file_guids
 from hrd_coder.interop.qdc import read_codes
 from hrd_coder.interop.qdpx import CODEBOOK_MARK, PROJECT_FILE
 from hrd_coder.interop.refi import (

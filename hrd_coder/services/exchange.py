@@ -9,6 +9,7 @@ from typing import Any
 
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.interop.archive import ArchiveLimits, read_bare_file
+from hrd_coder.interop.identity import as_written, codebook_guids, export_guids
 from hrd_coder.interop.model import (
     Exchange,
     ExchangeCase,
@@ -23,25 +24,30 @@ from hrd_coder.interop.qdpx_read import read_qdpx
 from hrd_coder.interop.xml_text import REPLACEMENT
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.exchange_import import ExchangeOutcome, merge_into, new_project
+from hrd_coder.storage.foreign_guids import read_foreign_guids
 from hrd_coder.whole_file import writing_whole
 
 
 @dataclass(frozen=True)
 class ExportOutcome:
-    """The file an export wrote, and how many characters XML cannot carry it replaced, by field."""
+    """The file an export wrote, how many characters XML cannot carry it replaced, by field,
+    and why any GUID an object came with was not used (see docs/interop.md, "Identity")."""
 
     path: Path
     replaced: dict[str, int] = field(default_factory=dict)
+    identity: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
-        """The report as printable lines (none when nothing was replaced)."""
+        """The report as printable lines (none when nothing was replaced or changed)."""
+        lines = [f"warning: {note}" for note in self.identity]
         if not self.replaced:
-            return []
+            return lines
         total = sum(self.replaced.values())
         fields = ", ".join(f"{name} {count}" for name, count in sorted(self.replaced.items()))
         return [
             f"warning: replaced {total} character(s) that XML cannot carry (control "
-            f"characters, U+FFFE, U+FFFF) with U+{ord(REPLACEMENT):04X}: {fields}"
+            f"characters, U+FFFE, U+FFFF) with U+{ord(REPLACEMENT):04X}: {fields}",
+            *lines,
         ]
 
 
@@ -76,7 +82,9 @@ def exchange_of(project: Any) -> Exchange:
         for c in project.codings()
     ]
     memos = [ExchangeMemo(*memo) for memo in project.document_memos()]
-    return Exchange(project.codebook, sources, cases, codings, memos)
+    with project.database.reading() as conn:
+        foreign = read_foreign_guids(conn)
+    return Exchange(project.codebook, sources, cases, codings, memos, foreign)
 
 
 def _front_matter(case: Any) -> dict[str, Any]:
@@ -103,19 +111,26 @@ def default_out(project: Any, suffix: str) -> Path:
 def export_qdc(project: Any, out: str | Path | None = None) -> ExportOutcome:
     """Write the codebook as a `.qdc` file (whole, or not at all)."""
     path = Path(out) if out else default_out(project, ".qdc")
-    return _write(path, *codebook_to_qdc(project.codebook))
+    with project.database.reading() as conn:
+        foreign = {k: v for k, v in read_foreign_guids(conn).items() if k[0] == "code"}
+    guids = export_guids(Exchange(project.codebook, foreign_guids=foreign))
+    return _write(path, *codebook_to_qdc(project.codebook, guids.code), guids.notes)
 
 
 def export_qdpx(project: Any, out: str | Path | None = None) -> ExportOutcome:
     """Write the whole project as a `.qdpx` archive (whole, or not at all)."""
     path = Path(out) if out else default_out(project, ".qdpx")
-    return _write(path, *project_to_qdpx(exchange_of(project)))
+    exchange = exchange_of(project)
+    guids = export_guids(exchange)
+    return _write(path, *project_to_qdpx(exchange, guids), guids.notes)
 
 
-def _write(path: Path, data: bytes, replaced: Counter[str]) -> ExportOutcome:
+def _write(
+    path: Path, data: bytes, replaced: Counter[str], identity: list[str] | None = None
+) -> ExportOutcome:
     with writing_whole(path) as temporary:
         temporary.write_bytes(data)
-    return ExportOutcome(path, dict(replaced))
+    return ExportOutcome(path, dict(replaced), tuple(identity or ()))
 
 
 def archive_limits(
@@ -169,7 +184,9 @@ def import_qdc(
         case_groups={"imported": "Cases imported with the codebook"},
         codes=tuple(c.code for c in codes),
     )
-    return _bring_in(Exchange(codebook), report, into=into, project=project, db_url=db_url)
+    guids = codebook_guids(((c.guid, as_written(c.written), c.code.id) for c in codes), report)
+    exchange = Exchange(codebook, foreign_guids=guids)
+    return _bring_in(exchange, report, into=into, project=project, db_url=db_url)
 
 
 def _bring_in(
@@ -178,6 +195,6 @@ def _bring_in(
     if (into is None) == (project is None):
         raise ProjectError("import either into a new folder (--into DIR) or into this project")
     if into is not None:
-        return ExchangeOutcome(*new_project(exchange, Path(into), db_url), report)
+        return ExchangeOutcome(*new_project(exchange, Path(into), db_url, report), report)
     merge_into(project, exchange, report)
     return ExchangeOutcome(project.root, project.status(), report)

@@ -18,6 +18,7 @@ from hrd_coder.interop.model import Exchange, ExchangeReport, ExchangeSource
 from hrd_coder.interop.qdpx_read import MEDIA_FIELDS, TRANSCRIPT_FIELDS
 from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import coding as actions
+from hrd_coder.services.exchange_identity import Known, known_before, record_identity
 from hrd_coder.services.records import ProjectStatus
 from hrd_coder.sources.media import MEDIA_DIR
 from hrd_coder.sources.project_files import CASES_DIR, TRANSCRIPTS_DIR
@@ -51,7 +52,9 @@ def codebook_yaml(codebook: Codebook) -> str:
     return dump(data)
 
 
-def new_project(exchange: Exchange, root: Path, db_url: str | None) -> tuple[Path, ProjectStatus]:
+def new_project(
+    exchange: Exchange, root: Path, db_url: str | None, report: ExchangeReport | None = None
+) -> tuple[Path, ProjectStatus]:
     """Create a project folder from an exchange, import it and add its codings."""
     from hrd_coder.services.project import Project
 
@@ -64,7 +67,7 @@ def new_project(exchange: Exchange, root: Path, db_url: str | None) -> tuple[Pat
         _write_documents(root, exchange, set(), set())
         with Project.open(root, db_url) as project:
             project.import_files()
-            add_codings_and_memos(project, exchange)
+            add_codings_and_memos(project, exchange, report)
             return project.root, project.status()
     except (InvalidInput, ProjectError):
         if created:
@@ -77,6 +80,7 @@ def merge_into(project: Any, exchange: Exchange, report: ExchangeReport) -> None
     project.access().require_role("importing another program's project into this one", ("lead",))
     # The project's own files first: a merge must never add to a project that cannot import.
     project.read_files()
+    known = known_before(project)
     codebook, codebook_text = project.codebook, project.codebook_text
     written: list[Path] = []
     try:
@@ -88,7 +92,7 @@ def merge_into(project: Any, exchange: Exchange, report: ExchangeReport) -> None
             (project.root / CODEBOOK_FILE).write_text(codebook_text, encoding="utf-8")
             project.codebook, project.codebook_text = codebook, codebook_text
         raise
-    add_codings_and_memos(project, exchange, report)
+    add_codings_and_memos(project, exchange, report, known)
 
 
 def _merge_files(
@@ -183,9 +187,13 @@ def _with_front(front: dict[str, Any], source: ExchangeSource | None) -> str:
 
 
 def add_codings_and_memos(
-    project: Any, exchange: Exchange, report: ExchangeReport | None = None
+    project: Any,
+    exchange: Exchange,
+    report: ExchangeReport | None = None,
+    known: Known | None = None,
 ) -> None:
-    """Add the exchange's codings (keeping ids and times) and memos in one transaction."""
+    """Add the exchange's codings (keeping ids and times) and memos in one transaction, and
+    record the GUIDs of what the import brought in that the project did not `know`."""
     codebook_hash = project.codebook_hash_for_new_codings()
     stored = project.codings()
     existing = {c.id for c in stored}
@@ -226,3 +234,10 @@ def add_codings_and_memos(
         for memo in exchange.memos:
             if memo.document_id in documents:
                 actions.save_document_memo(conn, memo.document_id, memo.coder, memo.text)
+        present = {
+            "code": {c.id for c in project.codebook.codes},
+            "source": documents,
+            "user": {i for kind, i in exchange.foreign_guids if kind == "user"},
+            "selection": {c.id for c in new},
+        }
+        record_identity(conn, exchange, known or Known(), present, report)

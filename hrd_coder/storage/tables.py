@@ -224,3 +224,16 @@ class OrphanedCoding(SQLModel, table=True):
     old_sha256: str  # the document version the old offsets count in
     reason: str = Field(sa_column=Column(Text, nullable=False))
     orphaned_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class ForeignGuid(SQLModel, table=True):
+    """The GUID an imported code, document, user or selection came with in a REFI-QDA file,
+    written again on export so the program it came from recognises its own objects.
+
+    No foreign keys: `local_id` names a code, a document, a user (who may have no codings,
+    so no coder row) or a coding (for the selection it came in), by `kind`."""
+
+    __tablename__ = "foreign_guid"
+    kind: str = Field(primary_key=True)  # code, source, user or selection
+    local_id: str = Field(primary_key=True)  # code id, document id, coder name, coding id
+    guid: str = Field(index=True)  # as the file wrote it (case and braces kept)
