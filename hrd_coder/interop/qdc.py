@@ -242,5 +242,6 @@ def read_qdc(data: bytes, shown: str) -> tuple[list[ReadCode], ExchangeReport]:
     found = read_codes(codes[0] if codes else None, report)
     for element in kids(root, "Sets"):
         names = [s.get("name", "?") for s in kids(element, "Set")]
-        report.dropped.append(f"code sets {', '.join(names)} (hrd_coder has no code sets)")
+        if names:  # an empty <Sets/> is nothing lost
+            report.dropped.append(f"code sets {', '.join(names)} (hrd_coder has no code sets)")
     return found, report

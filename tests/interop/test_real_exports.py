@@ -13,7 +13,7 @@ import pytest
 
 from hrd_coder.interop.refi import canonical_guid, kids, local, parse_xml
 from hrd_coder.services import Project
-from hrd_coder.services.exchange import import_qdpx
+from hrd_coder.services.exchange import import_qdc, import_qdpx
 from tests.interop.test_import import archive
 from tests.interop.test_import_sources import qde, source
 
@@ -133,3 +133,14 @@ def test_empty_sets_give_no_report_line(tmp_path):
     outcome = import_qdpx(path, into=tmp_path / "new")
     assert outcome.report.lines() == []
     assert "" not in outcome.report.lines()
+
+
+def test_empty_sets_in_a_codebook_give_no_report_line(tmp_path):
+    path = tmp_path / "sets.qdc"
+    path.write_bytes(
+        b'<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        b'<Code guid="bbbbbbbb-0000-4000-8000-000000000001" name="Shame" isCodable="true"/>'
+        b"</Codes><Sets/></CodeBook>"
+    )
+    outcome = import_qdc(path, into=tmp_path / "new")
+    assert outcome.status.codes == 1 and outcome.report.lines() == []
