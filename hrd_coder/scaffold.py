@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hrd_coder.codebook import parse_codebook
+from hrd_coder.codebook.yaml_file import CodebookFile, write_codebook
 from hrd_coder.problems import ProjectError
 
 CODEBOOK_TEMPLATE = """\
 # The codebook: see docs/codebook.md for every key.
-name: {name}
+name: New study
 version: "0.1"
 description: >
   What this study asks, in a sentence or two.
@@ -38,17 +40,16 @@ def create_project(directory: Path, name: str | None = None) -> None:
     """Create codebook.yaml, cases/, transcripts/ and media/ in `directory` (never overwriting)."""
     if (directory / "codebook.yaml").exists():
         raise ProjectError(f"{directory} already holds a codebook.yaml; choose an empty folder")
-    project_name = name or directory.resolve().name
-    if '"' in project_name or "\n" in project_name:
-        raise ProjectError("the project name may not contain quotes or line breaks")
+    codebook = CodebookFile(CODEBOOK_TEMPLATE)
+    codebook.set_name(name or directory.resolve().name)  # quoted as YAML needs it
+    text = codebook.text()
+    parse_codebook(text)  # a name our reader could not take is refused before any write
     try:
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "cases").mkdir(exist_ok=True)
         (directory / "transcripts").mkdir(exist_ok=True)
         (directory / "media").mkdir(exist_ok=True)
-        (directory / "codebook.yaml").write_text(
-            CODEBOOK_TEMPLATE.format(name=f'"{project_name}"'), encoding="utf-8"
-        )
+        write_codebook(directory / "codebook.yaml", text)
         gitignore = directory / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text(GITIGNORE, encoding="utf-8")

@@ -1,27 +1,28 @@
 """Rename, merge and split codes after coding started: codebook.yaml and codings together.
 
-Each operation edits codebook.yaml (only the lines it must: comments and layout stay),
-then in one transaction stores the new codebook version, moves every coding, orphaned
-coding and decision to its new code (one `coding.recode` / `decision.recode` event each),
-removes the old codes and logs a `code.rename`, `code.merge` or `code.split` event.
+Each operation edits codebook.yaml through the one codebook writer (comments, order and
+layout stay; see hrd_coder/codebook/yaml_file.py), then in one transaction stores the new
+codebook version, moves every coding, orphaned coding and decision to its new code (one
+`coding.recode` / `decision.recode` event each), removes the old codes and logs a
+`code.rename`, `code.merge` or `code.split` event.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, RowMapping, Table
 
 from hrd_coder.codebook import Codebook, parse_codebook
+from hrd_coder.codebook.yaml_file import CodebookFile, write_codebook
 from hrd_coder.problems import Problem, ProjectError, raise_if_any
 from hrd_coder.services.importing import _remove_codes, sync_codebook
 from hrd_coder.services.records import CodingRecord, ImportReport
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
+from hrd_coder.storage.foreign_guids import rename_foreign_guids
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
@@ -54,11 +55,9 @@ def rename_code(project: Project, old: str, new: str) -> CodebookChange:
             f"'hrd-coder codebook merge {old} INTO {new}'"
         )
     renames = {c.id: new + c.id[len(old) :] for c in book.codes if _is_under(c.id, old)}
-    text = project.codebook_text
-    for old_id, new_id in renames.items():
-        text = _replace_line(text, old_id, new_id)
-        text = re.sub(_line("parent", old_id), rf"\g<1>\g<2>{new_id}\g<2>\g<3>", text, flags=re.M)
-    return _apply(project, "rename", text, renames, lambda _row, code: renames[code])
+    edited = _codebook_file(project)
+    edited.rename_codes(renames)
+    return _apply(project, "rename", edited.text(), renames, lambda _row, code: renames[code])
 
 
 def merge_codes(project: Project, sources: list[str], target: str) -> CodebookChange:
@@ -67,11 +66,12 @@ def merge_codes(project: Project, sources: list[str], target: str) -> CodebookCh
     _require_in(book, [*sources, target])
     if target in sources:
         raise ProjectError(f"'{target}' is both a source and the target: name it only after INTO")
-    text = project.codebook_text
+    edited = _codebook_file(project)
     for source in sources:
         _refuse_children(book, source)
-        text = _remove_block(text, source)
-    return _apply(project, "merge", text, dict.fromkeys(sources, target), lambda _r, _c: target)
+        edited.remove_code(source)
+    moves = dict.fromkeys(sources, target)
+    return _apply(project, "merge", edited.text(), moves, lambda _r, _c: target)
 
 
 def split_code(
@@ -89,12 +89,13 @@ def split_code(
     if default is not None and default not in into:
         raise ProjectError(f"--default {default} must be one of --into {' '.join(into)}")
     _check_choices(project, code, into, default, choices)
-    text = _remove_block(project.codebook_text, code)
+    edited = _codebook_file(project)
+    edited.remove_code(code)
     defaulted = [c for c in project.codings(code=code) if c.id not in choices]
     change = _apply(
         project,
         "split",
-        text,
+        edited.text(),
         {code: "|".join(into)},
         lambda row_id, _code: choices.get(row_id, default or ""),
     )
@@ -152,6 +153,8 @@ def _apply(
         # use) until the codings have moved, then go with their own events.
         sync_codebook(conn, book, text, shown, ImportReport(), [])
         counts = _recode_all(conn, moves, book, new_code)
+        if operation == "rename":  # a renamed code keeps the GUID it came with
+            rename_foreign_guids(conn, "code", moves)
         problems: list[Problem] = []
         _remove_codes(conn, book, shown, ImportReport(), problems)
         raise_if_any(problems)
@@ -165,7 +168,7 @@ def _apply(
             after={"moves": moves, "codebook_hash": book.hash, **counts},
         )
         if edited:
-            _write(path, text)
+            write_codebook(path, text)
     project.adopt_codebook(book, text)
     return CodebookChange(operation, moves, yaml_edited=edited, **counts)
 
@@ -225,44 +228,5 @@ def _is_under(code_id: str, parent: str) -> bool:
     return code_id == parent or code_id.startswith(parent + ".")
 
 
-def _line(key: str, value: str) -> str:
-    """A YAML line `key: value` (the value maybe quoted, maybe a trailing comment)."""
-    return rf"^(\s*(?:-\s+)?{key}:\s*)([\"']?){re.escape(value)}\2(\s*(?:#.*)?)$"
-
-
-def _replace_line(text: str, old: str, new: str) -> str:
-    edited, count = re.subn(_line("id", old), rf"\g<1>\g<2>{new}\g<2>\g<3>", text, flags=re.M)
-    if count != 1:
-        raise ProjectError(
-            f"cannot find exactly one line 'id: {old}' in codebook.yaml to change: change it "
-            f"to 'id: {new}' yourself (children too), then run the same command again"
-        )
-    return edited
-
-
-def _remove_block(text: str, code_id: str) -> str:
-    """Drop a code's `- id: CODE` entry, up to the next line as far left as its dash."""
-    lines = text.splitlines(keepends=True)
-    pattern = re.compile(rf"^\s*-\s+id:\s*([\"']?){re.escape(code_id)}\1\s*(?:#.*)?$")
-    starts = [i for i, line in enumerate(lines) if pattern.match(line.rstrip("\n"))]
-    if len(starts) != 1:
-        raise ProjectError(
-            f"cannot find the entry '- id: {code_id}' in codebook.yaml: delete that code's "
-            "entry yourself, then run the same command again"
-        )
-    first = starts[0]
-    indent = len(lines[first]) - len(lines[first].lstrip())
-    last = first + 1
-    while last < len(lines):
-        line = lines[last]
-        if line.strip() and len(line) - len(line.lstrip()) <= indent:
-            break
-        last += 1
-    return "".join(lines[:first] + lines[last:])
-
-
-def _write(path: Path, text: str) -> None:
-    """Replace the file in one step, so a crash leaves the old or the new one, never half."""
-    temporary = path.with_name(f".{path.name}.new")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+def _codebook_file(project: Project) -> CodebookFile:
+    return CodebookFile(project.codebook_text, "codebook.yaml")

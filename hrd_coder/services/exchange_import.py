@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hrd_coder.codebook import parse_codebook
-from hrd_coder.codebook.model import Codebook
+from hrd_coder.codebook.yaml_file import CodebookFile, new_codebook_text, write_codebook
 from hrd_coder.interop.model import Exchange, ExchangeReport, ExchangeSource
 from hrd_coder.interop.qdpx_read import MEDIA_FIELDS, TRANSCRIPT_FIELDS
 from hrd_coder.problems import InvalidInput, ProjectError
@@ -41,17 +41,6 @@ def dump(data: Any) -> str:
     return dump_yaml(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def codebook_yaml(codebook: Codebook) -> str:
-    """A codebook.yaml holding exactly this codebook."""
-    data = codebook.model_dump(mode="json", exclude_defaults=True)
-    data["codes"] = [c.model_dump(mode="json", exclude_defaults=True) for c in codebook.codes]
-    if codebook.codes and any(c.case_variable != ("presence",) for c in codebook.codes):
-        for written, code in zip(data["codes"], codebook.codes, strict=True):
-            if code.case_variable != ("presence",):
-                written["case_variable"] = list(code.case_variable) or "none"
-    return dump(data)
-
-
 def new_project(
     exchange: Exchange, root: Path, db_url: str | None, report: ExchangeReport | None = None
 ) -> tuple[Path, ProjectStatus]:
@@ -63,7 +52,7 @@ def new_project(
     created = not root.exists()
     try:
         root.mkdir(parents=True, exist_ok=True)
-        (root / CODEBOOK_FILE).write_text(codebook_yaml(exchange.codebook), encoding="utf-8")
+        write_codebook(root / CODEBOOK_FILE, new_codebook_text(exchange.codebook))
         _write_documents(root, exchange, set(), set())
         with Project.open(root, db_url) as project:
             project.import_files()
@@ -127,23 +116,14 @@ def _merge_files(
 
 
 def _append_codes(project: Any, codes: list[Any]) -> None:
-    """Append codes to codebook.yaml as text (comments kept), checked before writing."""
+    """Append codes to codebook.yaml (comments and layout kept), checked before writing
+    (raises InvalidInput if they clash with the project's own, e.g. a hotkey)."""
     path = project.root / CODEBOOK_FILE
-    old = path.read_text(encoding="utf-8")
-    entries = [c.model_dump(mode="json", exclude_defaults=True) for c in codes]
-    snippet = "\n".join("  " + line if line else line for line in dump(entries).splitlines())
-    text = old.rstrip("\n") + "\n\n  # imported from a REFI-QDA file\n" + snippet + "\n"
-    try:
-        merged = parse_codebook(text, str(path))
-        ok = len(merged.codes) == len(project.codebook.codes) + len(codes)
-    except InvalidInput:
-        ok = False
-    if not ok:
-        raise ProjectError(
-            f"{path}: could not append the imported codes (is 'codes:' the last section?); "
-            "move the codes list to the end of the file and import again"
-        )
-    path.write_text(text, encoding="utf-8")
+    edited = CodebookFile(path.read_text(encoding="utf-8"), str(path))
+    edited.append_codes(codes, "imported from a REFI-QDA file")
+    text = edited.text()
+    merged = parse_codebook(text, str(path))
+    write_codebook(path, text)
     project.codebook, project.codebook_text = merged, text
 
 
