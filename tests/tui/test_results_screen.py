@@ -260,3 +260,59 @@ async def test_the_chart_draws_axes_legend_and_labels() -> None:
         assert any(line.startswith(" 0.5┤") for line in lines)
         assert lines[-1].rstrip().endswith("days since the campaign launch")
         assert lines[-2].split() == ["0", "175", "350", "525", "700"]
+
+
+async def test_the_report_scrolls_by_keyboard_at_once_and_fits_80x24(project: Project) -> None:
+    """Issue 15: PageDown, Down and End scroll the report with no Tab press first; at 80x24
+    the chart shrinks so the medians show under it, and the Cox table is reachable."""
+    app = Host(lambda: ResultsScreen(project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        report = screen.query_one("#report")
+        assert screen.focused is report
+        chart = screen.query_one(KMChart)
+        assert chart.outer_size.height < 15
+        medians = screen.query_one("#median-table", DataTable)
+        assert medians.region.y < report.region.bottom  # on screen without scrolling
+
+        await pilot.press("down")
+        assert report.scroll_y == 1
+        await pilot.press("pagedown")
+        assert report.scroll_y > 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert report.scroll_y == report.max_scroll_y > 0
+        cox = screen.query_one("#cox-table", DataTable)
+        await pilot.press("home")
+        await pilot.pause()
+        assert report.scroll_y == 0
+        report.scroll_to_widget(cox, animate=False)
+        await pilot.pause()
+        assert report.region.contains_region(cox.region)  # reachable whole at 80x24
+
+        await pilot.press("d")  # designs still change with their key
+        await settle(pilot)
+        assert screen.query_one(Tabs).active == f"design-{DESIGNS[1]}"
+        assert screen.focused is report
+
+
+async def test_the_chart_keeps_its_full_height_on_a_tall_terminal(project: Project) -> None:
+    app = Host(lambda: ResultsScreen(project))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(KMChart).outer_size.height == 15
+
+
+async def test_help_names_the_results_screen_and_its_own_keys(project: Project) -> None:
+    app = Host(lambda: ResultsScreen(project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert help_screen.query_one("#dialog").border_title == "Results keys"
+        about = str(help_screen.query_one("#about", Static).render())
+        assert about.startswith("One design of analysis.yaml") and "hotkey" not in about
+        ids = [str(row[2]) for row in map(help_screen.query_one(DataTable).get_row_at, range(5))]
+        assert ids[0] == "results.next_design"

@@ -68,3 +68,34 @@ def test_code_picker_over_the_coding_screen(snap_compare, coded_root: Path):
 
     app = CoderApp(coded_root, None, "lena")
     assert snap_compare(app, terminal_size=(100, 30), run_before=picker)
+
+
+@pytest.fixture
+def demo_imported(demo_root: Path) -> Path:
+    with Project.open(demo_root) as project:
+        project.import_files()
+    return demo_root
+
+
+def test_results_at_80x24(snap_compare, demo_imported: Path):
+    """F7 at 80x24: the chart shrinks so the medians' table starts on screen (issue 15)."""
+
+    async def results(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+
+    app = CoderApp(demo_imported, None, "lena")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=results)
+
+
+def test_help_at_80x24(snap_compare, demo_imported: Path):
+    """`?` at 80x24: the coding screen's own words, then every key (issue 15)."""
+
+    async def keys(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    app = CoderApp(demo_imported, None, "lena")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys)

@@ -17,8 +17,7 @@ KEYS_FILE = ".hrd_coder/keys.yaml"
 MAX_KEYS = 18
 """Widest the keys column gets, so the descriptions keep some room."""
 
-ABOUT = Content.assemble(
-    "Press a code's hotkey to apply that code to the selected text. ",
+REMAP = Content.assemble(
     "To change a key, map the binding id to new keys in ",
     (KEYS_FILE, "bold"),
     " in the project folder, one per line, e.g. ",
@@ -41,15 +40,20 @@ class HelpScreen(Dialog[None]):
         ),
     ]
 
-    def __init__(self, rows: list[tuple[str, str, str]], title: str = "Keys") -> None:
+    def __init__(
+        self, rows: list[tuple[str, str, str]], title: str = "Keys", about: str = ""
+    ) -> None:
         super().__init__()
         self.rows = rows
         self.help_title = title
+        self.about = about  # what the screen is for, before how to remap its keys
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
             dialog.border_title = self.help_title
-            yield Static(ABOUT, id="about")
+            yield Static(
+                Content.assemble(f"{self.about} " if self.about else "", REMAP), id="about"
+            )
             yield DataTable(cursor_type="row", zebra_stripes=True, id="keys")
             yield KeyHint()
 

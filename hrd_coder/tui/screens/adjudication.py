@@ -61,6 +61,12 @@ def describe_choice(choice: str) -> str:
 class AdjudicationScreen(ServiceScreen):
     """Decide each disagreement of a queue by key; decisions build the consensus layer."""
 
+    HELP_TITLE = "Adjudication keys"
+    HELP_ABOUT = (
+        "One disagreement at a time: a key takes a coder's version, both, the overlap or "
+        "neither, and the consensus layer is rebuilt at once."
+    )
+
     CSS_PATH = "adjudication.tcss"
     AUTO_FOCUS = ""  # the keys decide; the reason box is focused only on request
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -43,6 +43,12 @@ indexed lookup of a hash: cheap on SQLite and PostgreSQL alike)."""
 class CodingScreen(ServiceScreen):
     """Code one document at a time; panels show the codebook and the current case."""
 
+    HELP_TITLE = "Coding keys"
+    HELP_ABOUT = (
+        "Select text with the keys below, then press a code's hotkey to apply that code to "
+        "it; every action is saved at once."
+    )
+
     CSS_PATH = "coding.tcss"
 
     BINDINGS = [

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.events import Resize
 from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 
 from hrd_coder.analysis.design_report import ORIGIN_WORDS, DesignReport
@@ -28,6 +29,10 @@ TAB_PREFIX = "design-"
 """Tab ids are the design names behind a prefix (a name may start with a digit)."""
 DEFAULT_LAYER = "default"
 """How the layer `None` is shown: case attributes only, consensus where codes are needed."""
+CHART_ROWS = (8, 15)
+"""Fewest and most rows the Kaplan–Meier chart gets."""
+ROWS_BESIDE_CHART = 14
+"""Screen rows kept for the bars, the design summary and the top of the medians table."""
 RELEASED_BY_DAYS: tuple[float | None, ...] = (365.0, 730.0, None)
 """The "released by day t" choices `t` cycles through; the first is the default."""
 
@@ -57,6 +62,13 @@ def layer_name(layer: str | None) -> str:
 
 class ResultsScreen(ServiceScreen):
     """One design's survival results at a time; `d` and `l` change the design and the layer."""
+
+    HELP_TITLE = "Results keys"
+    HELP_ABOUT = (
+        "One design of analysis.yaml at a time: Kaplan–Meier curves and medians, the log-rank"
+        " test, the Cox model and its checks; PageDown, Down, Up, Home and End scroll the "
+        "report."
+    )
 
     CSS_PATH = "results.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -135,8 +147,24 @@ class ResultsScreen(ServiceScreen):
         """Read the designs and the layers, then compute the first design."""
         for table in self.query(DataTable):
             table.can_focus = False  # the report scrolls as one; the tables need no cursor
+        # `d` changes the design: with the tabs out of the focus chain, the report has the
+        # keys at once (PageDown, Down, End), with no Tab press to find first.
+        self.query_one("#design-tabs", Tabs).can_focus = False
+        self.query_one("#report", VerticalScroll).focus()
+        self._fit_chart(self.size.height)
         self._show_layer()
         self.load()
+
+    def on_resize(self, event: Resize) -> None:
+        """Give the curves the rows the tables can spare."""
+        self._fit_chart(event.size.height)
+
+    def _fit_chart(self, screen_rows: int) -> None:
+        """The chart shrinks (to CHART_ROWS[0]) before the tables below it leave the screen:
+        at 80x24 the medians' heading and first rows show under the curves."""
+        fewest, most = CHART_ROWS
+        rows = max(fewest, min(most, screen_rows - ROWS_BESIDE_CHART))
+        self.query_one(KMChart).styles.height = rows
 
     # -- loading -----------------------------------------------------------------------------
 

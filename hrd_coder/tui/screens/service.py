@@ -61,6 +61,10 @@ class ServiceScreen(Screen):
         )
     ]
 
+    HELP_TITLE = "Keys"
+    HELP_ABOUT = ""
+    """What the screen is for, in a sentence: the first words of its `?` help."""
+
     def __init__(self, project: Project) -> None:
         super().__init__()
         self.project = project
@@ -140,7 +144,7 @@ class ServiceScreen(Screen):
         """Show every key with what it does and its id."""
         from hrd_coder.tui.dialogs.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.help_rows()))
+        self.app.push_screen(HelpScreen(self.help_rows(), self.HELP_TITLE, self.HELP_ABOUT))
 
 
 def display_keys(keys: str) -> str:

@@ -3,15 +3,36 @@ definition."""
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, Tree
+from textual.widgets.tree import TreeNode
 
 from hrd_coder.codebook import Code, Codebook
 from hrd_coder.tui.colors import code_colors
+
+
+class CodeTree(Tree[str]):
+    """The codes; a label too wide for the panel ends with … rather than a cut word."""
+
+    def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
+        label = super().render_label(node, base_style, style)
+        room = self.scrollable_content_region.width - self.guide_depth * _depth(node)
+        if 0 < room < label.cell_len:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+
+def _depth(node: TreeNode[str]) -> int:
+    """How deep a code sits: 0 for a top-level code (the hidden root is not counted)."""
+    depth = -1
+    while node.parent is not None:
+        node, depth = node.parent, depth + 1
+    return max(depth, 0)
 
 
 class CodebookPanel(Vertical):
@@ -56,7 +77,7 @@ class CodebookPanel(Vertical):
         self.code_colors: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        tree: Tree[str] = Tree("Codes", id="code-tree")
+        tree = CodeTree("Codes", id="code-tree")
         tree.show_root = False
         tree.guide_depth = 2
         yield tree
