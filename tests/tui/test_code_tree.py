@@ -29,4 +29,3 @@ async def test_labels_that_do_not_fit_end_with_an_ellipsis(demo_root: Path):
             assert any(label.startswith(shown) for label in labels.values()), line
         whole = [line for line in lines if "Private diplomacy" in line]
         assert whole and not whole[0].endswith("…")  # one that fits is shown whole
-
