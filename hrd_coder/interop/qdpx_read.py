@@ -85,7 +85,8 @@ def read_qdpx(
     if path.suffix.lower() == ".qde":
         data = read_bare_file(path, limits)
         # An unpacked archive: `Sources/` and the texts lie beside the .qde, in `base`.
-        return read_qde(data, str(path), folder.read_entry, ExchangeReport(), folder)
+        where = f"the folder '{folder.shown}'"
+        return read_qde(data, str(path), folder.read_entry, ExchangeReport(), folder, where)
     archive = SafeArchive(path, limits)
     try:
         report = ExchangeReport()
@@ -123,6 +124,7 @@ class _Reading:
     report: ExchangeReport
     files: Files
     base: BaseFolder | None
+    where: str
     users: dict[str, str] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
@@ -153,10 +155,12 @@ def read_qde(
     files: Files,
     report: ExchangeReport,
     base: BaseFolder | None = None,
+    where: str = "the archive",
 ) -> tuple[Exchange, ExchangeReport]:
     """Read a `project.qde` document; `files` gives the archive's other entries.
 
-    `base` is the only folder `relative://` texts are read from (never the file's basePath).
+    `base` is the only folder `relative://` texts are read from (never the file's basePath);
+    `where` names what `files` reads, for the report.
     """
     root = parse_xml(data, shown)
     if local(root) != "Project":
@@ -164,7 +168,7 @@ def read_qde(
             f"{shown}: the root element is <{local(root)}>, not <Project>; "
             "for a .qdc codebook use 'hrd-coder import-qdc'"
         )
-    reading = _Reading(report, files, base)
+    reading = _Reading(report, files, base, where)
     reading.users = _users(root, reading)
     codes_parent = kid(root, "CodeBook")
     read = read_codes(kid(codes_parent, "Codes") if codes_parent is not None else None, report)
@@ -290,7 +294,7 @@ def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken:
     name = node.get("name") or PurePosixPath(path.split("://")[-1]).stem or "Untitled"
     if is_bare(path) and kid(node, "PlainTextContent") is None:
         reading.bare_paths.append(path)
-    raw, why = source_text(node, reading.files, reading.base)
+    raw, why = source_text(node, reading.files, reading.base, reading.where)
     if raw is None or not raw.strip():
         reading.report.dropped.append(
             f"text source '{name}' and its {len(kids(node, 'PlainTextSelection'))} "

@@ -81,8 +81,13 @@ class BaseFolder:
         return data
 
 
-def source_text(node: ET.Element, files: Files, base: BaseFolder | None) -> tuple[str | None, str]:
-    """The source's text as given (not yet normalised), or None and why it is missing."""
+def source_text(
+    node: ET.Element, files: Files, base: BaseFolder | None, where: str = "the archive"
+) -> tuple[str | None, str]:
+    """The source's text as given (not yet normalised), or None and why it is missing.
+
+    `where` names what `files` reads, for the report: the archive, or the folder of a `.qde`.
+    """
     content = kid(node, "PlainTextContent")
     if content is not None:
         return content.text or "", ""
@@ -91,7 +96,7 @@ def source_text(node: ET.Element, files: Files, base: BaseFolder | None) -> tupl
         name = path[len(INTERNAL) :]
         data = files(f"{SOURCES_FOLDER}/{name}") or files(name)
         if data is None:
-            return None, f"{path} is not in the archive (neither in Sources/ nor at its top)"
+            return None, f"{path} is not in {where} (neither in Sources/ nor at its top)"
     elif path.startswith(RELATIVE):
         if base is None:
             return None, f"{path} needs a base folder; name one with --base DIR"
@@ -101,9 +106,7 @@ def source_text(node: ET.Element, files: Files, base: BaseFolder | None) -> tupl
     elif is_bare(path):
         data = files(f"{SOURCES_FOLDER}/{path}") or files(path)
         if data is None:
-            return None, (
-                f"{path} is not in the archive (neither in Sources/ nor beside project.qde)"
-            )
+            return None, (f"{path} is not in {where} (neither in Sources/ nor beside project.qde)")
     else:
         return (
             None,

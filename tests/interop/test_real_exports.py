@@ -113,14 +113,17 @@ def test_a_bare_path_is_looked_up_in_sources_then_beside_project_qde(tmp_path):
 def test_an_unpacked_archive_is_read_as_a_bare_project_qde(tmp_path):
     """A `.qde` beside its `Sources/` folder: the texts are read from there (the base folder)."""
     project = qde(
-        source(1, "internal://one.txt", 0, 5, "alpha"), source(2, "two.txt", 0, 4, "beta")
+        source(1, "internal://one.txt", 0, 5, "alpha"),
+        source(2, "two.txt", 0, 4, "beta"),
+        source(3, "internal://three.txt", 0, 4, "gone"),
     )
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "one.txt").write_bytes(b"alpha\n")
     (tmp_path / "two.txt").write_bytes(b"beta\n")
     (tmp_path / "project.qde").write_bytes(project)
     outcome = import_qdpx(tmp_path / "project.qde", into=tmp_path / "new")
-    assert outcome.report.dropped == []
+    (line,) = outcome.report.dropped
+    assert f"internal://three.txt is not in the folder '{tmp_path}'" in line
     with Project.open(tmp_path / "new") as imported:
         assert sorted(c.quote for c in imported.codings()) == ["alpha", "beta"]
 
