@@ -9,7 +9,7 @@ from hrd_coder.codebook.yaml_file import CodebookFile, write_codebook
 from hrd_coder.problems import ProjectError
 
 CODEBOOK_TEMPLATE = """\
-# The codebook: see docs/codebook.md for every key.
+# The codebook: `hrd-coder docs codebook` prints what every key means.
 name: New study
 version: "0.1"
 description: >
@@ -33,11 +33,30 @@ codes:
     case_variable: presence
 """
 
+ANALYSIS_TEMPLATE = """\
+# The survival designs: `hrd-coder docs analysis` prints what every key means.
+# Each design compares how fast one group's cases were released with the other groups'
+# cases; `hrd-coder report` (or F7 in the workbench) fits it once cases are imported.
+campaign_date: 2015-09-01   # the day the campaign began: change it to yours
+
+designs:
+  - name: featured_vs_comparison
+    description: Cases the campaign named against the others held at the same time
+    cases: [featured, comparison]   # the case groups of codebook.yaml to include
+    group: featured                 # the group compared with the rest
+    origin: campaign                # count days from campaign_date (or featured_on, detained_on)
+    censor_date: 2017-09-01         # follow-up ends here: cases still held then are censored
+    # Release types (codebook.yaml) that count as release; house arrest or exile do not.
+    events: [pardon, amnesty, sentence_completed, acquitted, conditional_release]
+    # covariates: [age_at_detention]   # numbers from the case files' covariates: to adjust for
+"""
+
 GITIGNORE = "# the local database and settings of hrd-coder\n.hrd_coder/\n"
 
 
 def create_project(directory: Path, name: str | None = None) -> None:
-    """Create codebook.yaml, cases/, transcripts/ and media/ in `directory` (never overwriting)."""
+    """Create codebook.yaml, a starter analysis.yaml, cases/, transcripts/ and media/ in
+    `directory` (never overwriting)."""
     if (directory / "codebook.yaml").exists():
         raise ProjectError(f"{directory} already holds a codebook.yaml; choose an empty folder")
     codebook = CodebookFile(CODEBOOK_TEMPLATE)
@@ -50,6 +69,9 @@ def create_project(directory: Path, name: str | None = None) -> None:
         (directory / "transcripts").mkdir(exist_ok=True)
         (directory / "media").mkdir(exist_ok=True)
         write_codebook(directory / "codebook.yaml", text)
+        analysis = directory / "analysis.yaml"
+        if not analysis.exists():
+            analysis.write_text(ANALYSIS_TEMPLATE, encoding="utf-8")
         gitignore = directory / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text(GITIGNORE, encoding="utf-8")

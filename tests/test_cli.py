@@ -65,7 +65,7 @@ def test_without_a_command_the_workbench_opens():
 
 def test_import_twice_reports_nothing_to_do(mini_root: Path):
     assert (
-        "added: 1 codebook, 4 code, 2 case, 3 document"
+        "added: 1 codebook, 4 codes, 2 cases, 3 documents"
         in run("-p", str(mini_root), "import").output
     )
     assert run("-p", str(mini_root), "import").output.startswith("Nothing to import")
@@ -111,6 +111,49 @@ def test_init_creates_a_project_that_imports(tmp_path: Path):
     assert "added: 1 codebook, 1 code" in run("-p", str(target), "import").output
     again = run("init", str(target), ok=False)
     assert again.exit_code == 2 and "already holds a codebook.yaml" in again.output
+
+
+def test_init_writes_a_starter_analysis_that_a_new_study_can_run(tmp_path: Path):
+    """Issue 15, first run: init writes a commented analysis.yaml that checks against the
+    codebook it wrote; `report` on no cases says what to do (it raised a KeyError), and
+    runs once there are cases; the comments point to `hrd-coder docs`, which has the page."""
+    target = tmp_path / "study"
+    run("init", str(target))
+    analysis = (target / "analysis.yaml").read_text(encoding="utf-8")
+    assert analysis.startswith("# The survival designs: `hrd-coder docs analysis`")
+    codebook = (target / "codebook.yaml").read_text(encoding="utf-8")
+    assert codebook.startswith("# The codebook: `hrd-coder docs codebook`")
+    for page in ("analysis", "codebook"):
+        assert run("docs", page).output.startswith("# ")
+    run("-p", str(target), "import")
+    empty = run("-p", str(target), "report", "featured_vs_comparison", ok=False)
+    assert empty.exit_code == 2 and "Traceback" not in empty.output
+    assert "design 'featured_vs_comparison' has no cases" in empty.output
+    assert "add case files under cases/" in empty.output
+
+    for number, (group, released, kind) in enumerate(
+        [
+            ("featured", "2016-02-18", "pardon"),
+            ("featured", "2016-09-30", "amnesty"),
+            ("featured", "null", "null"),
+            ("comparison", "2017-03-01", "sentence_completed"),
+            ("comparison", "null", "null"),
+            ("comparison", "null", "null"),
+        ],
+        start=1,
+    ):
+        write(
+            target / "cases" / f"c{number:02}.md",
+            f"---\nid: c{number:02}\nname: Person {number}\ncountry: Vedoria\n"
+            f"groups: [{group}]\ndetained_on: 2013-01-0{number}\nreleased_on: {released}\n"
+            f"release_type: {kind}\ncensored_on: null\n---\nA case history.\n",
+        )
+    run("-p", str(target), "import")
+    report = run("-p", str(target), "report", "featured_vs_comparison")
+    assert "featured_vs_comparison" in report.output and "log-rank" in report.output.lower()
+    again = run("init", str(target), ok=False)  # never overwrites
+    assert again.exit_code == 2
+    assert (target / "analysis.yaml").read_text(encoding="utf-8") == analysis
 
 
 def test_add_list_and_remove_codings(mini_root: Path):

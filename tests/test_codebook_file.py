@@ -253,4 +253,4 @@ def test_init_writes_any_study_name_so_that_it_reads_back(tmp_path):
         create_project(folder, name)
         text = (folder / "codebook.yaml").read_text(encoding="utf-8")
         assert parse_codebook(text).name == name
-        assert text.startswith("# The codebook: see docs/codebook.md for every key.\n")
+        assert text.startswith("# The codebook: `hrd-coder docs codebook` prints what every")

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from hrd_coder.analysis.coverage import Coverage
 from hrd_coder.codebook.model import NAME_ID
-from hrd_coder.problems import InvalidInput, Problem, raise_if_any
+from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
 from hrd_coder.sources.dates import parse_partial_date
 from hrd_coder.yaml_source import YamlDocument, parse_yaml, validate
 
@@ -282,6 +282,12 @@ def survival_table(
                     )
                 )
     raise_if_any(problems)
+    if not rows:  # a new project, or groups nobody is in yet
+        raise ProjectError(
+            f"design '{design.name}' has no cases: no imported case is in its groups "
+            f"({', '.join(design.cases)}); add case files under cases/ (groups: [...]) and "
+            "run 'hrd-coder import'"
+        )
     outcomes = pd.DataFrame(rows)
     model = chosen[["id", design.group, *dict.fromkeys((*design.covariates, *design.strata))]]
     table = outcomes.merge(model, on="id", how="left")

@@ -20,6 +20,7 @@ from hrd_coder.cli.base import (
     short,
 )
 from hrd_coder.safe_text import safe_text
+from hrd_coder.wording import plural
 
 
 def _fuzzy_threshold() -> float:
@@ -224,7 +225,7 @@ def _print_import(report: Any) -> None:
     for outcome in ("added", "updated", "removed"):
         counts = getattr(report, outcome)
         if counts:
-            click.echo(f"{outcome}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+            click.echo(f"{outcome}: " + ", ".join(plural(n, kind) for kind, n in counts.items()))
     for anchoring in report.anchoring:
         _print_anchoring(anchoring)
 

@@ -84,8 +84,9 @@ def init(directory: Path, name: str | None) -> None:
 
     create_project(directory, name)
     click.echo(
-        f"Created a project in {directory}: edit codebook.yaml, put case files in "
-        "cases/ and interviews in transcripts/, then run 'hrd-coder import'."
+        f"Created a project in {directory}: edit codebook.yaml (and analysis.yaml, the "
+        "survival designs), put case files in cases/ and interviews in transcripts/, then "
+        "run 'hrd-coder import'. 'hrd-coder docs' lists the guide's pages."
     )
 
 
