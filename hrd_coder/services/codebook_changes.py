@@ -1,24 +1,28 @@
 """Rename, merge and split codes after coding started: codebook.yaml and codings together.
 
 Each operation edits codebook.yaml through the one codebook writer (comments, order and
-layout stay; see hrd_coder/codebook/yaml_file.py), then in one transaction stores the new
-codebook version, moves every coding, orphaned coding and decision to its new code (one
-`coding.recode` / `decision.recode` event each), removes the old codes and logs a
-`code.rename`, `code.merge` or `code.split` event.
+layout stay; see hrd_coder/codebook/yaml_file.py) into a file aside, then in one
+transaction stores the new codebook version, moves every coding, orphaned coding and
+decision to its new code (one `coding.recode` / `decision.recode` event each), removes the
+old codes and logs a `code.rename`, `code.merge` or `code.split` event; after the commit
+the new file replaces codebook.yaml (a journal lets the next open finish or undo a change
+killed half-way: see codebook_journal).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, RowMapping, Table
 
 from hrd_coder.codebook import Codebook, parse_codebook
-from hrd_coder.codebook.yaml_file import CodebookFile, write_codebook
+from hrd_coder.codebook.yaml_file import CodebookFile
 from hrd_coder.problems import Problem, ProjectError, raise_if_any
-from hrd_coder.services.importing import _remove_codes, sync_codebook
+from hrd_coder.services.codebook_journal import changing_codebook
+from hrd_coder.services.importing import _remove_codes, current_codebook_hash, sync_codebook
 from hrd_coder.services.records import CodingRecord, ImportReport
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
@@ -140,21 +144,28 @@ def _apply(
     moves: dict[str, str],
     new_code: Callable[[str, str], str],
 ) -> CodebookChange:
-    """Check the edited codebook, then move everything in one transaction and save the YAML."""
-    path = project.root / "codebook.yaml"
+    """Check the edited codebook, then move everything in one transaction; codebook.yaml
+    becomes the new text once that commits (see codebook_journal for a crash between)."""
     shown = "codebook.yaml"
     book = parse_codebook(text, shown)  # raises InvalidInput: nothing written yet
     for old in moves:
         if book.code(old) is not None:
             raise ProjectError(f"codebook.yaml still has '{old}' after the change: remove it")
     edited = text != project.codebook_text
-    with project.database.writing() as conn:
+    with project.database.reading() as conn:
+        before = current_codebook_hash(conn)
+    together = (
+        changing_codebook(project.root, project.database, operation, before, book.hash, text)
+        if edited
+        else nullcontext()
+    )
+    with together, project.database.writing() as conn:
         # The new codes must exist before codings point at them; the old ones stay (still in
         # use) until the codings have moved, then go with their own events.
-        sync_codebook(conn, book, text, shown, ImportReport(), [])
-        counts = _recode_all(conn, moves, book, new_code)
         if operation == "rename":  # a renamed code keeps the GUID it came with
             rename_foreign_guids(conn, "code", moves)
+        sync_codebook(conn, book, text, shown, ImportReport(), [])
+        counts = _recode_all(conn, moves, book, new_code)
         problems: list[Problem] = []
         _remove_codes(conn, book, shown, ImportReport(), problems)
         raise_if_any(problems)
@@ -167,8 +178,6 @@ def _apply(
             before={"codes": list(moves)},
             after={"moves": moves, "codebook_hash": book.hash, **counts},
         )
-        if edited:
-            write_codebook(path, text)
     project.adopt_codebook(book, text)
     return CodebookChange(operation, moves, yaml_edited=edited, **counts)
 

@@ -31,6 +31,7 @@ from hrd_coder.services.agreement import (
 )
 from hrd_coder.services.analysis import Explanation
 from hrd_coder.services.codebook_changes import CodebookChange
+from hrd_coder.services.codebook_journal import finish_interrupted_change
 from hrd_coder.services.codings_file import LoadReport, load_codings
 from hrd_coder.services.consensus import ConsensusStatus, incomplete_message
 from hrd_coder.services.consensus_rules import Mark
@@ -146,6 +147,13 @@ class Project:
             raise with_file_problems(found, error) from None
         database = Database(database_url(found, db_url), create=create)
         database.create_schema()
+        try:
+            if finish_interrupted_change(found, database):  # a rename/merge/split was killed
+                text = read_text_file(path)
+                codebook = parse_codebook(text, str(path))
+        except ProjectError:
+            database.close()
+            raise
         return cls(found, database, codebook, text, viewer)
 
     def close(self) -> None:
