@@ -308,18 +308,13 @@ def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken:
     )
     kind = _kind(values, name, reading.report)
     reading.documents[canonical_guid(node.get("guid")) or ""] = document_id
-    selections = kids(node, "PlainTextSelection")
-    spans = [
-        (int(s.get("startPosition", 0)), int(s.get("endPosition", 0)), s.get("name") or "")
-        for s in selections
-    ]
+    selections = _readable_selections(node, document_id, reading.report)
+    spans = [(start, end, s.get("name") or "") for s, start, end in selections]
     mapper, note = choose_mapping(raw, text, spans)
     if note:
         reading.report.warnings.append(f"text source '{name}': {note}")
-    for selection in selections:
-        start = mapper(int(selection.get("startPosition", 0)))
-        end = mapper(int(selection.get("endPosition", 0)))
-        _selection(selection, document_id, start, end, text, exchange, reading)
+    for selection, start, end in selections:
+        _selection(selection, document_id, mapper(start), mapper(end), text, exchange, reading)
     whole = [
         _coding(coding, document_id, 0, len(text), None, exchange, reading)
         for coding in kids(node, "Coding")
@@ -339,6 +334,24 @@ def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken:
     for extra in sorted(set(values) - set(metadata) - set(DERIVED_FIELDS)):
         reading.report.dropped.append(f"variable '{extra}' of text source '{name}'")
     exchange.sources.append(ExchangeSource(document_id, kind, name, text, metadata))
+
+
+def _readable_selections(
+    node: ET.Element, document_id: str, report: ExchangeReport
+) -> list[tuple[ET.Element, int, int]]:
+    """The source's selections with their offsets as numbers; any other is a report line."""
+    readable = []
+    for selection in kids(node, "PlainTextSelection"):
+        bounds = [selection.get(a, "0").strip() for a in ("startPosition", "endPosition")]
+        if all(re.fullmatch(r"-?[0-9]{1,18}", b) for b in bounds):
+            readable.append((selection, int(bounds[0]), int(bounds[1])))
+        else:
+            report.dropped.append(
+                f"selection '{selection.get('name') or selection.get('guid')}' in "
+                f"'{document_id}': its positions {bounds[0]!r}, {bounds[1]!r} are not "
+                "whole numbers (of up to 18 digits)"
+            )
+    return readable
 
 
 def _kind(values: dict[str, Any], name: str, report: ExchangeReport) -> str:

@@ -80,14 +80,20 @@ def read_value(element: ET.Element, names: dict[str, str]) -> tuple[str, Any] | 
         text = (child.text or "").strip()
         if kind == "BooleanValue":
             return name, text.lower() in ("true", "1")
-        if kind == "IntegerValue":
-            return name, int(text)
-        if kind == "FloatValue":
-            return name, float(text)
+        if kind in ("IntegerValue", "FloatValue"):
+            return name, _number(text, int if kind == "IntegerValue" else float)
         if name in LIST_VARIABLES:
             return name, [line for line in (child.text or "").split("\n") if line.strip()]
         return name, child.text or ""
     return None
+
+
+def _number(text: str, kind: type) -> Any:
+    """The value as a number, or as the text it is when it is not one (never a crash)."""
+    try:
+        return kind(text)
+    except ValueError:
+        return text
 
 
 def read_values(element: ET.Element, names: dict[str, str]) -> dict[str, Any]:

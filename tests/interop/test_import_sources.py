@@ -7,6 +7,8 @@ import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+import pytest
+
 from hrd_coder.services import Project
 from hrd_coder.services.exchange import import_qdpx
 from tests.interop.test_import import archive
@@ -142,3 +144,39 @@ def test_offsets_on_decomposed_text_map_to_our_nfc_text(tmp_path):
     assert all(t == unicodedata.normalize("NFC", raw) for t in texts.values())
     assert sorted(quotes.values()) == sorted(["Café", "réponse", "était"])
     assert any("decomposed accents" in line for line in outcome.report.warnings)
+
+
+@pytest.mark.parametrize("position", ["abc", "", "1e3", "9" * 30])
+def test_positions_that_are_not_numbers_drop_their_selection_only(tmp_path, position):
+    project = qde(
+        source(1, "internal://1.txt", 0, 5, "alpha"),
+        source(2, "internal://2.txt", 0, 4, "beta"),
+    ).replace(
+        b'startPosition="0" endPosition="4"', f'startPosition="{position}" endPosition="4"'.encode()
+    )
+    files = {"Sources/1.txt": b"alpha\n", "Sources/2.txt": b"beta\n"}
+    outcome, quotes, _ = bring_in(tmp_path, project, files)
+    assert list(quotes.values()) == ["alpha"]
+    (line,) = outcome.report.dropped
+    assert f"its positions {position!r}, '4' are not whole numbers" in line
+
+
+def test_a_typed_variable_value_that_is_not_a_number_is_kept_as_text(tmp_path):
+    variable = "abababab-0000-4000-8000-000000000001"
+    value = (
+        f'<VariableValue><VariableRef targetGUID="{variable}"/>'
+        "<IntegerValue>many</IntegerValue></VariableValue>"
+    )
+    project = (
+        qde(source(1, "internal://1.txt", 0, 5, "alpha"))
+        .replace(
+            b"<Sources>",
+            f'<Variables><Variable guid="{variable}" name="interviewer" '
+            'typeOfVariable="Integer"/></Variables><Sources>'.encode(),
+        )
+        .replace(b"</TextSource>", f"{value}</TextSource>".encode())
+    )
+    bring_in(tmp_path, project, {"Sources/1.txt": b"alpha\n"})
+    with Project.open(tmp_path / "new") as imported:
+        (document,) = imported.documents()
+    assert document.metadata["interviewer"] == "many"
