@@ -185,3 +185,5 @@ def merge(ctx: click.Context, other: str, dry_run: bool, fmt: str) -> None:
         f"memos: {report.memos_added} added, {report.memos_updated} updated; "
         f"decisions: {report.decisions_added} added"
     )
+    for line in report.guids_refused:  # REFI-QDA identity (docs/interop.md, "Identity")
+        click.echo(f"warning: {line}")

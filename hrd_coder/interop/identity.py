@@ -227,8 +227,8 @@ def _refuse_shared(exchange: Exchange, result: ExportGuids) -> None:
             if kept:
                 _drop_kept(result, kind, local_id)
         result.notes.append(
-            f"GUID {value} is kept by more than one object ({named}); exported with new "
-            "GUIDs instead, so no two objects share one"
+            f"GUID {value} is the GUID of more than one object ({named}); the one it came "
+            "with is not used, so no two objects share one"
         )
 
 

@@ -56,27 +56,46 @@ def record_identity(
     """Record the GUIDs the file gave the objects this import brought in, in the import's
     own transaction. `present` lists what the project has after the import, by kind
     (`selection`: the ids of the codings this import added)."""
-    forget_gone_selections(conn)
+    brought_in = {
+        key: value
+        for key, value in exchange.foreign_guids.items()
+        if _brought_in(*key, known, present)
+    }
+    forget_gone_selections(conn)  # so a GUID of a coding long removed blocks nothing
+    refused = add_guids(conn, brought_in)
+    if report is not None:
+        report.warnings.extend(refused)
+
+
+def add_guids(conn: Connection, candidates: dict[Key, str]) -> list[str]:
+    """Record GUIDs of objects that have none yet, except a GUID that already names another
+    object here; returns a line for each one not recorded for that reason."""
     recorded = read_foreign_guids(conn)
     owners: dict[str, Key] = {}
-    for (kind, local_id), value in recorded.items():
-        owners.setdefault(_owner_key(value), (kind, "" if kind == "selection" else local_id))
+    for key, value in recorded.items():
+        owners.setdefault(_owner_key(value), _owner(key))
     new: dict[Key, str] = {}
-    for (kind, local_id), value in sorted(exchange.foreign_guids.items()):
-        if not _brought_in(kind, local_id, known, present) or (kind, local_id) in recorded:
+    refused: list[str] = []
+    for (kind, local_id), value in sorted(candidates.items()):
+        if (kind, local_id) in recorded:
             continue
-        owner = (kind, "" if kind == "selection" else local_id)
-        taken = owners.setdefault(_owner_key(value), owner)
-        if taken != owner:
-            if report is not None:
-                report.warnings.append(
-                    f"GUID {value} of {SHOWN[kind]} '{local_id}' already names "
-                    f"{_shown(taken)} in this project: '{local_id}' gets a GUID of its own "
-                    "on export"
-                )
+        taken = owners.setdefault(_owner_key(value), _owner((kind, local_id)))
+        if taken != _owner((kind, local_id)):
+            refused.append(
+                f"GUID {value} of {SHOWN[kind]} '{local_id}' already names "
+                f"{_shown(taken)} in this project: '{local_id}' gets a GUID of its own "
+                "on export"
+            )
             continue
         new[(kind, local_id)] = value
     add_foreign_guids(conn, new)
+    return refused
+
+
+def _owner(key: Key) -> Key:
+    """Who a GUID belongs to: the object; for a selection, every coding that came in it."""
+    kind, local_id = key
+    return (kind, "" if kind == "selection" else local_id)
 
 
 def _owner_key(value: str) -> str:

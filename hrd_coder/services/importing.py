@@ -19,6 +19,7 @@ from hrd_coder.sources.project_files import ProjectFiles, SourceCase, SourceDocu
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database
 from hrd_coder.storage.events import record_event, record_events
+from hrd_coder.storage.foreign_guids import forget_foreign_guids
 
 CODES: Table = tables.Code.__table__
 CASES: Table = tables.Case.__table__
@@ -172,6 +173,7 @@ def _remove_codes(
             )
             continue
         conn.execute(CODES.delete().where(CODES.c.id == code_id))
+        forget_foreign_guids(conn, "code", [code_id])  # a merged-away code's GUID goes too
         record_event(conn, coder=None, action="code.remove", entity="code", entity_id=code_id)
         report.count("removed", "code")
 
@@ -376,6 +378,8 @@ def _remove_missing(
             continue
         conn.execute(LINKS.delete().where(LINKS.c[f"{kind}_id"] == row_id))
         conn.execute(table.delete().where(table.c.id == row_id))
+        if kind == "document":  # its GUID from an imported file names nothing any more
+            forget_foreign_guids(conn, "source", [row_id])
         record_event(conn, coder=None, action=f"{kind}.remove", entity=kind, entity_id=row_id)
         report.count("removed", kind)
 

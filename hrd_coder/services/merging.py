@@ -17,17 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, select
+from sqlalchemy import Connection, Engine, Table, create_engine, inspect, select
 from sqlalchemy.exc import DatabaseError
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services.access import read_access
 from hrd_coder.services.coding import CONSENSUS, CONTEXT_CHARS
+from hrd_coder.services.exchange_identity import add_guids
 from hrd_coder.services.merge_checks import check_copy
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database
 from hrd_coder.storage.events import record_events
+from hrd_coder.storage.foreign_guids import read_foreign_guids
 from hrd_coder.storage.schema import known_revisions, stored_revision
 
 CODINGS: Table = tables.Coding.__table__
@@ -59,6 +61,7 @@ class MergeReport:
     memos_updated: int = 0
     decisions_added: int = 0
     consensus_skipped: int = 0  # the copy's consensus codings: rebuilt here, not copied
+    guids_refused: list[str] = field(default_factory=list)  # GUIDs naming another object here
 
     def as_dict(self) -> dict[str, Any]:
         """The report as plain values (for --format json)."""
@@ -87,6 +90,7 @@ def merge_database(project: Any, other: str, *, dry_run: bool = False) -> MergeR
             _merge_codings(conn, theirs, report, other, texts)
             _merge_memos(conn, theirs, report, other)
             _merge_decisions(conn, theirs, report, other)
+            _merge_guids(conn, theirs, report)
             if dry_run:
                 raise _DryRun  # leaving the block rolls everything back
     except _DryRun:
@@ -107,6 +111,7 @@ class _Other:
     documents: dict[str, str]  # id -> sha256 of the text their offsets count in
     removed: set[str]  # coding ids removed there and not restored since
     consensus_skipped: int = 0
+    foreign_guids: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def _read_other(other: str, viewer: str | None) -> _Other:
@@ -128,6 +133,10 @@ def _read_other(other: str, viewer: str | None) -> _Other:
                 documents=dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all()),
                 removed=_removed(conn, {row["id"] for row in every}) if not own else set(),
                 consensus_skipped=len(every) - len(codings),
+                # A copy from before schema 0005 has no GUIDs from imported files.
+                foreign_guids=read_foreign_guids(conn)
+                if inspect(conn).has_table("foreign_guid")
+                else {},
             )
     except DatabaseError as error:
         raise ProjectError(
@@ -297,6 +306,22 @@ def _merge_decisions(conn: Connection, theirs: _Other, report: MergeReport, othe
             for row in new
         ),
     )
+
+
+def _merge_guids(conn: Connection, theirs: _Other, report: MergeReport) -> None:
+    """The GUIDs the copy's imports recorded, for what is here now and has none yet."""
+    present = {
+        "code": set(conn.execute(select(CODES.c.id)).scalars()),
+        "source": set(conn.execute(select(DOCUMENTS.c.id)).scalars()),
+        "selection": set(conn.execute(select(CODINGS.c.id)).scalars()),
+        "user": {local_id for kind, local_id in theirs.foreign_guids if kind == "user"},
+    }
+    wanted = {
+        (kind, local_id): value
+        for (kind, local_id), value in theirs.foreign_guids.items()
+        if local_id in present.get(kind, set())
+    }
+    report.guids_refused = add_guids(conn, wanted)
 
 
 def _span(row: dict[str, Any]) -> tuple[Any, ...]:
