@@ -264,7 +264,7 @@ class CoderApp(App):
             self.notify,
             "\n".join([f"wrote {outcome.path}", *outcome.lines()]),
             title="Exported",
-            severity="warning" if outcome.replaced else "information",
+            severity="warning" if outcome.lines() else "information",
         )
 
     def ask_import(self, kind: str) -> None:
