@@ -16,6 +16,7 @@ import pytest
 
 from hrd_coder.codebook import parse_codebook
 from hrd_coder.codebook.yaml_file import CodebookFile, new_codebook_text
+from hrd_coder.problems import ProjectError
 from hrd_coder.scaffold import create_project
 from hrd_coder.services import Project
 from hrd_coder.services.exchange import export_qdc, import_qdc, import_qdpx
@@ -243,7 +244,7 @@ def test_a_rename_keeps_the_gap_before_a_trailing_comment():
 
 
 def test_an_entry_that_is_not_there_is_refused_with_advice():
-    with pytest.raises(Exception, match="cannot find exactly one entry 'id: nothing'"):
+    with pytest.raises(ProjectError, match="cannot find exactly one entry 'id: nothing'"):
         CodebookFile(MINI_CODEBOOK).remove_code("nothing")
 
 
@@ -254,3 +255,12 @@ def test_init_writes_any_study_name_so_that_it_reads_back(tmp_path):
         text = (folder / "codebook.yaml").read_text(encoding="utf-8")
         assert parse_codebook(text).name == name
         assert text.startswith("# The codebook: `hrd-coder docs codebook` prints what every")
+
+
+def test_imported_codes_that_clash_with_the_project_change_nothing(mini, tmp_path):
+    clashing = APPENDED.replace("    label: Pressure\n", "    label: Pressure\n    hotkey: r\n")
+    before = (mini.root / "codebook.yaml").read_text(encoding="utf-8")
+    with pytest.raises(ProjectError, match="hotkey 'r' is already taken.*nothing was changed"):
+        import_qdc(codes_file(tmp_path, "clashing", clashing), project=mini)
+    assert (mini.root / "codebook.yaml").read_text(encoding="utf-8") == before
+    assert mini.codebook.code("pressure") is None

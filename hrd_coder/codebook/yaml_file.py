@@ -129,9 +129,15 @@ class CodebookFile:
 def write_codebook(path: Path, text: str) -> None:
     """Replace the file in one step (written beside it, flushed, renamed): a crash leaves
     the old file or the new one, never half of one."""
-    from hrd_coder.whole_file import _flush_folder, _flush_to_disk
+    from hrd_coder.whole_file import (
+        _flush_folder,
+        _flush_to_disk,
+        remove_left_behind,
+        temporary_for,
+    )
 
-    temporary = path.with_name(f".{path.name}.new")
+    remove_left_behind(path)  # a killed writer's temporary file
+    temporary = temporary_for(path, os.getpid())  # one per process: two writers never mix
     try:
         temporary.write_text(text, encoding="utf-8")
         _flush_to_disk(temporary)

@@ -22,6 +22,7 @@ from hrd_coder.services.exchange_identity import Known, known_before, record_ide
 from hrd_coder.services.records import ProjectStatus
 from hrd_coder.sources.media import MEDIA_DIR
 from hrd_coder.sources.project_files import CASES_DIR, TRANSCRIPTS_DIR
+from hrd_coder.sources.text import read_text_file
 from hrd_coder.yaml_source import dump_yaml
 
 CODEBOOK_FILE = "codebook.yaml"
@@ -116,13 +117,19 @@ def _merge_files(
 
 
 def _append_codes(project: Any, codes: list[Any]) -> None:
-    """Append codes to codebook.yaml (comments and layout kept), checked before writing
-    (raises InvalidInput if they clash with the project's own, e.g. a hotkey)."""
+    """Append codes to codebook.yaml (comments and layout kept), checked before writing."""
     path = project.root / CODEBOOK_FILE
-    edited = CodebookFile(path.read_text(encoding="utf-8"), str(path))
+    edited = CodebookFile(read_text_file(path), str(path))
     edited.append_codes(codes, "imported from a REFI-QDA file")
     text = edited.text()
-    merged = parse_codebook(text, str(path))
+    try:
+        merged = parse_codebook(text, str(path))
+    except InvalidInput as error:  # e.g. an imported code takes a hotkey the project uses
+        clashes = "; ".join(problem.message for problem in error.problems)
+        raise ProjectError(
+            f"the imported codes do not fit {path} ({clashes}); nothing was changed: change "
+            "them in the other program, or the project's codes, and import again"
+        ) from None
     write_codebook(path, text)
     project.codebook, project.codebook_text = merged, text
 
