@@ -38,6 +38,11 @@ class ProjectError(Exception):
     """A request that cannot be carried out; the message says what to do instead."""
 
 
+class AccessRefused(ProjectError):
+    """The viewer's role or blind coding forbids the request; nothing else would change
+    that (so a screen refused this way offers none of its keys but leaving)."""
+
+
 def raise_if_any(problems: list[Problem]) -> None:
     """Stop with every problem collected so far, if there are any."""
     if problems:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from hrd_coder.problems import ProjectError
+from hrd_coder.problems import AccessRefused, ProjectError
 from hrd_coder.services.coding import CONSENSUS, check_coder_name
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
@@ -45,7 +45,7 @@ class Access:
         if self.sees_all:
             return None
         if self.viewer is None:
-            raise ProjectError(
+            raise AccessRefused(
                 "blind coding is on: say who you are with --coder NAME (or "
                 "$HRD_CODER_CODER) to see your own codings"
             )
@@ -56,7 +56,7 @@ class Access:
         own = self.visible_layer()
         if own is None or layer is None or layer == own:
             return own if layer is None else layer
-        raise ProjectError(
+        raise AccessRefused(
             f"blind coding is on: {self._who()} may read only their own layer, not "
             f"'{layer}'; a lead can reveal the layers with 'hrd-coder team reveal'"
         )
@@ -64,7 +64,7 @@ class Access:
     def require_all_layers(self, what: str) -> None:
         """Refuse `what` (which shows every layer) unless the viewer may see them all."""
         if not self.sees_all:
-            raise ProjectError(
+            raise AccessRefused(
                 f"blind coding is on: {what} shows every coder's layer, which "
                 f"{self._who()} may not see until a lead runs 'hrd-coder team reveal'"
             )
@@ -73,7 +73,7 @@ class Access:
         """Refuse `what` unless the project has no roles yet or the viewer holds one of `roles`."""
         if self.layers == "open" or self.role in roles:
             return
-        raise ProjectError(
+        raise AccessRefused(
             f"{what} needs the {' or '.join(roles)} role; {self._who()} does not have it "
             "(a lead gives roles with 'hrd-coder team role NAME ROLE')"
         )
@@ -87,7 +87,7 @@ class Access:
         if self.layers == "open" or self.role == "lead":
             return True
         others = ", ".join(c for c in coders if c != self.viewer)
-        raise ProjectError(
+        raise AccessRefused(
             f"{path}: rows for {others} would write into their layers; {self._who()} may load "
             "only their own codings. A lead loads several coders' codings at once "
             "(hrd-coder --coder LEAD codings load FILE)"

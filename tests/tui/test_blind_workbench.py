@@ -51,3 +51,36 @@ async def test_the_lead_sees_every_layer_in_the_workbench(mini_root: Path) -> No
         await settle(pilot)
         status = str(app.screen.query_one("#status-line", Static).render())
         assert "not done" not in status
+
+
+def footer_actions(screen) -> list[str]:  # type: ignore[no-untyped-def]
+    return [footer_key.action for footer_key in screen.query("FooterKey")]
+
+
+async def test_a_refused_screen_offers_only_keys_that_still_act(mini_root: Path) -> None:
+    """Issue 15: F5 and F6 refused (blind coding, no adjudicator role) keep help and Back in
+    the footer, not sort, unit, union or reason, which would only be refused again."""
+    blind_project(mini_root)
+    app = CoderApp(mini_root, None, "tomas")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, screen_name in (("f5", "AgreementScreen"), ("f6", "AdjudicationScreen")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == screen_name
+            assert footer_actions(app.screen) == ["help", "back", "command_palette"]
+            await pilot.press("s", "u")  # hidden keys do nothing, and say nothing new
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, CodingScreen)
+
+
+async def test_the_lead_keeps_every_key_of_the_agreement_screen(mini_root: Path) -> None:
+    blind_project(mini_root)
+    app = CoderApp(mini_root, None, "lena")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert {"drill", "sort", "unit", "back"} <= set(footer_actions(app.screen))

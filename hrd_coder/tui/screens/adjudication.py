@@ -61,6 +61,7 @@ def describe_choice(choice: str) -> str:
 class AdjudicationScreen(ServiceScreen):
     """Decide each disagreement of a queue by key; decisions build the consensus layer."""
 
+    REFUSAL_ENDS_SCREEN = True
     HELP_TITLE = "Adjudication keys"
     HELP_ABOUT = (
         "One disagreement at a time: a key takes a coder's version, both, the overlap or "
@@ -443,7 +444,10 @@ class AdjudicationScreen(ServiceScreen):
     # -- deciding ----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Choices make sense only on an item, and a coder's only where that coder coded."""
+        """Choices make sense only on an item, and a coder's only where that coder coded;
+        on a refused queue none of them is offered."""
+        if super().check_action(action, parameters) is False:
+            return False
         if action == "choose":
             number = int(parameters[0])  # type: ignore[call-overload]
             if number > len(self.coders):

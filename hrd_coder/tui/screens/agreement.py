@@ -89,6 +89,7 @@ def uncounted(coverage: Coverage, coders: tuple[str, ...]) -> dict[str, list[str
 class AgreementScreen(ServiceScreen):
     """Agreement per code on the chosen unit; sort it, change the unit, open a code's queue."""
 
+    REFUSAL_ENDS_SCREEN = True
     HELP_TITLE = "Agreement keys"
     HELP_ABOUT = (
         "Agreement between coders, one row per code; Enter opens a code's disagreements to decide."

@@ -15,7 +15,7 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Static
 
-from hrd_coder.problems import InvalidInput, ProjectError
+from hrd_coder.problems import AccessRefused, InvalidInput, ProjectError
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
 from hrd_coder.services.document_versions import StaleDocument
@@ -40,6 +40,9 @@ KEY_NAMES = {
 }
 
 
+STILL_ACT_WHEN_REFUSED = frozenset({"help", "back", "command_palette", "quit"})
+
+
 def key_hold(app: Any) -> KeyHold:
     """The app's key hold (a screen shown by another app gets one of its own)."""
     if not isinstance(getattr(app, "key_hold", None), KeyHold):
@@ -61,6 +64,8 @@ class ServiceScreen(Screen):
         )
     ]
 
+    REFUSAL_ENDS_SCREEN = False
+    """Whether a refused request leaves the screen nothing to do (see `_refused`)."""
     HELP_TITLE = "Keys"
     HELP_ABOUT = ""
     """What the screen is for, in a sentence: the first words of its `?` help."""
@@ -70,6 +75,7 @@ class ServiceScreen(Screen):
         self.project = project
         self._lock = threading.Lock()
         self._busy = 0  # service calls started and not yet finished
+        self.refused = False  # the viewer may not use this screen (see `_refused`)
 
     def _service(self, call: Callable[[], Any], done: Callable[[Any], Any]) -> None:
         """Run `call` off the screen's thread, then `done` with its result on it. Keys
@@ -85,6 +91,9 @@ class ServiceScreen(Screen):
                 result = call()
             except StaleDocument as error:
                 self.app.call_from_thread(self._finish, self._text_changed, error)
+                return
+            except AccessRefused as error:
+                self.app.call_from_thread(self._finish, self._refused, str(error))
                 return
             except (ProjectError, InvalidInput) as error:
                 self.app.call_from_thread(self._finish, self._failed, str(error))
@@ -118,6 +127,18 @@ class ServiceScreen(Screen):
         """A write was refused because its document was re-imported (the coding screen
         reloads the document; elsewhere it is reported like any refusal)."""
         self._failed(str(error))
+
+    def _refused(self, message: str) -> None:
+        """The viewer may not do this here (role, blind coding). On a screen that exists
+        only for what was refused (agreement, adjudication), it then offers only the keys
+        that still act (help, leaving), not ones that would be refused too."""
+        self.refused = self.REFUSAL_ENDS_SCREEN
+        self._failed(message)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Once refused, hide every key but help and leaving (see `_refused`)."""
+        return not self.refused or action in STILL_ACT_WHEN_REFUSED
 
     def _failed(self, message: str) -> None:
         self.notify(message, title="Not done", severity="error", timeout=8)
