@@ -264,3 +264,11 @@ def test_imported_codes_that_clash_with_the_project_change_nothing(mini, tmp_pat
         import_qdc(codes_file(tmp_path, "clashing", clashing), project=mini)
     assert (mini.root / "codebook.yaml").read_text(encoding="utf-8") == before
     assert mini.codebook.code("pressure") is None
+
+
+def test_a_one_line_mapping_does_not_set_the_indentation_of_the_others():
+    text = (
+        'name: x\nversion: "1"\ncase_groups: {a: b}\nrelease_types:\n   pardon: P\n'
+        "codes:\n- id: q\n  label: Q\n  definition: d\n"
+    )
+    assert CodebookFile(text).text() == text

@@ -32,15 +32,13 @@ NEW_LAYOUT = (2, 4, 2)  # mapping indent, sequence indent, dash offset
 _DASH = re.compile(r"^(\s*)-\s")
 
 
-def new_codebook_text(codebook: Codebook, comment: str | None = None) -> str:
+def new_codebook_text(codebook: Codebook) -> str:
     """A codebook.yaml holding exactly this codebook (for a project made by an import)."""
     from ruamel.yaml.comments import CommentedMap
 
     data = codebook.model_dump(mode="json", exclude_defaults=True, exclude={"codes"})
     document = CommentedMap((key, _value(value)) for key, value in data.items())
     document["codes"] = _new_list([code_entry(c) for c in codebook.codes])
-    if comment:
-        document.yaml_set_start_comment(comment)
     text = _dump(document, NEW_LAYOUT)
     _require_same(text, codebook)
     return text
@@ -179,7 +177,7 @@ def _layout_of(document: Any, text: str) -> tuple[int, int, int]:
     mapping, sequence, offset = NEW_LAYOUT
     lines = text.splitlines()
     for key, value in document.items():
-        if isinstance(value, dict) and value and hasattr(value, "lc"):
+        if isinstance(value, dict) and value and not value.fa.flow_style():
             mapping = max(value.lc.data[next(iter(value))][1] - document.lc.key(key)[1], 1)
             break
     codes_list = document.get("codes")

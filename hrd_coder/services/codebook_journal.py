@@ -13,7 +13,6 @@ only a person can tell which codebook their codings now follow.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from collections.abc import Iterator
@@ -182,9 +181,17 @@ def _write_whole(path: Path, text: str) -> None:
 def _locked(root: Path, *, wait: bool) -> Iterator[bool]:
     """Hold the project's codebook-change lock (yield False if busy and not `wait`). The
     operating system releases it when its process dies, so a killed change never blocks."""
+    import fcntl  # POSIX only: imported where a lock is taken, not by every open
+
     path = root / LOCK
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise ProjectError(
+            f"{path}: cannot create it ({error.strerror or error}); codebook changes need to "
+            "write in the project folder: check its permissions"
+        ) from None
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
