@@ -108,7 +108,9 @@ def code_fields(description: str) -> dict[str, Any]:
         if SECTION_LINE.match(line.strip()):
             close()
             current, lines, labelled = line.strip()[:-1], [], True
-        elif labelled and line.startswith(f"{SETTINGS}: "):
+        # Our settings line ends a labelled text, or is all there is (a code imported
+        # without a description, given settings here).
+        elif (labelled or not "".join(lines).strip()) and line.startswith(f"{SETTINGS}: "):
             close()
             current, lines = "", []
             fields.update(_settings(line[len(SETTINGS) + 2 :]))

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from hrd_coder.cli import main
-from hrd_coder.interop.qdc import NO_DESCRIPTION, code_guid
+from hrd_coder.codebook.model import Code
+from hrd_coder.interop.qdc import NO_DESCRIPTION, code_fields, code_guid, describe
 from hrd_coder.interop.refi import guid
 from hrd_coder.services import Project
 from hrd_coder.services.exchange import export_qdc, export_qdpx, import_qdc, import_qdpx
@@ -412,3 +413,25 @@ def test_cli_prints_identity_warnings(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "warning: selection " in result.output
     assert "keeps the GUID, the others get new ones" in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "description"),
+    [
+        ({}, ""),
+        ({"hotkey": "h"}, "hrd_coder: id=jobs; level=segment; case_variable=presence; hotkey=h"),
+        (
+            {"include": "Any job.", "level": "case"},
+            "Include:\nAny job.\n\nhrd_coder: id=jobs; level=case; case_variable=presence",
+        ),
+    ],
+)
+def test_a_code_without_a_description_keeps_none_and_its_settings_come_back(extra, description):
+    code = Code(id="jobs", label="Jobs", definition=NO_DESCRIPTION, **extra)
+    assert describe(code) == description
+    fields = code_fields(description)
+    assert fields.get("definition") is None  # read back: the marker again, nothing invented
+    assert {k: v for k, v in fields.items() if k not in ("id", "case_variable", "level")} == {
+        k: v for k, v in extra.items() if k != "level"
+    }
+    assert fields.get("level", "segment") == extra.get("level", "segment")
