@@ -380,13 +380,17 @@ def test_a_schema_0004_database_is_upgraded_and_checked_in_one_query(mini_root, 
         head_revision,
         schema_is_current,
     )
+    from tests.test_migrations import schema_differences
 
-    url = db_url or f"sqlite:///{mini_root / 'old.sqlite'}"
+    url = db_url or f"sqlite:///{mini_root / 'team.sqlite'}"
+    with Project.open(mini_root, url) as project:  # a project in use...
+        project.import_files()
+        project.add_coding(document="int01", code="release", start=0, end=10, coder="lena")
     old = Database(url)
-    with old.writing() as conn:
+    with old.writing() as conn:  # ...as hrd-coder with schema 0004 left it
         config = _config()
         config.attributes["connection"] = conn
-        command.upgrade(config, "0004")
+        command.downgrade(config, "0004")
     assert not schema_is_current(old)
     old.close()
     assert file_head_revision() == head_revision() == "0005"
@@ -394,9 +398,12 @@ def test_a_schema_0004_database_is_upgraded_and_checked_in_one_query(mini_root, 
         upgrade = project.database.upgrade
         assert (upgrade.from_revision, upgrade.to_revision) == ("0004", "0005")
         assert schema_is_current(project.database)
-        project.import_files()
+        assert schema_differences(project.database) == []
+        assert len(project.codings()) == 1
+        import_qdpx(SAMPLES / "qc1.2.0_demo.qdpx", project=project)
         with project.database.reading() as conn:
-            assert conn.execute(text("SELECT count(*) FROM foreign_guid")).scalar() == 0
+            rows = conn.execute(text("SELECT count(*) FROM foreign_guid")).scalar()
+        assert rows == 112 + 3 + 1 + 213  # codes, documents, user, codings' selections
     with Project.open(mini_root, url) as again:
         assert again.database.upgrade is None
 
