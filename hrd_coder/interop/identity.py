@@ -25,6 +25,9 @@ OUR_KIND = {"code": "code", "source": "document", "user": "coder", "selection": 
 GUID_TEXT = re.compile(
     r"^(\{)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?(1)\})$"
 )
+# Elements whose `guid` points at another element (a .qdc writes set members so, and some
+# programs do in a project file too): a second use of a GUID, not a second object.
+REFERENCES = ("MemberCode", "MemberSource")
 SHOWN = {"code": "code", "source": "document", "user": "user", "selection": "selection"}
 
 
@@ -49,6 +52,8 @@ def file_guids(
     written: dict[str, str] = {}
     uses: Counter[str] = Counter()
     for element in root.iter():
+        if element.tag.rpartition("}")[2] in REFERENCES:
+            continue
         key = canonical_guid(element.get("guid"))
         if key:
             uses[key] += 1

@@ -442,3 +442,17 @@ def test_a_code_without_a_description_keeps_none_and_its_settings_come_back(extr
         k: v for k, v in extra.items() if k != "level"
     }
     assert fields.get("level", "segment") == extra.get("level", "segment")
+
+
+def test_a_set_member_naming_a_code_by_guid_is_no_second_use(tmp_path):
+    # Set members written as a .qdc writes them (guid=, not targetGUID=) point at the code.
+    qde = FOREIGN_QDE.replace(
+        "</Sources>",
+        '</Sources><Sets><Set guid="99999999-0000-4000-8000-000000000001" name="Pressure">'
+        '<MemberCode guid="bbbbbbbb-0000-4000-8000-000000000002"/></Set></Sets>',
+    )
+    outcome = import_qdpx(foreign_file(tmp_path, qde), into=tmp_path / "p")
+    assert not [w for w in outcome.report.warnings if "GUID" in w]
+    with Project.open(tmp_path / "p") as project:
+        back, _ = exported(project, tmp_path / "back.qdpx")
+    assert code_named(back, "Naming") == "bbbbbbbb-0000-4000-8000-000000000002"
