@@ -107,11 +107,18 @@ def _merge_files(
         if c.id not in known_cases and set(c.front_matter.get("groups") or []) <= groups
     }
     documents = {d.id for d in project.documents()}
-    for source in exchange.sources:
-        if source.id in documents and project.text_of(source.id) != source.text:
-            report.dropped.append(
-                f"document '{source.id}': the project has a different document with that id"
-            )
+    clashing = {
+        s.id for s in exchange.sources if s.id in documents and project.text_of(s.id) != s.text
+    }
+    for document_id in sorted(clashing):
+        lost = sum(c.document_id == document_id for c in exchange.codings)
+        report.dropped.append(
+            f"document '{document_id}' and its {lost} coding(s): the project has a different "
+            "document with that id (the codings' offsets count in the file's text, not ours)"
+        )
+    # Never onto our document of the same id: its text is another one.
+    exchange.codings[:] = [c for c in exchange.codings if c.document_id not in clashing]
+    exchange.memos[:] = [m for m in exchange.memos if m.document_id not in clashing]
     written += _write_documents(project.root, exchange, documents | (known_cases - cases), cases)
     project.import_files()
 

@@ -456,3 +456,19 @@ def test_a_set_member_naming_a_code_by_guid_is_no_second_use(tmp_path):
     with Project.open(tmp_path / "p") as project:
         back, _ = exported(project, tmp_path / "back.qdpx")
     assert code_named(back, "Naming") == "bbbbbbbb-0000-4000-8000-000000000002"
+
+
+def test_a_document_clashing_with_ours_brings_neither_codings_nor_its_guid(mini, tmp_path):
+    """The file's text source is named like our int01 but holds another text: its codings'
+    offsets count in that text, so they must not land on ours."""
+    qde = FOREIGN_QDE.replace('name="Interview é.txt"', 'name="int01.txt"')
+    before = mini.codings()
+    outcome = import_qdpx(foreign_file(tmp_path, qde), project=mini)
+    assert (
+        "document 'int01' and its 1 coding(s): the project has a different document with that "
+        "id (the codings' offsets count in the file's text, not ours)"
+    ) in outcome.report.dropped
+    assert mini.codings() == before
+    recorded = read_foreign_guids_of(mini)
+    assert ("source", "int01") not in recorded
+    assert not [key for key in recorded if key[0] == "selection"]
