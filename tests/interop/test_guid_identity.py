@@ -472,3 +472,36 @@ def test_a_document_clashing_with_ours_brings_neither_codings_nor_its_guid(mini,
     recorded = read_foreign_guids_of(mini)
     assert ("source", "int01") not in recorded
     assert not [key for key in recorded if key[0] == "selection"]
+
+
+def test_the_consensus_layer_rebuilt_on_an_imported_project(tmp_path, db_url, project_schema):
+    """A second coder codes what the file's coder coded; consensus is rebuilt: the
+    consensus codings (new ids) join the imported selection on their span, and once the
+    imported coding is removed, its selection GUID is forgotten at the next import."""
+    import_qdpx(foreign_file(tmp_path, FOREIGN_QDE), into=tmp_path / "p", db_url=db_url)
+    with Project.open(tmp_path / "p", db_url) as project:
+        theirs = project.codings()[0]
+        project.add_coding(
+            document=theirs.document_id,
+            code=theirs.code_id,
+            start=theirs.start,
+            end=theirs.end,
+            coder="ana",
+        )
+        for coder in ("zoe_ortiz", "ana"):  # both read the whole document
+            project.mark_done([theirs.document_id], coder=coder)
+        project.rebuild_consensus(by="ana")
+        assert {c.coder for c in project.codings()} == {"zoe_ortiz", "ana", "consensus"}
+        back, lines = exported(project, tmp_path / "back.qdpx")
+        project_schema.validate(io.BytesIO(back))
+        assert lines == []
+        assert set(selections(back)) == {"dddddddd-0000-4000-8000-000000000001"}
+        assert len(selections(back)["dddddddd-0000-4000-8000-000000000001"]) == 3
+        project.remove_coding(theirs.id, coder="zoe_ortiz")
+        import_qdpx(foreign_file(tmp_path, FOREIGN_QDE, "again.qdpx"), project=project)
+        # The file's coding came back with its id, and with it its selection's GUID.
+        recorded = read_foreign_guids_of(project)
+        assert recorded[("selection", theirs.id)] == "DDDDDDDD-0000-4000-8000-000000000001"
+        project.remove_coding(theirs.id, coder="zoe_ortiz")
+        import_qdc(SAMPLES / "refi_spec_annexA1_example_codebook.qdc", project=project)
+        assert ("selection", theirs.id) not in read_foreign_guids_of(project)
