@@ -24,6 +24,7 @@ from hrd_coder.analysis.report_tables import (
     report_tables,
 )
 from hrd_coder.analysis.tables import render_table
+from hrd_coder.problems import ProjectError
 from hrd_coder.whole_file import writing_all_whole
 
 if TYPE_CHECKING:
@@ -155,25 +156,42 @@ def _report(design, table, out, layer, released_by) -> DesignReport:
                 f"released by day {released_by:g} counts days since detention; women held "
                 f"longer than that at the campaign launch count as not released"
             )
-    plots: tuple[Path, ...] = ()
-    if out is not None:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        title = design.description.strip().split("\n")[0] or design.name
-        plots = km_plot(
-            km, Path(out) / design.name, title=title, xlabel=ORIGIN_WORDS[design.origin]
-        )
-        if by_t is not None and by_t.sensitivity is not None:
-            from hrd_coder.analysis.contour_plot import contour_plot
-
-            plots += contour_plot(
-                by_t.sensitivity,
-                Path(out) / f"{design.name}{CONTOUR}",
-                title=f"{title}: released by day {released_by:g}",
-                treatment_words=f"being {design.group}",
-            )
-    return DesignReport(
-        design, layer, table, km, rank, cox, checks, plots, tuple(notes), by_t, found_evalue
+    report = DesignReport(
+        design, layer, table, km, rank, cox, checks, (), tuple(notes), by_t, found_evalue
     )
+    return report if out is None else draw_figures(report, out)
+
+
+def draw_figures(report: DesignReport, out: str | Path) -> DesignReport:
+    """The report with its figures drawn into `out`: the Kaplan–Meier curves and, with a
+    released-by model, its sensitivity contour. Kept apart from the fitting, so a caller
+    can show the tables first (matplotlib is imported only here, and drawing takes longer
+    than fitting on the demo)."""
+    try:
+        return replace(report, plots=_figures(report, Path(out)))
+    except OSError as error:
+        raise ProjectError(
+            f"cannot write the figures into {out}: {error.strerror or error}; choose a "
+            "folder you can write to with --out"
+        ) from None
+
+
+def _figures(report: DesignReport, out: Path) -> tuple[Path, ...]:
+    design = report.design
+    out.mkdir(parents=True, exist_ok=True)
+    title = design.description.strip().split("\n")[0] or design.name
+    plots = km_plot(report.km, out / design.name, title=title, xlabel=ORIGIN_WORDS[design.origin])
+    by_t = report.released_by
+    if by_t is not None and by_t.sensitivity is not None:
+        from hrd_coder.analysis.contour_plot import contour_plot
+
+        plots += contour_plot(
+            by_t.sensitivity,
+            out / f"{design.name}{CONTOUR}",
+            title=f"{title}: released by day {by_t.t:g}",
+            treatment_words=f"being {design.group}",
+        )
+    return plots
 
 
 def group_evalue(design: Design, cox: CoxResult, table: pd.DataFrame) -> EValue:

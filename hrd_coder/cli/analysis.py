@@ -257,6 +257,14 @@ def report(
         _print_by_layer(project.analyze_by_layer(design), fmt, folder)
         return
     check_consensus(project, layer, allow_incomplete, design)
+    if fmt == "table":  # the tables first; the figures, slower to draw, after them
+        from hrd_coder.analysis.design_report import draw_figures
+
+        fitted = project.analyze(design, layer, None, released_by)
+        _print_report(fitted.as_dict(), design)
+        for path in draw_figures(fitted, folder).plots:
+            click.echo(f"figure: {path}")
+        return
     result = project.analyze(design, layer, folder, released_by)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))
@@ -267,8 +275,6 @@ def report(
     elif fmt == "csv":
         for path in result.write_csv(folder):
             click.echo(f"table: {path}")
-    else:
-        _print_report(result.as_dict(), design)
 
 
 def _print_by_layer(found: Any, fmt: str, folder: Path) -> None:
@@ -334,5 +340,3 @@ def _print_report(data: dict[str, Any], design: str) -> None:
             click.echo(f"note: {note}")
     for note in data["notes"]:
         click.echo(f"note: {note}")
-    for path in data["plots"]:
-        click.echo(f"figure: {path}")

@@ -11,29 +11,18 @@ from sqlalchemy import case as sql_case
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import access as access_rules
-from hrd_coder.services import (
-    adjudication,
-    analysis,
-    codebook_changes,
-    consensus,
-    history,
-    reanchoring,
-)
 from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage as coverage_rules
 from hrd_coder.services import document_versions as versions
+from hrd_coder.services import history, reanchoring
 from hrd_coder.services.access import Access, read_access
-from hrd_coder.services.adjudication import Disagreement
 from hrd_coder.services.agreement import (
     AgreementRequest,
     AgreementRow,
     agreement_rows,
 )
-from hrd_coder.services.analysis import Explanation
-from hrd_coder.services.codebook_changes import CodebookChange
 from hrd_coder.services.codebook_journal import finish_interrupted_change
 from hrd_coder.services.codings_file import LoadReport, load_codings
-from hrd_coder.services.consensus import ConsensusStatus, incomplete_message
 from hrd_coder.services.consensus_rules import Mark
 from hrd_coder.services.coverage import Coverage
 from hrd_coder.services.importing import current_codebook_hash, import_project
@@ -71,6 +60,10 @@ if TYPE_CHECKING:
     from hrd_coder.analysis.case_variables import CaseVariables
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import AnalysisPlan
+    from hrd_coder.services.adjudication import Disagreement
+    from hrd_coder.services.analysis import Explanation
+    from hrd_coder.services.codebook_changes import CodebookChange
+    from hrd_coder.services.consensus import ConsensusStatus
 
 CODEBOOK_FILE = "codebook.yaml"
 DOCUMENTS: Table = tables.Document.__table__
@@ -218,11 +211,15 @@ class Project:
 
     def rename_code(self, old: str, new: str) -> CodebookChange:
         """Rename a code in codebook.yaml and in every coding (see docs/codebook.md)."""
+        from hrd_coder.services import codebook_changes
+
         self.access().require_role("renaming a code", ("lead",))
         return codebook_changes.rename_code(self, old, new)
 
     def merge_codes(self, sources: list[str], target: str) -> CodebookChange:
         """Move the source codes' codings to the target and drop the sources."""
+        from hrd_coder.services import codebook_changes
+
         self.access().require_role("merging codes", ("lead",))
         return codebook_changes.merge_codes(self, sources, target)
 
@@ -230,6 +227,8 @@ class Project:
         self, code: str, into: list[str], default: str | None, choices: dict[str, str]
     ) -> CodebookChange:
         """Share a code's codings among new codes (per coding, else the default)."""
+        from hrd_coder.services import codebook_changes
+
         self.access().require_role("splitting a code", ("lead",))
         return codebook_changes.split_code(self, code, into, default, choices)
 
@@ -631,6 +630,8 @@ class Project:
         self, codes: tuple[str, ...] = (), documents: tuple[str, ...] = ()
     ) -> list[Disagreement]:
         """The adjudication queue: units where coders differ on a code, decided or not."""
+        from hrd_coder.services import adjudication
+
         self.access().require_role("adjudication")
         return adjudication.disagreements(self, codes, documents)
 
@@ -645,6 +646,8 @@ class Project:
         self, decisions: list[tuple[Disagreement | str, str, str]], *, adjudicator: str
     ) -> list[Mark]:
         """Settle several disagreements (item, choice, reason) at once, all or nothing."""
+        from hrd_coder.services import adjudication
+
         self.access().require_role("adjudication")
         actions.check_coder_name(adjudicator)
         queue: list[Disagreement] | None = None
@@ -659,12 +662,16 @@ class Project:
 
     def consensus_status(self) -> ConsensusStatus:
         """Per code: units agreed, single-coded, decided, reopened, undecided and stale."""
+        from hrd_coder.services import consensus
+
         self.access().require_all_layers("the consensus status")
         return consensus.status_of(self, consensus.plan(self))
 
     def rebuild_consensus(self, *, by: str | None, unit: str | None = None) -> ConsensusStatus:
         """Rebuild the consensus layer from the layers and decisions (optionally on another
         unit kind); return its status afterwards."""
+        from hrd_coder.services import consensus
+
         self.access().require_role("rebuilding the consensus")
         if unit is not None:
             with self.database.writing() as conn:
@@ -678,6 +685,9 @@ class Project:
         """Refuse (or, when allowed, warn about) an analysis of an incomplete consensus
         layer; return the warning lines (empty when complete or another layer is read).
         With a design, only when its model reads codings."""
+        from hrd_coder.services import analysis
+        from hrd_coder.services.consensus import incomplete_message
+
         if layer not in (None, actions.CONSENSUS):
             return []
         if design is not None and layer is None and not analysis.reads_codings(self, design):
@@ -709,14 +719,20 @@ class Project:
 
     def case_variables(self, layer: str | None = None) -> CaseVariables:
         """One row per case: attributes and code variables from one layer (default consensus)."""
+        from hrd_coder.services import analysis
+
         return analysis.case_variables(self, layer)
 
     def explain(self, case_id: str, variable: str, layer: str | None = None) -> Explanation:
         """The codings behind one case variable's value for one case."""
+        from hrd_coder.services import analysis
+
         return analysis.explain(self, case_id, variable, layer)
 
     def analysis_plan(self) -> AnalysisPlan:
         """The designs of analysis.yaml, checked."""
+        from hrd_coder.services import analysis
+
         return analysis.analysis_plan(self)
 
     def analyze(
@@ -727,10 +743,14 @@ class Project:
         released_by: float | None = None,
     ) -> DesignReport:
         """Kaplan–Meier, log-rank, Cox and PH checks for one design; the figure into `out`."""
+        from hrd_coder.services import analysis
+
         return analysis.analyze(self, design, layer, out, released_by)
 
     def analyze_by_layer(self, design: str) -> LayerComparison:
         """The design's Cox model fitted once per coder layer (and consensus), side by side."""
+        from hrd_coder.services import analysis
+
         self.access().require_all_layers("a report by layer")
         return analysis.analyze_by_layer(self, design)
 
@@ -743,6 +763,8 @@ class Project:
     ) -> tuple[Path, Path]:
         """Write the case table with the designs' outcomes, and its data dictionary (csv
         cells a spreadsheet would run as formulas are neutralised unless `raw_cells`)."""
+        from hrd_coder.services import analysis
+
         return analysis.export_cases(self, fmt, layer, out, raw_cells)
 
     def export_table(
