@@ -505,3 +505,36 @@ def test_the_consensus_layer_rebuilt_on_an_imported_project(tmp_path, db_url, pr
         project.remove_coding(theirs.id, coder="zoe_ortiz")
         import_qdc(SAMPLES / "refi_spec_annexA1_example_codebook.qdc", project=project)
         assert ("selection", theirs.id) not in read_foreign_guids_of(project)
+
+
+def test_a_qc_project_in_coded_here_and_back_out(tmp_path, db_url, project_schema):
+    """The whole path (issue 14): qc's file in, a coder here codes with one of its codes and
+    a code of ours, out again. Their objects keep their GUIDs, ours get new ones, the export
+    is valid, and reading it back into a new project gives every coding with its quote."""
+    sample = SAMPLES / "qc1.2.0_demo.qdpx"
+    original = guids(qde_of(sample))
+    import_qdpx(sample, into=tmp_path / "p", db_url=db_url)
+    with Project.open(tmp_path / "p", db_url, viewer="lena") as project:
+        document = project.documents()[0]
+        text = project.document(document.id).text
+        theirs = project.codebook.codes[0].id
+        first = project.add_coding(document=document.id, code=theirs, start=0, end=40, coder="lena")
+        before = len(project.codings())
+        quotes = {(c.document_id, c.start, c.end, c.code_id): c.quote for c in project.codings()}
+        back, lines = exported(project, tmp_path / "back.qdpx")
+    project_schema.validate(io.BytesIO(back))
+    assert lines == []
+    after = guids(back)
+    assert after["Code"] == original["Code"]  # no new code, every one of theirs as it was
+    assert after["TextSource"] <= original["TextSource"]
+    new_users = after["User"] - original["User"]
+    assert len(new_users) == 1  # lena, with a GUID of ours
+    new_codings = after["Coding"] - original["Coding"]
+    assert len(new_codings) == 1 and len(after["Coding"]) == before
+    assert text[0:40] == quotes[(document.id, 0, 40, theirs)]
+    assert first is not None
+
+    import_qdpx(tmp_path / "back.qdpx", into=tmp_path / "again", db_url=None)
+    with Project.open(tmp_path / "again") as again:
+        read_back = {(c.start, c.end, c.quote) for c in again.codings()}
+    assert {(s, e, q) for (_, s, e, _), q in quotes.items()} == read_back
