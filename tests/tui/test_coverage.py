@@ -108,3 +108,35 @@ async def test_an_item_about_two_cases_offers_both(demo_root: Path):
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen and screen.document.info.id == "m09"
+
+
+async def test_at_80x24_titles_and_the_legend_that_do_not_fit_end_with_an_ellipsis(
+    demo_root: Path,
+):
+    """Issue 15: the title column takes the width the others leave and a long title is
+    cut with …, as is a legend wider than the chart; on a wide terminal nothing is cut."""
+    with Project.open(demo_root) as project:
+        project.import_files()
+    for size, cut in (((80, 24), True), ((200, 40), False)):
+        app = CoderApp(demo_root, None, "lena")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            app.screen.open_document("c01")
+            await settle(pilot)
+            await pilot.press("f9")
+            await settle(pilot)
+            dialog = app.screen
+            table = dialog.query_one("#choices", DataTable)
+            lines = [table.render_line(y).text.rstrip() for y in range(1, 1 + table.row_count)]
+            titles = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+            chart = dialog.query_one(CoverageChart)
+            legend = str(chart.render()).splitlines()[-1]
+            if cut:
+                assert any(line.endswith("…") for line in lines), lines
+                for line, title in zip(lines, titles, strict=True):
+                    assert line.endswith(title) or line.endswith("…")
+                assert legend.endswith("…") and len(legend) <= chart.size.width
+            else:
+                for line, title in zip(lines, titles, strict=True):
+                    assert line.endswith(title)
+                assert legend.endswith("one column = 1 week")

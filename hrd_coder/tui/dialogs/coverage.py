@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Select, Static
 
 from hrd_coder.services.media import CoverageTimeline
 from hrd_coder.tui.dialogs.dialog import Dialog, KeyHint
-from hrd_coder.tui.dialogs.table import cell
+from hrd_coder.tui.dialogs.table import cell, flexible_width
 from hrd_coder.tui.widgets.coverage_chart import CoverageChart
 
 
@@ -58,11 +58,30 @@ class CoverageDialog(Dialog[str]):
             f"{timeline.case.id} {timeline.case.name}: {count} media item"
             f"{'' if count == 1 else 's'}" + (" · Enter opens the highlighted one" if count else "")
         )
+        self._fill_table()
+        self.call_after_refresh(self._fill_table)  # once the table's width is known
+
+    def on_resize(self) -> None:
+        """Fit the titles to the new width."""
+        self.call_after_refresh(self._fill_table)
+
+    def _fill_table(self) -> None:
+        """The items, the title column taking the width the others leave (cut with …)."""
+        articles = self.timelines[self.shown].articles
         table = self.query_one("#choices", DataTable)
         table.clear(columns=True)
-        for name in ("date", "outlet", "type", "title"):
-            table.add_column(name)
-        for article in timeline.articles:
+        widths = [
+            max([len(name), *(len(text) for text in texts)])
+            for name, texts in (
+                ("date", [a.written for a in articles]),
+                ("outlet", [a.outlet for a in articles]),
+                ("type", [a.outlet_type for a in articles]),
+            )
+        ]
+        for name, width in zip(("date", "outlet", "type"), widths, strict=True):
+            table.add_column(name, width=width)
+        table.add_column("title", width=flexible_width(table, widths))
+        for article in articles:
             table.add_row(
                 cell(article.written),
                 cell(article.outlet),

@@ -127,4 +127,4 @@ class CoverageChart(Widget):
             parts += [(letter, f"bold {style}"), f" {what} {day}   "]
         scale = "1 week" if per_column == 1 else f"{per_column} weeks"
         parts.append((f"one column = {scale}", "dim"))
-        return Content.assemble(*parts)
+        return Content.assemble(*parts).truncate(self.size.width, ellipsis=True)
