@@ -43,6 +43,20 @@ class AccessRefused(ProjectError):
     that (so a screen refused this way offers none of its keys but leaving)."""
 
 
+class StaleDocument(ProjectError):
+    """The text changed since the offsets were taken: nothing was saved."""
+
+    def __init__(self, document_id: str, expected: str, current: str) -> None:
+        self.document_id = document_id
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"{document_id} changed since it was opened (it was re-imported: version "
+            f"{current[:8]}, the screen showed {expected[:8]}); nothing was saved: reload "
+            "the document and select the passage again"
+        )
+
+
 def raise_if_any(problems: list[Problem]) -> None:
     """Stop with every problem collected so far, if there are any."""
     if problems:

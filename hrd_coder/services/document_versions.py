@@ -13,24 +13,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Table, select
 
-from hrd_coder.problems import ProjectError
+from hrd_coder.problems import ProjectError, StaleDocument
 from hrd_coder.storage import tables
 
 DOCUMENTS: Table = tables.Document.__table__
-
-
-class StaleDocument(ProjectError):
-    """The text changed since the offsets were taken: nothing was saved."""
-
-    def __init__(self, document_id: str, expected: str, current: str) -> None:
-        self.document_id = document_id
-        self.expected = expected
-        self.current = current
-        super().__init__(
-            f"{document_id} changed since it was opened (it was re-imported: version "
-            f"{current[:8]}, the screen showed {expected[:8]}); nothing was saved: reload "
-            "the document and select the passage again"
-        )
 
 
 def no_such_document(document_id: str) -> ProjectError:

@@ -15,10 +15,9 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Static
 
-from hrd_coder.problems import AccessRefused, InvalidInput, ProjectError
+from hrd_coder.problems import AccessRefused, InvalidInput, ProjectError, StaleDocument
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
-from hrd_coder.services.document_versions import StaleDocument
 from hrd_coder.tui.key_hold import KeyHold
 from hrd_coder.tui.keys import key
 from hrd_coder.tui.widgets.coder_name import CoderName
