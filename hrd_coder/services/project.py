@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Table, func, select
 from sqlalchemy import case as sql_case
@@ -56,14 +58,22 @@ from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database, database_url
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from hrd_coder.analysis.by_layer import LayerComparison
     from hrd_coder.analysis.case_variables import CaseVariables
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import AnalysisPlan
     from hrd_coder.services.adjudication import Disagreement
     from hrd_coder.services.analysis import Explanation
+    from hrd_coder.services.audit import LogEntry, LogFilter
     from hrd_coder.services.codebook_changes import CodebookChange
     from hrd_coder.services.consensus import ConsensusStatus
+    from hrd_coder.services.exchange import ExportOutcome
+    from hrd_coder.services.exchange_import import ExchangeOutcome
+    from hrd_coder.services.media import CoverageTimeline
+    from hrd_coder.services.media_import import ArticleImport
+    from hrd_coder.services.merging import MergeReport
 
 CODEBOOK_FILE = "codebook.yaml"
 DOCUMENTS: Table = tables.Document.__table__
@@ -775,6 +785,232 @@ class Project:
 
         return export_table(self, table, fmt, out, **options)
 
+    # -- front-end doors ---------------------------------------------------------------------
+    # What tui/, cli/ and api.py need beyond the use cases above, so that they import only this
+    # class, the records (services/records.py) and the problems. Each imports its module on
+    # first use: `hrd-coder status` must not load pandas, numpy or the statistics stack.
+
+    CONSENSUS: ClassVar[str] = actions.CONSENSUS
+    """The consensus layer's name (no person may code under it)."""
+
+    @staticmethod
+    def check_coder_name(name: str) -> str:
+        """The name, if a coder may use it: plain (it goes into file names) and not the
+        consensus layer's."""
+        return actions.check_coder_name(name)
+
+    @staticmethod
+    def coverage_warnings(coverage: Coverage, coders: Iterable[str] = ()) -> list[str]:
+        """One note per coder whose work agreement cannot count yet, saying what to do."""
+        return coverage_rules.coverage_warnings(coverage, coders)
+
+    @staticmethod
+    def statistic_range(statistic: str) -> tuple[float, float]:
+        """The values an agreement statistic can take (its intervals are clipped to them)."""
+        from hrd_coder.agreement import value_range
+
+        return value_range(statistic)
+
+    def find_disagreement(self, wanted: str) -> Disagreement:
+        """The disagreement in the adjudication queue with this id (or a unique prefix)."""
+        from hrd_coder.services import adjudication
+
+        return adjudication.find(self.disagreements(), wanted)
+
+    @staticmethod
+    def resolve_choice(item: Disagreement, choice: str) -> str:
+        """An adjudicator's choice in full: `a`/`b`/… become the first/second/… coder's name;
+        a coder's name, union, intersection or neither stay as they are."""
+        from hrd_coder.services.decisions_file import resolve_choice
+
+        return resolve_choice(item, choice)
+
+    def decide_from_file(self, path: Path, *, adjudicator: str) -> int:
+        """Settle the disagreements a CSV lists (item, choice, reason), all or nothing;
+        return how many."""
+        from hrd_coder.services.decisions_file import decide_from_file
+
+        return decide_from_file(self, path, adjudicator)
+
+    @staticmethod
+    def adjudication_progress(items: Sequence[Disagreement]) -> tuple[int, int]:
+        """(decided, total) for an adjudication queue (a reopened item is not decided)."""
+        from hrd_coder.services.adjudication import progress
+
+        return progress(items)
+
+    @staticmethod
+    def read_split_choices(path: Path) -> dict[str, str]:
+        """Coding id -> new code, from the CSV a researcher filled in to split a code."""
+        from hrd_coder.services.split_choices import read_split_choices
+
+        return read_split_choices(path)
+
+    @staticmethod
+    def coding_rows(
+        codings: Iterable[CodingRecord], *, with_quotes: bool = False
+    ) -> list[dict[str, Any]]:
+        """Codings as flat rows, as `codings list` shows them; quotes only when asked."""
+        from hrd_coder.services.codings_file import coding_rows
+
+        return coding_rows(codings, with_quotes=with_quotes)
+
+    @staticmethod
+    def write_codings_csv(
+        rows: list[dict[str, Any]],
+        stream: IO[str],
+        *,
+        with_quotes: bool = False,
+        raw_cells: bool = False,
+    ) -> None:
+        """Coding rows as the CSV `codings load` reads back (spreadsheet formulas
+        neutralised unless `raw_cells`)."""
+        from hrd_coder.services.codings_file import write_csv
+
+        write_csv(rows, stream, with_quotes=with_quotes, raw_cells=raw_cells)
+
+    @staticmethod
+    def log_filter(
+        *,
+        coder: str | None = None,
+        document: str | None = None,
+        action: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> LogFilter:
+        """Which events of the log to show; `since` and `until` are dates (2026-03-01) or
+        moments (2026-03-01T14:00), and a date `until` takes in the whole day."""
+        from hrd_coder.services.audit import LogFilter, parse_moment
+
+        return LogFilter(
+            coder=coder,
+            document=document,
+            action=action,
+            since=parse_moment(since) if since else None,
+            until=parse_moment(until, end_of_day=True) if until else None,
+        )
+
+    def event_log(self, wanted: LogFilter) -> list[LogEntry]:
+        """The events matching `wanted` that the viewer may see, oldest first."""
+        from hrd_coder.services.audit import event_log
+
+        return event_log(self, wanted)
+
+    @staticmethod
+    def write_log(
+        entries: list[LogEntry], path: Path, fmt: str, *, raw_cells: bool = False
+    ) -> Path:
+        """Write log entries to a CSV or JSON file, whole or not at all."""
+        from hrd_coder.services.audit import write_log
+
+        return write_log(entries, path, fmt, raw_cells=raw_cells)
+
+    def merge_database(self, other: str, *, dry_run: bool = False) -> MergeReport:
+        """Merge a copy's database (a file or URL) into this one, all or nothing; leads only."""
+        from hrd_coder.services.merging import merge_database
+
+        return merge_database(self, other, dry_run=dry_run)
+
+    def export_qdc(self, out: str | Path | None = None) -> ExportOutcome:
+        """Write the codebook as a REFI-QDA `.qdc` file (whole, or not at all)."""
+        from hrd_coder.services.exchange import export_qdc
+
+        return export_qdc(self, out)
+
+    def export_qdpx(self, out: str | Path | None = None) -> ExportOutcome:
+        """Write the whole project as a REFI-QDA `.qdpx` archive (whole, or not at all)."""
+        from hrd_coder.services.exchange import export_qdpx
+
+        return export_qdpx(self, out)
+
+    def import_qdc(self, path: str | Path, *, max_bytes: int | None = None) -> ExchangeOutcome:
+        """Append the codes of a REFI-QDA `.qdc` file to this project's codebook."""
+        from hrd_coder.services.exchange import archive_limits, import_qdc
+
+        return import_qdc(path, project=self, limits=archive_limits(max_bytes))
+
+    def import_qdpx(self, path: str | Path, **options: Any) -> ExchangeOutcome:
+        """Merge a REFI-QDA `.qdpx` into this project; `options` as `new_from_qdpx`."""
+        from hrd_coder.services.exchange import import_qdpx
+
+        return import_qdpx(path, project=self, **_archive_options(**options))
+
+    @staticmethod
+    def new_from_qdc(
+        path: str | Path,
+        into: str | Path,
+        *,
+        db_url: str | None = None,
+        max_bytes: int | None = None,
+    ) -> ExchangeOutcome:
+        """A new project folder `into` holding the codes of a REFI-QDA `.qdc` file."""
+        from hrd_coder.services.exchange import archive_limits, import_qdc
+
+        return import_qdc(path, into=into, db_url=db_url, limits=archive_limits(max_bytes))
+
+    @staticmethod
+    def new_from_qdpx(
+        path: str | Path, into: str | Path, *, db_url: str | None = None, **options: Any
+    ) -> ExchangeOutcome:
+        """A new project folder `into` from a REFI-QDA `.qdpx`. Options: `max_bytes`,
+        `max_entries`, `max_ratio` (the archive limits) and `base` (the only folder
+        relative:// texts are read from; default the file's folder)."""
+        from hrd_coder.services.exchange import import_qdpx
+
+        return import_qdpx(path, into=into, db_url=db_url, **_archive_options(**options))
+
+    def import_media(
+        self, path: Path, *, dry_run: bool = False, allow_outside: Iterable[Path] = ()
+    ) -> ArticleImport:
+        """Write media/ID.md for each new article of a CSV list, then import the project."""
+        from hrd_coder.services.media_import import import_articles
+
+        return import_articles(self, path, dry_run=dry_run, allow_outside=allow_outside)
+
+    def media_timeline(self, case_id: str) -> CoverageTimeline:
+        """The media items mentioning one case, week by week, with its key dates."""
+        from hrd_coder.services.media import timeline
+
+        return timeline(self, case_id)
+
+    def media_by_case(self) -> dict[str, tuple[int, dt.date]]:
+        """Case id -> (media items mentioning it, the first one's date), for cases with any."""
+        from hrd_coder.services.media import coverage_by_case
+
+        return coverage_by_case(self)
+
+    @staticmethod
+    def load_statistics() -> None:
+        """Import the statistics stack ahead of need (the workbench does it in the background,
+        so that the first results do not wait for the imports)."""
+        from hrd_coder.services.analysis import load_statistics
+
+        load_statistics()
+
+    def survival_table(self, design: str, layer: str | None = None) -> pd.DataFrame:
+        """One row per case in the design: id, origin, end, days, released, covariates."""
+        from hrd_coder.services.analysis import design_table
+
+        return design_table(self, design, layer)[1]
+
+    def codings_frame(self, layer: str | None = None, with_quotes: bool = False) -> pd.DataFrame:
+        """Every coding (of one layer, if given) as a row; quotes and memos only if asked."""
+        from hrd_coder.services.coding_exports import codings_frame
+
+        return codings_frame(self, layer, with_quotes)
+
+    def matrix_frame(self, layer: str | None = None) -> pd.DataFrame:
+        """Code x case counts of one layer's codings tied to cases (default consensus)."""
+        from hrd_coder.services.coding_exports import matrix_frame
+
+        return matrix_frame(self, layer)
+
+    def cooccurrence_frame(self, layer: str | None = None, unit: str = "sentence") -> pd.DataFrame:
+        """Code x code co-occurrence of one layer's codings, by unit or overlapping codings."""
+        from hrd_coder.services.coding_exports import cooccurrence_frame
+
+        return cooccurrence_frame(self, layer, unit)
+
     # -- helpers -----------------------------------------------------------------------------
 
     def text_of(self, document_id: str) -> str:
@@ -826,6 +1062,19 @@ class Project:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def _archive_options(
+    max_bytes: int | None = None,
+    max_entries: int | None = None,
+    max_ratio: int | None = None,
+    base: str | Path | None = None,
+) -> dict[str, Any]:
+    """The REFI-QDA archive limits a researcher may change, and the folder relative://
+    texts come from, as the exchange service takes them."""
+    from hrd_coder.services.exchange import archive_limits
+
+    return {"limits": archive_limits(max_bytes, max_entries, max_ratio), "base": base}
 
 
 def _case_info(row: Any) -> CaseInfo:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 @dataclass(frozen=True)
@@ -228,3 +229,64 @@ class ImportReport:
             "unchanged": self.unchanged,
             "reanchored": [a.as_json() for a in self.anchoring],
         }
+
+
+# Records that live beside the rules that make them, offered here too so that the front ends
+# (tui/, cli/, api.py) take every record from this one module. Each is imported on first use:
+# their modules bring the consensus rules or the media reader, which `hrd-coder status` does
+# not need (tests/test_startup_imports.py).
+_BESIDE_THEIR_RULES = {
+    "AgreementRequest": "hrd_coder.services.agreement",
+    "AgreementRow": "hrd_coder.services.agreement",
+    "ROW_COLUMNS": "hrd_coder.services.agreement",
+    "MIN_POSITIVES": "hrd_coder.services.agreement",
+    "RELIABLE": "hrd_coder.services.agreement",
+    "TENTATIVE": "hrd_coder.services.agreement",
+    "TOO_FEW": "hrd_coder.services.agreement",
+    "Coverage": "hrd_coder.services.coverage",
+    "CoverageTimeline": "hrd_coder.services.media",
+    "Disagreement": "hrd_coder.services.adjudication",
+}
+
+if TYPE_CHECKING:
+    from hrd_coder.services.adjudication import Disagreement
+    from hrd_coder.services.agreement import (
+        MIN_POSITIVES,
+        RELIABLE,
+        ROW_COLUMNS,
+        TENTATIVE,
+        TOO_FEW,
+        AgreementRequest,
+        AgreementRow,
+    )
+    from hrd_coder.services.coverage import Coverage
+    from hrd_coder.services.media import CoverageTimeline
+
+__all__ = [
+    "CaseInfo",
+    "CodingRecord",
+    "DocumentAnchoring",
+    "DocumentInfo",
+    "DocumentText",
+    "ImportReport",
+    "OrphanRecord",
+    "ProjectStatus",
+    "AgreementRequest",
+    "AgreementRow",
+    "ROW_COLUMNS",
+    "MIN_POSITIVES",
+    "RELIABLE",
+    "TENTATIVE",
+    "TOO_FEW",
+    "Coverage",
+    "CoverageTimeline",
+    "Disagreement",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """A record kept beside its rules (see _BESIDE_THEIR_RULES), imported on first use."""
+    module = _BESIDE_THEIR_RULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
