@@ -69,9 +69,7 @@ def survival_table(
     project_dir: str | Path, design: str, layer: str | None = None, db_url: str | None = None
 ) -> pd.DataFrame:
     """One row per case in the design: id, origin, end, days, released (entry), covariates."""
-    from hrd_coder.services.analysis import design_table
-
-    return _with_project(project_dir, lambda p: design_table(p, design, layer)[1], db_url)
+    return _with_project(project_dir, lambda p: p.survival_table(design, layer), db_url)
 
 
 def evalue_table(
@@ -115,20 +113,17 @@ def codings_table(
     db_url: str | None = None,
 ) -> pd.DataFrame:
     """One row per coding (all layers, or one); quotes and memos only with `with_quotes`."""
-    from hrd_coder.services.coding_exports import codings_frame
-
-    return _with_project(project_dir, lambda p: codings_frame(p, layer, with_quotes), db_url)
+    return _with_project(project_dir, lambda p: p.codings_frame(layer, with_quotes), db_url)
 
 
 def matrix_table(
     project_dir: str | Path, layer: str | None = None, db_url: str | None = None
 ) -> pd.DataFrame:
     """Code x case counts of one layer's codings (default consensus)."""
-    from hrd_coder.services.coding_exports import matrix_frame
 
     def read(project: Project) -> pd.DataFrame:
         _warn_if_incomplete(project, layer)
-        return matrix_frame(project, layer)
+        return project.matrix_frame(layer)
 
     return _with_project(project_dir, read, db_url)
 
@@ -140,11 +135,10 @@ def cooccurrence_table(
     db_url: str | None = None,
 ) -> pd.DataFrame:
     """Code x code co-occurrence of one layer's codings, by unit or overlapping codings."""
-    from hrd_coder.services.coding_exports import cooccurrence_frame
 
     def read(project: Project) -> pd.DataFrame:
         _warn_if_incomplete(project, layer)
-        return cooccurrence_frame(project, layer, unit)
+        return project.cooccurrence_frame(layer, unit)
 
     return _with_project(project_dir, read, db_url)
 
@@ -158,7 +152,7 @@ def agreement_table(
     """
     import pandas as pd
 
-    from hrd_coder.services.agreement import ROW_COLUMNS, AgreementRequest
+    from hrd_coder.services.records import ROW_COLUMNS, AgreementRequest
 
     known = {f.name for f in fields(AgreementRequest)}
     if unknown := set(request) - known:
