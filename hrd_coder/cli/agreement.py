@@ -105,7 +105,7 @@ def agreement(
     if ratings is not None:
         _agreement_for_file(ratings, statistic, level, bootstrap, seed, fmt)
         return
-    from hrd_coder.services.agreement import AgreementRequest
+    from hrd_coder.services.records import AgreementRequest
 
     request = AgreementRequest(
         unit=unit,
@@ -131,9 +131,7 @@ def agreement(
 
 def _print_coverage_warnings(project: Any, coders: tuple[str, ...]) -> None:
     """On stderr, so csv and json stay clean: what agreement could not count yet."""
-    from hrd_coder.services.coverage import coverage_warnings
-
-    for line in coverage_warnings(project.coverage(), coders):
+    for line in project.coverage_warnings(project.coverage(), coders):
         click.echo(line, err=True)
 
 
@@ -156,11 +154,12 @@ def _agreement_for_file(
 
 def _print_notes(rows: list[dict], statistic: str) -> None:
     """Footnotes for the table: clipped intervals, and verdicts withheld for too little data."""
-    from hrd_coder.services.agreement import MIN_POSITIVES, TOO_FEW, value_range
+    from hrd_coder.services import Project
+    from hrd_coder.services.records import MIN_POSITIVES, TOO_FEW
 
     clipped = [r["name"] for r in rows if r.get("ci_clipped")]
     if clipped:
-        low, high = value_range(statistic)
+        low, high = Project.statistic_range(statistic)
         which = f" of {_names(clipped)}" if clipped != [None] else ""
         click.echo(
             f"note: the 95% interval{which} was clipped to [{low:g}, {high:g}], the values "

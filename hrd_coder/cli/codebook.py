@@ -93,9 +93,9 @@ def codebook_split(
         raise ProjectError("--into needs at least two codes, e.g. --into rep.public rep.private")
     if default is None and choices_file is None:
         raise ProjectError("say where each coding goes: give --file CSV, --default CODE, or both")
-    from hrd_coder.services.split_choices import read_split_choices
+    from hrd_coder.services import Project
 
-    choices = read_split_choices(choices_file) if choices_file else {}
+    choices = Project.read_split_choices(choices_file) if choices_file else {}
     _print_change(open_project(ctx).split_code(code, new_codes, default, choices))
 
 

@@ -130,14 +130,13 @@ def adjudicate_decide(
 ) -> None:
     """Decide ITEM: CHOICE is a|b|… (the coder's letter), a CODER, union, intersection, neither."""
     from hrd_coder.problems import ProjectError
-    from hrd_coder.services.decisions_file import decide_from_file, resolve_choice
 
     project = open_project(ctx)
     adjudicator = _acting(project)
     if from_csv is not None:
         if item or choice:
             raise ProjectError("give either ITEM CHOICE or --from-csv FILE, not both")
-        count = decide_from_file(project, from_csv, adjudicator)
+        count = project.decide_from_file(from_csv, adjudicator=adjudicator)
         click.echo(f"{count} decision(s) recorded; the consensus layer is rebuilt")
         return
     if not (item and choice):
@@ -145,10 +144,8 @@ def adjudicate_decide(
             "give the ITEM id and a CHOICE, e.g. 'hrd-coder adjudicate decide 3fa2c1d0 a "
             "--reason \"...\"' (ids from 'hrd-coder adjudicate list')"
         )
-    from hrd_coder.services.adjudication import find
-
-    found = find(project.disagreements(), item)
-    chosen = resolve_choice(found, choice)
+    found = project.find_disagreement(item)
+    chosen = project.resolve_choice(found, choice)
     made = project.decide(found, chosen, reason=reason, adjudicator=adjudicator)
     click.echo(
         f"{found.id} {found.code_id} {found.document_id} {found.start}–{found.end}: "

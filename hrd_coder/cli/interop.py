@@ -57,9 +57,7 @@ class Size(click.ParamType):
 @reports_errors
 def export_qdc(ctx: click.Context, out: Path | None) -> None:
     """Write the codebook as a REFI-QDA .qdc file (default: <project>.qdc)."""
-    from hrd_coder.services.exchange import export_qdc as write
-
-    _print_export(write(open_project(ctx), out))
+    _print_export(open_project(ctx).export_qdc(out))
 
 
 @export.command("qdpx")
@@ -68,9 +66,7 @@ def export_qdc(ctx: click.Context, out: Path | None) -> None:
 @reports_errors
 def export_qdpx(ctx: click.Context, out: Path | None) -> None:
     """Write the project (codes, documents, cases, codings, memos) as a REFI-QDA .qdpx."""
-    from hrd_coder.services.exchange import export_qdpx as write
-
-    _print_export(write(open_project(ctx), out))
+    _print_export(open_project(ctx).export_qdpx(out))
 
 
 def _print_export(outcome: Any) -> None:
@@ -94,10 +90,7 @@ def import_qdc(
     ctx: click.Context, file: Path, into: Path | None, max_bytes: int | None, fmt: str
 ) -> None:
     """Add the codes of a REFI-QDA .qdc FILE to this project (or a new one with --into)."""
-    from hrd_coder.services.exchange import archive_limits
-    from hrd_coder.services.exchange import import_qdc as bring_in
-
-    _print(bring_in(file, limits=archive_limits(max_bytes), **_target(ctx, into)), fmt)
+    _print(_bring_in(ctx, "qdc", file, into, max_bytes=max_bytes), fmt)
 
 
 @main.command("import-qdpx")
@@ -140,18 +133,20 @@ def import_qdpx(
     fmt: str,
 ) -> None:
     """Bring a REFI-QDA .qdpx FILE into this project (or a new one with --into)."""
-    from hrd_coder.services.exchange import archive_limits
-    from hrd_coder.services.exchange import import_qdpx as bring_in
-
-    limits = archive_limits(max_bytes, max_entries, max_ratio)
-    _print(bring_in(file, limits=limits, base=base, **_target(ctx, into)), fmt)
+    options = {"max_bytes": max_bytes, "max_entries": max_entries, "max_ratio": max_ratio}
+    _print(_bring_in(ctx, "qdpx", file, into, base=base, **options), fmt)
 
 
-def _target(ctx: click.Context, into: Path | None) -> dict[str, Any]:
-    db_url = ctx.find_root().params.get("db")
+def _bring_in(ctx: click.Context, kind: str, file: Path, into: Path | None, **options: Any) -> Any:
+    """Into a new project in the folder `into`, or merged into the current project."""
+    from hrd_coder.services import Project
+
     if into is not None:
-        return {"into": into, "db_url": db_url}
-    return {"project": open_project(ctx)}
+        db_url = ctx.find_root().params.get("db")
+        new = Project.new_from_qdpx if kind == "qdpx" else Project.new_from_qdc
+        return new(file, into, db_url=db_url, **options)
+    project = open_project(ctx)
+    return (project.import_qdpx if kind == "qdpx" else project.import_qdc)(file, **options)
 
 
 def _print(outcome: Any, fmt: str) -> None:

@@ -51,9 +51,7 @@ def media_import(
     id, cases (ids separated by ';'), url, source, language, notes. Articles already in
     media/ or repeated in the list are skipped (see docs/media.md).
     """
-    from hrd_coder.services.media_import import import_articles
-
-    report = import_articles(open_project(ctx), file, dry_run=dry_run, allow_outside=allow_outside)
+    report = open_project(ctx).import_media(file, dry_run=dry_run, allow_outside=allow_outside)
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
         return
@@ -80,9 +78,7 @@ def media_import(
 @reports_errors
 def media_timeline(ctx: click.Context, case: str, out: Path | None, fmt: str) -> None:
     """The media items mentioning CASE, by date, with its campaign, feature and release dates."""
-    from hrd_coder.services.media import timeline
-
-    found = timeline(open_project(ctx), case)
+    found = open_project(ctx).media_timeline(case)
     if out is not None:
         from hrd_coder.analysis.timeline_plot import timeline_plot
 

@@ -122,12 +122,11 @@ def codings_list(
     with_quotes: bool,
 ) -> None:
     """List codings as a table, CSV (loadable with 'codings load') or JSON."""
-    from hrd_coder.services.codings_file import coding_rows, write_csv
-
-    found = open_project(ctx).codings(document=document, code=code, coder=coder, case=case)
-    rows = coding_rows(found, with_quotes=with_quotes)
+    project = open_project(ctx)
+    found = project.codings(document=document, code=code, coder=coder, case=case)
+    rows = project.coding_rows(found, with_quotes=with_quotes)
     if fmt == "csv":
-        write_csv(rows, sys.stdout, with_quotes=with_quotes, raw_cells=raw_cells())
+        project.write_codings_csv(rows, sys.stdout, with_quotes=with_quotes, raw_cells=raw_cells())
     elif fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:

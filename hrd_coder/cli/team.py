@@ -98,21 +98,17 @@ def log(
     out: Path | None,
 ) -> None:
     """Show the event log: every change, who made it and when, oldest first."""
-    from hrd_coder.services.audit import LogFilter, event_log, parse_moment, write_log
+    from hrd_coder.services import Project
 
     if out is not None and fmt == "table":
         raise click.UsageError("--out writes an export: add --format csv or --format json")
 
-    wanted = LogFilter(
-        coder=coder,
-        document=document,
-        action=action,
-        since=parse_moment(since) if since else None,
-        until=parse_moment(until, end_of_day=True) if until else None,
+    wanted = Project.log_filter(
+        coder=coder, document=document, action=action, since=since, until=until
     )
-    entries = event_log(open_project(ctx), wanted)
+    entries = open_project(ctx).event_log(wanted)
     if out is not None:
-        write_log(entries, out, fmt, raw_cells=raw_cells())
+        Project.write_log(entries, out, fmt, raw_cells=raw_cells())
         click.echo(f"wrote {len(entries)} event(s) to {out}")
         return
     rows = [entry.as_dict() for entry in entries]
@@ -151,9 +147,7 @@ def merge(ctx: click.Context, other: str, dry_run: bool, fmt: str) -> None:
 
     Codings, memos and decisions are matched by id; merging twice changes nothing.
     """
-    from hrd_coder.services.merging import merge_database
-
-    report = merge_database(open_project(ctx), other, dry_run=dry_run)
+    report = open_project(ctx).merge_database(other, dry_run=dry_run)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
         return

@@ -25,11 +25,11 @@ from hrd_coder.cli.base import (
 @reports_errors
 def code(ctx: click.Context, coder: str | None) -> None:
     """Open the coding workbench, the terminal app (also: hrd-coder with no command)."""
-    from hrd_coder.services.coding import check_coder_name
+    from hrd_coder.services import Project
     from hrd_coder.tui.app import CoderApp
 
     if coder:
-        check_coder_name(coder)
+        Project.check_coder_name(coder)
     options = ctx.find_root().params
     CoderApp(options.get("project"), options.get("db"), coder).run()
 
@@ -50,13 +50,13 @@ def whoami(ctx: click.Context, remember: str | None) -> None:
     --coder NAME and $HRD_CODER_CODER act for one run and are never remembered; the
     remembered name comes from the workbench's first-run question or from --set.
     """
-    from hrd_coder.services.coding import check_coder_name
+    from hrd_coder.services import Project
     from hrd_coder.services.project import find_project_root
     from hrd_coder.settings import remember_coder
 
     root = find_project_root(Path(ctx.find_root().params.get("project") or "."))
     if remember:
-        path = remember_coder(root, check_coder_name(remember))
+        path = remember_coder(root, Project.check_coder_name(remember))
         click.echo(f"remembered {remember} for this project (in {path})")
     click.echo(_identity_line(coder_identity(ctx, root)))
 
