@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hrd_coder.problems import InvalidInput, Problem
-from hrd_coder.sources.text import read_text_file
+from hrd_coder.text_file import read_text_file
 from hrd_coder.yaml_source import dump_yaml, parse_yaml
 
 LOCAL_DIR = ".hrd_coder"

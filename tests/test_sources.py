@@ -10,7 +10,7 @@ from hrd_coder.codebook import parse_codebook
 from hrd_coder.problems import InvalidInput
 from hrd_coder.sources.dates import parse_partial_date
 from hrd_coder.sources.project_files import read_project_files
-from hrd_coder.sources.text import decode
+from hrd_coder.text_file import decode
 from tests.conftest import MINI_CODEBOOK, make_mini_project, write
 
 CODEBOOK = parse_codebook(MINI_CODEBOOK)

@@ -7,7 +7,7 @@ from typing import Any
 
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.problems import InvalidInput, Problem, raise_if_any
-from hrd_coder.sources.text import read_text_file
+from hrd_coder.text_file import read_text_file
 from hrd_coder.yaml_source import YamlDocument, parse_yaml, validate
 
 

@@ -13,7 +13,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
-from hrd_coder.sources.text import normalise
+from hrd_coder.text_file import normalise
 
 Mapper = Callable[[int], int]
 

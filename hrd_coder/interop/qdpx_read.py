@@ -50,7 +50,7 @@ from hrd_coder.interop.source_text import (
 )
 from hrd_coder.interop.variables import read_values
 from hrd_coder.problems import ProjectError, raise_if_any
-from hrd_coder.sources.text import normalise
+from hrd_coder.text_file import normalise
 from hrd_coder.yaml_source import parse_yaml
 
 CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

@@ -261,7 +261,7 @@ def case_files(project: Any) -> dict[str, str]:
 def analysis_plan(project: Any) -> AnalysisPlan:
     """The project's analysis.yaml, checked (raises InvalidInput with every problem)."""
     from hrd_coder.analysis.designs import parse_analysis
-    from hrd_coder.sources.text import read_text_file
+    from hrd_coder.text_file import read_text_file
 
     path = Path(project.root) / ANALYSIS_FILE
     if not path.is_file():

@@ -24,10 +24,10 @@ from hrd_coder.services import coverage
 from hrd_coder.services.access import read_access
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.sources.csv_cells import MAX_NAME_CHARS, bad_name, cell_limit, csv_problem
-from hrd_coder.sources.text import decode, normalise
 from hrd_coder.spreadsheet_cells import neutralise_row, restore
 from hrd_coder.storage.events import record_event
 from hrd_coder.storage.tables import Document
+from hrd_coder.text_file import decode, normalise
 
 DOCUMENTS = Document.__table__
 

@@ -22,7 +22,7 @@ from hrd_coder.services.exchange_identity import Known, known_before, record_ide
 from hrd_coder.services.records import ProjectStatus
 from hrd_coder.sources.media import MEDIA_DIR
 from hrd_coder.sources.project_files import CASES_DIR, TRANSCRIPTS_DIR
-from hrd_coder.sources.text import read_text_file
+from hrd_coder.text_file import read_text_file
 from hrd_coder.yaml_source import dump_yaml
 
 CODEBOOK_FILE = "codebook.yaml"

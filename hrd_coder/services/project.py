@@ -53,9 +53,10 @@ from hrd_coder.sources.project_files import (
     ProjectFiles,
     read_project_files,
 )
-from hrd_coder.sources.text import decode, read_text_file, sha256, split_front_matter
+from hrd_coder.sources.text import sha256, split_front_matter
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database, database_url
+from hrd_coder.text_file import decode, read_text_file
 
 if TYPE_CHECKING:
     import pandas as pd

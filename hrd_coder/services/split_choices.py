@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hrd_coder.problems import InvalidInput, Problem, raise_if_any
 from hrd_coder.sources.csv_cells import bad_name, cell_limit, csv_problem
-from hrd_coder.sources.text import read_text_file
+from hrd_coder.text_file import read_text_file
 
 
 def read_split_choices(path: Path) -> dict[str, str]:

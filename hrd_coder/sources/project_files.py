@@ -13,8 +13,9 @@ from hrd_coder.codebook.model import Codebook
 from hrd_coder.problems import InvalidInput, Problem, raise_if_any
 from hrd_coder.sources.cases import CaseFile
 from hrd_coder.sources.media import MEDIA_DIR, MediaFile, duplicate_media, media_document_fields
-from hrd_coder.sources.text import decode, sha256, split_front_matter
+from hrd_coder.sources.text import sha256, split_front_matter
 from hrd_coder.sources.transcripts import TranscriptFile
+from hrd_coder.text_file import decode
 from hrd_coder.yaml_source import YamlDocument, parse_yaml, validate
 
 CASES_DIR = "cases"
