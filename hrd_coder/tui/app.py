@@ -247,11 +247,10 @@ class CoderApp(App):
     @work(thread=True, group="export")
     def export_exchange(self, kind: str) -> None:
         """Write the project or codebook as REFI-QDA and say where."""
-        from hrd_coder.services.exchange import export_qdc, export_qdpx
-
+        project = self.project
         try:
-            out = self.project.root / f"{self.project.root.name}.{kind}"
-            outcome = (export_qdpx if kind == "qdpx" else export_qdc)(self.project, out)
+            out = project.root / f"{project.root.name}.{kind}"
+            outcome = (project.export_qdpx if kind == "qdpx" else project.export_qdc)(out)
         except Exception as error:  # noqa: BLE001 - shown to the user, never a traceback
             self.call_from_thread(
                 self.notify,
@@ -288,10 +287,9 @@ class CoderApp(App):
     @work(thread=True, exclusive=True, group="import")
     def import_exchange(self, kind: str, path: Path) -> None:
         """Merge a .qdpx or .qdc file into the project and notify what the report says."""
-        from hrd_coder.services.exchange import import_qdc, import_qdpx
-
+        project = self.project
         try:
-            outcome = (import_qdpx if kind == "qdpx" else import_qdc)(path, project=self.project)
+            outcome = (project.import_qdpx if kind == "qdpx" else project.import_qdc)(path)
             counts = self.project.code_counts(self.coder)
         except Exception as error:  # noqa: BLE001 - shown to the user, never a traceback
             self.call_from_thread(

@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.safe_text import safe_text
-from hrd_coder.services.coding import check_coder_name
+from hrd_coder.services import Project
 from hrd_coder.tui.dialogs.dialog import Dialog, KeyHint
 
 
@@ -58,7 +58,7 @@ class CoderPrompt(Dialog[str]):
         """Dismiss with the name if it is valid; otherwise say why under the Input."""
         name = self.query_one("#name", Input).value.strip()
         try:
-            self.dismiss(check_coder_name(name))
+            self.dismiss(Project.check_coder_name(name))
         except ProjectError as error:
             self.query_one("#error", Static).update(Content(safe_text(error)))  # never markup
             self.set_class(True, "-invalid")

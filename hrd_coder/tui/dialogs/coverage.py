@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Select, Static
 
-from hrd_coder.services.media import CoverageTimeline
+from hrd_coder.services.records import CoverageTimeline
 from hrd_coder.tui.dialogs.dialog import Dialog, KeyHint
 from hrd_coder.tui.dialogs.table import cell, flexible_width
 from hrd_coder.tui.widgets.coverage_chart import CoverageChart

@@ -15,17 +15,15 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
 from hrd_coder.services import Project
-from hrd_coder.services.agreement import (
+from hrd_coder.services.records import (
     MIN_POSITIVES,
     RELIABLE,
     TENTATIVE,
     TOO_FEW,
     AgreementRequest,
     AgreementRow,
-    value_range,
+    Coverage,
 )
-from hrd_coder.services.coding import CONSENSUS
-from hrd_coder.services.coverage import Coverage, coverage_warnings
 from hrd_coder.tui.dialogs.table import cell, flexible_width
 from hrd_coder.tui.screens.service import ServiceScreen, display_keys
 
@@ -76,13 +74,13 @@ def coders_of(coverage: Coverage, request: AgreementRequest) -> tuple[str, ...]:
     document done (not consensus), as the agreement service counts them."""
     if request.coders:
         return request.coders
-    return tuple(sorted(set(coverage.coders) - {CONSENSUS}))
+    return tuple(sorted(set(coverage.coders) - {Project.CONSENSUS}))
 
 
 def uncounted(coverage: Coverage, coders: tuple[str, ...]) -> dict[str, list[str]]:
     """Coder -> lines on their work agreement cannot count yet (documents not marked done,
     codings waiting), only for coders that have some."""
-    found = {coder: coverage_warnings(coverage, (coder,)) for coder in coders}
+    found = {coder: Project.coverage_warnings(coverage, (coder,)) for coder in coders}
     return {coder: lines for coder, lines in found.items() if lines}
 
 
@@ -251,7 +249,7 @@ class AgreementScreen(ServiceScreen):
             names = ", ".join(self.uncounted)
             notes += [(f"not counted yet: {names}", "bold $text-warning"), " · "]
         if any(r.ci_clipped for r in self.rows):
-            low, high = value_range(self.request.statistic)
+            low, high = Project.statistic_range(self.request.statistic)
             notes += [("*", "bold"), f" interval clipped to [{low:g}, {high:g}] · "]
         if any(r.verdict == TOO_FEW for r in self.rows):
             notes += [(TOO_FEW, "bold"), f": under {MIN_POSITIVES} coded units · "]

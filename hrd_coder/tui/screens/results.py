@@ -20,7 +20,6 @@ from hrd_coder.analysis.design_report import ORIGIN_WORDS, DesignReport
 from hrd_coder.analysis.designs import DURATION, EVENT
 from hrd_coder.analysis.ph_test import format_p
 from hrd_coder.services import Project
-from hrd_coder.services.coding import CONSENSUS
 from hrd_coder.tui.keys import key
 from hrd_coder.tui.screens.service import ServiceScreen
 from hrd_coder.tui.widgets.km_chart import KMChart, step_curve
@@ -176,10 +175,11 @@ class ResultsScreen(ServiceScreen):
         def read() -> ResultsSetup:
             plan = self.project.analysis_plan()
             coders = {c.coder for c in self.project.codings()}
-            people = sorted(coders - {CONSENSUS})
+            consensus = Project.CONSENSUS
+            people = sorted(coders - {consensus})
             return ResultsSetup(
                 tuple(d.name for d in plan.designs),
-                (*people, *([CONSENSUS] if CONSENSUS in coders else [])),
+                (*people, *([consensus] if consensus in coders else [])),
             )
 
         self._service(read, self._show_setup)
