@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import suppress
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
@@ -392,11 +391,3 @@ def _loggable(row: dict[str, Any]) -> dict[str, Any]:
             continue
         out[key] = value.isoformat() if isinstance(value, dt.date) else value
     return out
-
-
-def project_root_relative(root: Path, path: Path) -> str:
-    """A path as shown to users: relative to the project when it is inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)

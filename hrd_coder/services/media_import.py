@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -23,8 +23,12 @@ from hrd_coder.problems import InvalidInput, Problem, raise_if_any
 from hrd_coder.services.records import ImportReport
 from hrd_coder.sources.csv_cells import cell_limit, csv_problem
 from hrd_coder.sources.media import MEDIA_DIR, MediaFile, duplicate_keys
+from hrd_coder.sources.project_files import relative_to_project
 from hrd_coder.text_file import decode, normalise, read_text_file
 from hrd_coder.yaml_source import dump_yaml
+
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
 
 REQUIRED = ("date", "outlet", "outlet_type", "title")
 OPTIONAL = ("id", "cases", "text", "path", "url", "source", "language", "notes")
@@ -51,7 +55,7 @@ class ArticleImport:
 
 
 def import_articles(
-    project: Any, path: Path, dry_run: bool = False, allow_outside: Iterable[Path] = ()
+    project: Project, path: Path, dry_run: bool = False, allow_outside: Iterable[Path] = ()
 ) -> ArticleImport:
     """Write a media file for each new article of a CSV list, then import the project.
 
@@ -60,7 +64,7 @@ def import_articles(
     the user can read (a key, another project's transcripts) into media/.
     """
     files = project.read_files()  # a project with problems gets nothing added
-    shown = _shown(project, path)
+    shown = relative_to_project(project.root, path)
     readable = _Readable(path.parent, tuple(allow_outside))
     rows = _rows(path, shown)
     known_cases = {c.case.id for c in files.cases}
@@ -301,10 +305,3 @@ def _write_all(writes: dict[Path, str]) -> None:
         raise InvalidInput(
             [Problem(str(error.filename or ""), None, None, f"cannot write: {error.strerror}")]
         ) from None
-
-
-def _shown(project: Any, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(project.root).as_posix()
-    except ValueError:
-        return str(path)

@@ -52,6 +52,7 @@ from hrd_coder.sources.project_files import (
     TRANSCRIPTS_DIR,
     ProjectFiles,
     read_project_files,
+    relative_to_project,
 )
 from hrd_coder.sources.text import sha256, split_front_matter
 from hrd_coder.storage import tables
@@ -206,7 +207,7 @@ class Project:
             self.read_files(),
             self.codebook,
             self.codebook_text,
-            self._shown(self.root / CODEBOOK_FILE),
+            relative_to_project(self.root, self.root / CODEBOOK_FILE),
             dry_run=dry_run,
             fuzzy_threshold=fuzzy_threshold,
         )
@@ -299,7 +300,7 @@ class Project:
             for path in sorted((self.root / folder).glob("*")):
                 if path.suffix.lower() not in (".md", ".txt") or path.name.startswith("."):
                     continue
-                shown = self._shown(path)
+                shown = relative_to_project(self.root, path)
                 if shown not in stored:
                     missing.append(shown)
                     continue
@@ -1057,12 +1058,6 @@ class Project:
                 "'hrd-coder import' first so codings record the right version"
             )
         return imported
-
-    def _shown(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
 
 
 def _archive_options(

@@ -23,6 +23,14 @@ TRANSCRIPTS_DIR = "transcripts"
 TRANSCRIPT_SUFFIXES = (".md", ".txt")
 
 
+def relative_to_project(root: Path, path: Path) -> str:
+    """A path as shown to users: relative to the project when it is inside it, else whole."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """A document as read from disk: its id, kind, normalised body and metadata."""
