@@ -94,9 +94,7 @@ def _counting_case_file_reads(reads: Reads) -> Iterator[None]:
         event.remove(Engine, "before_cursor_execute", seen)
 
 
-def count_reads(
-    root: Path, argv: tuple[str, ...], db_url: str | None = None
-) -> tuple[Reads, Any]:
+def count_reads(root: Path, argv: tuple[str, ...], db_url: str | None = None) -> tuple[Reads, Any]:
     """Run `hrd-coder -p ROOT [--db URL] ARGV` in this process; what it read, and click's
     result."""
     from click.testing import CliRunner
