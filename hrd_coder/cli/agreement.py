@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +14,9 @@ from hrd_coder.cli.base import (
     print_rows,
     reports_errors,
 )
+
+if TYPE_CHECKING:
+    from hrd_coder.services import Project
 
 STATISTICS = ["alpha", "cohen", "fleiss", "ac1", "scott", "percent"]
 LEVELS = ["nominal", "ordinal", "interval", "ratio", "linear", "quadratic"]
@@ -129,7 +132,7 @@ def agreement(
     _print_coverage_warnings(project, coders)
 
 
-def _print_coverage_warnings(project: Any, coders: tuple[str, ...]) -> None:
+def _print_coverage_warnings(project: Project, coders: tuple[str, ...]) -> None:
     """On stderr, so csv and json stay clean: what agreement could not count yet."""
     for line in project.coverage_warnings(project.coverage(), coders):
         click.echo(line, err=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,10 +18,13 @@ from hrd_coder.cli.base import (
     short,
 )
 
+if TYPE_CHECKING:
+    from hrd_coder.services import Project
+
 STATE_COLUMNS = ["code", "agreed", "single", "decided", "reopened", "undecided", "stale"]
 
 
-def _acting(project: Any) -> str:
+def _acting(project: Project) -> str:
     """Who decides: decisions are signed, so a name is needed."""
     from hrd_coder.problems import ProjectError
 
@@ -65,7 +68,7 @@ def adjudicate_list(
     print_rows(rows, fmt, list(rows[0]) if rows else ["item"])
 
 
-def _row(project: Any, item: Any, coders: list[str]) -> dict[str, Any]:
+def _row(project: Project, item: Any, coders: list[str]) -> dict[str, Any]:
     text = project.text_of(item.document_id)
     row: dict[str, Any] = {
         "item": item.id,
@@ -88,7 +91,7 @@ def _row(project: Any, item: Any, coders: list[str]) -> dict[str, Any]:
     return row
 
 
-def _print_queue(project: Any, items: list[Any]) -> None:
+def _print_queue(project: Project, items: list[Any]) -> None:
     for item in items:
         text = project.text_of(item.document_id)
         decided = f" → {item.decision}" if item.decision else ""
@@ -226,7 +229,7 @@ ALLOW_INCOMPLETE = click.option(
 
 
 def check_consensus(
-    project: Any, layer: str | None, allow_incomplete: bool, design: str | None = None
+    project: Project, layer: str | None, allow_incomplete: bool, design: str | None = None
 ) -> None:
     """Refuse an analysis of an incomplete consensus layer, or warn when it is allowed."""
     found = project.check_consensus(layer, allow_incomplete=allow_incomplete, design=design)

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from hrd_coder.cli.base import main, open_project, reports_errors
 
+if TYPE_CHECKING:
+    from hrd_coder.services import Project
 
-def _coder(project: Any, coder: str | None) -> str:
+
+def _coder(project: Project, coder: str | None) -> str:
     from hrd_coder.problems import ProjectError
 
     name = coder or project.viewer

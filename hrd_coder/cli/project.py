@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,9 @@ from hrd_coder.cli.base import (
 )
 from hrd_coder.safe_text import safe_text
 from hrd_coder.wording import plural
+
+if TYPE_CHECKING:
+    from hrd_coder.services import Project
 
 
 def _fuzzy_threshold() -> float:
@@ -261,7 +264,7 @@ def _shown_coders(coders: Any, result: Any) -> list[str]:
     return [c for c in coders if c == result.blind_layer]
 
 
-def _consensus(project: Any, result: Any) -> Any:
+def _consensus(project: Project, result: Any) -> Any:
     """The consensus layer's progress, once there is something to agree on (a blind coder
     may not see it: then none)."""
     from hrd_coder.problems import ProjectError

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import consensus
@@ -19,6 +19,9 @@ from hrd_coder.services.consensus_rules import CHOICES, Mark
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
+
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
 
 DECISIONS = consensus.DECISIONS
 QUEUED = ("undecided", "reopened", "decided")
@@ -62,7 +65,7 @@ class Disagreement:
 
 
 def disagreements(
-    project: Any, codes: Sequence[str] = (), documents: Sequence[str] = ()
+    project: Project, codes: Sequence[str] = (), documents: Sequence[str] = ()
 ) -> list[Disagreement]:
     """The queue: every disagreement on the consensus unit, decided or not, in text order."""
     for code in codes:
@@ -132,7 +135,9 @@ def check_choice(item: Disagreement, choice: str) -> str:
     return choice
 
 
-def decide(project: Any, item: Disagreement, choice: str, reason: str, adjudicator: str) -> Mark:
+def decide(
+    project: Project, item: Disagreement, choice: str, reason: str, adjudicator: str
+) -> Mark:
     """Record one decision and rebuild the consensus at once; return what the
     consensus layer now holds in the unit."""
     made = decide_many(project, [(item, choice, reason)], adjudicator)
@@ -140,7 +145,7 @@ def decide(project: Any, item: Disagreement, choice: str, reason: str, adjudicat
 
 
 def decide_many(
-    project: Any, decisions: Sequence[tuple[Disagreement, str, str]], adjudicator: str
+    project: Project, decisions: Sequence[tuple[Disagreement, str, str]], adjudicator: str
 ) -> dict[tuple[str, int, int, str], Mark]:
     """Record several decisions and rebuild the consensus, all in one transaction
     (checked first: one bad choice and nothing is written)."""

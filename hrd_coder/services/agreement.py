@@ -24,15 +24,7 @@ from hrd_coder.services.reliability import (
 if TYPE_CHECKING:  # numpy is imported where used: it costs ~70 ms on every command
     import numpy as np
 
-
-def __getattr__(name: str) -> Any:
-    """`value_range` for the CLI and the TUI, imported on first use: hrd_coder.agreement
-    brings numpy, which `hrd-coder status` and `codings` do not need (~70 ms; issue 15)."""
-    if name == "value_range":
-        from hrd_coder.agreement import value_range
-
-        return value_range
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from hrd_coder.services.project import Project
 
 
 SCOPES = ("code", "group", "pooled", "document", "pair")
@@ -128,7 +120,7 @@ def ancestors_of(codebook: Codebook) -> dict[str, tuple[str, ...]]:
 
 
 def reliability_data(
-    project: Any, request: AgreementRequest, hierarchy: bool = True
+    project: Project, request: AgreementRequest, hierarchy: bool = True
 ) -> ReliabilityData:
     """Load codings and documents and build the reliability data for the request."""
     if request.unit not in UNIT_KINDS:
@@ -163,12 +155,12 @@ def reliability_data(
     )
 
 
-def _source(project: Any, info: Any) -> SourceText:
+def _source(project: Project, info: Any) -> SourceText:
     speakers = tuple(info.metadata.get("speakers") or ())
     return SourceText(project.text_of(info.id), speakers, info.case_ids)
 
 
-def _coders(project: Any, request: AgreementRequest) -> list[str]:
+def _coders(project: Project, request: AgreementRequest) -> list[str]:
     everyone = sorted(set(project.coverage().coders) - {CONSENSUS})
     coders = list(request.coders) or everyone
     if len(coders) < 2:
@@ -215,7 +207,7 @@ def check_request(request: AgreementRequest, coders: Sequence[str]) -> None:
     )
 
 
-def agreement_rows(project: Any, request: AgreementRequest) -> list[AgreementRow]:
+def agreement_rows(project: Project, request: AgreementRequest) -> list[AgreementRow]:
     """The agreement table for a request."""
     from hrd_coder.agreement import compute
 

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 
@@ -15,6 +15,9 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.spreadsheet_cells import neutralise_row
 from hrd_coder.storage import tables
 from hrd_coder.whole_file import writing_whole
+
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
 
 EVENTS = tables.Event.__table__
 # Entities whose events carry a coder's words or choices: hidden from blind coders.
@@ -66,7 +69,7 @@ def parse_moment(text: str, *, end_of_day: bool = False) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def event_log(project: Any, wanted: LogFilter) -> list[LogEntry]:
+def event_log(project: Project, wanted: LogFilter) -> list[LogEntry]:
     """The events matching `wanted` that the viewer may see, oldest first. While blind,
     asking for another coder's events is refused (as asking for their layer is), rather
     than answered with an empty log that looks like "they did nothing"."""

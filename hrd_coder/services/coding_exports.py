@@ -15,12 +15,14 @@ from hrd_coder.services.reliability import UNIT_KINDS, build
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hrd_coder.services.project import Project
+
 TABLES = ("codings", "matrix", "cooccurrence")
 COOCCURRENCE_UNITS = tuple(u for u in UNIT_KINDS if u not in ("case", "character")) + ("coding",)
 
 
 def codings_frame(
-    project: Any, layer: str | None = None, with_quotes: bool = False
+    project: Project, layer: str | None = None, with_quotes: bool = False
 ) -> pd.DataFrame:
     """Every coding (of one layer, if given) as a row; quotes and memos only if asked."""
     from hrd_coder.analysis.coding_tables import codings_table
@@ -31,7 +33,7 @@ def codings_frame(
     return codings_table((asdict(c) for c in project.codings(coder=layer)), kinds, with_quotes)
 
 
-def matrix_frame(project: Any, layer: str | None = None) -> pd.DataFrame:
+def matrix_frame(project: Project, layer: str | None = None) -> pd.DataFrame:
     """Code x case counts of one layer's codings tied to cases (default consensus)."""
     from hrd_coder.analysis.coding_tables import code_case_matrix
 
@@ -44,7 +46,7 @@ def matrix_frame(project: Any, layer: str | None = None) -> pd.DataFrame:
 
 
 def cooccurrence_frame(
-    project: Any,
+    project: Project,
     layer: str | None = None,
     unit: str = "sentence",
     progress: Callable[[int], None] | None = None,
@@ -102,7 +104,7 @@ def cooccurrence_frame(
 
 
 def export_table(
-    project: Any,
+    project: Project,
     table: str,
     fmt: str,
     out: str | Path | None = None,

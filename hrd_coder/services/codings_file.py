@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
@@ -28,6 +28,9 @@ from hrd_coder.spreadsheet_cells import neutralise_row, restore
 from hrd_coder.storage.events import record_event
 from hrd_coder.storage.tables import Document
 from hrd_coder.text_file import decode, normalise
+
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
 
 DOCUMENTS = Document.__table__
 
@@ -94,7 +97,7 @@ def write_csv(
     writer.writerows(rows if raw_cells else map(neutralise_row, rows))
 
 
-def load_codings(project: Any, path: Path, mark_done: bool = False) -> LoadReport:
+def load_codings(project: Project, path: Path, mark_done: bool = False) -> LoadReport:
     """Check every row first, then add the new codings in one transaction (idempotent);
     with `mark_done`, each coder's documents in the file are marked done by them too."""
     shown = str(path)
@@ -107,7 +110,7 @@ def load_codings(project: Any, path: Path, mark_done: bool = False) -> LoadRepor
     return _store(project, codings, shown, mark_done)
 
 
-def _read_rows(project: Any, text: str, shown: str) -> list[CodingRecord]:
+def _read_rows(project: Project, text: str, shown: str) -> list[CodingRecord]:
     """The coding of every row, or InvalidInput with every problem found."""
     reader = csv.DictReader(io.StringIO(text))
     try:
@@ -212,7 +215,7 @@ def _check_header(columns: list[str], path: str) -> None:
     raise_if_any(problems)
 
 
-def _named_documents(project: Any, text: str, shown: str) -> dict[str, tuple[str, str]]:
+def _named_documents(project: Project, text: str, shown: str) -> dict[str, tuple[str, str]]:
     """Document id -> (text, kind) for the documents the rows name, in a query per 500:
     a query per document took most of the time of a load touching thousands of them."""
     rows = _readable(csv.reader(io.StringIO(text)), shown)
@@ -235,7 +238,7 @@ def _named_documents(project: Any, text: str, shown: str) -> dict[str, tuple[str
 
 
 def _coding_from_row(
-    project: Any,
+    project: Project,
     row: dict[str, str],
     valid: dict[tuple[str, str], Any],
     documents: dict[str, tuple[str, str]],
@@ -326,7 +329,7 @@ def _hint_for(error: ProjectError) -> str:
 
 
 def _store(
-    project: Any, codings: list[CodingRecord], path: str, mark_done: bool = False
+    project: Project, codings: list[CodingRecord], path: str, mark_done: bool = False
 ) -> LoadReport:
     table = actions.CODINGS
     problems: list[Problem] = []

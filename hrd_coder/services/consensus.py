@@ -14,7 +14,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, select
 
@@ -42,6 +42,9 @@ from hrd_coder.services.reliability import (
 )
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
+
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
 
 DECISIONS: Table = tables.Decision.__table__
 UNIT_SETTING = "consensus_unit"
@@ -201,7 +204,7 @@ def set_consensus_unit(conn: Connection, unit: str, by: str | None) -> str:
 # -- planning ------------------------------------------------------------------------------
 
 
-def plan(project: Any, codes: Sequence[str] = (), pending: Sequence[Decision] = ()) -> Plan:
+def plan(project: Project, codes: Sequence[str] = (), pending: Sequence[Decision] = ()) -> Plan:
     """What the consensus should hold now (for some codes, or all), and what differs;
     `pending` decisions (not stored yet) take the place of stored ones."""
     with project.database.reading() as conn:
@@ -282,7 +285,7 @@ def _coders_by_document(coverage: Coverage) -> dict[str, set[str]]:
     return found
 
 
-def _texts(project: Any) -> dict[str, SourceText]:
+def _texts(project: Project) -> dict[str, SourceText]:
     return {
         info.id: SourceText(
             project.text_of(info.id), tuple(info.metadata.get("speakers") or ()), info.case_ids
@@ -334,7 +337,7 @@ def _choices(marks: dict[str, Mark]) -> set[str]:
     return {*marks, *rules.CHOICES}
 
 
-def _wanted_codings(project: Any, planned: Sequence[UnitPlan]) -> list[CodingRecord]:
+def _wanted_codings(project: Project, planned: Sequence[UnitPlan]) -> list[CodingRecord]:
     # Codings record the codebook they were made under; `write` refuses a changed codebook.
     with project.database.reading() as conn:
         codebook_hash = current_codebook_hash(conn) or ""
@@ -435,7 +438,7 @@ def incomplete_message(status: ConsensusStatus, warning: bool = False) -> str:
 # -- status and rebuilding -----------------------------------------------------------------
 
 
-def status_of(project: Any, found: Plan) -> ConsensusStatus:
+def status_of(project: Project, found: Plan) -> ConsensusStatus:
     """Count a plan's units per code and state."""
     counts: dict[str, dict[str, int]] = {
         c.id: dict.fromkeys(STATES, 0) for c in project.codebook.codes
@@ -451,14 +454,14 @@ def status_of(project: Any, found: Plan) -> ConsensusStatus:
     )
 
 
-def rebuild(project: Any, by: str | None, codes: Sequence[str] = ()) -> Plan:
+def rebuild(project: Project, by: str | None, codes: Sequence[str] = ()) -> Plan:
     """Bring the stored consensus layer to the plan, in one transaction; return the plan."""
     found = plan(project, codes)
     write(project, found, by)
     return found
 
 
-def write(project: Any, found: Plan, by: str | None, conn: Connection | None = None) -> None:
+def write(project: Project, found: Plan, by: str | None, conn: Connection | None = None) -> None:
     """Apply a plan's additions and removals (in `conn`'s transaction, or a new one)."""
     if conn is None:
         with project.database.writing() as conn:

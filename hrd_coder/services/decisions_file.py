@@ -10,12 +10,15 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
 from hrd_coder.services import adjudication
 from hrd_coder.services.adjudication import Disagreement
 from hrd_coder.sources.csv_cells import bad_name, cell_limit, csv_problem
+
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
 
 REQUIRED = ("item", "choice")
 
@@ -125,7 +128,7 @@ def check_rows(
     return found
 
 
-def decide_from_file(project: Any, path: Path, adjudicator: str) -> int:
+def decide_from_file(project: Project, path: Path, adjudicator: str) -> int:
     """Check every row, then record them all in one transaction; return how many."""
     rows = read_decisions(path)
     if not rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.interop.archive import ArchiveLimits, read_bare_file
@@ -26,6 +26,9 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services.exchange_import import ExchangeOutcome, merge_into, new_project
 from hrd_coder.storage.foreign_guids import read_foreign_guids
 from hrd_coder.whole_file import writing_whole
+
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class ExportOutcome:
         ]
 
 
-def exchange_of(project: Any) -> Exchange:
+def exchange_of(project: Project) -> Exchange:
     """Everything a `.qdpx` carries, read from the project's database."""
     sources = []
     for info in project.documents():
@@ -103,12 +106,12 @@ def _front_matter(case: Any) -> dict[str, Any]:
     }
 
 
-def default_out(project: Any, suffix: str) -> Path:
+def default_out(project: Project, suffix: str) -> Path:
     """`<project folder name>.<suffix>` in the current folder."""
     return Path(f"{project.root.name}{suffix}")
 
 
-def export_qdc(project: Any, out: str | Path | None = None) -> ExportOutcome:
+def export_qdc(project: Project, out: str | Path | None = None) -> ExportOutcome:
     """Write the codebook as a `.qdc` file (whole, or not at all)."""
     path = Path(out) if out else default_out(project, ".qdc")
     with project.database.reading() as conn:
@@ -117,7 +120,7 @@ def export_qdc(project: Any, out: str | Path | None = None) -> ExportOutcome:
     return _write(path, *codebook_to_qdc(project.codebook, guids.code), guids.notes)
 
 
-def export_qdpx(project: Any, out: str | Path | None = None) -> ExportOutcome:
+def export_qdpx(project: Project, out: str | Path | None = None) -> ExportOutcome:
     """Write the whole project as a `.qdpx` archive (whole, or not at all)."""
     path = Path(out) if out else default_out(project, ".qdpx")
     exchange = exchange_of(project)
@@ -153,7 +156,7 @@ def import_qdpx(
     path: str | Path,
     *,
     into: str | Path | None = None,
-    project: Any = None,
+    project: Project | None = None,
     db_url: str | None = None,
     limits: ArchiveLimits | None = None,
     base: str | Path | None = None,
@@ -170,7 +173,7 @@ def import_qdc(
     path: str | Path,
     *,
     into: str | Path | None = None,
-    project: Any = None,
+    project: Project | None = None,
     db_url: str | None = None,
     limits: ArchiveLimits | None = None,
 ) -> ExchangeOutcome:
@@ -190,7 +193,7 @@ def import_qdc(
 
 
 def _bring_in(
-    exchange: Exchange, report: ExchangeReport, *, into: Any, project: Any, db_url: str | None
+    exchange: Exchange, report: ExchangeReport, *, into: Any, project: Project, db_url: str | None
 ) -> ExchangeOutcome:
     if (into is None) == (project is None):
         raise ProjectError("import either into a new folder (--into DIR) or into this project")

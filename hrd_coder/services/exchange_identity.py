@@ -9,7 +9,7 @@ again: two objects must never be exported with the same GUID.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
@@ -23,6 +23,9 @@ from hrd_coder.storage.foreign_guids import (
     read_foreign_guids,
 )
 
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
+
 CODERS = tables.Coder.__table__
 
 
@@ -35,7 +38,7 @@ class Known:
     users: frozenset[str] = frozenset()
 
 
-def known_before(project: Any) -> Known:
+def known_before(project: Project) -> Known:
     """The codes, documents and coders a project has now."""
     with project.database.reading() as conn:
         coders = frozenset(conn.execute(select(CODERS.c.name)).scalars())

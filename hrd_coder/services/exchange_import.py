@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hrd_coder.codebook import parse_codebook
 from hrd_coder.codebook.yaml_file import CodebookFile, new_codebook_text, write_codebook
@@ -24,6 +24,9 @@ from hrd_coder.sources.media import MEDIA_DIR
 from hrd_coder.sources.project_files import CASES_DIR, TRANSCRIPTS_DIR
 from hrd_coder.text_file import read_text_file
 from hrd_coder.yaml_source import dump_yaml
+
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
 
 CODEBOOK_FILE = "codebook.yaml"
 
@@ -65,7 +68,7 @@ def new_project(
         raise
 
 
-def merge_into(project: Any, exchange: Exchange, report: ExchangeReport) -> None:
+def merge_into(project: Project, exchange: Exchange, report: ExchangeReport) -> None:
     """Add to an existing project what it lacks (codes, documents, cases, codings, memos)."""
     project.access().require_role("importing another program's project into this one", ("lead",))
     # The project's own files first: a merge must never add to a project that cannot import.
@@ -86,7 +89,7 @@ def merge_into(project: Any, exchange: Exchange, report: ExchangeReport) -> None
 
 
 def _merge_files(
-    project: Any, exchange: Exchange, report: ExchangeReport, written: list[Path]
+    project: Project, exchange: Exchange, report: ExchangeReport, written: list[Path]
 ) -> None:
     """Append new codes, write new documents and cases (listed in `written`), import them."""
     new_codes = [c for c in exchange.codebook.codes if project.codebook.code(c.id) is None]
@@ -123,7 +126,7 @@ def _merge_files(
     project.import_files()
 
 
-def _append_codes(project: Any, codes: list[Any]) -> None:
+def _append_codes(project: Project, codes: list[Any]) -> None:
     """Append codes to codebook.yaml (comments and layout kept), checked before writing."""
     path = project.root / CODEBOOK_FILE
     edited = CodebookFile(read_text_file(path), str(path))
@@ -181,7 +184,7 @@ def _with_front(front: dict[str, Any], source: ExchangeSource | None) -> str:
 
 
 def add_codings_and_memos(
-    project: Any,
+    project: Project,
     exchange: Exchange,
     report: ExchangeReport | None = None,
     known: Known | None = None,

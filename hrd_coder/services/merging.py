@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, inspect, select
 from sqlalchemy.exc import DatabaseError
@@ -31,6 +31,9 @@ from hrd_coder.storage.database import Database
 from hrd_coder.storage.events import record_events
 from hrd_coder.storage.foreign_guids import read_foreign_guids
 from hrd_coder.storage.schema import known_revisions, stored_revision
+
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
 
 CODINGS: Table = tables.Coding.__table__
 CODERS: Table = tables.Coder.__table__
@@ -68,7 +71,7 @@ class MergeReport:
         return dict(self.__dict__)
 
 
-def merge_database(project: Any, other: str, *, dry_run: bool = False) -> MergeReport:
+def merge_database(project: Project, other: str, *, dry_run: bool = False) -> MergeReport:
     """Merge the database at `other` (a file or URL) into the project's; all or nothing."""
     project.access().require_role("merging another database", ("lead",))
     theirs = _read_other(other, project.viewer)

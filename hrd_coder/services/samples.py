@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, select
 
@@ -18,6 +18,9 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services.coding import check_coder_name
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
+
+if TYPE_CHECKING:
+    from hrd_coder.services.project import Project
 
 ASSIGNMENTS: Table = tables.Assignment.__table__
 DOUBLE_CODING = "double-coding"
@@ -55,7 +58,7 @@ class SampleDrawn:
 
 
 def assign_sample(
-    project: Any,
+    project: Project,
     coder: str,
     share: float,
     seed: int,
@@ -86,7 +89,7 @@ def assign_sample(
     return SampleDrawn(coder, tuple(chosen), tuple(added), total)
 
 
-def clear_assignments(project: Any, coder: str) -> list[AssignmentRecord]:
+def clear_assignments(project: Project, coder: str) -> list[AssignmentRecord]:
     """Take every assigned document from a coder (their codings stay); return what was."""
     check_coder_name(coder)
     with project.database.writing() as conn:
@@ -104,7 +107,7 @@ def clear_assignments(project: Any, coder: str) -> list[AssignmentRecord]:
     return removed
 
 
-def list_assignments(project: Any, coder: str | None = None) -> list[AssignmentRecord]:
+def list_assignments(project: Project, coder: str | None = None) -> list[AssignmentRecord]:
     """Every assignment (or one coder's), by coder and document."""
     with project.database.reading() as conn:
         return _read(conn, coder)

@@ -13,9 +13,9 @@ from textual.content import Content
 from textual.events import Key
 from textual.widgets import Footer, Static
 
+from hrd_coder.problems import StaleDocument
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
-from hrd_coder.services.document_versions import StaleDocument
 from hrd_coder.services.records import CaseInfo, CodingRecord, DocumentText
 from hrd_coder.settings import last_place, remember_place
 from hrd_coder.sources.anchoring import TextChange
@@ -167,8 +167,6 @@ class CodingScreen(ServiceScreen):
     # -- loading -----------------------------------------------------------------------------
 
     def _first_load(self) -> FirstLoad:
-        from hrd_coder.services.media import coverage_by_case
-
         cases = {c.id: c for c in self.project.cases()}
         documents = self.project.documents()
         first = next((d.id for d in documents if d.kind == "transcript"), None)
@@ -176,7 +174,7 @@ class CodingScreen(ServiceScreen):
         place = last_place(self.project.root, self.coder)
         if place and place[0] in {d.id for d in documents}:
             first, offset = place  # where this coder left off
-        return cases, first, offset, coverage_by_case(self.project)
+        return cases, first, offset, self.project.media_by_case()
 
     def _show_first_load(self, result: FirstLoad) -> None:
         self.cases, first, offset, self.coverage = result
@@ -193,9 +191,7 @@ class CodingScreen(ServiceScreen):
     def _load_statistics(self) -> None:
         """Import what F7 needs while the coder reads: the first results then take a few
         tenths of a second instead of waiting ~1.3 s for imports (benchmarks/bench_results)."""
-        from hrd_coder.services.analysis import load_statistics
-
-        load_statistics()
+        self.project.load_statistics()
 
     def _go_to(self, offset: int) -> None:
         """Put the cursor at an offset of the open document (clamped), scrolled into view."""
@@ -783,14 +779,14 @@ class CodingScreen(ServiceScreen):
 
     def action_agreement(self) -> None:
         """Agreement between coders, per code (sortable; Enter lists disagreements)."""
-        from hrd_coder.services.agreement import AgreementRequest
+        from hrd_coder.services.records import AgreementRequest
         from hrd_coder.tui.screens.agreement import AgreementScreen
 
         self.app.push_screen(AgreementScreen(self.project, AgreementRequest()))
 
     def action_adjudicate(self) -> None:
         """The queue of disagreements, to build the consensus layer."""
-        from hrd_coder.services.agreement import AgreementRequest
+        from hrd_coder.services.records import AgreementRequest
         from hrd_coder.tui.screens.adjudication import AdjudicationScreen
 
         self.app.push_screen(AdjudicationScreen(self.project, AgreementRequest(), self.coder))
@@ -803,7 +799,6 @@ class CodingScreen(ServiceScreen):
 
     def action_coverage(self) -> None:
         """The case's media items week by week, with its key dates; Enter opens one."""
-        from hrd_coder.services.media import timeline
         from hrd_coder.tui.dialogs.coverage import CoverageDialog
 
         panel = self.query_one(CasePanel).case_id
@@ -820,7 +815,7 @@ class CodingScreen(ServiceScreen):
                 CoverageDialog(timelines), lambda chosen: chosen and self.open_document(chosen)
             )
 
-        self._service(lambda: {case: timeline(self.project, case) for case in cases}, show)
+        self._service(lambda: {case: self.project.media_timeline(case) for case in cases}, show)
 
     def action_toggle_panel(self) -> None:
         """Show or hide the side panel (more room for text on small terminals)."""
