@@ -11,3 +11,8 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     if count == 1:
         return f"{count} {word}"
     return f"{count} {many or IRREGULAR.get(word) or word + 's'}"
+
+
+def agreeing(count: int, one: str, many: str) -> str:
+    """The verb form that agrees with a count: `agreeing(1, "waits", "wait")` is "waits"."""
+    return one if count == 1 else many

@@ -43,7 +43,7 @@ def test_leads_and_revealed_layers_count_everything(team: Project) -> None:  # n
     as_viewer(team, "lena").set_layers("revealed")
     data = json.loads(status(team, "tomas").output)
     assert (data["codings"], data["coders"], data["blind_layer"]) == (every, 3, None)
-    assert f"codings   {every} by 3 coder(s)" in run(team, "tomas", "status").output
+    assert f"codings   {every} by 3 coders" in run(team, "tomas", "status").output
 
 
 def test_an_unnamed_viewer_sees_no_counts_while_blind(team: Project) -> None:  # noqa: F811

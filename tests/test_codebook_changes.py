@@ -131,7 +131,7 @@ def test_the_command_line_renames_merges_splits_and_exits_2_on_bad_input(mini: P
     run = lambda *args: CliRunner().invoke(main, [*base, *args])  # noqa: E731
     done = run("rename", "reputational_costs", "reputation")
     assert done.exit_code == 0, done.output
-    assert "rename: reputational_costs → reputation; 1 coding(s)" in done.output
+    assert "rename: reputational_costs → reputation; 1 coding," in done.output
     bad = run("merge", "reputation", "mobilizing")
     assert bad.exit_code == 2 and "INTO" in bad.output
     add_codes(mini, "rep_a", "rep_b")

@@ -261,7 +261,7 @@ def test_adjudicate_list_and_decide_from_the_command_line(coded):
     assert items[1]["lena_cases"] == "c01" and items[1]["tomas_cases"] == "c02"
     decided = run(coded, "adjudicate", "decide", items[0]["item"][:5], "b", "--reason", "no")
     assert decided.exit_code == 0, decided.output
-    assert "tomas; the consensus holds 0 coding(s)" in decided.output
+    assert "tomas; the consensus holds 0 codings" in decided.output
     table = run(coded, "adjudicate", "list", "--open")
     assert "release" in table.output and "mobilizing.ngos" not in table.output
     nobody = run(coded, "adjudicate", "decide", items[1]["item"], "a", coder=None)
@@ -281,7 +281,7 @@ def test_a_batch_of_decisions_is_checked_first_and_written_whole(coded, tmp_path
     rows[1]["choice"], rows[1]["reason"] = "union", "both cases"
     _write_csv(bad, rows)
     result = run(coded, "adjudicate", "decide", "--from-csv", str(bad))
-    assert result.exit_code == 0 and "2 decision(s) recorded" in result.output
+    assert result.exit_code == 0 and "2 decisions recorded" in result.output
     assert coded.consensus_status().total("decided") == 2
 
 
@@ -307,7 +307,7 @@ def test_consensus_status_and_rebuild_commands(coded):
     data = json.loads(status.output)
     assert data["complete"] is False and data["coders"] == ["lena", "tomas"]
     rebuilt = run(coded, "consensus", "rebuild")
-    assert rebuilt.exit_code == 0 and "2 unit(s) to decide" in rebuilt.output
+    assert rebuilt.exit_code == 0 and "2 units to decide" in rebuilt.output
     assert len(coded.codings(coder="consensus")) == 1
 
 

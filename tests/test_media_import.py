@@ -90,7 +90,7 @@ def test_a_missing_column_is_named_before_any_row(mini_root: Path):
 def test_the_demo_list_adds_three_articles_and_skips_a_known_one(demo_root: Path):
     dry = run(demo_root, str(demo_root / "demo" / "articles.csv"), "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert "would write 3 media file(s), skipped 1" in dry.output
+    assert "would write 3 media files, skipped 1" in dry.output
     assert len(list((demo_root / "media").iterdir())) == 17  # a dry run writes nothing
     result = run(demo_root, str(demo_root / "demo" / "articles.csv"))
     assert "as media/m03.md: skipped" in result.output
@@ -106,7 +106,7 @@ def test_the_timeline_command_lists_items_and_draws_the_weeks(demo_root: Path, t
     base = ["--project", str(demo_root), "media", "timeline"]
     result = CliRunner().invoke(main, [*base, "c06", "--out", str(tmp_path / "c06.png")])
     assert result.exit_code == 0, result.output
-    assert "c06 Kasia Vorrend: 4 media item(s)" in result.output
+    assert "c06 Kasia Vorrend: 4 media items" in result.output
     assert "dates: campaign 2015-09-01, featured 2015-09-08, released 2016-01-15" in result.output
     assert (tmp_path / "c06.png").stat().st_size > 10_000
     data = json.loads(CliRunner().invoke(main, [*base, "c07", "--format", "json"]).output)

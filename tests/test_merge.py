@@ -184,7 +184,7 @@ def test_merge_on_the_command_line(team: Project, tmp_path: Path) -> None:
     data = json.loads(result.output)
     assert data["added"] == 1 and data["coders_added"] == ["ana"]
     text = CliRunner().invoke(main, [*base, "merge", str(file)]).output
-    assert "added 0 coding(s); 8 already here" in text
+    assert "added 0 codings; 8 already here" in text
     laptop.close()
 
 

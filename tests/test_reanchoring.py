@@ -203,5 +203,5 @@ def test_the_command_line_reports_re_anchoring_and_status_lists_orphans(
     done = CliRunner().invoke(main, [*base, "import"])
     assert "1 orphaned" in done.output and f"orphaned {coded['private']}" in done.output
     status = CliRunner().invoke(main, [*base, "status"])
-    assert "review: 1 orphaned coding(s)" in status.output
+    assert "review: 1 orphaned coding waits" in status.output
     assert PRIVATE in status.output

@@ -1,6 +1,6 @@
 """Counted nouns read right (issue 15): `1 coding`, `2 codings`, `0 cases`."""
 
-from hrd_coder.wording import plural
+from hrd_coder.wording import agreeing, plural
 
 
 def test_one_is_singular_and_every_other_count_plural():
@@ -8,3 +8,9 @@ def test_one_is_singular_and_every_other_count_plural():
     assert [plural(n, "word") for n in (0, 2, 11)] == ["0 words", "2 words", "11 words"]
     assert plural(2, "analysis") == "2 analyses"
     assert plural(3, "person", "people") == "3 people"
+
+
+def test_a_verb_agrees_with_its_count():
+    assert f"{plural(1, 'coding')} {agreeing(1, 'waits', 'wait')}" == "1 coding waits"
+    assert f"{plural(0, 'coding')} {agreeing(0, 'waits', 'wait')}" == "0 codings wait"
+    assert f"{plural(3, 'decision')} {agreeing(3, 'was', 'were')}" == "3 decisions were"

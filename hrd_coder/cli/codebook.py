@@ -9,6 +9,7 @@ import click
 
 from hrd_coder.cli.base import main, open_project, reports_errors, short
 from hrd_coder.problems import ProjectError
+from hrd_coder.wording import plural
 
 
 @main.group()
@@ -102,12 +103,13 @@ def codebook_split(
 def _print_change(change: Any) -> None:
     moves = ", ".join(f"{old} → {new.replace('|', ' / ')}" for old, new in change.moves.items())
     click.echo(
-        f"{change.operation}: {moves}; {change.codings} coding(s), {change.orphans} orphaned "
-        f"coding(s) and {change.decisions} decision(s) moved"
+        f"{change.operation}: {moves}; {plural(change.codings, 'coding')}, "
+        f"{plural(change.orphans, 'orphaned coding')} and "
+        f"{plural(change.decisions, 'decision')} moved"
     )
     click.echo("codebook.yaml updated" if change.yaml_edited else "codebook.yaml already agreed")
     if change.to_review:
-        click.echo(f"{len(change.to_review)} coding(s) took the default code; review them:")
+        click.echo(f"{plural(len(change.to_review), 'coding')} took the default code; review them:")
     for coding in change.to_review:
         where = f"{coding.document_id} [{coding.start}, {coding.end})"
         click.echo(f'  {coding.id} {where} "{short(coding.quote)}"')

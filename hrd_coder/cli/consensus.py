@@ -17,6 +17,7 @@ from hrd_coder.cli.base import (
     reports_errors,
     short,
 )
+from hrd_coder.wording import agreeing, plural
 
 if TYPE_CHECKING:
     from hrd_coder.services import Project
@@ -109,7 +110,7 @@ def _print_queue(project: Project, items: list[Any]) -> None:
             quotes = " … ".join(short(text[p.start : p.end], 50) for p in mark)
             click.echo(f'    {letter} {coder}: present [{cases}] "{quotes}"')
     open_items = sum(1 for i in items if i.open)
-    click.echo(f"({len(items)} item(s), {open_items} to decide)")
+    click.echo(f"({plural(len(items), 'item')}, {open_items} to decide)")
 
 
 @adjudicate.command("decide")
@@ -140,7 +141,7 @@ def adjudicate_decide(
         if item or choice:
             raise ProjectError("give either ITEM CHOICE or --from-csv FILE, not both")
         count = project.decide_from_file(from_csv, adjudicator=adjudicator)
-        click.echo(f"{count} decision(s) recorded; the consensus layer is rebuilt")
+        click.echo(f"{plural(count, 'decision')} recorded; the consensus layer is rebuilt")
         return
     if not (item and choice):
         raise ProjectError(
@@ -152,7 +153,7 @@ def adjudicate_decide(
     made = project.decide(found, chosen, reason=reason, adjudicator=adjudicator)
     click.echo(
         f"{found.id} {found.code_id} {found.document_id} {found.start}–{found.end}: "
-        f"{chosen}; the consensus holds {len(made)} coding(s) there"
+        f"{chosen}; the consensus holds {plural(len(made), 'coding')} there"
     )
 
 
@@ -197,27 +198,33 @@ def _print_status(status: Any, fmt: str) -> None:
         return
     click.echo(
         f"consensus per {status.unit} from {', '.join(status.coders) or 'no coders yet'}; "
-        f"{status.stored_codings} consensus coding(s) stored"
+        f"{plural(status.stored_codings, 'consensus coding')} stored"
     )
     print_rows([r for r in rows if any(r[c] for c in STATE_COLUMNS[1:])], fmt, STATE_COLUMNS)
     if status.waiting_codings:
+        waiting = status.waiting_codings
         click.echo(
-            f"note: {status.waiting_codings} coding(s) wait in documents their coder has not "
+            f"note: {plural(waiting, 'coding')} {agreeing(waiting, 'waits', 'wait')} in documents "
+            "their coder has not "
             "marked done: they enter the consensus once the document is done ('hrd-coder done')"
         )
     if status.unmatched_decisions:
+        unmatched = status.unmatched_decisions
         click.echo(
-            f"note: {status.unmatched_decisions} decision(s) were made on another unit kind "
-            "or on text that has changed, and no longer apply"
+            f"note: {plural(unmatched, 'decision')} {agreeing(unmatched, 'was', 'were')} made on "
+            "another unit kind or on text that has changed, and no longer "
+            f"{agreeing(unmatched, 'applies', 'apply')}"
         )
     if status.complete:
         click.echo("complete: every disagreement is decided and the layer is up to date")
         return
     undecided = status.total("undecided") + status.total("reopened")
     if undecided:
-        click.echo(f"{undecided} unit(s) to decide: hrd-coder adjudicate list --open")
+        click.echo(f"{plural(undecided, 'unit')} to decide: hrd-coder adjudicate list --open")
     if status.total("stale"):
-        click.echo(f"{status.total('stale')} unit(s) out of date: hrd-coder consensus rebuild")
+        click.echo(
+            f"{plural(status.total('stale'), 'unit')} out of date: hrd-coder consensus rebuild"
+        )
 
 
 ALLOW_INCOMPLETE = click.option(

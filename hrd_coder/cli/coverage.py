@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from hrd_coder.cli.base import main, open_project, reports_errors
+from hrd_coder.wording import plural
 
 if TYPE_CHECKING:
     from hrd_coder.services import Project
@@ -48,7 +49,7 @@ def done(
         documents = tuple(sorted(project.coverage().coded.get(name, ())))
     changed = project.mark_done(list(documents), coder=name, undo=undo)
     state = "not done" if undo else "done"
-    click.echo(f"{len(changed)} document(s) marked {state} by {name}" + _listed(changed))
+    click.echo(f"{plural(len(changed), 'document')} marked {state} by {name}" + _listed(changed))
 
 
 def _listed(documents: list[str]) -> str:
@@ -65,7 +66,7 @@ def assign(ctx: click.Context, coder: str, documents: tuple[str, ...], undo: boo
     """Give CODER the DOCUMENTS to code (lead only once roles are given)."""
     changed = open_project(ctx).assign(coder, list(documents), undo=undo)
     verb = "taken from" if undo else "assigned to"
-    click.echo(f"{len(changed)} document(s) {verb} {coder}" + _listed(changed))
+    click.echo(f"{plural(len(changed), 'document')} {verb} {coder}" + _listed(changed))
 
 
 @main.command()
@@ -92,7 +93,9 @@ def print_coverage(coverage: Any, coders: list[str] | None = None) -> None:
         if not coverage.everyone_assigned:
             line += f", {counts['not_done']} assigned and not done"
         if counts["waiting"]:
-            line += f"; codings in {counts['waiting']} document(s) wait for 'hrd-coder done'"
+            line += (
+                f"; codings in {plural(counts['waiting'], 'document')} wait for 'hrd-coder done'"
+            )
         if counts["stray"]:
             line += f" ({counts['stray']} neither assigned nor done: stray)"
         click.echo(line)

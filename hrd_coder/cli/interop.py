@@ -10,6 +10,7 @@ import click
 
 from hrd_coder.cli.base import main, open_project, reports_errors
 from hrd_coder.cli.exports import export
+from hrd_coder.wording import plural
 
 OUT_OPTION = click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
@@ -157,7 +158,7 @@ def _print(outcome: Any, fmt: str) -> None:
         return
     click.echo(
         f"imported into {outcome.root}: {status.documents} documents, {status.cases} cases, "
-        f"{status.codes} codes, {status.codings} codings by {status.coders} coder(s)"
+        f"{status.codes} codes, {status.codings} codings by {plural(status.coders, 'coder')}"
     )
     for line in outcome.report.lines():
         click.echo(line)

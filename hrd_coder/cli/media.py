@@ -9,6 +9,7 @@ import click
 
 from hrd_coder.cli.base import main, open_project, print_table, reports_errors, short
 from hrd_coder.safe_text import safe_text
+from hrd_coder.wording import plural
 
 FORMAT_OPTION = click.option(
     "--format",
@@ -56,14 +57,14 @@ def media_import(
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
         return
     verb = "would write" if dry_run else "wrote"
-    click.echo(f"{verb} {len(report.written)} media file(s), skipped {len(report.skipped)}")
+    click.echo(f"{verb} {plural(len(report.written), 'media file')}, skipped {len(report.skipped)}")
     for where in report.written:
         click.echo(f"  {safe_text(where)}")
     for reason in report.skipped:
         click.echo(f"  {safe_text(reason)}")
     if report.imported is not None:
         added = report.imported.added.get("document", 0)
-        click.echo(f"imported: {added} document(s) added")
+        click.echo(f"imported: {plural(added, 'document')} added")
 
 
 @media.command("timeline")
@@ -88,7 +89,9 @@ def media_timeline(ctx: click.Context, case: str, out: Path | None, fmt: str) ->
         data["figure"] = str(out) if out else None
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{found.case.id} {short(found.case.name)}: {len(found.articles)} media item(s)")
+    click.echo(
+        f"{found.case.id} {short(found.case.name)}: {plural(len(found.articles), 'media item')}"
+    )
     if found.marks:
         click.echo("dates: " + ", ".join(f"{what} {day}" for what, day in found.marks))
     if found.articles:

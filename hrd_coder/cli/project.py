@@ -20,7 +20,7 @@ from hrd_coder.cli.base import (
     short,
 )
 from hrd_coder.safe_text import safe_text
-from hrd_coder.wording import plural
+from hrd_coder.wording import agreeing, plural
 
 if TYPE_CHECKING:
     from hrd_coder.services import Project
@@ -159,7 +159,7 @@ def codings_list(
 def codings_load(ctx: click.Context, file: Path, mark_done: bool) -> None:
     """Add codings from a CSV FILE (all rows checked first; loading twice adds nothing)."""
     report = open_project(ctx).load_codings(file, mark_done=mark_done)
-    click.echo(f"{report.added} coding(s) added, {report.already_present} already present.")
+    click.echo(f"{plural(report.added, 'coding')} added, {report.already_present} already present.")
 
 
 CODER_OPTION = click.option(
@@ -312,7 +312,7 @@ def _print_status(result: Any) -> None:
             "coding is on, so other layers are not counted"
         )
     else:
-        click.echo(f"codings   {result.codings} by {result.coders} coder(s)")
+        click.echo(f"codings   {result.codings} by {plural(result.coders, 'coder')}")
     if result.codebook_changed:
         click.echo("warning: codebook.yaml changed since the last import; run 'hrd-coder import'")
     for path in result.changed_on_disk:
@@ -320,7 +320,9 @@ def _print_status(result: Any) -> None:
     for path in result.not_imported:
         click.echo(f"note: {safe_text(path)} is not imported yet; run 'hrd-coder import'")
     if result.orphaned_codings:
+        orphans = result.orphaned_codings
         click.echo(
-            f"review: {result.orphaned_codings} orphaned coding(s) wait to be re-placed or "
+            f"review: {plural(orphans, 'orphaned coding')} {agreeing(orphans, 'waits', 'wait')} "
+            "to be re-placed or "
             "discarded (F8 in the workbench opens the list)"
         )

@@ -18,6 +18,7 @@ from hrd_coder.cli.base import (
     raw_cells,
     reports_errors,
 )
+from hrd_coder.wording import plural
 
 ROLES = ("coder", "adjudicator", "lead")
 
@@ -109,7 +110,7 @@ def log(
     entries = open_project(ctx).event_log(wanted)
     if out is not None:
         Project.write_log(entries, out, fmt, raw_cells=raw_cells())
-        click.echo(f"wrote {len(entries)} event(s) to {out}")
+        click.echo(f"wrote {plural(len(entries), 'event')} to {out}")
         return
     rows = [entry.as_dict() for entry in entries]
     if fmt == "json":
@@ -152,7 +153,7 @@ def merge(ctx: click.Context, other: str, dry_run: bool, fmt: str) -> None:
         click.echo(json.dumps(report.as_dict(), indent=2))
         return
     verb = "would add" if dry_run else "added"
-    click.echo(f"{verb} {report.added} coding(s); {report.unchanged} already here")
+    click.echo(f"{verb} {plural(report.added, 'coding')}; {report.unchanged} already here")
     for label, ids in (
         ("updated with the later change made there", report.updated),
         ("kept as here (changed later here; theirs is in the log)", report.kept_ours),
@@ -171,8 +172,8 @@ def merge(ctx: click.Context, other: str, dry_run: bool, fmt: str) -> None:
         click.echo(f"new coders: {', '.join(report.coders_added)}")
     if report.consensus_skipped:
         click.echo(
-            f"{report.consensus_skipped} consensus coding(s) there not merged: the consensus "
-            "layer is rebuilt here from the merged layers and decisions "
+            f"{plural(report.consensus_skipped, 'consensus coding')} there not merged: the "
+            "consensus layer is rebuilt here from the merged layers and decisions "
             "('hrd-coder consensus rebuild')"
         )
     click.echo(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hrd_coder.codebook.model import Codebook
+from hrd_coder.wording import plural
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class ExchangeReport:
 
     def summary(self) -> str:
         """One line: how many warnings and how much was not imported."""
-        return f"{len(self.warnings)} warning(s), {len(self.dropped)} item(s) not imported"
+        warnings, dropped = len(self.warnings), len(self.dropped)
+        return f"{plural(warnings, 'warning')}, {plural(dropped, 'item')} not imported"
 
     def as_json(self) -> dict[str, list[str]]:
         """A JSON-ready mapping: `warnings` and `not_imported`."""

@@ -51,6 +51,7 @@ from hrd_coder.interop.source_text import (
 from hrd_coder.interop.variables import read_values
 from hrd_coder.problems import ProjectError, raise_if_any
 from hrd_coder.text_file import normalise
+from hrd_coder.wording import agreeing, plural
 from hrd_coder.yaml_source import parse_yaml
 
 CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -211,7 +212,7 @@ def read_qde(
     for part in ("Links", "Sets", "Graphs"):
         element = kid(root, part)
         if element is not None and len(element):
-            report.dropped.append(f"{len(element)} item(s) of <{part}> (no place here)")
+            report.dropped.append(f"{plural(len(element), 'item')} of <{part}> (no place here)")
     _report_paths(root, reading)
     return exchange, report
 
@@ -219,9 +220,10 @@ def read_qde(
 def _report_paths(root: ET.Element, reading: _Reading) -> None:
     """Say which path conventions were met that the standard does not spell out."""
     if reading.bare_paths:
+        bare = len(reading.bare_paths)
         reading.report.warnings.append(
-            f"{len(reading.bare_paths)} text source(s) give plainTextPath without "
-            f"{INTERNAL} or {RELATIVE} (as qc writes it, e.g. {reading.bare_paths[0]!r}); "
+            f"{plural(bare, 'text source')} {agreeing(bare, 'gives', 'give')} plainTextPath "
+            f"without {INTERNAL} or {RELATIVE} (as qc writes it, e.g. {reading.bare_paths[0]!r}); "
             "looked up in the archive's Sources/ folder, then beside project.qde"
         )
     claimed = root.get("basePath") or ""
@@ -321,7 +323,7 @@ def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken:
     ]
     if any(index is not None for index in whole):
         reading.report.warnings.append(
-            f"text source '{name}': {sum(i is not None for i in whole)} coding(s) of the "
+            f"text source '{name}': {plural(sum(i is not None for i in whole), 'coding')} of the "
             "whole source imported as codings of its whole text"
         )
     for ref in kids(node, "NoteRef"):

@@ -47,7 +47,7 @@ def test_qc_project_with_bare_text_paths_comes_over_whole(tmp_path, db_url):
     status = outcome.status
     assert (status.documents, status.codes, status.codings, status.coders) == (3, 112, 213, 1)
     (warning,) = outcome.report.warnings
-    assert "3 text source(s) give plainTextPath without internal:// or relative://" in warning
+    assert "3 text sources give plainTextPath without internal:// or relative://" in warning
     assert "as qc writes it" in warning
     assert outcome.report.dropped == []
     with Project.open(tmp_path / "new", db_url) as project:

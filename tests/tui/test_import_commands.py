@@ -48,7 +48,7 @@ async def test_palette_imports_a_qdpx_into_the_open_project(mini_root: Path, tmp
         assert not isinstance(app.screen, PathPrompt)
         found = messages(app)
         assert any("now 4 documents" in m and "1 coding;" in m for m in found), found
-        assert any("3 warning(s), 0 item(s) not imported" in m for m in found)
+        assert any("3 warnings, 0 items not imported" in m for m in found)
         assert any("not 'project.qde'" in m for m in found)
     assert [c.coder for c in stored_codings(mini_root)] == ["zoe_ortiz"]
 
