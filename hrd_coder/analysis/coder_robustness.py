@@ -1,0 +1,255 @@
+"""Does a design's finding survive a change of coder? (issue 18)
+
+Two answers, both on the design's Cox model and its featured effect (the hazard ratio of the
+design's group, with the code variables as covariates):
+
+- by layer: the model refitted on each coder's case table and on the consensus, side by
+  side, each with its E-value (how strong an unmeasured confounder would have to be);
+- the coder bootstrap: many case tables in which each case's mechanism values come from one
+  of the coders who coded that case, drawn at random; the spread of the hazard ratio over the
+  draws is the part of the uncertainty that comes from who coded, which no single layer's
+  confidence interval shows.
+
+Everything here works on survival tables already built (one per layer); which coders coded
+which case is handed in. No SQL, no project.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from hrd_coder.analysis.design_report import design_cox
+from hrd_coder.analysis.designs import EVENT, Design
+from hrd_coder.analysis.evalue import EValue, evalue_hr
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+QUANTILES = (0.025, 0.25, 0.5, 0.75, 0.975)
+DEFAULT_DRAWS = 200
+
+
+@dataclass(frozen=True)
+class LayerEstimate:
+    """The featured effect on one layer's case table (None where no model could be fitted)."""
+
+    layer: str
+    hr: float | None
+    hr_low: float | None
+    hr_high: float | None
+    p: float | None
+    evalue: EValue | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "hr": self.hr,
+            "hr_low": self.hr_low,
+            "hr_high": self.hr_high,
+            "p": self.p,
+            "evalue": None if self.evalue is None else self.evalue.evalue,
+            "evalue_ci": None if self.evalue is None else self.evalue.evalue_ci,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class CoderBootstrap:
+    """Hazard ratios of the featured effect over draws that mix coders case by case."""
+
+    draws: int
+    seed: int
+    hazard_ratios: np.ndarray  # one per draw whose model could be fitted
+    failed: int  # draws whose model could not be fitted (a covariate constant, no events)
+    varying_cases: int  # cases whose code variables differ between the coders who coded them
+
+    def quantiles(self) -> dict[str, float | None]:
+        """The hazard ratio's quantiles over the draws, keyed "2.5%", "50%"..."""
+        import numpy as np
+
+        if not len(self.hazard_ratios):
+            return {_percent(q): None for q in QUANTILES}
+        found = np.quantile(self.hazard_ratios, QUANTILES)
+        return {_percent(q): float(v) for q, v in zip(QUANTILES, found, strict=True)}
+
+    def share_beyond_one(self, above: bool) -> float | None:
+        """The share of draws whose hazard ratio is on the given side of 1."""
+        if not len(self.hazard_ratios):
+            return None
+        side = self.hazard_ratios > 1 if above else self.hazard_ratios < 1
+        return float(side.mean())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "draws": self.draws,
+            "seed": self.seed,
+            "fitted": len(self.hazard_ratios),
+            "failed": self.failed,
+            "varying_cases": self.varying_cases,
+            "quantiles": self.quantiles(),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class CoderRobustness:
+    """A design's featured effect under every layer, and the coder bootstrap."""
+
+    design: Design
+    reference: str  # the layer the sentence compares with (consensus when there is one)
+    by_layer: tuple[LayerEstimate, ...]
+    bootstrap: CoderBootstrap
+    notes: tuple[str, ...]
+
+    @property
+    def effect(self) -> str:
+        return self.design.group
+
+    def sentence(self) -> str:
+        """One plain sentence a paper can carry."""
+        fitted = [e for e in self.by_layer if e.hr is not None]
+        if not fitted:
+            return f"No layer supports a Cox model of design '{self.design.name}'."
+        low, high = min(e.hr for e in fitted), max(e.hr for e in fitted)  # type: ignore[type-var]
+        same_sign = all(e.hr > 1 for e in fitted) or all(e.hr < 1 for e in fitted)  # type: ignore[operator]
+        layers = ", ".join(e.layer for e in fitted)
+        text = (
+            f"The {self.effect} effect (hazard ratio) "
+            + ("keeps its sign" if same_sign else "changes sign")
+            + f" and stays within [{low:.2f}, {high:.2f}] under every layer ({layers})"
+        )
+        quantiles = self.bootstrap.quantiles()
+        if quantiles["2.5%"] is not None:
+            text += (
+                f"; mixing coders case by case ({len(self.bootstrap.hazard_ratios)} draws), "
+                f"95% of hazard ratios lie in [{quantiles['2.5%']:.2f}, "
+                f"{quantiles['97.5%']:.2f}]"
+            )
+        return text + "."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "design": self.design.name,
+            "effect": self.effect,
+            "reference": self.reference,
+            "by_layer": {e.layer: e.as_dict() for e in self.by_layer},
+            "bootstrap": self.bootstrap.as_dict(),
+            "sentence": self.sentence(),
+            "notes": list(self.notes),
+        }
+
+
+def coder_robustness(
+    design: Design,
+    tables: Mapping[str, pd.DataFrame],
+    coded_by: Mapping[str, Sequence[str]],
+    reference: str,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+) -> CoderRobustness:
+    """The featured effect on every layer's survival table (layer -> table, the same cases in
+    each), and the coder bootstrap over the human layers in `coded_by` (case id -> the layers
+    that coded it; a case no one coded draws from every human layer)."""
+    notes: list[str] = []
+    by_layer = tuple(_estimate(design, layer, table, notes) for layer, table in tables.items())
+    humans = sorted({layer for layers in coded_by.values() for layer in layers} & set(tables))
+    if len(humans) < 2:
+        notes.append("the coder bootstrap needs two coders' layers: it has " + str(len(humans)))
+        humans = humans or [reference]
+    boot = coder_bootstrap(design, {h: tables[h] for h in humans}, coded_by, draws, seed)
+    if boot.failed:
+        notes.append(f"{boot.failed} of {draws} draws could not be fitted and are left out")
+    return CoderRobustness(design, reference, by_layer, boot, tuple(notes))
+
+
+def coder_bootstrap(
+    design: Design,
+    tables: Mapping[str, pd.DataFrame],
+    coded_by: Mapping[str, Sequence[str]],
+    draws: int,
+    seed: int,
+) -> CoderBootstrap:
+    """Refit the design's model on `draws` tables mixing the layers case by case."""
+    import numpy as np
+
+    if draws < 1:
+        raise ValueError(f"the coder bootstrap needs at least 1 draw, not {draws}")
+    layers = list(tables)
+    base, columns, values = _aligned(design, tables)
+    allowed = _allowed_layers(base["id"], layers, coded_by)
+    varying = int((values.max(axis=0) != values.min(axis=0)).any(axis=1).sum())
+    rng = np.random.default_rng(seed)
+    cases = np.arange(len(base))
+    found, failed = [], 0
+    for _ in range(draws):
+        chosen = np.array([rng.choice(options) for options in allowed])
+        table = base.copy()
+        table[columns] = values[chosen, cases]
+        hr = _featured_hr(design, table)
+        if hr is None:
+            failed += 1
+        else:
+            found.append(hr)
+    return CoderBootstrap(draws, seed, np.array(found, dtype=float), failed, varying)
+
+
+def _aligned(
+    design: Design, tables: Mapping[str, pd.DataFrame]
+) -> tuple[pd.DataFrame, list[str], np.ndarray]:
+    """The first table (its outcome columns are every layer's), the columns that depend on
+    the coder, and their values as layer x case x column, the cases in the same order."""
+    import numpy as np
+
+    frames = [t.sort_values("id").reset_index(drop=True) for t in tables.values()]
+    base = frames[0]
+    for frame in frames[1:]:
+        if list(frame["id"]) != list(base["id"]) or list(frame[EVENT]) != list(base[EVENT]):
+            raise ValueError("the layers' survival tables do not hold the same cases")
+    columns = list(dict.fromkeys((*design.covariates, *design.strata)))
+    values = np.stack([f[columns].to_numpy(dtype=float) for f in frames])
+    return base, columns, values
+
+
+def _allowed_layers(
+    ids: pd.Series, layers: list[str], coded_by: Mapping[str, Sequence[str]]
+) -> list[list[int]]:
+    """For each case, the indexes of the layers it may be drawn from."""
+    everyone = list(range(len(layers)))
+    allowed = []
+    for case in ids:
+        mine = [layers.index(layer) for layer in coded_by.get(case, ()) if layer in layers]
+        allowed.append(mine or everyone)
+    return allowed
+
+
+def _featured_hr(design: Design, table: pd.DataFrame) -> float | None:
+    notes: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # each draw's warnings say what the layers' fits say
+        cox = design_cox(design, table, notes)
+    if cox is None or design.group not in cox.summary.index:
+        return None
+    hr = float(cox.summary.loc[design.group, "hr"])
+    return hr if math.isfinite(hr) else None
+
+
+def _estimate(design: Design, layer: str, table: pd.DataFrame, notes: list[str]) -> LayerEstimate:
+    found: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cox = design_cox(design, table, found)
+    notes += [f"layer {layer}: {note}" for note in found]
+    if cox is None or design.group not in cox.summary.index:
+        return LayerEstimate(layer, None, None, None, None, None)
+    row = cox.summary.loc[design.group]
+    hr, low, high, p = (float(row[c]) for c in ("hr", "hr_low", "hr_high", "p"))
+    if not all(math.isfinite(v) for v in (hr, low, high)):
+        return LayerEstimate(layer, None, None, None, None, None)
+    share = float(table[EVENT].mean()) if len(table) else 0.0
+    return LayerEstimate(layer, hr, low, high, p, evalue_hr(hr, low, high, share, design.group))
+
+
+def _percent(q: float) -> str:
+    return f"{q * 100:g}%"
