@@ -18,8 +18,7 @@ from textual.widgets import Footer, Input, Static
 from hrd_coder.codebook import Code
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
-from hrd_coder.services.adjudication import Disagreement, progress
-from hrd_coder.services.agreement import AgreementRequest
+from hrd_coder.services.records import AgreementRequest, Disagreement
 from hrd_coder.tui.dialogs.retrieval import collapse, head, plural, tail
 from hrd_coder.tui.screens.service import ServiceScreen
 
@@ -246,7 +245,7 @@ class AdjudicationScreen(ServiceScreen):
             if not self.items:
                 self._status("nothing to adjudicate")
             else:
-                decided, total = progress(self.items)
+                decided, total = self.project.adjudication_progress(self.items)
                 self._status(
                     f"{plural(total, 'disagreement')}, {decided} decided · the letter beside "
                     "a coder takes their version · →/← next/previous"
@@ -318,7 +317,7 @@ class AdjudicationScreen(ServiceScreen):
         self.query_one("#decision", Static).update(self._decision(item))
 
     def _show_progress(self) -> None:
-        decided, total = progress(self.items)
+        decided, total = self.project.adjudication_progress(self.items)
         done = self.loaded and decided == total
         self.query_one("#progress", Static).update(
             Content.styled(
