@@ -322,40 +322,24 @@ class CoderApp(App):
 
 
 def known_binding_ids() -> set[str]:
-    """Every binding id a keys file may remap."""
-    from hrd_coder.tui.dialogs import (
-        case_picker,
-        code_picker,
-        coder_prompt,
-        document_browser,
-        help,
-        memo,
-        orphans,
-        path_prompt,
-        retrieval,
-    )
-    from hrd_coder.tui.screens.adjudication import AdjudicationScreen
-    from hrd_coder.tui.screens.agreement import AgreementScreen
-    from hrd_coder.tui.screens.coding import CodingScreen
-    from hrd_coder.tui.screens.results import ResultsScreen
-    from hrd_coder.tui.screens.service import binding_ids
-    from hrd_coder.tui.widgets.codebook_panel import CodebookPanel
-    from hrd_coder.tui.widgets.document_view import DocumentView
+    """Every binding id a keys file may remap: those of every screen, dialog and widget in
+    tui/, found by importing its modules (a new screen's keys count without a list to keep)."""
+    import importlib
+    import pkgutil
 
-    return binding_ids(
-        CodingScreen,
-        DocumentView,
-        CodebookPanel,
-        AgreementScreen,
-        AdjudicationScreen,
-        ResultsScreen,
-        case_picker.CasePicker,
-        code_picker.CodePicker,
-        coder_prompt.CoderPrompt,
-        document_browser.DocumentBrowser,
-        help.HelpScreen,
-        memo.MemoDialog,
-        path_prompt.PathPrompt,
-        retrieval.RetrievalScreen,
-        orphans.OrphansDialog,
-    )
+    from textual.widget import Widget
+
+    from hrd_coder import tui
+    from hrd_coder.tui.screens.service import binding_ids
+
+    owners = []
+    for found in pkgutil.walk_packages(tui.__path__, f"{tui.__name__}."):
+        module = importlib.import_module(found.name)
+        owners += [
+            owner
+            for owner in vars(module).values()
+            if isinstance(owner, type)
+            and issubclass(owner, Widget)  # screens are widgets too; the app is not
+            and owner.__module__ == module.__name__
+        ]
+    return binding_ids(*owners)
