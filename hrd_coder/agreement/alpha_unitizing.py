@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hrd_coder.agreement.continuum import Unitizations, gaps
+from hrd_coder.agreement.continuum import CoderUnits, Unitizations, gaps
 
 
 @dataclass(frozen=True)
@@ -44,21 +44,18 @@ class Tallies:
 
 def tallies(data: Unitizations, category: int) -> Tallies:
     """Count one category's disagreements and lengths in every text."""
-    m = len(data.coders)
     observed = np.zeros(len(data.texts))
+    sections = [units.of_category(category) for units in data.by_coder]
     unit_lengths, unit_texts, gap_lengths, gap_texts = [], [], [], []
-    for t, text_units in enumerate(data.texts):
-        sections = [text_units.of_category(i, category) for i in range(m)]
-        for i in range(m):
-            begins, ends = sections[i]
-            unit_lengths.append(ends - begins)
-            unit_texts.append(np.full(len(begins), t))
-            text_gaps = gaps(begins, ends, text_units.text)
-            gap_lengths.append(text_gaps)
-            gap_texts.append(np.full(len(text_gaps), t))
-            for j in range(m):
-                if i != j:
-                    observed[t] += _differences(sections[i], sections[j])
+    for i, own in enumerate(sections):
+        unit_lengths.append(own.ends - own.begins)
+        unit_texts.append(own.texts)
+        lengths, texts = gaps(own, data)
+        gap_lengths.append(lengths)
+        gap_texts.append(texts)
+        for j, other in enumerate(sections):
+            if i != j:
+                observed += _differences(own, other, len(data.texts))
     lengths = np.concatenate(gap_lengths).astype(float)
     order = np.argsort(-lengths, kind="stable")
     lengths, texts = lengths[order], np.concatenate(gap_texts)[order]
@@ -67,24 +64,24 @@ def tallies(data: Unitizations, category: int) -> Tallies:
     return Tallies(observed, units, np.concatenate(unit_texts), lengths, texts, at_least)
 
 
-def _differences(own: tuple[np.ndarray, np.ndarray], other: tuple[np.ndarray, np.ndarray]):
-    """Squared differences between coder i's units and coder j's sections, as i sees them:
-    i's units against overlapping units of j, and twice (once for each order of the pair)
-    the squared length of each unit of i that lies inside a gap of j."""
-    begins, ends = own
-    other_begins, other_ends = other
-    first = np.searchsorted(other_ends, begins, side="right")  # j's units ending after b
-    stop = np.searchsorted(other_begins, ends, side="left")  # j's units starting before e
+def _differences(own: CoderUnits, other: CoderUnits, n_texts: int) -> np.ndarray:
+    """Per text, squared differences between coder i's units and coder j's sections, as i
+    sees them: i's units against overlapping units of j, and twice (once for each order of
+    the pair) the squared length of each unit of i that lies inside a gap of j. Units never
+    cross a text's border, so the texts laid end to end can be searched at once."""
+    first = np.searchsorted(other.ends, own.begins, side="right")  # j's units ending after b
+    stop = np.searchsorted(other.begins, own.ends, side="left")  # j's starting before e
     overlaps = np.maximum(stop - first, 0)
-    lengths = (ends - begins).astype(float)
-    inside_gap = 2.0 * np.sum(lengths[overlaps == 0] ** 2)
-    mine = np.repeat(np.arange(len(begins)), overlaps)
+    lengths = (own.ends - own.begins).astype(float)
+    per_unit = np.where(overlaps == 0, 2.0 * lengths**2, 0.0)
+    mine = np.repeat(np.arange(len(own.begins)), overlaps)
     offsets = np.arange(overlaps.sum()) - np.repeat(np.cumsum(overlaps) - overlaps, overlaps)
     theirs = np.repeat(first, overlaps) + offsets
-    both = (begins[mine] - other_begins[theirs]).astype(float) ** 2 + (
-        ends[mine] - other_ends[theirs]
+    both = (own.begins[mine] - other.begins[theirs]).astype(float) ** 2 + (
+        own.ends[mine] - other.ends[theirs]
     ).astype(float) ** 2
-    return inside_gap + both.sum()
+    per_unit += np.bincount(mine, weights=both, minlength=len(own.begins))
+    return np.bincount(own.texts, weights=per_unit, minlength=n_texts)
 
 
 def disagreements(

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hrd_coder.agreement.continuum import TextUnits, Unitizations
+from hrd_coder.agreement.continuum import Unitizations
 
 
 @dataclass(frozen=True)
@@ -44,64 +44,60 @@ class Coincidences:
 
 def overlapping_units(data: Unitizations) -> list[str]:
     """Where a coder's units of different categories overlap (the family needs one value
-    per position), at most one place per coder and text."""
+    per position), the first place for each coder."""
     found = []
-    for text_units in data.texts:
-        for coder, (begins, ends, _) in enumerate(text_units.by_coder):
-            clash = np.flatnonzero(begins[1:] < np.maximum.accumulate(ends)[:-1])
-            if len(clash):
-                where = f" of {text_units.text.document}" if text_units.text.document else ""
-                found.append(
-                    f"{data.coders[coder]}'s units overlap at {int(begins[clash[0] + 1])}{where}"
-                )
+    for coder, units in enumerate(data.by_coder):
+        clash = np.flatnonzero(units.begins[1:] < np.maximum.accumulate(units.ends)[:-1])
+        if len(clash):
+            k = clash[0] + 1
+            where = data.where(int(units.begins[k]), int(units.texts[k]))
+            found.append(f"{data.coders[coder]}'s units overlap at {where}")
     return found
 
 
 def coincidences(data: Unitizations) -> Coincidences:
-    """Count every text's coincidences; the units must not overlap within a coder."""
-    size = len(data.categories) + 1
-    observed = np.zeros((len(data.texts), size, size))
-    self_pairs = np.zeros((len(data.texts), size))
-    valued_self_pairs = np.zeros((len(data.texts), size))
-    for t, text_units in enumerate(data.texts):
-        observed[t], self_pairs[t], valued_self_pairs[t] = _text_coincidences(
-            text_units, len(data.coders), size
-        )
-    return Coincidences(observed, self_pairs, valued_self_pairs)
+    """Count every text's coincidences; the units must not overlap within a coder.
 
-
-def _text_coincidences(text_units: TextUnits, m: int, size: int):
-    text = text_units.text
-    bounds = [np.array([text.begin, text.begin + text.length])]
-    for begins, ends, _ in text_units.by_coder:
-        bounds += [begins, ends]
+    The continuum is cut into elementary stretches at every unit's begin and end and every
+    text's border; on each, every coder has one value (0 for a gap), and the stretch adds
+    its length to each ordered pair of coders' cell."""
+    m, size, n_texts = len(data.coders), len(data.categories) + 1, len(data.texts)
+    bounds = [data.starts, data.starts + data.lengths]
+    bounds += [u.begins for u in data.by_coder] + [u.ends for u in data.by_coder]
     points = np.unique(np.concatenate(bounds))
     starts, lengths = points[:-1], np.diff(points).astype(float)
+    texts = np.searchsorted(data.starts, starts, side="right") - 1
     values = np.zeros((m, len(starts)), dtype=np.int64)
     unit_of = np.full((m, len(starts)), -1)
-    for coder, (begins, ends, categories) in enumerate(text_units.by_coder):
-        if not len(begins):
-            continue  # all gap
-        last = np.searchsorted(begins, starts, side="right") - 1
-        inside = (last >= 0) & (starts < ends[np.maximum(last, 0)])
-        values[coder] = np.where(inside, categories[np.maximum(last, 0)] + 1, 0)
-        unit_of[coder] = np.where(inside, last, -1)
-    per_value = np.zeros((len(starts), size))
-    for coder in range(m):
-        per_value[np.arange(len(starts)), values[coder]] += 1
-    weighted = per_value * lengths[:, None]
-    observed = (weighted.T @ per_value - np.diag(weighted.sum(axis=0))) / max(m - 1, 1)
-    self_pairs = np.zeros(size)
-    valued_self_pairs = np.zeros(size)
-    valued_here = per_value[:, 1:].sum(axis=1)
-    for coder, (begins, ends, categories) in enumerate(text_units.by_coder):
-        self_pairs[0] += lengths[values[coder] == 0].sum()
-        np.add.at(self_pairs, categories + 1, (ends - begins).astype(float) ** 2)
+    for coder, units in enumerate(data.by_coder):
+        if len(units.begins):
+            last = np.maximum(np.searchsorted(units.begins, starts, side="right") - 1, 0)
+            inside = (units.begins[last] <= starts) & (starts < units.ends[last])
+            values[coder] = np.where(inside, units.categories[last] + 1, 0)
+            unit_of[coder] = np.where(inside, last, -1)
+    pairs = max(m - 1, 1)
+    observed = np.zeros(n_texts * size * size)
+    for i in range(m):
+        for j in range(m):
+            if i != j:
+                cell = (texts * size + values[i]) * size + values[j]
+                observed += np.bincount(cell, weights=lengths, minlength=len(observed))
+    self_pairs = np.zeros((n_texts, size))
+    valued_self_pairs = np.zeros((n_texts, size))
+    valued_here = (values > 0).sum(axis=0)
+    for coder, units in enumerate(data.by_coder):
+        gap = values[coder] == 0
+        self_pairs[:, 0] += np.bincount(texts[gap], weights=lengths[gap], minlength=n_texts)
+        unit_cell = units.texts * size + units.categories + 1
+        squares = (units.ends - units.begins).astype(float) ** 2
+        self_pairs += np.bincount(unit_cell, squares, n_texts * size).reshape(n_texts, size)
         mine = unit_of[coder] >= 0
-        others = (valued_here[mine] - 1) * lengths[mine] / max(m - 1, 1)
-        share = np.bincount(unit_of[coder][mine], weights=others, minlength=len(begins))
-        np.add.at(valued_self_pairs, categories + 1, share**2)
-    return observed, self_pairs, valued_self_pairs
+        others = (valued_here[mine] - 1) * lengths[mine] / pairs
+        share = np.bincount(unit_of[coder][mine], weights=others, minlength=len(units.begins))
+        valued_self_pairs += np.bincount(unit_cell, share**2, n_texts * size).reshape(n_texts, size)
+    return Coincidences(
+        observed.reshape(n_texts, size, size) / pairs, self_pairs, valued_self_pairs
+    )
 
 
 @dataclass(frozen=True)

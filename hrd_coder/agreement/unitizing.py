@@ -96,7 +96,7 @@ def unitizing_agreement(
         )
     counts = _Counts(
         data,
-        np.array([t.text.length for t in data.texts], dtype=float),
+        data.lengths.astype(float),
         tuple(alpha_unitizing.tallies(data, c) for c in range(len(data.categories))),
         None if clashes else u_alpha_family.coincidences(data),
     )
