@@ -14,7 +14,7 @@ from hrd_coder.cli.base import (
     print_rows,
     reports_errors,
 )
-from hrd_coder.cli.unitizing import MAX_POSITION, print_unitizing_for_file
+from hrd_coder.cli.unitizing import MAX_POSITION, print_unitizing, print_unitizing_for_file
 
 if TYPE_CHECKING:
     from hrd_coder.services import Project
@@ -36,6 +36,12 @@ MAX_BOOTSTRAP = 1_000_000  # a million resamples: a few seconds, 8 MB
     type=click.Path(dir_okay=False, path_type=Path),
     help="Unitizing agreement on a spans CSV instead (columns coder,category,begin,end, "
     "end exclusive; optional document): alpha_U and the u-alpha family.",
+)
+@click.option(
+    "--unitizing",
+    is_flag=True,
+    help="Unitizing agreement on the project: where each code is in the texts (alpha_U per "
+    "code and pooled, the u-alpha family), over the documents all coders covered.",
 )
 @click.option(
     "--continuum-begin",
@@ -117,6 +123,7 @@ def agreement(
     ctx: click.Context,
     ratings: Path | None,
     spans: Path | None,
+    unitizing: bool,
     continuum_begin: int,
     continuum_length: int | None,
     lengths: Path | None,
@@ -141,6 +148,11 @@ def agreement(
         print_unitizing_for_file(
             spans, continuum_begin, continuum_length, lengths, bootstrap, seed, fmt
         )
+        return
+    if unitizing:
+        project = open_project(ctx)
+        result = project.unitizing_agreement(coders, codes, documents, bootstrap, seed)
+        print_unitizing(result.as_dict(), fmt)
         return
     if ratings is not None:
         _agreement_for_file(ratings, statistic, level, bootstrap, seed, fmt)

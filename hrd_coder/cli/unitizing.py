@@ -1,8 +1,10 @@
-"""`hrd-coder agreement --spans FILE`: unitizing agreement on a spans table, printed as one
-JSON object, a CSV of coefficients, or a table with its notes."""
+"""`hrd-coder agreement --spans FILE` and `--unitizing`: unitizing agreement on a spans
+table or on the project, printed as one JSON object, a CSV of coefficients, or a table with
+its notes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -28,8 +30,13 @@ def print_unitizing_for_file(
     from hrd_coder.agreement.spans_file import unitizing_for_file
 
     result = unitizing_for_file(spans, continuum_length, continuum_begin, lengths, bootstrap, seed)
+    print_unitizing(result, fmt)
+
+
+def print_unitizing(result: dict, fmt: str) -> None:
+    """Print unitizing coefficients: one JSON object, or a row per coefficient with notes."""
     if fmt == "json":
-        print_rows([result], fmt, COLUMNS)
+        click.echo(json.dumps(result, indent=2))
         return
     print_rows(coefficient_rows(result), fmt, COLUMNS)
     for note in result["notes"]:  # on stderr for csv, so the table stays one table
@@ -68,6 +75,8 @@ def coefficient_rows(result: dict) -> list[dict]:
         )
     )
     for category, value in result["k_u_alpha"].items():
+        if value is None and result["coverage"][category] is None:
+            continue  # the family was left out (a note says why)
         interval = intervals.get("k_u_alpha", {}).get(category)
         rows.append(row("k_u_alpha", category, value, interval, result["coverage"][category]))
     return rows
