@@ -1,5 +1,5 @@
 """Krippendorff's alpha_U for unitizing, one category at a time (Krippendorff 1995,
-Sociological Methodology 25: 47-76; Content Analysis, 2nd ed., 2004, sec. 11.6, pp. 251-256).
+Sociological Methodology 25: 47-76; Content Analysis, 2nd ed., 2004, sec. 11.6).
 
 Each category is judged on its own: a coder's continuum is cut into that category's units
 and the gaps between them (units of other categories are gap here). Two sections of two
@@ -10,9 +10,10 @@ coders differ by
 - anything else (gap and gap, a unit only partly in a gap): nothing,
 
 and D_o sums these over every ordered pair of coders, divided by m(m-1)L^2. D_e is the
-2004 formula (p. 253): the disagreement expected when the same units are put anywhere into
-the same gaps. Its 1995 printing has `l_jh + l_ig + 1` where the 2004 text has
-`l_jh - l_ig + 1`; we follow 2004 (as DKPro Agreement does), so the 1995 examples are met
+2004 formula: the disagreement expected when the same units are put anywhere into the
+same gaps. DKPro Agreement's Krippendorff1995Test notes "a small error in the computation of
+D_E in the original reference", possibly a `+` for the `-` of the 2004 text's
+`l_jh - l_ig + 1`; we follow 2004 (as DKPro does), so the 1995 examples are met
 only to about two decimals (tests/agreement/test_unitizing_published.py).
 
 No library computes alpha_U for Python (DKPro Agreement is Java), hence this module. The

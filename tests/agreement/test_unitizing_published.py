@@ -137,8 +137,8 @@ def test_krippendorff_1995_example_c_on_a_grid_of_12():
 
 @pytest.mark.parametrize(
     ("name", "printed", "ours"),
-    # Krippendorff 1995 p. 57 prints .553, -.926, .679, .066. Its D_e has `l + l' + 1`
-    # where 2004 has `l' - l + 1` (the known error DKPro's test notes); with the 2004 D_e on
+    # Krippendorff 1995 p. 57 prints .553, -.926, .679, .066. DKPro's test notes a small
+    # error in the 1995 D_e (possibly a + where 2004 has l' - l + 1); with the 2004 D_e on
     # a grid refined 50,000 times (DKPro's stretch 1,200,000/24) we get the values below,
     # within .02 of the print (the tolerance DKPro allows), but .014 off for C.
     [("A", 0.553, 0.5529), ("B", -0.926, -0.9284), ("C", 0.679, 0.6931), ("D", 0.066, 0.0659)],

@@ -52,7 +52,7 @@ def sections(units, coder, category, text):
 
 
 def distance(first, second) -> int:
-    """Krippendorff (2004) p. 252's squared difference of two coders' sections."""
+    """Krippendorff's (2004, sec. 11.6) squared difference of two coders' sections."""
     (b1, e1, unit1), (b2, e2, unit2) = first, second
     if unit1 and unit2 and b1 < e2 and b2 < e1:
         return (b1 - b2) ** 2 + (e1 - e2) ** 2
