@@ -21,6 +21,9 @@ from hrd_coder.sources.csv_cells import bad_name
 SPAN_COLUMNS = ("coder", "category", "begin", "end")
 LENGTH_COLUMNS = ("document", "length")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+# The largest position or length we accept: a trillion is far past any text, and keeps the
+# statistics' sums of squared lengths within 64-bit floats' exact range for whole texts.
+MAX_POSITION = 10**12
 # Past this many bad rows the rest are counted, not listed: the first ones show the pattern.
 SHOWN_PROBLEMS = 20
 
@@ -109,7 +112,15 @@ class _Table:
     def whole_number(self, line: int, row: dict[str, str], column: str) -> int | None:
         text = row[column]
         if _WHOLE_NUMBER.fullmatch(text):
-            return int(text)
+            digits = text.lstrip("+-").lstrip("0")  # int() of thousands of digits is refused
+            if len(digits) <= len(str(MAX_POSITION)) and abs(int(text)) <= MAX_POSITION:
+                return int(text)
+            self.report(
+                line,
+                f"{column} {text[:30]}{'...' if len(text) > 30 else ''} is too large",
+                f"positions and lengths are at most {MAX_POSITION:,}",
+            )
+            return None
         self.report(
             line,
             f"{column} {text[:30]!r} is not a whole number" if text else f"the {column} is empty",
@@ -141,6 +152,9 @@ def _texts(
     lengths_path,
 ) -> tuple[dict[str, Text], list[Problem]]:
     """The texts the units lie on: one continuum, or each document with its length."""
+    options = _option_problems(spans.path, continuum_length, continuum_begin)
+    if options:
+        return {}, options
     if not with_documents:
         if lengths_path is not None:
             return {}, [
@@ -192,6 +206,32 @@ def _texts(
         elif document is not None and length is not None:
             texts[document] = Text(document, length, continuum_begin)
     return texts, lengths.problems + _shortened(lengths.unit_problems)
+
+
+def _option_problems(path: str, continuum_length: int | None, begin: int) -> list[Problem]:
+    """The continuum's options, checked: a length of 1 to MAX_POSITION, a begin within it."""
+    problems = []
+    if continuum_length is not None and not 1 <= continuum_length <= MAX_POSITION:
+        problems.append(
+            Problem(
+                path,
+                None,
+                None,
+                f"--continuum-length {continuum_length} is not a usable length",
+                f"give the number of positions, from 1 to {MAX_POSITION:,}",
+            )
+        )
+    if abs(begin) > MAX_POSITION:
+        problems.append(
+            Problem(
+                path,
+                None,
+                None,
+                f"--continuum-begin {begin} is too far out",
+                f"give a first position between -{MAX_POSITION:,} and {MAX_POSITION:,}",
+            )
+        )
+    return problems
 
 
 def _units(spans: _Table, texts: dict[str, Text]) -> list[Unit]:

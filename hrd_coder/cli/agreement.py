@@ -14,7 +14,7 @@ from hrd_coder.cli.base import (
     print_rows,
     reports_errors,
 )
-from hrd_coder.cli.unitizing import MAX_POSITION, print_unitizing, print_unitizing_for_file
+from hrd_coder.cli.unitizing import print_unitizing, print_unitizing_for_file
 
 if TYPE_CHECKING:
     from hrd_coder.services import Project
@@ -45,14 +45,14 @@ MAX_BOOTSTRAP = 1_000_000  # a million resamples: a few seconds, 8 MB
 )
 @click.option(
     "--continuum-begin",
-    type=click.IntRange(-MAX_POSITION, MAX_POSITION),
+    type=int,
     default=0,
     show_default=True,
     help="With --spans: the first position of the continuum (of each document).",
 )
 @click.option(
     "--continuum-length",
-    type=click.IntRange(1, MAX_POSITION),
+    type=int,
     help="With --spans: how many positions the coders unitized (one continuum).",
 )
 @click.option(

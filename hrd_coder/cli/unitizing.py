@@ -12,9 +12,6 @@ import click
 from hrd_coder.cli.base import print_rows
 
 COLUMNS = ["coefficient", "category", "value", "ci_low", "ci_high", "coverage"]
-# The largest continuum we accept: a trillion positions is far past any text, and keeps
-# squared lengths exact in the statistics' 64-bit floats to well under one part in 10^6.
-MAX_POSITION = 10**12
 
 
 def print_unitizing_for_file(

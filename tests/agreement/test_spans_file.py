@@ -9,11 +9,14 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hrd_coder.agreement.spans_file import unitizing_for_file
 from hrd_coder.cli import main
 from hrd_coder.problems import InvalidInput
 from tests.agreement.test_unitizing_published import FIGURE_12_11
+from tests.test_fuzz_tables import CELLS, FUZZ, as_file
 
 USER_ERROR = 2
 
@@ -133,6 +136,8 @@ def problems_of(tmp_path, text: str, *options: str, lengths: str | None = None):
          "whole numbers"),
         ("coder,category,begin,end\nann,x,1,\n", ":2", "the end is empty", "whole numbers"),
         ("coder,category,begin,end\n,x,1,4\n", ":2", "the coder is empty", "give every row"),
+        ("coder,category,begin,end\nann,x,1," + "9" * 5000 + "\n", ":2",
+         "end 999999999999999999999999999999... is too large", "at most 1,000,000,000,000"),
     ],
 )  # fmt: skip
 def test_bad_spans_are_named_with_file_line_and_fix(tmp_path, text, where, message, fix):
@@ -195,6 +200,19 @@ def test_continuum_and_lengths_problems(tmp_path, spans, options, lengths, messa
     assert fix in line
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--continuum-length", "0"], "--continuum-length 0 is not a usable length"),
+        (["--continuum-length", str(10**13)], "is not a usable length"),
+        (["--continuum-length", "9", "--continuum-begin", str(-(10**13))], "is too far out"),
+    ],
+)
+def test_unusable_continuum_options(tmp_path, options, message):
+    _, stderr = problems_of(tmp_path, "coder,category,begin,end\nann,x,0,4\n", *options)
+    assert message in stderr
+
+
 def test_spans_and_ratings_together_are_refused(tmp_path):
     path = write(tmp_path, figure_csv())
     result = run("--spans", str(path), "--ratings", str(path), "--continuum-length", "60")
@@ -209,3 +227,41 @@ def test_the_library_function_raises_every_problem(tmp_path):
     assert [(p.line, p.message) for p in error.value.problems] == [
         (2, "begin 4 is not before end 1")
     ]
+
+
+SPAN_HEADERS = ["coder,category,begin,end", "coder,category,begin,end,document", "end,begin,coder"]
+span_cells = st.sampled_from([*CELLS, "int01", "0", "3", "7", "60", "-2", "12"])
+span_rows = st.lists(span_cells, min_size=3, max_size=6).map(",".join)
+span_tables = st.one_of(
+    st.builds(
+        lambda header, rows: "\n".join([header, *rows]).encode("utf-8", "surrogatepass"),
+        st.sampled_from(SPAN_HEADERS),
+        st.lists(span_rows, max_size=15),
+    ),
+    st.binary(max_size=200),
+)
+
+
+@FUZZ
+@given(
+    data=span_tables,
+    lengths=st.one_of(st.none(), st.sampled_from([b"document,length\nint01,60\n", b"x\n\xff"])),
+    length=st.one_of(st.none(), st.integers(1, 100)),
+)
+def test_hostile_spans_tables_give_a_result_or_located_problems(tmp_path_factory, data, lengths,
+                                                                length):  # fmt: skip
+    """Whatever the bytes: coefficients, or InvalidInput naming the files; nothing else."""
+    folder = tmp_path_factory.mktemp("spans")
+    spans = as_file(folder, "spans.csv", data)
+    lengths_path = None if lengths is None else as_file(folder, "lengths.csv", lengths)
+    try:
+        result = unitizing_for_file(spans, length, 0, lengths_path, bootstrap=20)
+    except InvalidInput as error:
+        assert all(p.path in (str(spans), str(lengths_path)) for p in error.problems)
+    else:
+        json.dumps(result)
+
+
+def test_numbers_with_signs_spaces_and_leading_zeros_are_read(tmp_path):
+    path = write(tmp_path, "coder,category,begin,end\nann,x, 0003 ,+00007\nben,x,3,7\n")
+    assert unitizing_for_file(path, 10, bootstrap=0)["alpha_U"]["overall"] == 1.0
