@@ -101,7 +101,7 @@ def unitizing_agreement(
         None if clashes else u_alpha_family.coincidences(data),
     )
     estimate = _coefficients(counts, np.ones(len(data.texts)))
-    notes += _why_undefined(data, estimate)
+    notes += _why_undefined(data, estimate, family_given=not clashes)
     intervals, interval_notes = _intervals(counts, bootstrap, seed)
     return UnitizingAgreement(
         coders=data.coders,
@@ -160,7 +160,7 @@ def _number(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _why_undefined(data: Unitizations, values: dict) -> list[str]:
+def _why_undefined(data: Unitizations, values: dict, family_given: bool) -> list[str]:
     """One note per coefficient left undefined, saying why."""
     if len(data.coders) < 2:
         return [
@@ -173,11 +173,13 @@ def _why_undefined(data: Unitizations, values: dict) -> list[str]:
     for category, value in zip(data.categories, values["alpha_U_by_category"], strict=True):
         if not np.isfinite(value):
             notes.append(
-                f"alpha_U of {category} is undefined: no disagreement is expected when its "
-                "units fill the whole continuum"
+                f"alpha_U of {category} is undefined: no disagreement is expected by chance "
+                "(its units leave no gap they could be moved into)"
             )
-    if np.isnan(values["u_alpha"]) and np.isnan(values["cu_alpha"]):
-        return notes  # the family was left out, said above
+    if not family_given:
+        return notes  # the family was left out, as a note above says
+    if np.isnan(values["u_alpha"]):
+        notes.append("u-alpha is undefined: no disagreement is expected by chance")
     if np.isnan(values["binary_u_alpha"]):
         notes.append(
             "|u-alpha is undefined: it needs both units and gaps, and here one of them "

@@ -176,3 +176,25 @@ def test_texts_are_laid_end_to_end_without_gaps_across_borders():
     whole = unitizing_agreement(whole_units, [Text("", 100)], bootstrap=0)
     assert split.u_alpha == pytest.approx(whole.u_alpha)
     assert not math.isclose(split.alpha_U, whole.alpha_U)
+
+
+def test_each_undefined_coefficient_says_why():
+    """Both coders mark all of a continuum of 1 as x: no unit or gap could be elsewhere."""
+    whole = [Unit("ann", "x", 0, 1), Unit("ben", "x", 0, 1)]
+    result = unitizing_agreement(whole, [Text("", 1)], bootstrap=0)
+    assert result.alpha_U is None and result.alpha_U_by_category == {"x": None}
+    assert result.u_alpha is None
+    assert result.binary_u_alpha is None and result.cu_alpha is None
+    notes = " | ".join(result.notes)
+    assert "alpha_U of x is undefined: no disagreement is expected by chance" in notes
+    assert "u-alpha is undefined: no disagreement is expected by chance" in notes
+    assert "|u-alpha is undefined: it needs both units and gaps" in notes
+    assert "cu-alpha is undefined" in notes and "all carry one category" in notes
+    apart = [Unit("ann", "x", 0, 3), Unit("ben", "y", 5, 9)]
+    result = unitizing_agreement(apart, [Text("", 10)], bootstrap=0)
+    assert result.cu_alpha is None and result.cu_coverage == 0.0
+    assert any("no two coders' units intersect" in note for note in result.notes)
+    alone = unitizing_agreement([Unit("ann", "x", 0, 3)], [Text("", 10)], bootstrap=0)
+    assert alone.alpha_U is None
+    assert alone.notes == ("agreement needs at least 2 coders; the data name 1: every "
+                           "coefficient is undefined",)  # fmt: skip
