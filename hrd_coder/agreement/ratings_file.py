@@ -8,18 +8,15 @@ tab-separated when the file name ends in .tsv or .tab; quoting follows Python's 
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from hrd_coder.agreement.statistics import TWO_CODER_STATISTICS, check_level, compute
+from hrd_coder.agreement.table_file import read_records
 from hrd_coder.problems import Problem, raise_if_any
-from hrd_coder.sources.csv_cells import cell_limit, csv_problem
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # Non-numeric cells listed one by one for interval/ratio data; the rest are summed up.
@@ -103,16 +100,9 @@ class _Parsed:
 
 def _parse(path, pairs_of_values: bool) -> _Parsed:
     parsed = _Parsed(str(path), pairs_of_values=pairs_of_values)
-    text = _text(Path(path), parsed)
-    if text is None:
-        return parsed
-    delimiter = "\t" if Path(path).suffix.lower() in (".tsv", ".tab") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        with cell_limit():
-            records = list(_records(reader))
-    except csv.Error as error:
-        parsed.problems.append(csv_problem(parsed.path, reader.line_num, error))
+    records, problems = read_records(path, "the ratings table to this file")
+    parsed.problems += problems
+    if problems:
         return parsed
     if not records:
         parsed.report(
@@ -126,38 +116,6 @@ def _parse(path, pairs_of_values: bool) -> _Parsed:
     _read_header(parsed, [name.strip() for name in header])
     _read_rows(parsed, body)
     return parsed
-
-
-def _text(path: Path, parsed: _Parsed) -> str | None:
-    if not path.is_file():
-        parsed.report(
-            None,
-            None,
-            "file not found",
-            "check the path, or export the ratings table to this file first",
-        )
-        return None
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        parsed.report(
-            line,
-            None,
-            "the file is not UTF-8 text",
-            "save it as CSV UTF-8 (in Excel: Save As > CSV UTF-8)",
-        )
-        return None
-
-
-def _records(reader):
-    """Non-blank records with the line each starts on."""
-    last_line = 0
-    for record in reader:
-        start, last_line = last_line + 1, reader.line_num
-        if any(cell.strip() for cell in record):
-            yield start, record
 
 
 def _read_header(parsed: _Parsed, names: list[str]) -> None:

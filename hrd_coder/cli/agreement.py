@@ -14,6 +14,7 @@ from hrd_coder.cli.base import (
     print_rows,
     reports_errors,
 )
+from hrd_coder.cli.unitizing import print_unitizing, print_unitizing_for_file
 
 if TYPE_CHECKING:
     from hrd_coder.services import Project
@@ -29,6 +30,35 @@ MAX_BOOTSTRAP = 1_000_000  # a million resamples: a few seconds, 8 MB
     type=click.Path(dir_okay=False, path_type=Path),
     help="Measure agreement on a reliability-data CSV instead of the project "
     "(a row per unit, a column per coder, a header naming the coders).",
+)
+@click.option(
+    "--spans",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Unitizing agreement on a spans CSV instead (columns coder,category,begin,end, "
+    "end exclusive; optional document): alpha_U and the u-alpha family.",
+)
+@click.option(
+    "--unitizing",
+    is_flag=True,
+    help="Unitizing agreement on the project: where each code is in the texts (alpha_U per "
+    "code and pooled, the u-alpha family), over the documents all coders covered.",
+)
+@click.option(
+    "--continuum-begin",
+    type=int,
+    default=0,
+    show_default=True,
+    help="With --spans: the first position of the continuum (of each document).",
+)
+@click.option(
+    "--continuum-length",
+    type=int,
+    help="With --spans: how many positions the coders unitized (one continuum).",
+)
+@click.option(
+    "--lengths",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --spans naming documents: a CSV with the columns document,length.",
 )
 @click.option(
     "--metric",
@@ -92,6 +122,11 @@ MAX_BOOTSTRAP = 1_000_000  # a million resamples: a few seconds, 8 MB
 def agreement(
     ctx: click.Context,
     ratings: Path | None,
+    spans: Path | None,
+    unitizing: bool,
+    continuum_begin: int,
+    continuum_length: int | None,
+    lengths: Path | None,
     statistic: str,
     level: str,
     unit: str,
@@ -105,6 +140,20 @@ def agreement(
     fmt: str,
 ) -> None:
     """Agreement between coders: alpha, kappas, AC1, pi or percent, with intervals."""
+    if spans is not None:
+        if ratings is not None:
+            from hrd_coder.problems import ProjectError
+
+            raise ProjectError("give --spans or --ratings, not both: they are different data")
+        print_unitizing_for_file(
+            spans, continuum_begin, continuum_length, lengths, bootstrap, seed, fmt
+        )
+        return
+    if unitizing:
+        project = open_project(ctx)
+        result = project.unitizing_agreement(coders, codes, documents, bootstrap, seed)
+        print_unitizing(result.as_dict(), fmt)
+        return
     if ratings is not None:
         _agreement_for_file(ratings, statistic, level, bootstrap, seed, fmt)
         return

@@ -62,6 +62,7 @@ from hrd_coder.text_file import decode, read_text_file
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hrd_coder.agreement.unitizing import UnitizingAgreement
     from hrd_coder.analysis.by_layer import LayerComparison
     from hrd_coder.analysis.case_variables import CaseVariables
     from hrd_coder.analysis.design_report import DesignReport
@@ -812,6 +813,21 @@ class Project:
         from hrd_coder.agreement import value_range
 
         return value_range(statistic)
+
+    def unitizing_agreement(
+        self,
+        coders: tuple[str, ...] = (),
+        codes: tuple[str, ...] = (),
+        documents: tuple[str, ...] = (),
+        bootstrap: int = 1000,
+        seed: int = 0,
+    ) -> UnitizingAgreement:
+        """Agreement on where each code is: alpha_U per code and pooled and the u-alpha
+        family, each document's text a continuum, over the documents all coders covered."""
+        from hrd_coder.services.unitizing import unitizing_agreement
+
+        self.access().require_all_layers("agreement")
+        return unitizing_agreement(self, coders, codes, documents, bootstrap, seed)
 
     def find_disagreement(self, wanted: str) -> Disagreement:
         """The disagreement in the adjudication queue with this id (or a unique prefix)."""
