@@ -15,6 +15,7 @@ from hrd_coder.cli.base import (
     reports_errors,
 )
 from hrd_coder.cli.unitizing import print_unitizing, print_unitizing_for_file
+from hrd_coder.wording import agreeing
 
 if TYPE_CHECKING:
     from hrd_coder.services import Project
@@ -140,6 +141,7 @@ def agreement(
     fmt: str,
 ) -> None:
     """Agreement between coders: alpha, kappas, AC1, pi or percent, with intervals."""
+    _refuse_options_not_used(ctx)
     if spans is not None:
         if ratings is not None:
             from hrd_coder.problems import ProjectError
@@ -179,6 +181,45 @@ def agreement(
     if fmt == "table":  # csv and json carry the same facts in ci_clipped and verdict
         _print_notes(rows, statistic)
     _print_coverage_warnings(project, coders)
+
+
+# What each kind of input reads; any other option given with it would be silently ignored.
+COMMON = {"bootstrap", "seed", "fmt"}
+USED_BY = {
+    "spans": COMMON | {"spans", "continuum_begin", "continuum_length", "lengths"},
+    "unitizing": COMMON | {"unitizing", "coders", "codes", "documents"},
+    "ratings": COMMON | {"ratings", "statistic", "level"},
+    "project": COMMON
+    | {"statistic", "level", "unit", "scope", "coders", "codes", "documents"}
+    | {"min_share"},
+}
+
+
+def _refuse_options_not_used(ctx: click.Context) -> None:
+    """An option the chosen input does not read is an error, not a silent no-op: a
+    researcher who adds --metric fleiss to --spans must not believe they got Fleiss."""
+    from click.core import ParameterSource
+
+    from hrd_coder.problems import ProjectError
+
+    given = {
+        name
+        for name in ctx.params
+        if ctx.get_parameter_source(name)
+        in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    }
+    if {"spans", "ratings"} <= given:
+        return  # said below, in the words of the two kinds of data
+    kind = next((k for k in ("spans", "unitizing", "ratings") if k in given), "project")
+    unused = sorted(given - USED_BY[kind])
+    if unused:
+        flags = {p.name: p.opts[0] for p in ctx.command.params}
+        shown = ", ".join(flags[name] for name in unused)
+        what = "a project's codings" if kind == "project" else f"--{kind}"
+        raise ProjectError(
+            f"{shown} {agreeing(len(unused), 'does', 'do')} not apply to agreement on {what}: "
+            f"leave {agreeing(len(unused), 'it', 'them')} out (see 'hrd-coder agreement --help')"
+        )
 
 
 def _print_coverage_warnings(project: Project, coders: tuple[str, ...]) -> None:

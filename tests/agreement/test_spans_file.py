@@ -265,3 +265,24 @@ def test_hostile_spans_tables_give_a_result_or_located_problems(tmp_path_factory
 def test_numbers_with_signs_spaces_and_leading_zeros_are_read(tmp_path):
     path = write(tmp_path, "coder,category,begin,end\nann,x, 0003 ,+00007\nben,x,3,7\n")
     assert unitizing_for_file(path, 10, bootstrap=0)["alpha_U"]["overall"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "refused"),
+    [
+        (["--spans", "SPANS", "--continuum-length", "100", "--metric", "fleiss"], "--metric"),
+        (
+            ["--spans", "SPANS", "--continuum-length", "100", "--unit", "turn", "--by", "pair"],
+            "--by, --unit",
+        ),
+        (["--ratings", "SPANS", "--coder", "lena"], "--coder"),
+        (["--continuum-length", "100"], "--continuum-length"),
+    ],
+)
+def test_an_option_the_input_does_not_read_is_refused(tmp_path, arguments, refused):
+    spans = tmp_path / "spans.csv"
+    spans.write_text("coder,category,begin,end\na,x,0,10\nb,x,0,10\n")
+    argv = ["agreement", *[str(spans) if a == "SPANS" else a for a in arguments]]
+    result = CliRunner().invoke(main, ["--project", str(tmp_path), *argv])
+    assert result.exit_code == 2
+    assert f"{refused} do" in result.stderr and "not apply to agreement on" in result.stderr
