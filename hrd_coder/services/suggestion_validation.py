@@ -48,6 +48,9 @@ class CodeValidation:
     marked: int  # units the reference layer marked
     suggested: int  # units the model marked
     positives: int  # units either marked (what alpha's verdict rests on)
+    true_positives: int
+    false_positives: int
+    false_negatives: int
     verdict: str
     usable: bool
     baseline_alpha: float | None
@@ -203,6 +206,9 @@ def code_validation(
         marked=int(reference.sum()),
         suggested=int(calls.sum()),
         positives=marked,
+        true_positives=scores.true_positives,
+        false_positives=scores.false_positives,
+        false_negatives=scores.false_negatives,
         verdict=judged,
         usable=judged in USABLE,
         baseline_alpha=_number(base_alpha.value),
