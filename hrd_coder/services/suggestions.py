@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -113,6 +114,7 @@ def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
         run = new_run_name(conn, request.backend)
         layer = model_layer(run)
         codings = suggested_codings(project, layer, run, units, found, settings, codebook_hash)
+        counts = Counter(c.code_id for c in codings)
         _add_model_layer(conn, layer)
         actions.insert_codings(conn, codings)
         result = SuggestRun(
@@ -133,7 +135,7 @@ def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
             documents=len(targets),
             units=len(units),
             suggestions=len(codings),
-            by_code={code: sum(c.code_id == code for c in codings) for code in codes},
+            by_code={code: counts.get(code, 0) for code in codes},
             seconds=round(time.perf_counter() - started, 3),
             by=project.viewer,
             at=tables.utc_now().isoformat(),
