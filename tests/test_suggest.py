@@ -182,8 +182,10 @@ def test_a_blind_coder_trains_only_on_their_own_layer(planted: Project):
         ben.suggest(train="ana")
     with pytest.raises(AccessRefused, match="only their own layer"):
         ben.codings(coder=run.layer)
-    with pytest.raises(AccessRefused, match="only their own layer"):
-        ben.validate_suggestions(run.run)
+    with pytest.raises(ProjectError, match="there is no suggestion run"):
+        ben.validate_suggestions(run.run)  # as for another layer's coding id: not shown
+    assert ben.suggestion_runs() == []  # ana's run names her layer and counts: not ben's
+    assert planted.suggestion_runs() == [run]
     ben.close()
 
 

@@ -58,7 +58,11 @@ def suggest() -> None:
     help="The unit a suggestion covers (cut as for agreement).",
 )
 @click.option(
-    "--document", "documents", multiple=True, help="Suggest only for these documents (repeatable)."
+    "--document",
+    "--documents",
+    "documents",
+    multiple=True,
+    help="Suggest only for these documents (repeatable).",
 )
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Recorded with the run.")

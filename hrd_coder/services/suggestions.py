@@ -364,10 +364,15 @@ def _add_model_layer(conn: Connection, layer: str) -> None:
 
 
 def list_runs(project: Project) -> list[SuggestRun]:
-    """Every machine coder run recorded in the event log, oldest first."""
+    """The machine coder runs recorded in the event log that the viewer may see, oldest
+    first: while the layers are blind, a coder sees only the runs they made (a run names
+    the layer it learned from and counts what it suggested)."""
     query = select(EVENTS.c.after).where(EVENTS.c.action == RUN_ACTION).order_by(EVENTS.c.id)
     with project.database.reading() as conn:
-        return [SuggestRun.from_dict(_as_mapping(after)) for after in conn.execute(query).scalars()]
+        runs = [SuggestRun.from_dict(_as_mapping(after)) for after in conn.execute(query).scalars()]
+    if project.access().sees_all:
+        return runs
+    return [run for run in runs if run.by == project.viewer]
 
 
 def _as_mapping(value: Any) -> dict[str, Any]:
