@@ -260,3 +260,10 @@ def test_the_demo_gets_suggestions_and_a_validation(demo_root: Path):
             assert code.alpha is None or -1 <= code.alpha <= 1
             assert code.verdict in ("reliable", "tentative", "not reliable", "too few to judge")
             assert code.usable == (code.verdict in ("reliable", "tentative"))
+
+
+def test_a_run_whose_codes_were_renamed_is_not_validated(planted: Project):
+    run = planted.suggest(train="ana")
+    planted.rename_code("noise", "chance")
+    with pytest.raises(ProjectError, match="noise of run classifier-1 are no longer in the"):
+        planted.validate_suggestions(run.run)

@@ -96,6 +96,12 @@ def validate_run(
     started = time.perf_counter()
     recorded = find_run(project, run)
     reference = labelled_units(project, recorded.train, recorded.unit)
+    gone = [code for code in recorded.codes if code not in reference.labels]
+    if gone:
+        raise ProjectError(
+            f"code(s) {', '.join(gone)} of run {recorded.run} are no longer in the codebook "
+            "(renamed, merged or split since): make a new run with 'hrd-coder suggest run'"
+        )
     documents = sorted({u.document_id or "" for u in reference.units})
     if len(documents) < folds:
         raise ProjectError(
