@@ -267,3 +267,13 @@ def test_a_run_whose_codes_were_renamed_is_not_validated(planted: Project):
     planted.rename_code("noise", "chance")
     with pytest.raises(ProjectError, match="noise of run classifier-1 are no longer in the"):
         planted.validate_suggestions(run.run)
+
+
+def test_merging_a_copy_leaves_its_model_layers_there(planted: Project, tmp_path: Path):
+    run = planted.suggest(train="ana")
+    url = planted.database.url.render_as_string(hide_password=False)
+    with planted_project(tmp_path / "other", None) as other:
+        report = other.merge_database(url)
+        assert report.consensus_skipped == 0
+        assert {c.coder for c in other.codings()} == {"ana"}
+        assert run.layer not in dict(other.team())
