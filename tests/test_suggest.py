@@ -277,3 +277,15 @@ def test_merging_a_copy_leaves_its_model_layers_there(planted: Project, tmp_path
         assert report.consensus_skipped == 0
         assert {c.coder for c in other.codings()} == {"ana"}
         assert run.layer not in dict(other.team())
+
+
+def test_agreement_reads_a_model_layer_like_any_layer(planted: Project):
+    """Asked for by name, a model layer is compared on the documents its run scored."""
+    run = planted.suggest(train="ana")
+    request = AgreementRequest(coders=("ana", run.layer), codes=("sanctions",), bootstrap=0)
+    (row,) = planted.agreement(request)
+    assert row.units == DOCUMENTS * SENTENCES and row.coders == 2
+    assert row.value > 0.8  # in-sample: the layer it learned from
+    partial = planted.suggest(train="ana", documents=["int01", "int02"])
+    request = AgreementRequest(coders=("ana", partial.layer), codes=("sanctions",), bootstrap=0)
+    assert planted.agreement(request)[0].units == 2 * SENTENCES

@@ -73,17 +73,21 @@ class SuggestRun:
     seconds: float
     by: str | None = None
     at: str = ""
+    # The documents suggested for: where the model layer's blank units mean "absent".
+    document_ids: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, as the event stores it and `suggest list --format json` prints it."""
         data = asdict(self)
         data["codes"] = list(self.codes)
+        data["document_ids"] = list(self.document_ids)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SuggestRun:
         """The run that `as_dict` wrote into its event, read back."""
-        return cls(**{**data, "codes": tuple(data["codes"])})
+        ids = tuple(data.get("document_ids", ()))
+        return cls(**{**data, "codes": tuple(data["codes"]), "document_ids": ids})
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,7 @@ def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
             seconds=round(time.perf_counter() - started, 3),
             by=project.viewer,
             at=tables.utc_now().isoformat(),
+            document_ids=tuple(targets),
         )
         record_event(
             conn,
@@ -387,3 +392,12 @@ def find_run(project: Project, run: str) -> SuggestRun:
             return found
     known = ", ".join(r.run for r in runs) or "none yet: make one with 'hrd-coder suggest run'"
     raise ProjectError(f"there is no suggestion run '{run}' (runs: {known})")
+
+
+def model_documents(project: Project, layer: str) -> frozenset[str]:
+    """The documents a model layer covers, for agreement with it: those its run scored
+    every unit of (none for a layer no run made)."""
+    for run in list_runs(project):
+        if run.layer == layer:
+            return frozenset(run.document_ids)
+    return frozenset()
