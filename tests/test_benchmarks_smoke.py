@@ -24,3 +24,19 @@ def test_scale_benchmarks_run_at_size_s() -> None:
         assert figure in done.stdout
     assert "after 10 codings" in done.stdout
     assert (docs.read_text() if docs.exists() else None) == before  # --quick writes nothing
+
+
+def test_the_machine_coder_benchmark_runs_at_size_s() -> None:
+    docs = ROOT / "docs" / "benchmarks.md"
+    before = docs.read_text() if docs.exists() else None
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_suggest", "--size", "S", "--runs", "1", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ours: `Project.suggest(train='coder1')`" in done.stdout
+    assert "plain scikit-learn pipeline, one thread" in done.stdout
+    assert (docs.read_text() if docs.exists() else None) == before  # --quick writes nothing

@@ -10,7 +10,7 @@ import sys
 import hrd_coder
 
 UI_LIBRARIES = ("textual", "rich", "click")
-HEAVY = ("sqlalchemy", "sqlmodel", "pandas", "lifelines", "textual")
+HEAVY = ("sqlalchemy", "sqlmodel", "pandas", "lifelines", "textual", "sklearn")
 
 
 def core_modules() -> list[str]:

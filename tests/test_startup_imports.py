@@ -12,7 +12,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = ("codebook.yaml", "analysis.yaml", "cases", "transcripts", "media", "demo")
-HEAVY = ("pandas", "numpy", "alembic", "textual", "matplotlib", "lifelines")
+HEAVY = ("pandas", "numpy", "alembic", "textual", "matplotlib", "lifelines", "sklearn")
 
 RUN_STATUS_THEN_LIST_HEAVY = f"""
 import sys

@@ -10,6 +10,7 @@ from hrd_coder.cli import (  # noqa: F401 (registers the commands)
     media,
     project,
     samples,
+    suggest,
     team,
     workbench,
 )

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 
 from hrd_coder.problems import AccessRefused, ProjectError
 from hrd_coder.services.coding import CONSENSUS, check_coder_name
+from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
 
@@ -173,7 +174,11 @@ def set_layers(conn: Connection, acting: str | None, layers: str) -> str:
 def team(conn: Connection) -> list[tuple[str, str]]:
     """Everyone known to the project with their role, by name."""
     query = select(CODERS.c.name, CODERS.c.role).order_by(CODERS.c.name)
-    return [(name, role) for name, role in conn.execute(query) if name != CONSENSUS]
+    return [
+        (name, role)
+        for name, role in conn.execute(query)
+        if name != CONSENSUS and not is_model_layer(name)
+    ]
 
 
 def _role_of(conn: Connection, name: str | None) -> str | None:

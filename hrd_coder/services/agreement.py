@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from hrd_coder.codebook import Codebook
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.coding import CONSENSUS
+from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.services.reliability import (
     DEFAULT_MIN_SHARE,
     UNIT_KINDS,
@@ -24,6 +25,7 @@ from hrd_coder.services.reliability import (
 if TYPE_CHECKING:  # numpy is imported where used: it costs ~70 ms on every command
     import numpy as np
 
+    from hrd_coder.services.coverage import Coverage
     from hrd_coder.services.project import Project
 
 
@@ -135,7 +137,7 @@ def reliability_data(
         if document not in documents:
             raise ProjectError(f"there is no document '{document}'")
     coverage = project.coverage()
-    coded = {coder: set(coverage.covered(coder)) for coder in coders}
+    coded = {coder: _covered(project, coverage, coder) for coder in coders}
     # A coder's codings count only where they cover the document (see services/coverage.py).
     codings = [
         c
@@ -153,6 +155,16 @@ def reliability_data(
         coded,
         request.min_share,
     )
+
+
+def _covered(project: Project, coverage: Coverage, coder: str) -> set[str]:
+    """The documents where the coder's blank units mean "absent" (a model layer: those its
+    run scored)."""
+    if is_model_layer(coder):
+        from hrd_coder.services.suggestions import model_documents
+
+        return set(model_documents(project, coder))
+    return set(coverage.covered(coder))
 
 
 def _source(project: Project, info: Any) -> SourceText:

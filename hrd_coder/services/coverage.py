@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Table, select
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.coding import CODINGS, CONSENSUS, check_coder_name
+from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.services.project_settings import change_setting, read_setting
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
@@ -144,7 +145,8 @@ def read_coverage(conn: Connection) -> Coverage:
 def _pairs(conn: Connection, query: Any) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for coder, document in conn.execute(query):
-        if coder != CONSENSUS:
+        # A model layer is no coder: it never enters human agreement or the consensus.
+        if coder != CONSENSUS and not is_model_layer(coder):
             found[coder].add(document)
     return {coder: frozenset(documents) for coder, documents in found.items()}
 

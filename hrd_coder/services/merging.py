@@ -26,6 +26,7 @@ from hrd_coder.services.access import read_access
 from hrd_coder.services.coding import CONSENSUS, CONTEXT_CHARS
 from hrd_coder.services.exchange_identity import add_guids
 from hrd_coder.services.merge_checks import check_copy
+from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database
 from hrd_coder.storage.events import record_events
@@ -126,16 +127,17 @@ def _read_other(other: str, viewer: str | None) -> _Other:
             _check_revision(conn, other)
             own = read_access(conn, viewer).visible_layer()
             every = _rows(conn, CODINGS, own)
-            codings = [row for row in every if row["coder"] != CONSENSUS]
+            # A copy's model layers stay there: their runs are recorded there (suggest again).
+            codings = [row for row in every if _human_layer(row["coder"])]
             coders = [own] if own else list(conn.execute(select(CODERS.c.name)).scalars())
             return _Other(
                 codings=codings,
-                coders=[name for name in coders if name != CONSENSUS],
+                coders=[name for name in coders if _human_layer(name)],
                 memos=_rows(conn, MEMOS, own),
                 decisions=[] if own else _rows(conn, DECISIONS),
                 documents=dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all()),
                 removed=_removed(conn, {row["id"] for row in every}) if not own else set(),
-                consensus_skipped=len(every) - len(codings),
+                consensus_skipped=sum(row["coder"] == CONSENSUS for row in every),
                 # A copy from before schema 0005 has no GUIDs from imported files.
                 foreign_guids=read_foreign_guids(conn)
                 if inspect(conn).has_table("foreign_guid")
@@ -183,6 +185,10 @@ def _check_revision(conn: Connection, other: str) -> None:
             f"(schema {revision or 'missing'}): give the project.sqlite of a copy made "
             "with hrd-coder, or upgrade hrd-coder if a newer one wrote it"
         )
+
+
+def _human_layer(name: str) -> bool:
+    return name != CONSENSUS and not is_model_layer(name)
 
 
 def _rows(conn: Connection, table: Table, coder: str | None = None) -> list[dict[str, Any]]:

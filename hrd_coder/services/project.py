@@ -28,6 +28,7 @@ from hrd_coder.services.codings_file import LoadReport, load_codings
 from hrd_coder.services.consensus_rules import Mark
 from hrd_coder.services.coverage import Coverage
 from hrd_coder.services.importing import current_codebook_hash, import_project
+from hrd_coder.services.model_layers import MODEL_ROLE, is_model_layer
 from hrd_coder.services.records import (
     CaseInfo,
     CodingRecord,
@@ -77,6 +78,8 @@ if TYPE_CHECKING:
     from hrd_coder.services.media import CoverageTimeline
     from hrd_coder.services.media_import import ArticleImport
     from hrd_coder.services.merging import MergeReport
+    from hrd_coder.services.suggestion_validation import Validation
+    from hrd_coder.services.suggestions import SuggestRun
 
 CODEBOOK_FILE = "codebook.yaml"
 DOCUMENTS: Table = tables.Document.__table__
@@ -277,7 +280,9 @@ class Project:
                 "coders": (
                     min(count(CODINGS, *own), 1)
                     if blind
-                    else count(CODERS, CODERS.c.name != actions.CONSENSUS)
+                    else count(
+                        CODERS, CODERS.c.name != actions.CONSENSUS, CODERS.c.role != MODEL_ROLE
+                    )
                 ),
                 "orphaned_codings": count(ORPHANS, *own_orphans),
                 "blind_layer": (self.viewer or "") if blind else None,
@@ -1028,6 +1033,56 @@ class Project:
         from hrd_coder.services.coding_exports import cooccurrence_frame
 
         return cooccurrence_frame(self, layer, unit)
+
+    # -- machine coder -----------------------------------------------------------------------
+    # Suggestions go to their own layer `model:<run>` and are validated against a human layer
+    # before use (docs/machine-coding.md). scikit-learn loads only inside these calls.
+
+    def suggest(
+        self,
+        *,
+        backend: str = "classifier",
+        train: str | None = None,
+        unit: str = "sentence",
+        documents: Sequence[str] = (),
+        codes: Sequence[str] = (),
+        seed: int = 0,
+    ) -> SuggestRun:
+        """Train a machine coder on a human layer (default consensus) and store its
+        suggestions in a new layer `model:<run>`; the run is recorded in the event log."""
+        from hrd_coder.services.suggestions import SuggestRequest, run_suggestions
+
+        request = SuggestRequest(
+            backend, train or self.CONSENSUS, unit, tuple(documents), tuple(codes), seed
+        )
+        return run_suggestions(self, request)
+
+    def suggestion_runs(self) -> list[SuggestRun]:
+        """Every machine coder run recorded, oldest first."""
+        from hrd_coder.services.suggestions import list_runs
+
+        return list_runs(self)
+
+    def validate_suggestions(
+        self, run: str, *, folds: int = 5, bootstrap: int = 1000
+    ) -> Validation:
+        """Per code, cross-validated agreement between a run's classifier and its training
+        layer, beside a label-shuffled baseline, with the verdicts used for humans."""
+        from hrd_coder.services.suggestion_validation import validate_run
+
+        return validate_run(self, run, folds, bootstrap)
+
+    @staticmethod
+    def methods_paragraph(validation: Validation) -> str:
+        """How the suggestions were made and checked, in words for a paper."""
+        from hrd_coder.services.suggestion_validation import methods_paragraph
+
+        return methods_paragraph(validation)
+
+    @staticmethod
+    def is_model_layer(layer: str | None) -> bool:
+        """True for a machine coder's layer (`model:<run>`)."""
+        return is_model_layer(layer)
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -1,0 +1,142 @@
+"""The machine coder's speed (issue 17): train and suggest for every document of a generated
+project, against a plain scikit-learn pipeline on the same texts and labels, in the same run.
+
+    python -m benchmarks.bench_suggest [--size M] [--runs 3] [--quick]
+
+- **ours**: `Project.suggest(train="coder1")`, whole: read the layer, cut units, fit TF-IDF
+  and one logistic regression per code, score every unit, write the suggestions and the
+  run's event (one transaction).
+- **plain**: the same TF-IDF features and regressions as a scikit-learn Pipeline
+  (FeatureUnion + OneVsRestClassifier) fitted on the same unit texts and labels, then
+  `predict_proba` on the same target units; no database. Timed with scikit-learn's default
+  threads and in one thread (as ours runs).
+
+Targets: ours under 60 s at size M, and within 3x the plain pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import machine, write_section
+from benchmarks.generate import SIZES, generate
+from hrd_coder.services import Project
+
+
+def prepared(size: str, into: Path) -> Path:
+    """A generated project, imported, with every coder's codings loaded and marked done."""
+    source = generate(size)
+    folder = into / f"suggest-{size}"
+    shutil.copytree(source, folder)
+    with Project.open(folder) as project:
+        project.import_files()
+        project.load_codings(folder / "codings.csv", mark_done=True)
+    return folder
+
+
+def time_ours(folder: Path, runs: int) -> tuple[list[float], dict]:
+    seconds, last = [], {}
+    for _ in range(runs):
+        with Project.open(folder) as project:
+            started = time.perf_counter()
+            run = project.suggest(train="coder1")
+            seconds.append(time.perf_counter() - started)
+            last = run.as_dict()
+    return seconds, last
+
+
+def plain_pipeline(settings):  # type: ignore[no-untyped-def]
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import make_pipeline
+
+    from hrd_coder.machine.classifier import feature_maker, regression
+
+    return make_pipeline(feature_maker(settings), OneVsRestClassifier(regression(settings, 0)))
+
+
+def time_plain(folder: Path, runs: int, one_thread: bool) -> list[float]:
+    import contextlib
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    from hrd_coder.machine.classifier import ClassifierSettings
+    from hrd_coder.services.suggestions import MIN_TRAINING_UNITS, labelled_units, unit_texts
+
+    with Project.open(folder) as project:
+        training = labelled_units(project, "coder1", "sentence")
+        _, targets = unit_texts(project, [d.id for d in project.documents()], "sentence")
+    total = len(training.units)
+    codes = [
+        c
+        for c, v in training.labels.items()
+        if min(int(v.sum()), total - int(v.sum())) >= MIN_TRAINING_UNITS
+    ]
+    labels = np.column_stack([training.labels[c] for c in codes])
+    seconds = []
+    for _ in range(runs):
+        limits = threadpool_limits(1) if one_thread else contextlib.nullcontext()
+        with limits:
+            started = time.perf_counter()
+            model = plain_pipeline(ClassifierSettings()).fit(list(training.texts), labels)
+            model.predict_proba(list(targets))
+            seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="M")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="Print only: write no results.")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = prepared(args.size, Path(tmp))
+        ours, run = time_ours(folder, args.runs)
+        plain = time_plain(folder, args.runs, one_thread=False)
+        plain_one = time_plain(folder, args.runs, one_thread=True)
+    median = statistics.median
+    rows = [
+        ("ours: `Project.suggest(train='coder1')`", median(ours)),
+        ("plain scikit-learn pipeline, default threads", median(plain)),
+        ("plain scikit-learn pipeline, one thread", median(plain_one)),
+    ]
+    best_plain = min(median(plain), median(plain_one))
+    table = "\n".join(
+        f"| {name} | {seconds:.1f} | {seconds / best_plain:.2f} |" for name, seconds in rows
+    )
+    facts, spec = machine(), SIZES[args.size]
+    units, codes = f"{run['training_units']:,}", len(run["codes"])
+    made = f"{run['documents']:,} documents ({run['units']:,} units; {run['suggestions']:,}"
+    markdown = f"""## Machine coder: train and suggest (issue 17), size {args.size}
+
+`python -m benchmarks.bench_suggest --size {args.size} --runs {args.runs}`: the generated
+size-{args.size} project ({spec.codings:,} codings by {spec.coders} coders), classifier trained
+on coder1 at the sentence level ({units} units, {codes} codes) and suggesting for all {made}
+suggestions: the generated codings are random, so few units reach p >= 0.5). {facts["cpu"]},
+{facts["cores"]} cores shared with other work. Median of {args.runs} runs, the plain pipeline timed
+in the same run on the same unit texts and labels (no database).
+
+| what (median of {args.runs}) | seconds | x best plain |
+|---|---|---|
+{table}
+
+Targets: under 60 s, within 3x the plain pipeline.
+"""
+    print(markdown)
+    if args.quick:
+        return
+    write_section(
+        f"suggest_{args.size}",
+        markdown,
+        {"machine": facts, "ours": ours, "plain": plain, "plain_one_thread": plain_one, "run": run},
+    )
+
+
+if __name__ == "__main__":
+    main()
