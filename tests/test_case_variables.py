@@ -271,7 +271,7 @@ def test_the_cases_read_as_columns_give_the_table_their_fields_give(demo_root, d
     with Project.open(demo_root, db_url) as project:
         project.import_files()
         cases = project.cases()
-        read = case_attributes(project)
+        read = case_attributes(project.analysis_inputs())
         fields = case_variables([dataclasses.asdict(c) for c in cases], project.codebook)
     assert any(len(c.detained_on) < 10 for c in cases)  # month and year precision are covered
     pd.testing.assert_frame_equal(read.table[list(fields.table.columns)], fields.table)
