@@ -1,7 +1,8 @@
 """Coverage variables: how many media items mentioned a case before and after a date.
 
-Declared under `coverage:` in analysis.yaml. Pure pandas: the service in
-`hrd_coder.services.media` loads the media items and (for `coded_with`) the codings.
+Declared under `coverage:` in analysis.yaml. Pure pandas: the services load the media items
+(`hrd_coder.services.analysis_inputs`) and, for `coded_with`, the codings
+(`hrd_coder.services.media`).
 """
 
 from __future__ import annotations
