@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from hrd_coder.analysis.case_variables import case_variables
+from hrd_coder.analysis.case_variables import case_variables, code_variable_names
 from hrd_coder.analysis.stata_names import unique_names
 from hrd_coder.cli import main
 from hrd_coder.codebook import parse_codebook
@@ -187,6 +187,28 @@ def test_count_and_first_date_over_descendants_in_a_pure_table():
     assert table.loc["k1", "in_"] == 3  # a Stata reserved word gets a trailing _
 
 
+def test_a_code_variable_named_like_a_covariate_gets_2_and_its_name_is_known_beforehand():
+    """The names `code_variable_names` gives (for checking analysis.yaml without building a
+    table) are the names the built table has, a clash with an attribute included."""
+    book = parse_codebook(CODEBOOK)
+    clashing = {**case("k1", "a"), "covariates": {"pressure": 1.5, "pressure_n": 2}}
+    codings = pd.DataFrame(
+        {
+            "code_id": ["pressure"],
+            "case_id": ["k1"],
+            "document_id": ["d1"],
+            "document_date": pd.to_datetime(["2016-01-31"]),
+        }
+    )
+    found = case_variables([clashing], book, codings, "x", ancestors_of(book))
+    attributes = case_variables([clashing], book)
+    codes = [v.name for v in found.variables if v.code]
+    assert codes[:3] == ["pressure_2", "pressure_n_2", "pressure_first"]
+    assert found.table.loc[0, "pressure"] == 1.5 and found.table.loc[0, "pressure_2"] == 1
+    assert code_variable_names(book, list(attributes.table.columns)) == codes
+    assert list(found.table.columns) == [*attributes.table.columns, *codes]
+
+
 def test_names_are_valid_stata_names_and_stay_unique():
     names = unique_names(
         [
@@ -249,7 +271,7 @@ def test_the_cases_read_as_columns_give_the_table_their_fields_give(demo_root, d
     with Project.open(demo_root, db_url) as project:
         project.import_files()
         cases = project.cases()
-        read = case_attributes(project)
+        read = case_attributes(project.analysis_inputs())
         fields = case_variables([dataclasses.asdict(c) for c in cases], project.codebook)
     assert any(len(c.detained_on) < 10 for c in cases)  # month and year precision are covered
     pd.testing.assert_frame_equal(read.table[list(fields.table.columns)], fields.table)

@@ -192,8 +192,8 @@ def test_the_mini_projects_survival_table_on_each_database(mini):
     from hrd_coder.services.analysis import case_attributes
     from hrd_coder.services.analysis import survival_table as service_table
 
-    plan = mini.analysis_plan()
-    table = service_table(mini, plan, "named", case_attributes(mini)).set_index("id")
+    inputs = mini.analysis_inputs()
+    table = service_table(inputs, "named", case_attributes(inputs)).set_index("id")
     assert table.loc["c01", "entry"] == 1205 and table.loc["c01", "days"] == 1375
     assert table.loc["c02", "released"] == 0 and table.loc["c02", "days"] == 1205 + 731
 

@@ -225,20 +225,40 @@ class CaseTable:
         values = lowered.map(
             lambda cell: 1.0 if cell == "true" else 0.0 if cell == "false" else _number(cell)
         )
-        text = values.isna() & (cells != "")
-        if text.any() and values.notna().sum() == 0:
-            categories = sorted(cells[text].unique())
-            example = categories[1] if len(categories) > 1 else categories[0]
-            self.report(
-                self.lines[int(text.to_numpy().argmax())],
-                self.column_number(name),
-                f"covariate {name!r} is not numeric: it holds categories such as "
-                + ", ".join(repr(category) for category in categories[:3]),
-                f"dummy-code it: one 0/1 column per category except a reference one, e.g. "
-                f"{name}_{example} = 1 when {name} is {example!r}, else 0 (in pandas: "
-                f"get_dummies(df, columns=[{name!r}], drop_first=True)); or use it as strata",
-            )
+        if self._refuse_categories(name, cells, values):
             return
+        self._refuse_bad_numbers(name, cells, values)
+        present = values.dropna()
+        if not values.isna().any() and present.nunique() == 1:
+            self.report(
+                None,
+                self.column_number(name),
+                f"covariate {name!r} is {present.iloc[0]:g} in every row",
+                "a covariate that never varies has no effect to estimate: leave it out",
+            )
+        self.parsed[name] = values
+
+    def _refuse_categories(self, name: str, cells: pd.Series, values: pd.Series) -> bool:
+        """Report a covariate holding only text (categories), with how to dummy-code it;
+        True when it does."""
+        text = values.isna() & (cells != "")
+        if not text.any() or values.notna().sum() != 0:
+            return False
+        categories = sorted(cells[text].unique())
+        example = categories[1] if len(categories) > 1 else categories[0]
+        self.report(
+            self.lines[int(text.to_numpy().argmax())],
+            self.column_number(name),
+            f"covariate {name!r} is not numeric: it holds categories such as "
+            + ", ".join(repr(category) for category in categories[:3]),
+            f"dummy-code it: one 0/1 column per category except a reference one, e.g. "
+            f"{name}_{example} = 1 when {name} is {example!r}, else 0 (in pandas: "
+            f"get_dummies(df, columns=[{name!r}], drop_first=True)); or use it as strata",
+        )
+        return True
+
+    def _refuse_bad_numbers(self, name: str, cells: pd.Series, values: pd.Series) -> None:
+        """Report each cell that is no number, and each number too large to fit."""
         self._each_bad(
             name,
             cells,
@@ -261,15 +281,6 @@ class CaseTable:
             "rescale the column (e.g. in thousands or millions): beyond this, numbers lose "
             "their last digits and the fit overflows",
         )
-        present = values.dropna()
-        if not values.isna().any() and present.nunique() == 1:
-            self.report(
-                None,
-                self.column_number(name),
-                f"covariate {name!r} is {present.iloc[0]:g} in every row",
-                "a covariate that never varies has no effect to estimate: leave it out",
-            )
-        self.parsed[name] = values
 
     def take_labels(self, name: str, role: str) -> pd.Series | None:
         """Take a column of labels (groups, strata) as text; every case needs one."""

@@ -8,8 +8,8 @@ mappings (the fields of a case file), codings as a DataFrame; the service in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.analysis.stata_names import unique_names
@@ -104,90 +104,142 @@ def case_variables(
     if not isinstance(cases, pd.DataFrame):
         cases = case_frame(cases)
     cases = cases.sort_values("id", kind="stable", ignore_index=True)
-    columns: list[Any] = []
-    specs: list[tuple[tuple[str, str], dict[str, Any]]] = []
+    table, variables = _columns_table(_attribute_columns(cases, codebook))
+    found = CaseVariables(table, variables, layer)
+    if codings is None:
+        return found
+    return with_code_variables(found, codebook, codings, layer, ancestors)
 
-    def add(stem: str, suffix: str, values: Any, **meta: Any) -> None:
-        specs.append(((stem, suffix), meta))
-        columns.append(values)
 
+def with_code_variables(
+    attributes: CaseVariables,
+    codebook: Codebook,
+    codings: pd.DataFrame,
+    layer: str | None,
+    ancestors: Mapping[str, tuple[str, ...]] | None = None,
+) -> CaseVariables:
+    """The case table of `attributes` (as `case_variables` builds it without codings) with
+    the code variables of one layer's codings added, as `case_variables` would add them."""
+    import pandas as pd
+
+    ids = attributes.table["id"].tolist()
+    codes = list(_code_columns(ids, codebook, codings, ancestors or {}))
+    if not codes:
+        return replace(attributes, layer=layer)
+    table, variables = _columns_table(codes, list(attributes.table.columns))
+    table.index = attributes.table.index
+    return CaseVariables(
+        pd.concat([attributes.table, table], axis=1), (*attributes.variables, *variables), layer
+    )
+
+
+def code_variable_names(codebook: Codebook, attributes: Sequence[str]) -> list[str]:
+    """The names the code variables get in a case table whose attribute columns are
+    `attributes` (a clash with one of them gets _2, as `case_variables` names it)."""
+    wanted = [(stem, suffix) for stem, suffix, _, _ in _code_rules(codebook)]
+    return _names(wanted, attributes)
+
+
+def _names(wanted: Sequence[tuple[str, str]], taken: Sequence[str] = ()) -> list[str]:
+    """Valid, unique names for (stem, suffix) pairs placed after the columns `taken`."""
+    before = [(name, "") for name in taken]
+    return unique_names([*before, *wanted])[len(before) :]
+
+
+def _columns_table(
+    columns: Iterable[tuple[str, str, Any, dict[str, Any]]], taken: Sequence[str] = ()
+) -> tuple[pd.DataFrame, tuple[Variable, ...]]:
+    """The columns (stem, suffix, values, meta) as a typed table and their variables."""
+    import pandas as pd
+
+    specs = list(columns)
+    names = _names([(stem, suffix) for stem, suffix, _, _ in specs], taken)
+    table = pd.DataFrame(
+        {
+            name: _typed(pd.Series(values), meta["type"])
+            for name, (_, _, values, meta) in zip(names, specs, strict=True)
+        }
+    )
+    variables = tuple(
+        Variable(name=name, **meta) for name, (_, _, _, meta) in zip(names, specs, strict=True)
+    )
+    return table, variables
+
+
+def _attribute_columns(cases: pd.DataFrame, codebook: Codebook):
+    """(stem, suffix, values, meta) for the case file's fields, in table order: id, name and
+    country, the codebook's case groups, each date and its precision, release type and
+    covariates."""
     for key, label in (("id", "case id"), ("name", "name"), ("country", "country")):
-        add(
-            key,
-            "",
-            cases[key].to_numpy(),
-            label=label,
-            kind="attribute",
-            type="text",
-            source=f"case file: {key}",
-        )
+        yield _text_attribute(cases, key, label)
     groups = cases["groups"].tolist()
     for group, meaning in codebook.case_groups.items():
-        add(
+        yield (
             group,
             "",
             [int(group in listed) for listed in groups],
-            label=meaning,
-            kind="group",
-            type="int",
-            source=f"case file: groups contains {group}",
+            dict(
+                label=meaning,
+                kind="group",
+                type="int",
+                source=f"case file: groups contains {group}",
+            ),
         )
     for key in DATES:
-        stem = key.replace("_on", "")
-        add(
-            key,
-            "",
-            cases[key].to_numpy(),
+        yield from _date_columns(cases, key)
+    yield _text_attribute(cases, "release_type", "how she was released")
+    yield from _covariate_columns(cases)
+
+
+def _text_attribute(cases: pd.DataFrame, key: str, label: str):
+    meta = dict(label=label, kind="attribute", type="text", source=f"case file: {key}")
+    return key, "", cases[key].to_numpy(), meta
+
+
+def _date_columns(cases: pd.DataFrame, key: str):
+    """The date's first day and its precision."""
+    stem = key.replace("_on", "")
+    yield (
+        key,
+        "",
+        cases[key].to_numpy(),
+        dict(
             label=stem + " date (first day of the period written)",
             kind="date",
             type="date",
             source=f"case file: {key}",
-        )
-        add(
-            stem,
-            "_precision",
-            cases[f"{stem}_precision"].to_numpy(),
+        ),
+    )
+    yield (
+        stem,
+        "_precision",
+        cases[f"{stem}_precision"].to_numpy(),
+        dict(
             label=f"precision of {key}: day, month or year",
             kind="attribute",
             type="text",
             source=f"case file: {key}",
-        )
-    add(
-        "release_type",
-        "",
-        cases["release_type"].to_numpy(),
-        label="how she was released",
-        kind="attribute",
-        type="text",
-        source="case file: release_type",
+        ),
     )
+
+
+def _covariate_columns(cases: pd.DataFrame):
+    """One column per covariate any case has, in name order."""
     covariates = cases["covariates"].tolist()
     for name in sorted({key for found in covariates for key in found}):
         values = [found.get(name) for found in covariates]
         _refuse_not_finite(name, values, cases["id"])
-        add(
+        yield (
             name,
             "",
             values,
-            label=f"covariate {name}",
-            kind="covariate",
-            type=_covariate_type(values),
-            source=f"case file: covariates.{name}",
+            dict(
+                label=f"covariate {name}",
+                kind="covariate",
+                type=_covariate_type(values),
+                source=f"case file: covariates.{name}",
+            ),
         )
-    if codings is not None:
-        ids = cases["id"].tolist()
-        for stem, suffix, values, meta in _code_columns(ids, codebook, codings, ancestors or {}):
-            add(stem, suffix, values, **meta)
-
-    names = unique_names(wanted for wanted, _ in specs)
-    table = pd.DataFrame(
-        {
-            name: _typed(pd.Series(values), meta["type"])
-            for name, values, (_, meta) in zip(names, columns, specs, strict=True)
-        }
-    )
-    variables = [Variable(name=name, **meta) for name, (_, meta) in zip(names, specs, strict=True)]
-    return CaseVariables(table, tuple(variables), layer)
 
 
 def case_frame(cases: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -213,14 +265,52 @@ def case_frame(cases: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return frame
 
 
+def _code_rules(codebook: Codebook):
+    """(stem, suffix, code, rule) for each case_variable rule of each code, in table order."""
+    for code in codebook.codes:
+        for rule in code.case_variable:
+            yield code.id.replace(".", "_"), SUFFIXES[rule], code, rule
+
+
 def _code_columns(ids, codebook, codings, ancestors):
     """(stem, suffix, values, meta) for each case_variable rule of each code."""
     import numpy as np
+
+    rules = {rule for code in codebook.codes for rule in code.case_variable}
+    counts, firsts, documents = _aggregates(ids, _counted(codings, ids, ancestors), rules)
+    for stem, suffix, code, rule in _code_rules(codebook):
+        if rule == "first_date":
+            values = firsts(code.id)
+            label = f"{code.label}: date of the first document coded"
+            kind_type = "date"
+        elif rule == "strength":
+            # 0 not coded, 1 coded in one document, 2 in two or more (a transcript and
+            # the case history are two documents): evidence from more than one source.
+            values = np.minimum(documents(code.id), 2)
+            label = f"{code.label}: evidence strength (0 none, 1 one document, 2 more)"
+            kind_type = "int"
+        else:
+            number = counts(code.id)
+            values = (number > 0).astype("int64") if rule == "presence" else number
+            label = f"{code.label}: {'coded' if rule == 'presence' else 'number of codings'}"
+            kind_type = "int"
+        meta = dict(
+            label=label,
+            kind=rule,
+            type=kind_type,
+            code=code.id,
+            source=f"code {code.id} and its descendants: {rule}",
+        )
+        yield stem, suffix, values, meta
+
+
+def _counted(codings: pd.DataFrame, ids: list[str], ancestors) -> pd.DataFrame:
+    """The codings tied to the cases in `ids`, one row per code each counts for (`counted`):
+    its own and every ancestor."""
     import pandas as pd
 
     tied = codings[codings["case_id"].isin(ids)]
-    # Each coding counts for its own code and every ancestor: one row per (code, coding),
-    # joined from a small code -> counted table rather than built coding by coding.
+    # Joined from a small code -> counted table rather than built coding by coding.
     counted = pd.DataFrame(
         [
             (code, above)
@@ -230,42 +320,19 @@ def _code_columns(ids, codebook, codings, ancestors):
         columns=["code_id", "counted"],
     )
     if (counted["code_id"] == counted["counted"]).all():  # no coded code has an ancestor
-        expanded = tied.assign(counted=tied["code_id"])
-    else:
-        expanded = tied.merge(counted, on="code_id")
+        return tied.assign(counted=tied["code_id"])
+    return tied.merge(counted, on="code_id")
+
+
+def _aggregates(ids: list[str], expanded: pd.DataFrame, rules: set[str]):
+    """Functions code -> values per case of `ids`: codings, first document date (None unless
+    a first_date rule needs it) and documents coded (None unless a strength rule does)."""
     grouped = expanded.groupby(["counted", "case_id"])
-    rules = {rule for code in codebook.codes for rule in code.case_variable}
     counts = _by_code(grouped.size(), ids, 0)
     # The other two aggregations cost as much as the counts: only when a rule needs them.
     firsts = _by_code(grouped["document_date"].min(), ids, None) if "first_date" in rules else None
     documents = _by_code(grouped["document_id"].nunique(), ids, 0) if "strength" in rules else None
-    for code in codebook.codes:
-        for rule in code.case_variable:
-            suffix = SUFFIXES[rule]
-            stem = code.id.replace(".", "_")
-            if rule == "first_date":
-                values = firsts(code.id)
-                label = f"{code.label}: date of the first document coded"
-                kind_type = "date"
-            elif rule == "strength":
-                # 0 not coded, 1 coded in one document, 2 in two or more (a transcript and
-                # the case history are two documents): evidence from more than one source.
-                values = np.minimum(documents(code.id), 2)
-                label = f"{code.label}: evidence strength (0 none, 1 one document, 2 more)"
-                kind_type = "int"
-            else:
-                number = counts(code.id)
-                values = (number > 0).astype("int64") if rule == "presence" else number
-                label = f"{code.label}: {'coded' if rule == 'presence' else 'number of codings'}"
-                kind_type = "int"
-            meta = dict(
-                label=label,
-                kind=rule,
-                type=kind_type,
-                code=code.id,
-                source=f"code {code.id} and its descendants: {rule}",
-            )
-            yield stem, suffix, values, meta
+    return counts, firsts, documents
 
 
 def _by_code(values: pd.Series, ids: list[str], missing: Any):

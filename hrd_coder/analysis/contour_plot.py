@@ -29,12 +29,8 @@ def contour_plot(
     # The Agg canvas on a bare Figure: no pyplot, no global state (the TUI draws in threads).
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import PercentFormatter
 
-    bounds = result.bounds
-    furthest = max([0.0, *bounds["r2dz_x"], *bounds["r2yz_dx"]])
-    # Leave room for the strongest benchmark, as sensemakr does, but never reach R² = 1.
-    limit = min(0.99, max(0.4, 1.15 * furthest))
+    limit = _axis_limit(result)
     axis = np.linspace(0, limit, GRID)
     r2dz, r2yz = np.meshgrid(axis, axis)
     surface = adjusted_estimate(result.estimate, result.se, result.dof, r2dz, r2yz)
@@ -42,12 +38,31 @@ def contour_plot(
     figure = Figure(figsize=(6.4, 6.0), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots()
-    levels = _levels(surface, result.estimate)
+    _draw_contours(axes, r2dz, r2yz, surface, result.estimate)
+    _mark_benchmarks(axes, result, limit)
+    _label(figure, axes, limit, title, treatment_words or result.treatment)
+    base = Path(path)
+    png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
+    save_figure(figure, png, svg)
+    return png, svg
+
+
+def _axis_limit(result: OmittedVariableSensitivity) -> float:
+    """The largest partial R² on both axes: room for the strongest benchmark, as sensemakr
+    leaves, but never R² = 1."""
+    bounds = result.bounds
+    furthest = max([0.0, *bounds["r2dz_x"], *bounds["r2yz_dx"]])
+    return min(0.99, max(0.4, 1.15 * furthest))
+
+
+def _draw_contours(axes, r2dz, r2yz, surface, estimate: float) -> None:
+    """The labelled contours of the adjusted estimate, and its 0 line (red, dashed) when the
+    surface crosses 0."""
     lines = axes.contour(
         r2dz,
         r2yz,
         surface,
-        levels=levels,
+        levels=_levels(surface, estimate),
         colors="0.35",
         linewidths=0.9,
         negative_linestyles="solid",
@@ -58,6 +73,11 @@ def contour_plot(
             r2dz, r2yz, surface, levels=[0], colors="firebrick", linestyles="--", linewidths=1.6
         )
         axes.clabel(zero, fontsize=8, fmt=lambda v: "0")
+
+
+def _mark_benchmarks(axes, result: OmittedVariableSensitivity, limit: float) -> None:
+    """The unadjusted estimate at the origin, and each benchmark confounder where its
+    partial R² put it, labelled with its adjusted estimate."""
     axes.plot(0, 0, marker="^", color="black", markersize=8, clip_on=False, zorder=5)
     axes.annotate(
         f"unadjusted ({result.estimate:.3f})",
@@ -67,7 +87,7 @@ def contour_plot(
         fontsize=8,
     )
     on_edge = 0
-    for row in bounds.to_dict("records"):
+    for row in result.bounds.to_dict("records"):
         # A benchmark past the axes (a partial R² capped at 100%) sits on their edge, hollow
         # and saying so, rather than vanishing from the figure; such labels stack downwards.
         beyond = max(row["r2dz_x"], row["r2yz_dx"]) > limit
@@ -96,7 +116,12 @@ def contour_plot(
             fontsize=8,
             color="firebrick",
         )
-    treatment = treatment_words or result.treatment
+
+
+def _label(figure, axes, limit: float, title: str, treatment: str) -> None:
+    """Axes in percent of R², their labels, the title and the legend line under it."""
+    from matplotlib.ticker import PercentFormatter
+
     axes.set_xlim(0, limit)
     axes.set_ylim(0, limit)
     axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -111,10 +136,6 @@ def contour_plot(
         color="0.35",
     )
     axes.spines[["top", "right"]].set_visible(False)
-    base = Path(path)
-    png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
-    save_figure(figure, png, svg)
-    return png, svg
 
 
 def _levels(surface, estimate: float):

@@ -1,7 +1,8 @@
 """Coverage variables: how many media items mentioned a case before and after a date.
 
-Declared under `coverage:` in analysis.yaml. Pure pandas: the service in
-`hrd_coder.services.media` loads the media items and (for `coded_with`) the codings.
+Declared under `coverage:` in analysis.yaml. Pure pandas: the services load the media items
+(`hrd_coder.services.analysis_inputs`) and, for `coded_with`, the codings
+(`hrd_coder.services.media`).
 """
 
 from __future__ import annotations
@@ -136,19 +137,7 @@ def coverage_columns(
     code: an item counts for a case only when such a coding on it is tied to that case or
     to no case.
     """
-    chosen = articles
-    if spec.outlet_types:
-        chosen = chosen[chosen["outlet_type"].isin(spec.outlet_types)]
-    if coded is not None:
-        keep = [
-            (doc, case) in coded or (doc, None) in coded
-            for doc, case in zip(chosen["document_id"], chosen["case_id"], strict=True)
-        ]
-        chosen = chosen[keep]
-    by_case = {
-        case: list(zip(group["date"], group["latest"], strict=True))
-        for case, group in chosen.groupby("case_id")
-    }
+    by_case = _periods_by_case(_counted_items(spec, articles, coded))
     before, after, first = [], [], []
     for case in cases:
         day = anchor_day(spec, campaign, case.get("featured_on"))
@@ -158,46 +147,49 @@ def coverage_columns(
         after.append(sum(day <= early and late < end for early, late in dates))
         first.append(min(early for early, _ in dates) if dates else None)
     change = [a - b for a, b in zip(after, before, strict=True)]
+    columns = (before, after, change, first)
+    return [(v.name, values, v) for v, values in zip(_variables(spec), columns, strict=True)]
+
+
+def _counted_items(
+    spec: Coverage, articles: pd.DataFrame, coded: set[tuple[str, str | None]] | None
+) -> pd.DataFrame:
+    """The (media item, case) rows the measure counts: of its outlet types, and (with
+    `coded`) coded for that case or for no case."""
+    chosen = articles
+    if spec.outlet_types:
+        chosen = chosen[chosen["outlet_type"].isin(spec.outlet_types)]
+    if coded is not None:
+        keep = [
+            (doc, case) in coded or (doc, None) in coded
+            for doc, case in zip(chosen["document_id"], chosen["case_id"], strict=True)
+        ]
+        chosen = chosen[keep]
+    return chosen
+
+
+def _periods_by_case(chosen: pd.DataFrame) -> dict[str, list[tuple[dt.date, dt.date]]]:
+    """Case id -> the (first day, last day) of each item mentioning it."""
+    return {
+        case: list(zip(group["date"], group["latest"], strict=True))
+        for case, group in chosen.groupby("case_id")
+    }
+
+
+def _variables(spec: Coverage) -> list[Variable]:
+    """The measure's four variables (before, after, change, first), named and described."""
     what = _what(spec)
     anchor = "campaign date" if spec.around == "campaign" else "feature date (else campaign date)"
     source = f"coverage {spec.name}: {what}"
+    described = [
+        (f"{what} in the {spec.before} days before the {anchor}", "int"),
+        (f"{what} from the {anchor} through the {spec.after} days from it", "int"),
+        (f"{what}: after minus before", "int"),
+        (f"{what}: date of the first one", "date"),
+    ]
     return [
-        (
-            f"{spec.name}_before",
-            before,
-            Variable(
-                f"{spec.name}_before",
-                f"{what} in the {spec.before} days before the {anchor}",
-                "coverage",
-                "int",
-                source,
-            ),
-        ),
-        (
-            f"{spec.name}_after",
-            after,
-            Variable(
-                f"{spec.name}_after",
-                f"{what} from the {anchor} through the {spec.after} days from it",
-                "coverage",
-                "int",
-                source,
-            ),
-        ),
-        (
-            f"{spec.name}_change",
-            change,
-            Variable(
-                f"{spec.name}_change", f"{what}: after minus before", "coverage", "int", source
-            ),
-        ),
-        (
-            f"{spec.name}_first",
-            first,
-            Variable(
-                f"{spec.name}_first", f"{what}: date of the first one", "coverage", "date", source
-            ),
-        ),
+        Variable(name, label, "coverage", kind, source)
+        for name, (label, kind) in zip(spec.columns(), described, strict=True)
     ]
 
 

@@ -89,23 +89,7 @@ def released_by_model(
     import statsmodels.api as sm
 
     outcome = released_by(df, duration, event, t)
-    names = labels if labels is not None else df[group].astype(str)
-    shares = []
-    for name in dict.fromkeys(names):
-        y = outcome[names == name]
-        released, held = int((y == 1).sum()), int((y == 0).sum())
-        known = released + held
-        shares.append(
-            (
-                name,
-                len(y),
-                released,
-                held,
-                len(y) - known,
-                released / known if known else float("nan"),
-            )
-        )
-    table = pd.DataFrame(shares, columns=list(SHARE_COLUMNS))
+    table = _shares(outcome, labels if labels is not None else df[group].astype(str))
     known = outcome.notna()
     notes = []
     if unknown := int((~known).sum()):
@@ -123,8 +107,37 @@ def released_by_model(
         )
         return ReleasedByResult(t, table, None, len(y), tuple(notes))
     fit = sm.OLS(y, X).fit(cov_type="HC2")
+    sensitivity = None
+    try:
+        sensitivity = ols_sensitivity(y, X, group)
+        notes.extend(sensitivity.notes)
+    except ValueError as error:
+        notes.append(str(error))
+    return ReleasedByResult(t, table, _coefficients(fit), int(fit.nobs), tuple(notes), sensitivity)
+
+
+def _shares(outcome: pd.Series, names: pd.Series) -> pd.DataFrame:
+    """Per group (in order of first appearance): cases, released, held, unknown and the
+    share released among those whose outcome is known (SHARE_COLUMNS)."""
+    import pandas as pd
+
+    shares = []
+    for name in dict.fromkeys(names):
+        y = outcome[names == name]
+        released, held = int((y == 1).sum()), int((y == 0).sum())
+        known = released + held
+        share = released / known if known else float("nan")
+        shares.append((name, len(y), released, held, len(y) - known, share))
+    return pd.DataFrame(shares, columns=list(SHARE_COLUMNS))
+
+
+def _coefficients(fit: Any) -> pd.DataFrame:
+    """A statsmodels fit's coefficients, standard errors, p-values and 95% intervals
+    (MODEL_COLUMNS), one row per term."""
+    import pandas as pd
+
     interval = fit.conf_int()
-    model = pd.DataFrame(
+    return pd.DataFrame(
         {
             "coef": fit.params,
             "se": fit.bse,
@@ -133,13 +146,6 @@ def released_by_model(
             "ci_high": interval[1],
         }
     )
-    sensitivity = None
-    try:
-        sensitivity = ols_sensitivity(y, X, group)
-        notes.extend(sensitivity.notes)
-    except ValueError as error:
-        notes.append(str(error))
-    return ReleasedByResult(t, table, model, int(fit.nobs), tuple(notes), sensitivity)
 
 
 def _why_no_model(y: pd.Series, X: pd.DataFrame, group: str) -> str | None:

@@ -197,20 +197,7 @@ def ovb_sensitivity(
                     "100%, where the adjusted standard error is 0"
                 )
                 r2yz_dx = 1.0
-            value = adjusted_estimate(estimate, se, dof, r2dz_x, r2yz_dx)
-            spread = adjusted_se(se, dof, r2dz_x, r2yz_dx)
-            rows.append(
-                (
-                    label,
-                    r2dz_x,
-                    r2yz_dx,
-                    value,
-                    spread,
-                    value / spread if spread > 0 else math.nan,
-                    value - critical * spread,
-                    value + critical * spread,
-                )
-            )
+            rows.append(_bound(label, estimate, se, dof, critical, r2dz_x, r2yz_dx))
     return OmittedVariableSensitivity(
         treatment=treatment,
         estimate=estimate,
@@ -224,6 +211,31 @@ def ovb_sensitivity(
         q=q,
         alpha=alpha,
         notes=tuple(notes),
+    )
+
+
+def _bound(
+    label: str,
+    estimate: float,
+    se: float,
+    dof: int,
+    critical: float,
+    r2dz_x: float,
+    r2yz_dx: float,
+) -> tuple[Any, ...]:
+    """One row of BOUND_COLUMNS: the estimate, se, t and interval adjusted for a confounder
+    of these partial R² (`critical`: the t quantile of the interval)."""
+    value = adjusted_estimate(estimate, se, dof, r2dz_x, r2yz_dx)
+    spread = adjusted_se(se, dof, r2dz_x, r2yz_dx)
+    return (
+        label,
+        r2dz_x,
+        r2yz_dx,
+        value,
+        spread,
+        value / spread if spread > 0 else math.nan,
+        value - critical * spread,
+        value + critical * spread,
     )
 
 

@@ -3,13 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence, Sized
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from hrd_coder.analysis.figure_files import save_figure
 
 if TYPE_CHECKING:
-    from hrd_coder.services.media import CoverageTimeline
+    from hrd_coder.analysis.coverage import Week
+
+
+class _Named(Protocol):
+    """A case as the title names it."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class Timeline(Protocol):
+    """What the figure draws of a coverage timeline (`Project.media_timeline` gives one):
+    described here so that this layer does not import the service that makes it."""
+
+    @property
+    def case(self) -> _Named: ...
+
+    @property
+    def articles(self) -> Sized: ...
+
+    @property
+    def weeks(self) -> Sequence[Week]: ...
+
+    @property
+    def marks(self) -> Sequence[tuple[str, dt.date]]: ...
+
 
 MARK_STYLES = {
     "campaign": ("black", (0, (4, 3))),
@@ -21,7 +50,7 @@ BAR_COLOURS = ("C0", "C1", "C4", "C5", "C6", "C8", "C9", "C7")
 """Outlet types' colours: the marks' green and red are left out, so no bar looks like a date."""
 
 
-def timeline_plot(timeline: CoverageTimeline, path: str | Path) -> Path:
+def timeline_plot(timeline: Timeline, path: str | Path) -> Path:
     """Draw the timeline as stacked weekly bars and save it (PNG, or SVG by the suffix)."""
     # The Agg canvas on a bare Figure, as km_plot does: no pyplot state shared between threads.
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -256,16 +256,18 @@ def report(
             )
         _print_by_layer(project.analyze_by_layer(design), fmt, folder)
         return
-    check_consensus(project, layer, allow_incomplete, design)
+    # One reading of analysis.yaml, the cases and the media items for the whole report.
+    inputs = project.analysis_inputs()
+    check_consensus(project, layer, allow_incomplete, design, inputs)
     if fmt == "table":  # the tables first; the figures, slower to draw, after them
         from hrd_coder.analysis.design_report import draw_figures
 
-        fitted = project.analyze(design, layer, None, released_by)
+        fitted = project.analyze(design, layer, None, released_by, inputs=inputs)
         _print_report(fitted.as_dict(), design)
         for path in draw_figures(fitted, folder).plots:
             click.echo(f"figure: {path}")
         return
-    result = project.analyze(design, layer, folder, released_by)
+    result = project.analyze(design, layer, folder, released_by, inputs=inputs)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))
     elif fmt == "markdown":

@@ -21,6 +21,7 @@ from hrd_coder.wording import agreeing, plural
 
 if TYPE_CHECKING:
     from hrd_coder.services import Project
+    from hrd_coder.services.records import AnalysisInputs
 
 STATE_COLUMNS = ["code", "agreed", "single", "decided", "reopened", "undecided", "stale"]
 
@@ -236,9 +237,16 @@ ALLOW_INCOMPLETE = click.option(
 
 
 def check_consensus(
-    project: Project, layer: str | None, allow_incomplete: bool, design: str | None = None
+    project: Project,
+    layer: str | None,
+    allow_incomplete: bool,
+    design: str | None = None,
+    inputs: AnalysisInputs | None = None,
 ) -> None:
-    """Refuse an analysis of an incomplete consensus layer, or warn when it is allowed."""
-    found = project.check_consensus(layer, allow_incomplete=allow_incomplete, design=design)
+    """Refuse an analysis of an incomplete consensus layer, or warn when it is allowed
+    (`inputs`: the request's, from `Project.analysis_inputs()`)."""
+    found = project.check_consensus(
+        layer, allow_incomplete=allow_incomplete, design=design, inputs=inputs
+    )
     for line in found:
         click.echo(line, err=True)

@@ -1,22 +1,24 @@
 """Case variables, their traceability, designs and exports for a project: the loading side
-of `hrd_coder.analysis`, which stays pure pandas."""
+of `hrd_coder.analysis`, which stays pure pandas.
+
+Each use case takes the `AnalysisInputs` of its request (services/analysis_inputs.py), which
+reads analysis.yaml, the cases and the media items at most once, however many steps use them.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, Text, cast, select
+from sqlalchemy import Table, select
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.agreement import ancestors_of
+from hrd_coder.services.analysis_inputs import ANALYSIS_FILE, AnalysisInputs
 from hrd_coder.services.coding import CONSENSUS
 from hrd_coder.services.media import add_coverage, coverage_names
 from hrd_coder.services.records import CodingRecord
-from hrd_coder.sources.dates import parse_partial_date
 from hrd_coder.storage import tables
 
 if TYPE_CHECKING:
@@ -25,12 +27,10 @@ if TYPE_CHECKING:
     from hrd_coder.analysis.by_layer import LayerComparison
     from hrd_coder.analysis.case_variables import CaseVariables
     from hrd_coder.analysis.design_report import DesignReport
-    from hrd_coder.analysis.designs import AnalysisPlan
+    from hrd_coder.analysis.designs import Design
+    from hrd_coder.services.project import Project
 
-CASES: Table = tables.Case.__table__
 CODINGS: Table = tables.Coding.__table__
-DOCUMENTS: Table = tables.Document.__table__
-ANALYSIS_FILE = "analysis.yaml"
 
 
 STATISTICS_MODULES = (
@@ -75,7 +75,7 @@ class Explanation:
     evidence: tuple[Evidence, ...]
 
 
-def resolve_layer(project: Any, layer: str | None) -> str:
+def resolve_layer(project: Project, layer: str | None) -> str:
     """The layer to read: the one asked for, or consensus when it has codings."""
     project.access().check_layer(layer)  # blind coding: say so, not "no codings"
     coders = sorted(_coders(project))
@@ -97,57 +97,65 @@ def resolve_layer(project: Any, layer: str | None) -> str:
     return layer
 
 
-def case_variables(project: Any, layer: str | None = None) -> CaseVariables:
+def case_variables(inputs: AnalysisInputs, layer: str | None = None) -> CaseVariables:
     """The case table from the project's cases and one layer's codings."""
+    from hrd_coder.analysis.case_variables import with_code_variables
+
+    project = inputs.project
+    layer = resolve_layer(project, layer)  # checks that the viewer may read it
+    found = with_code_variables(
+        inputs.attributes,
+        project.codebook,
+        _layer_codings(inputs, layer),
+        layer,
+        ancestors_of(project.codebook),
+    )
+    return add_coverage(inputs, found, layer)
+
+
+def _layer_codings(inputs: AnalysisInputs, layer: str) -> pd.DataFrame:
+    """The codings of a layer tied to a case (CODING_COLUMNS), with their documents' dates."""
     import pandas as pd
 
     from hrd_coder.analysis.case_variables import CODING_COLUMNS
-    from hrd_coder.analysis.case_variables import case_variables as build
 
-    layer = resolve_layer(project, layer)  # checks that the viewer may read it
     # Only the three columns the table needs, straight into pandas: building a full
     # CodingRecord per coding took most of the time with a million codings.
     query = select(CODINGS.c.code_id, CODINGS.c.case_id, CODINGS.c.document_id).where(
         (CODINGS.c.coder == layer) & CODINGS.c.case_id.is_not(None)
     )
-    with project.database.reading() as conn:
+    with inputs.project.database.reading() as conn:
         result = conn.execute(query)
         # Tuples straight from the driver: a Row object per coding cost half as much again
         # as reading the 200,000 codings of a layer at L.
         rows = result.cursor.fetchall()
         result.close()
     codings = pd.DataFrame(rows, columns=list(CODING_COLUMNS[:3]))
-    dates = _document_dates(project)
-    codings["document_date"] = pd.to_datetime(codings["document_id"].map(dates))
-    found = build(
-        _case_frame(project), project.codebook, codings, layer, ancestors_of(project.codebook)
-    )
-    return add_coverage(project, found, layer)
+    codings["document_date"] = pd.to_datetime(codings["document_id"].map(inputs.document_dates))
+    return codings
 
 
-def _variable_names(project: Any) -> list[str]:
+def _variable_names(inputs: AnalysisInputs) -> list[str]:
     """Every case variable's name, code variables included, without reading any layer."""
-    import pandas as pd
+    from hrd_coder.analysis.case_variables import code_variable_names
 
-    from hrd_coder.analysis.case_variables import CODING_COLUMNS
-    from hrd_coder.analysis.case_variables import case_variables as build
-
-    empty = pd.DataFrame(columns=list(CODING_COLUMNS))
-    names = list(build(_case_frame(project), project.codebook, empty).table.columns)
-    return names + coverage_names(project)
+    attributes = list(inputs.attributes.table.columns)
+    codes = code_variable_names(inputs.project.codebook, attributes)
+    return attributes + codes + coverage_names(inputs.optional_plan)
 
 
-def case_attributes(project: Any) -> CaseVariables:
+def case_attributes(inputs: AnalysisInputs) -> CaseVariables:
     """The case table without code variables (no layer needed)."""
-    from hrd_coder.analysis.case_variables import case_variables as build
-
-    return add_coverage(project, build(_case_frame(project), project.codebook), None)
+    return add_coverage(inputs, inputs.attributes, None)
 
 
-def explain(project: Any, case_id: str, variable: str, layer: str | None = None) -> Explanation:
+def explain(
+    inputs: AnalysisInputs, case_id: str, variable: str, layer: str | None = None
+) -> Explanation:
     """The codings behind one case variable's value for one case."""
+    project = inputs.project
     project.require_case(case_id)
-    found = case_variables(project, layer)
+    found = case_variables(inputs, layer)
     try:
         described = found.variable(variable)
     except KeyError:
@@ -185,48 +193,7 @@ def _missing(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def _case_frame(project: Any) -> pd.DataFrame:
-    """The cases as a case frame, read column by column (see CASE_COLUMNS)."""
-    import pandas as pd
-
-    from hrd_coder.analysis.case_variables import CASE_COLUMNS, DATES
-
-    # The stored dates are already the first day of the period written (the import keeps
-    # the precision beside them), so they go in as dates; building CaseInfo objects, writing
-    # each date at its precision and parsing it back took most of the time at 20,000 cases.
-    query = select(
-        *(
-            cast(CASES.c[name], Text) if name in _JSON_COLUMNS else CASES.c[name]
-            for name in CASE_COLUMNS
-        )
-    )
-    with project.database.reading() as conn:
-        rows = conn.execute(query).all()
-    columns = dict(zip(CASE_COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {}
-    # JSON decoded once per column (one array of every case's value), not once per case.
-    frame = pd.DataFrame(
-        {
-            name: _json_column(columns.get(name, ()))
-            if name in _JSON_COLUMNS
-            else list(columns.get(name, ()))
-            for name in CASE_COLUMNS
-        },
-        dtype=object,
-    )
-    for name in DATES:
-        frame[name] = pd.to_datetime(frame[name])
-    return frame
-
-
-_JSON_COLUMNS = ("groups", "covariates")
-
-
-def _json_column(texts: Iterable[str]) -> list[Any]:
-    """JSON texts decoded in one call, as one array of them all."""
-    return json.loads(f"[{','.join(texts)}]")
-
-
-def _coders(project: Any) -> set[str]:
+def _coders(project: Project) -> set[str]:
     """The coders with codings, among the layers the viewer may see."""
     visible = project.access().check_layer(None)
     query = select(CODINGS.c.coder).distinct()
@@ -236,44 +203,8 @@ def _coders(project: Any) -> set[str]:
         return set(conn.execute(query).scalars())
 
 
-def _document_dates(project: Any) -> dict[str, Any]:
-    """Document id -> the first day of its `date` (transcripts), for first_date variables."""
-    # Only ids and metadata: `project.documents()` also measures every text, which reads
-    # them all (100 MB for 1,000 long transcripts).
-    with project.database.reading() as conn:
-        rows = conn.execute(select(DOCUMENTS.c.id, cast(DOCUMENTS.c.meta, Text))).all()
-    if not rows:
-        return {}
-    keys, metas = zip(*rows, strict=True)
-    return {
-        key: parse_partial_date(meta["date"]).earliest
-        for key, meta in zip(keys, _json_column(metas), strict=True)
-        if meta.get("date")
-    }
-
-
-def case_files(project: Any) -> dict[str, str]:
-    """Case id -> the case file it was imported from, for messages."""
-    with project.database.reading() as conn:
-        return dict(conn.execute(select(CASES.c.id, CASES.c.path)).all())
-
-
-def analysis_plan(project: Any) -> AnalysisPlan:
-    """The project's analysis.yaml, checked (raises InvalidInput with every problem)."""
-    from hrd_coder.analysis.designs import parse_analysis
-    from hrd_coder.text_file import read_text_file
-
-    path = Path(project.root) / ANALYSIS_FILE
-    if not path.is_file():
-        raise ProjectError(
-            f"no {ANALYSIS_FILE} in {project.root}: write one with 'campaign_date:' and "
-            "'designs:' (see docs/analysis.md)"
-        )
-    return parse_analysis(read_text_file(path), ANALYSIS_FILE, project.codebook)
-
-
 def analyze(
-    project: Any,
+    inputs: AnalysisInputs,
     name: str,
     layer: str | None = None,
     out: str | Path | None = None,
@@ -285,86 +216,84 @@ def analyze(
     """
     from hrd_coder.analysis.design_report import report_design
 
-    design, table, used = design_table(project, name, layer)
+    design, table, used = design_table(inputs, name, layer)
     if released_by is not None and released_by <= 0:
         raise ProjectError(f"--released-by must be a number of days above 0, not {released_by:g}")
     return report_design(design, table, out, used, released_by)
 
 
-def design_table(project: Any, name: str, layer: str | None = None):
+def design_table(inputs: AnalysisInputs, name: str, layer: str | None = None):
     """(design, its survival table, the layer read or None) for one design of analysis.yaml.
 
     Codings are read only when asked for a layer or when the design uses code variables.
     """
-    plan = analysis_plan(project)
+    design = _design(inputs, name)
+    inputs.plan.check_columns(_variable_names(inputs), only=name)
+    if layer is not None or _needs_codings(design, inputs):
+        found = case_variables(inputs, layer)
+    else:
+        found = case_attributes(inputs)
+    return design, survival_table(inputs, design.name, found), found.layer
+
+
+def _design(inputs: AnalysisInputs, name: str) -> Design:
+    """The design of analysis.yaml with this name; a ProjectError listing them if none."""
     try:
-        design = plan.design(name)
+        return inputs.plan.design(name)
     except ValueError as error:
         raise ProjectError(str(error)) from None
-    plan.check_columns(_variable_names(project), only=name)
-    found = case_attributes(project)
-    if layer is not None or _needs_codings(design, found):
-        found = case_variables(project, layer)
-    return design, survival_table(project, plan, design.name, found), found.layer
 
 
-def _needs_codings(design: Any, attributes: CaseVariables) -> bool:
-    model = (*design.covariates, *design.strata)
-    return any(n not in attributes.table.columns for n in model)
+def _needs_codings(design: Design, inputs: AnalysisInputs) -> bool:
+    """True when the design's model uses a column the case attributes lack (a code variable,
+    or a coverage measure of coded items)."""
+    attributes = {
+        *inputs.attributes.table.columns,
+        *coverage_names(inputs.optional_plan, coded=False),
+    }
+    return any(n not in attributes for n in (*design.covariates, *design.strata))
 
 
-def reads_codings(project: Any, name: str) -> bool:
+def reads_codings(inputs: AnalysisInputs, name: str) -> bool:
     """True when a design's model uses a code variable (so a layer's codings are read)."""
-    plan = analysis_plan(project)
-    try:
-        design = plan.design(name)
-    except ValueError as error:
-        raise ProjectError(str(error)) from None
-    return _needs_codings(design, case_attributes(project))
+    return _needs_codings(_design(inputs, name), inputs)
 
 
-def layers(project: Any) -> list[str]:
+def layers(project: Project) -> list[str]:
     """Every layer with codings: the coders in name order, then consensus."""
     coders = _coders(project)
     return sorted(coders - {CONSENSUS}) + ([CONSENSUS] if CONSENSUS in coders else [])
 
 
-def analyze_by_layer(project: Any, name: str) -> LayerComparison:
+def analyze_by_layer(inputs: AnalysisInputs, name: str) -> LayerComparison:
     """The design's Cox model fitted once per layer (each coder, and consensus)."""
     from hrd_coder.analysis.by_layer import compare_layers
 
-    plan = analysis_plan(project)
-    try:
-        design = plan.design(name)
-    except ValueError as error:
-        raise ProjectError(str(error)) from None
-    plan.check_columns(_variable_names(project), only=name)
-    attributes = set(case_attributes(project).table.columns)
-    if all(n in attributes for n in (*design.covariates, *design.strata)):
+    design = _design(inputs, name)
+    inputs.plan.check_columns(_variable_names(inputs), only=name)
+    if not _needs_codings(design, inputs):
         raise ProjectError(
             f"design '{name}' uses no code variable, so its model is the same for every "
             "layer: add a code variable (say private_diplomacy) to its covariates in "
             f"{ANALYSIS_FILE}, or run 'hrd-coder report {name}' without --by-layer"
         )
-    found = layers(project)
+    found = layers(inputs.project)
     if not found:
         raise ProjectError("no layer has codings yet: code some documents first")
-    tables = {
-        layer: survival_table(project, plan, name, case_variables(project, layer))
-        for layer in found
-    }
+    tables = {layer: survival_table(inputs, name, case_variables(inputs, layer)) for layer in found}
     return compare_layers(design, tables)
 
 
-def survival_table(project: Any, plan: AnalysisPlan, name: str, found: CaseVariables):
+def survival_table(inputs: AnalysisInputs, name: str, found: CaseVariables) -> pd.DataFrame:
     """The survival table of one design on a case table."""
     from hrd_coder.analysis.designs import survival_table as build
 
-    return build(plan.design(name), plan.campaign_date, found.table, case_files(project))
+    plan = inputs.plan
+    return build(plan.design(name), plan.campaign_date, found.table, inputs.case_files)
 
 
 def export_cases(
-    project: Any,
+    inputs: AnalysisInputs,
     fmt: str,
     layer: str | None = None,
     out: str | Path | None = None,
@@ -377,14 +306,15 @@ def export_cases(
 
     if fmt not in FORMATS:
         raise ProjectError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
-    found = case_variables(project, layer)
-    if (Path(project.root) / ANALYSIS_FILE).is_file():
-        plan = analysis_plan(project)
+    found = case_variables(inputs, layer)
+    plan = inputs.optional_plan
+    if plan is not None:
         plan.check_columns(list(found.table.columns))
-        outcomes = {d.name: survival_table(project, plan, d.name, found) for d in plan.designs}
+        outcomes = {d.name: survival_table(inputs, d.name, found) for d in plan.designs}
         found = with_outcomes(found, outcomes)
     # The layer is in the default file name: a table from one coder is never mistaken for
     # the consensus.
     name = f"cases_{found.layer}{FORMATS[fmt]}"
-    path = Path(out) if out else Path(project.root) / "exports" / name
+    root = Path(inputs.project.root)
+    path = Path(out) if out else root / "exports" / name
     return write(found, path, fmt, raw_cells)

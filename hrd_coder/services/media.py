@@ -1,15 +1,19 @@
-"""Media items of a project: coverage variables for the case table and coverage timelines."""
+"""Media items of a project: coverage variables for the case table and coverage timelines.
+
+Reads nothing itself but the codings a `coded_with` measure counts: analysis.yaml, the cases
+and the media items come in an `AnalysisInputs` (services/analysis_inputs.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import raise_if_any
 from hrd_coder.services.agreement import ancestors_of
+from hrd_coder.services.analysis_inputs import AnalysisInputs, Article, read_articles
 from hrd_coder.services.records import CaseInfo
 from hrd_coder.sources.dates import parse_partial_date
 
@@ -19,24 +23,10 @@ if TYPE_CHECKING:
     from hrd_coder.analysis.case_variables import CaseVariables
     from hrd_coder.analysis.coverage import Week
     from hrd_coder.analysis.designs import AnalysisPlan
+    from hrd_coder.services.project import Project
 
-ANALYSIS_FILE = "analysis.yaml"
 MARGIN = dt.timedelta(weeks=4)
 """Empty weeks shown before the first and after the last date of a timeline."""
-
-
-@dataclass(frozen=True)
-class Article:
-    """A media item as a timeline lists it (the date as written, and its first day)."""
-
-    id: str
-    date: dt.date
-    latest: dt.date
-    written: str
-    outlet: str
-    outlet_type: str
-    title: str
-    case_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -72,53 +62,26 @@ class CoverageTimeline:
         }
 
 
-def articles(project: Any) -> list[Article]:
-    """Every media item of the project, in date then id order."""
-    found = []
-    for document in project.documents(kind="media"):
-        meta = document.metadata
-        written = parse_partial_date(meta["date"])
-        found.append(
-            Article(
-                id=document.id,
-                date=written.earliest,
-                latest=written.latest,
-                written=meta["date"],
-                outlet=meta["outlet"],
-                outlet_type=meta["outlet_type"],
-                title=document.title,
-                case_ids=document.case_ids,
-            )
-        )
-    return sorted(found, key=lambda a: (a.date, a.id))
-
-
-def coverage_by_case(project: Any) -> dict[str, tuple[int, dt.date]]:
+def coverage_by_case(project: Project) -> dict[str, tuple[int, dt.date]]:
     """Case id -> (media items mentioning it, the first one's date), for cases with any."""
     found: dict[str, tuple[int, dt.date]] = {}
-    for article in articles(project):
+    for article in read_articles(project):
         for case in article.case_ids:
             count, first = found.get(case, (0, article.date))
             found[case] = (count + 1, min(first, article.date))
     return found
 
 
-def _plan(project: Any) -> AnalysisPlan | None:
-    """The checked analysis.yaml, or None when the project has none."""
-    from hrd_coder.services.analysis import analysis_plan
-
-    if not (Path(project.root) / ANALYSIS_FILE).is_file():
-        return None
-    return analysis_plan(project)
-
-
-def coverage_names(project: Any) -> list[str]:
-    """The column names of every coverage measure in analysis.yaml (none without the file)."""
-    plan = _plan(project)
-    return [name for spec in plan.coverage for name in spec.columns()] if plan else []
+def coverage_names(plan: AnalysisPlan | None, *, coded: bool = True) -> list[str]:
+    """The column names of the coverage measures of analysis.yaml (none without the file);
+    without `coded`, only those that need no layer (no `coded_with`)."""
+    if plan is None:
+        return []
+    chosen = [spec for spec in plan.coverage if coded or spec.coded_with is None]
+    return [name for spec in chosen for name in spec.columns()]
 
 
-def add_coverage(project: Any, found: CaseVariables, layer: str | None) -> CaseVariables:
+def add_coverage(inputs: AnalysisInputs, found: CaseVariables, layer: str | None) -> CaseVariables:
     """The case table with the coverage variables of analysis.yaml added.
 
     Measures counting only coded items (`coded_with`) need a layer: without one (the case
@@ -126,14 +89,13 @@ def add_coverage(project: Any, found: CaseVariables, layer: str | None) -> CaseV
     """
     from hrd_coder.analysis.coverage import coverage_columns, with_coverage
 
-    plan = _plan(project)
+    plan = inputs.optional_plan
     if plan is None or not plan.coverage:
         return found
-    items = articles(project)
+    items = inputs.articles
     _check_outlet_types(plan, {a.outlet_type for a in items})
     frame = _frame(items)
-    cases = {c.id: c for c in project.cases()}
-    ordered = [{"id": i, "featured_on": cases[i].featured_on} for i in found.table["id"]]
+    ordered = [{"id": i, "featured_on": inputs.featured_on[i]} for i in found.table["id"]]
     columns = []
     for index, spec in enumerate(plan.coverage):
         if spec.coded_with is not None and layer is None:
@@ -150,7 +112,7 @@ def add_coverage(project: Any, found: CaseVariables, layer: str | None) -> CaseV
                         )
                     ]
                 )
-        coded = _coded(project, layer, spec.coded_with) if spec.coded_with else None
+        coded = _coded(inputs.project, layer, spec.coded_with) if spec.coded_with else None
         columns += coverage_columns(spec, plan.campaign_date, ordered, frame, coded)
     return with_coverage(found, columns)
 
@@ -171,7 +133,7 @@ def _frame(items: list[Article]) -> pd.DataFrame:
     )
 
 
-def _coded(project: Any, layer: str | None, code: str) -> set[tuple[str, str | None]]:
+def _coded(project: Project, layer: str | None, code: str) -> set[tuple[str, str | None]]:
     """(document, case) pairs of the layer's codings of `code` or a descendant of it."""
     counted = {code} | {c for c, above in ancestors_of(project.codebook).items() if code in above}
     return {
@@ -201,15 +163,16 @@ def _check_outlet_types(plan: AnalysisPlan, known: set[str]) -> None:
     raise_if_any(problems)
 
 
-def timeline(project: Any, case_id: str) -> CoverageTimeline:
+def timeline(inputs: AnalysisInputs, case_id: str) -> CoverageTimeline:
     """The media items mentioning one case, week by week, with its campaign, feature and
     release dates."""
     from hrd_coder.analysis.coverage import weekly_counts
 
+    project = inputs.project
     project.require_case(case_id)
     case = next(c for c in project.cases() if c.id == case_id)
-    mentioning = tuple(a for a in articles(project) if case_id in a.case_ids)
-    plan = _plan(project)
+    mentioning = tuple(a for a in inputs.articles if case_id in a.case_ids)
+    plan = inputs.optional_plan
     marks = [("campaign", plan.campaign_date)] if plan else []
     for what, written in (("featured", case.featured_on), ("released", case.released_on)):
         if written:

@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from hrd_coder.analysis.designs import AnalysisPlan
     from hrd_coder.services.adjudication import Disagreement
     from hrd_coder.services.analysis import Explanation
+    from hrd_coder.services.analysis_inputs import AnalysisInputs
     from hrd_coder.services.audit import LogEntry, LogFilter
     from hrd_coder.services.codebook_changes import CodebookChange
     from hrd_coder.services.consensus import ConsensusStatus
@@ -698,17 +699,26 @@ class Project:
         return consensus.status_of(self, consensus.plan(self))
 
     def check_consensus(
-        self, layer: str | None, *, allow_incomplete: bool, design: str | None = None
+        self,
+        layer: str | None,
+        *,
+        allow_incomplete: bool,
+        design: str | None = None,
+        inputs: AnalysisInputs | None = None,
     ) -> list[str]:
         """Refuse (or, when allowed, warn about) an analysis of an incomplete consensus
         layer; return the warning lines (empty when complete or another layer is read).
-        With a design, only when its model reads codings."""
+        With a design, only when its model reads codings (`inputs`: see analysis_inputs)."""
         from hrd_coder.services import analysis
         from hrd_coder.services.consensus import incomplete_message
 
         if layer not in (None, actions.CONSENSUS):
             return []
-        if design is not None and layer is None and not analysis.reads_codings(self, design):
+        if (
+            design is not None
+            and layer is None
+            and not analysis.reads_codings(inputs or self.analysis_inputs(), design)
+        ):
             return []
         status = self.consensus_status()
         if status.complete:
@@ -735,23 +745,29 @@ class Project:
 
     # -- analysis (see docs/analysis.md) -----------------------------------------------------
 
+    def analysis_inputs(self) -> AnalysisInputs:
+        """The inputs of one analysis request (analysis.yaml, the cases, the media items),
+        each read on first use: pass it to every call of the request (`inputs=`) so that
+        none is read twice. Open a new one for the next request."""
+        from hrd_coder.services.analysis_inputs import AnalysisInputs
+
+        return AnalysisInputs(self)
+
     def case_variables(self, layer: str | None = None) -> CaseVariables:
         """One row per case: attributes and code variables from one layer (default consensus)."""
         from hrd_coder.services import analysis
 
-        return analysis.case_variables(self, layer)
+        return analysis.case_variables(self.analysis_inputs(), layer)
 
     def explain(self, case_id: str, variable: str, layer: str | None = None) -> Explanation:
         """The codings behind one case variable's value for one case."""
         from hrd_coder.services import analysis
 
-        return analysis.explain(self, case_id, variable, layer)
+        return analysis.explain(self.analysis_inputs(), case_id, variable, layer)
 
-    def analysis_plan(self) -> AnalysisPlan:
+    def analysis_plan(self, *, inputs: AnalysisInputs | None = None) -> AnalysisPlan:
         """The designs of analysis.yaml, checked."""
-        from hrd_coder.services import analysis
-
-        return analysis.analysis_plan(self)
+        return (inputs or self.analysis_inputs()).plan
 
     def analyze(
         self,
@@ -759,18 +775,20 @@ class Project:
         layer: str | None = None,
         out: str | Path | None = None,
         released_by: float | None = None,
+        *,
+        inputs: AnalysisInputs | None = None,
     ) -> DesignReport:
         """Kaplan–Meier, log-rank, Cox and PH checks for one design; the figure into `out`."""
         from hrd_coder.services import analysis
 
-        return analysis.analyze(self, design, layer, out, released_by)
+        return analysis.analyze(inputs or self.analysis_inputs(), design, layer, out, released_by)
 
     def analyze_by_layer(self, design: str) -> LayerComparison:
         """The design's Cox model fitted once per coder layer (and consensus), side by side."""
         from hrd_coder.services import analysis
 
         self.access().require_all_layers("a report by layer")
-        return analysis.analyze_by_layer(self, design)
+        return analysis.analyze_by_layer(self.analysis_inputs(), design)
 
     def export_cases(
         self,
@@ -783,7 +801,7 @@ class Project:
         cells a spreadsheet would run as formulas are neutralised unless `raw_cells`)."""
         from hrd_coder.services import analysis
 
-        return analysis.export_cases(self, fmt, layer, out, raw_cells)
+        return analysis.export_cases(self.analysis_inputs(), fmt, layer, out, raw_cells)
 
     def export_table(
         self, table: str, fmt: str, out: str | Path | None = None, **options: Any
@@ -994,7 +1012,7 @@ class Project:
         """The media items mentioning one case, week by week, with its key dates."""
         from hrd_coder.services.media import timeline
 
-        return timeline(self, case_id)
+        return timeline(self.analysis_inputs(), case_id)
 
     def media_by_case(self) -> dict[str, tuple[int, dt.date]]:
         """Case id -> (media items mentioning it, the first one's date), for cases with any."""
@@ -1014,7 +1032,7 @@ class Project:
         """One row per case in the design: id, origin, end, days, released, covariates."""
         from hrd_coder.services.analysis import design_table
 
-        return design_table(self, design, layer)[1]
+        return design_table(self.analysis_inputs(), design, layer)[1]
 
     def codings_frame(self, layer: str | None = None, with_quotes: bool = False) -> pd.DataFrame:
         """Every coding (of one layer, if given) as a row; quotes and memos only if asked."""

@@ -237,6 +237,7 @@ class ImportReport:
 # not need (tests/test_startup_imports.py).
 _BESIDE_THEIR_RULES = {
     "AgreementRequest": "hrd_coder.services.agreement",
+    "AnalysisInputs": "hrd_coder.services.analysis_inputs",
     "AgreementRow": "hrd_coder.services.agreement",
     "ROW_COLUMNS": "hrd_coder.services.agreement",
     "MIN_POSITIVES": "hrd_coder.services.agreement",
@@ -259,6 +260,7 @@ if TYPE_CHECKING:
         AgreementRequest,
         AgreementRow,
     )
+    from hrd_coder.services.analysis_inputs import AnalysisInputs
     from hrd_coder.services.coverage import Coverage
     from hrd_coder.services.media import CoverageTimeline
 
@@ -273,6 +275,7 @@ __all__ = [
     "ProjectStatus",
     "AgreementRequest",
     "AgreementRow",
+    "AnalysisInputs",
     "ROW_COLUMNS",
     "MIN_POSITIVES",
     "RELIABLE",

@@ -216,4 +216,5 @@ def test_coded_coverage_needs_a_layer_and_counts_its_codings(demo: Path):
         assert project.case_variables("tomas").table["named_costs_after"].sum() == 0
         from hrd_coder.services.analysis import case_attributes
 
-        assert "named_costs_after" not in case_attributes(project).table.columns
+        attributes = case_attributes(project.analysis_inputs())
+        assert "named_costs_after" not in attributes.table.columns
