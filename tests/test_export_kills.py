@@ -23,6 +23,7 @@ import pytest
 
 from hrd_coder.services import Project
 from hrd_coder.whole_file import remove_left_behind, temporary_for
+from hrd_coder.wording import plural
 from tests import test_disk_full
 from tests.conftest import write
 from tests.test_disk_full import HRD_CODER, big_text, limited
@@ -165,7 +166,7 @@ def test_the_log_export_holds_every_event(filled, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     events = json.loads(target.read_text(encoding="utf-8"))
-    assert result.stdout.strip() == f"wrote {len(events)} event(s) to {target}"
+    assert result.stdout.strip() == f"wrote {plural(len(events), 'event')} to {target}"
     assert [e["action"] for e in events if e["entity"] == "coding"] == ["coding.add"]
     table = subprocess.run(
         [str(HRD_CODER), *options(root, db_url), "log", "--out", str(tmp_path / "x.csv")],

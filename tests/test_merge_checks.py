@@ -215,7 +215,7 @@ def test_the_copys_consensus_layer_is_rebuilt_here_not_copied(
     shown = CliRunner().invoke(
         main, ["-p", str(team.root), "--db", url, "merge", str(file), "--dry-run"]
     )
-    assert "1 consensus coding(s) there not merged" in shown.output
+    assert "1 consensus coding there not merged" in shown.output
 
 
 def test_a_coder_the_copy_does_not_list_is_added(team: Project, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from hrd_coder.cli.base import (
     reports_errors,
 )
 from hrd_coder.cli.consensus import ALLOW_INCOMPLETE, check_consensus
+from hrd_coder.wording import plural
 
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -227,6 +228,26 @@ REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]
     help="Fit the Cox model once per coder layer (and consensus), side by side.",
 )
 @click.option(
+    "--robustness",
+    type=click.Choice(["coders"]),
+    help="coders: the featured effect on every layer with its E-value, and a bootstrap over "
+    "which coder's version of each case enters the case table.",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(1, 100_000),
+    default=200,
+    show_default=True,
+    help="With --robustness coders: case tables drawn (one Cox fit each).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="With --robustness coders: the bootstrap's random seed.",
+)
+@click.option(
     "--released-by",
     type=float,
     metavar="DAYS",
@@ -243,12 +264,23 @@ def report(
     out: Path | None,
     fmt: str,
     by_layer: bool,
+    robustness: str | None,
+    bootstrap: int,
+    seed: int,
     released_by: float | None,
     allow_incomplete: bool,
 ) -> None:
     """Kaplan-Meier, log-rank, Cox model and PH checks for DESIGN of analysis.yaml."""
     project = open_project(ctx)
     folder = out or project.root / "reports"
+    if robustness:
+        if layer is not None or released_by is not None or by_layer:
+            raise click.UsageError(
+                "--robustness coders fits every layer: leave out --layer, --by-layer and "
+                "--released-by"
+            )
+        _print_robustness(project.coder_robustness(design, bootstrap, seed), fmt)
+        return
     if by_layer:
         if layer is not None or released_by is not None:
             raise click.UsageError(
@@ -296,6 +328,34 @@ def _print_by_layer(found: Any, fmt: str, folder: Path) -> None:
         print_rows(table.to_dict("records"), "table", list(table.columns))
         for note in found.notes:
             click.echo(f"note: {note}")
+
+
+def _print_robustness(found: Any, fmt: str) -> None:
+    """Every layer's featured effect, the coder bootstrap's quantiles, and the sentence."""
+    data = found.as_dict()
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2))
+        return
+    if fmt not in ("table", "csv"):
+        raise click.UsageError("--robustness coders prints table, csv or json")
+    rows = [{"layer": layer, **values} for layer, values in data["by_layer"].items()]
+    columns = ["layer", "hr", "hr_low", "hr_high", "p", "evalue", "evalue_ci"]
+    print_rows(rows, fmt, columns)
+    if fmt == "csv":
+        return
+    boot = data["bootstrap"]
+    quantiles = ", ".join(
+        f"{q} {v:.3f}" if v is not None else f"{q} -" for q, v in boot["quantiles"].items()
+    )
+    click.echo(
+        f"coder bootstrap of the {data['effect']} hazard ratio ({boot['fitted']} of "
+        f"{boot['draws']} draws fitted, seed {boot['seed']}, "
+        f"{plural(boot['varying_cases'], 'case')} whose code variables differ between "
+        f"coders): {quantiles}"
+    )
+    click.echo(data["sentence"])
+    for note in data["notes"]:
+        click.echo(f"note: {note}")
 
 
 def _print_sensitivity(found: dict[str, Any]) -> None:

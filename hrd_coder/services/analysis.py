@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from hrd_coder.analysis.by_layer import LayerComparison
     from hrd_coder.analysis.case_variables import CaseVariables
+    from hrd_coder.analysis.coder_robustness import CoderRobustness
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import Design
     from hrd_coder.services.project import Project
@@ -269,19 +270,60 @@ def analyze_by_layer(inputs: AnalysisInputs, name: str) -> LayerComparison:
     """The design's Cox model fitted once per layer (each coder, and consensus)."""
     from hrd_coder.analysis.by_layer import compare_layers
 
+    design, tables = _layer_tables(inputs, name, "--by-layer")
+    return compare_layers(design, tables)
+
+
+def coder_robustness(inputs: AnalysisInputs, name: str, draws: int, seed: int) -> CoderRobustness:
+    """The design's featured effect under every layer, and the bootstrap over which coder's
+    version of each case enters the case table (issue 18)."""
+    from hrd_coder.analysis.coder_robustness import coder_robustness as compare
+    from hrd_coder.services.model_layers import is_model_layer
+
+    design, tables = _layer_tables(inputs, name, "--robustness coders")
+    humans = [layer for layer in tables if layer != CONSENSUS and not is_model_layer(layer)]
+    reference = CONSENSUS if CONSENSUS in tables else humans[0] if humans else next(iter(tables))
+    coded_by = _coders_by_case(inputs.project, humans)
+    return compare(design, tables, coded_by, reference, draws, seed)
+
+
+def _layer_tables(
+    inputs: AnalysisInputs, name: str, option: str
+) -> tuple[Design, dict[str, pd.DataFrame]]:
+    """The design and its survival table on each layer with codings."""
     design = _design(inputs, name)
     inputs.plan.check_columns(_variable_names(inputs), only=name)
     if not _needs_codings(design, inputs):
         raise ProjectError(
             f"design '{name}' uses no code variable, so its model is the same for every "
             "layer: add a code variable (say private_diplomacy) to its covariates in "
-            f"{ANALYSIS_FILE}, or run 'hrd-coder report {name}' without --by-layer"
+            f"{ANALYSIS_FILE}, or run 'hrd-coder report {name}' without {option}"
         )
     found = layers(inputs.project)
     if not found:
         raise ProjectError("no layer has codings yet: code some documents first")
-    tables = {layer: survival_table(inputs, name, case_variables(inputs, layer)) for layer in found}
-    return compare_layers(design, tables)
+    return design, {
+        layer: survival_table(inputs, name, case_variables(inputs, layer)) for layer in found
+    }
+
+
+def _coders_by_case(project: Project, coders: list[str]) -> dict[str, tuple[str, ...]]:
+    """Case id -> the coders who coded it: who covered, or coded in, a document tied to it
+    (a covered document without codings is coded too: its blank units say "absent")."""
+    coverage = project.coverage()
+    seen = {
+        coder: coverage.covered(coder) | coverage.coded.get(coder, frozenset()) for coder in coders
+    }
+    found: dict[str, set[str]] = {}
+    for document in project.documents():
+        cases = set(document.case_ids) | (
+            {document.id} if document.kind == "case_history" else set()
+        )
+        for coder in coders:
+            if document.id in seen[coder]:
+                for case in cases:
+                    found.setdefault(case, set()).add(coder)
+    return {case: tuple(sorted(who)) for case, who in found.items()}
 
 
 def survival_table(inputs: AnalysisInputs, name: str, found: CaseVariables) -> pd.DataFrame:

@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from hrd_coder.agreement.unitizing import UnitizingAgreement
     from hrd_coder.analysis.by_layer import LayerComparison
     from hrd_coder.analysis.case_variables import CaseVariables
+    from hrd_coder.analysis.coder_robustness import CoderRobustness
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import AnalysisPlan
     from hrd_coder.services.adjudication import Disagreement
@@ -789,6 +790,14 @@ class Project:
 
         self.access().require_all_layers("a report by layer")
         return analysis.analyze_by_layer(self.analysis_inputs(), design)
+
+    def coder_robustness(self, design: str, draws: int = 200, seed: int = 0) -> CoderRobustness:
+        """The design's featured effect on every layer (coders, consensus, model layers) and
+        the bootstrap over which coder's version of each case enters the case table."""
+        from hrd_coder.services import analysis
+
+        self.access().require_all_layers("a report of robustness to coders")
+        return analysis.coder_robustness(self.analysis_inputs(), design, draws, seed)
 
     def export_cases(
         self,
