@@ -40,3 +40,18 @@ def test_the_machine_coder_benchmark_runs_at_size_s() -> None:
     assert "ours: `Project.suggest(train='coder1')`" in done.stdout
     assert "plain scikit-learn pipeline, one thread" in done.stdout
     assert (docs.read_text() if docs.exists() else None) == before  # --quick writes nothing
+
+
+def test_the_unitizing_benchmark_runs_small() -> None:
+    docs = ROOT / "docs" / "benchmarks.md"
+    before = docs.read_text() if docs.exists() else None
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_unitizing", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "plain numpy pass" in done.stdout and "alpha_U per code" in done.stdout
+    assert (docs.read_text() if docs.exists() else None) == before  # --quick writes nothing
