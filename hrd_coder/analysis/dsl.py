@@ -66,7 +66,7 @@ class DslFit:
             "n": self.n,
             "labelled": self.labelled,
             "terms": {
-                term: {key: float(value) for key, value in row.items()}
+                term: {key: _finite(value) for key, value in row.items()}
                 for term, row in self.table().iterrows()
             },
         }
@@ -119,6 +119,13 @@ def dsl_ols(
     )
 
 
+def _finite(value: float) -> float | None:
+    """A number JSON can carry: None for an infinite or undefined one."""
+    import math
+
+    return float(value) if math.isfinite(value) else None
+
+
 def _ols_hc2(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """OLS with HC2 standard errors (MacKinnon & White 1985)."""
     import numpy as np
@@ -127,7 +134,8 @@ def _ols_hc2(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     beta = inverse @ x.T @ y
     residual = y - x @ beta
     leverage = np.einsum("ij,jk,ik->i", x, inverse, x)
-    meat = (x * (residual**2 / (1 - leverage))[:, None]).T @ x
+    with np.errstate(divide="ignore", invalid="ignore"):  # leverage 1: no HC2 error (inf)
+        meat = (x * (residual**2 / (1 - leverage))[:, None]).T @ x
     return beta, np.sqrt(np.diag(inverse @ meat @ inverse))
 
 
@@ -139,3 +147,51 @@ def _check(y: np.ndarray, x: np.ndarray, labelled: np.ndarray, probability: np.n
         raise ValueError("no case is in the human-coded sample: DSL needs one to correct with")
     if (probability[labelled] <= 0).any() or (probability > 1).any():
         raise ValueError("sampling probabilities must be in (0, 1]")
+
+
+def released_by_dsl(
+    predicted: pd.DataFrame,
+    human: pd.DataFrame,
+    labelled: pd.Series,
+    probability: float,
+    t: float,
+    group: str,
+    covariates: Sequence[str],
+) -> tuple[DslFit, tuple[str, ...]]:
+    """The released-by-t linear probability model (group + covariates) on a machine coder's
+    survival table, naive and DSL-corrected with the human-coded values of the `labelled`
+    cases (a bool Series indexed by case id), each drawn with `probability`.
+
+    Both tables are survival tables of the same design (`analysis.designs.survival_table`),
+    the outcome columns from the case files and so the same in both."""
+    import numpy as np
+
+    from hrd_coder.analysis.designs import DURATION, EVENT
+    from hrd_coder.analysis.released_by import released_by
+    from hrd_coder.wording import plural
+
+    predicted = predicted.set_index("id").sort_index()
+    human = human.set_index("id").reindex(predicted.index)
+    outcome = released_by(predicted, DURATION, EVENT, t)
+    known = outcome.notna().to_numpy()
+    notes = []
+    if unknown := int((~known).sum()):
+        notes.append(
+            f"{plural(unknown, 'case')} left out: whether released by day {t:g} is unknown"
+        )
+    columns = [group, *covariates]
+    sampled = labelled.reindex(predicted.index, fill_value=False).to_numpy(dtype=bool)[known]
+    with_constant = lambda table: np.column_stack(  # noqa: E731
+        [np.ones(int(known.sum())), table.loc[known, columns].to_numpy(dtype=float)]
+    )
+    y = outcome[known].to_numpy(dtype=float)
+    fit = dsl_ols(
+        ("const", *columns),
+        y,
+        y,
+        with_constant(human.fillna(0)),
+        with_constant(predicted),
+        sampled,
+        np.full(len(y), probability),
+    )
+    return fit, tuple(notes)

@@ -254,6 +254,12 @@ REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]
     help="Add the share released by DAYS per group, its linear probability model and the "
     "model's sensitivity to an omitted confounder (robustness value, bounds, contour figure).",
 )
+@click.option(
+    "--dsl-sample",
+    metavar="CODER",
+    help="With --layer model:RUN and --released-by: correct the linear probability model "
+    "with the random sample CODER coded (design-based supervised learning).",
+)
 @ALLOW_INCOMPLETE
 @click.pass_context
 @reports_errors
@@ -268,11 +274,21 @@ def report(
     bootstrap: int,
     seed: int,
     released_by: float | None,
+    dsl_sample: str | None,
     allow_incomplete: bool,
 ) -> None:
     """Kaplan-Meier, log-rank, Cox model and PH checks for DESIGN of analysis.yaml."""
     project = open_project(ctx)
     folder = out or project.root / "reports"
+    if dsl_sample is not None:
+        if layer is None or released_by is None:
+            raise click.UsageError(
+                "--dsl-sample corrects the released-by model of a machine coder's layer: "
+                "give --layer model:RUN and --released-by DAYS too"
+            )
+        corrected = project.corrected_released_by(design, layer, released_by, dsl_sample)
+        _print_corrected(corrected.as_dict(), fmt)
+        return
     if robustness:
         if layer is not None or released_by is not None or by_layer:
             raise click.UsageError(
@@ -327,6 +343,29 @@ def _print_by_layer(found: Any, fmt: str, folder: Path) -> None:
         table = found.table()
         print_rows(table.to_dict("records"), "table", list(table.columns))
         for note in found.notes:
+            click.echo(f"note: {note}")
+
+
+def _print_corrected(data: dict[str, Any], fmt: str) -> None:
+    """Naive and DSL-corrected coefficients side by side, and the sample that corrected."""
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2))
+        return
+    if fmt not in ("table", "csv"):
+        raise click.UsageError("--dsl-sample prints table, csv or json")
+    rows = [{"term": term, **values} for term, values in data["terms"].items()]
+    columns = ["term", "naive", "naive_se", "corrected", "corrected_se", "ci_low", "ci_high"]
+    if fmt == "table":
+        sample = data["sample"]
+        click.echo(
+            f"{data['design']} on {data['layer']}: released by day {data['t']:g}, linear "
+            f"probability model, {data['n']} cases; corrected (DSL) with {sample['coder']}'s "
+            f"random sample '{sample['name']}' (share {sample['share']:g}, seed "
+            f"{sample['seed']}): {plural(data['labelled'], 'case')} human-coded"
+        )
+    print_rows(rows, fmt, columns)
+    if fmt == "table":
+        for note in data["notes"]:
             click.echo(f"note: {note}")
 
 

@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from hrd_coder.services.media import CoverageTimeline
     from hrd_coder.services.media_import import ArticleImport
     from hrd_coder.services.merging import MergeReport
+    from hrd_coder.services.model_corrections import CorrectedModel
     from hrd_coder.services.suggestion_validation import Validation
     from hrd_coder.services.suggestions import SuggestRun
 
@@ -798,6 +799,16 @@ class Project:
 
         self.access().require_all_layers("a report of robustness to coders")
         return analysis.coder_robustness(self.analysis_inputs(), design, draws, seed)
+
+    def corrected_released_by(
+        self, design: str, layer: str, t: float, coder: str
+    ) -> CorrectedModel:
+        """The released-by-t model on a machine coder's layer, naive and corrected (DSL)
+        with the random sample `coder` coded."""
+        from hrd_coder.services.model_corrections import corrected_released_by
+
+        self.access().require_all_layers("a correction with a human sample")
+        return corrected_released_by(self.analysis_inputs(), design, layer, t, coder)
 
     def export_cases(
         self,
