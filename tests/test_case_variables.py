@@ -14,6 +14,7 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services import coding as actions
 from hrd_coder.services.agreement import ancestors_of
+from hrd_coder.storage import codings as stored
 from tests.coded_mini import code_mini
 
 
@@ -81,11 +82,11 @@ def test_the_consensus_layer_is_the_default_once_it_has_codings(coded):
     )
     with coded.database.writing() as conn:
         conn.execute(
-            actions.CODERS.insert().values(
+            stored.CODERS.insert().values(
                 name="consensus", role="consensus", created_at=coding.created_at
             )
         )
-        actions.insert_codings(conn, [coding])
+        stored.insert_codings(conn, [coding])
     found = coded.case_variables()
     assert found.layer == "consensus"
     assert row(found, "c02")["reputational_costs"] == 1 and row(found, "c01")["release"] == 0

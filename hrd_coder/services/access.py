@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from hrd_coder.problems import AccessRefused, ProjectError
-from hrd_coder.services.coding import CONSENSUS, check_coder_name
+from hrd_coder.services.layers import CONSENSUS, check_coder_name
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
 

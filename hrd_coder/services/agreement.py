@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from hrd_coder.codebook import Codebook
 from hrd_coder.problems import ProjectError
-from hrd_coder.services.coding import CONSENSUS
+from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.reliability import (
     DEFAULT_MIN_SHARE,
     UNIT_KINDS,

@@ -13,7 +13,7 @@ from sqlalchemy import Table, Text, cast, select
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.agreement import ancestors_of
-from hrd_coder.services.coding import CONSENSUS
+from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.media import add_coverage, coverage_names
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.sources.dates import parse_partial_date

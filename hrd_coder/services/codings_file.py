@@ -19,12 +19,14 @@ from sqlalchemy import Connection, select
 
 from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
 from hrd_coder.safe_text import safe_text
-from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage
 from hrd_coder.services.access import read_access
+from hrd_coder.services.coding import new_coding
+from hrd_coder.services.layers import check_coder_name
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.sources.csv_cells import MAX_NAME_CHARS, bad_name, cell_limit, csv_problem
 from hrd_coder.spreadsheet_cells import neutralise_row, restore
+from hrd_coder.storage import codings as stored
 from hrd_coder.storage.events import record_event
 from hrd_coder.storage.tables import Document
 from hrd_coder.text_file import decode, normalise
@@ -243,7 +245,7 @@ def _coding_from_row(
     valid: dict[tuple[str, str], Any],
     documents: dict[str, tuple[str, str]],
 ) -> CodingRecord:
-    coder = _once(valid, "coder", row["coder"], actions.check_coder_name)
+    coder = _once(valid, "coder", row["coder"], check_coder_name)
     document = row["document"]
     # Not found above: `text_of` raises the project's "there is no document" error.
     text, kind = documents.get(document) or (
@@ -256,7 +258,7 @@ def _coding_from_row(
     start, end = _span(text, row, document)
     if case is None and kind == "case_history":
         case = document
-    return actions.new_coding(
+    return new_coding(
         text=text,
         document_id=document,
         coder=coder,
@@ -331,7 +333,7 @@ def _hint_for(error: ProjectError) -> str:
 def _store(
     project: Project, codings: list[CodingRecord], path: str, mark_done: bool = False
 ) -> LoadReport:
-    table = actions.CODINGS
+    table = stored.CODINGS
     problems: list[Problem] = []
     with project.database.writing() as conn:
         coders = sorted({c.coder for c in codings})
@@ -373,12 +375,12 @@ def _store(
         if problems:
             raise InvalidInput(problems)
         for coder in sorted({c.coder for c in new}):
-            actions.ensure_coder(conn, coder)
+            stored.ensure_coder(conn, coder)
         with _big_page_cache(conn):
-            actions.insert_codings(conn, new)
+            stored.insert_codings(conn, new)
         if mark_done:
             for coder in sorted({c.coder for c in codings}):
-                actions.ensure_coder(conn, coder)
+                stored.ensure_coder(conn, coder)
                 documents = sorted({c.document_id for c in codings if c.coder == coder})
                 coverage.mark_done(conn, coder, documents)
         if bulk:

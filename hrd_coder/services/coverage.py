@@ -24,9 +24,10 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from hrd_coder.problems import ProjectError
-from hrd_coder.services.coding import CODINGS, CONSENSUS, check_coder_name
+from hrd_coder.services.layers import CONSENSUS, check_coder_name
 from hrd_coder.services.project_settings import change_setting, read_setting
 from hrd_coder.storage import tables
+from hrd_coder.storage.codings import CODINGS
 from hrd_coder.storage.events import record_event
 
 DONE: Table = tables.DocumentDone.__table__

@@ -19,8 +19,9 @@ from sqlalchemy import Connection, select
 
 from hrd_coder.problems import InvalidInput, Problem, ProjectError
 from hrd_coder.safe_text import safe_text
-from hrd_coder.services.coding import check_coder_name, check_span
+from hrd_coder.services.coding import check_span
 from hrd_coder.services.consensus_rules import CHOICES
+from hrd_coder.services.layers import check_coder_name
 from hrd_coder.sources.csv_cells import MAX_NAME_CHARS
 from hrd_coder.storage import tables
 

@@ -23,8 +23,9 @@ from sqlalchemy.exc import DatabaseError
 from hrd_coder.problems import ProjectError
 from hrd_coder.safe_text import safe_text
 from hrd_coder.services.access import read_access
-from hrd_coder.services.coding import CONSENSUS, CONTEXT_CHARS
+from hrd_coder.services.coding import CONTEXT_CHARS
 from hrd_coder.services.exchange_identity import add_guids
+from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.merge_checks import check_copy
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database

@@ -16,7 +16,7 @@ from hrd_coder.services import access as access_rules
 from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage as coverage_rules
 from hrd_coder.services import document_versions as versions
-from hrd_coder.services import history, reanchoring
+from hrd_coder.services import history, layers, reanchoring
 from hrd_coder.services.access import Access, read_access
 from hrd_coder.services.agreement import (
     AgreementRequest,
@@ -55,6 +55,7 @@ from hrd_coder.sources.project_files import (
     relative_to_project,
 )
 from hrd_coder.sources.text import sha256, split_front_matter
+from hrd_coder.storage import codings as stored
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database, database_url
 from hrd_coder.text_file import decode, read_text_file
@@ -276,7 +277,7 @@ class Project:
                 "coders": (
                     min(count(CODINGS, *own), 1)
                     if blind
-                    else count(CODERS, CODERS.c.name != actions.CONSENSUS)
+                    else count(CODERS, CODERS.c.name != layers.CONSENSUS)
                 ),
                 "orphaned_codings": count(ORPHANS, *own_orphans),
                 "blind_layer": (self.viewer or "") if blind else None,
@@ -472,7 +473,7 @@ class Project:
         `version` is the SHA-256 of the text the offsets were taken in (the workbench always
         gives it): if the document was re-imported since, StaleDocument is raised and nothing
         is saved. Without it the offsets count in the text stored at the moment of writing."""
-        actions.check_coder_name(coder)
+        layers.check_coder_name(coder)
         self.require_code(code)
         if case is None and self.document_kind(document) == "case_history":
             case = document  # a case history is about its own case unless said otherwise
@@ -490,8 +491,8 @@ class Project:
                 memo=memo,
                 codebook_hash=codebook_hash,
             )
-            actions.ensure_coder(conn, coder)
-            actions.insert_codings(conn, [coding])
+            stored.ensure_coder(conn, coder)
+            stored.insert_codings(conn, [coding])
         return coding
 
     def _text_for_write(self, conn: Any, document_id: str, version: str | None) -> str:
@@ -510,7 +511,7 @@ class Project:
         coder's only `as_lead`, by a lead or adjudicator, and logged as such."""
         with self.database.writing() as conn:
             coding = self._owned(conn, coding_id, coder, as_lead, "remove")
-            actions.delete_coding(conn, coding, coder, as_lead=coding.coder != coder)
+            stored.delete_coding(conn, coding, coder, as_lead=coding.coder != coder)
         return coding
 
     def _owned(
@@ -557,11 +558,11 @@ class Project:
 
     def set_document_memo(self, document: str, *, coder: str, text: str) -> None:
         """Write (or clear, with empty text) a coder's memo on a document."""
-        actions.check_coder_name(coder)
+        layers.check_coder_name(coder)
         self.text_of(document)
         with self.database.writing() as conn:
-            actions.ensure_coder(conn, coder)
-            actions.save_document_memo(conn, document, coder, text)
+            stored.ensure_coder(conn, coder)
+            stored.save_document_memo(conn, document, coder, text)
 
     def load_codings(self, path: str | Path, *, mark_done: bool = False) -> LoadReport:
         """Add codings from a CSV table (see docs/codings-file.md); idempotent. With
@@ -570,13 +571,13 @@ class Project:
 
     def undo(self, coder: str) -> history.HistoryStep:
         """Undo the coder's latest coding action not yet undone (see docs/storage.md)."""
-        actions.check_coder_name(coder)
+        layers.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.undo(conn, coder)
 
     def redo(self, coder: str) -> history.HistoryStep:
         """Redo the coder's latest undone coding action."""
-        actions.check_coder_name(coder)
+        layers.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.redo(conn, coder)
 
@@ -593,16 +594,16 @@ class Project:
 
     def replace_orphan(self, coding_id: str, *, start: int, end: int, coder: str) -> CodingRecord:
         """Restore an orphaned coding (same id) at [start, end) of its document's text now."""
-        actions.check_coder_name(coder)
+        layers.check_coder_name(coder)
         with self.database.writing() as conn:
-            actions.ensure_coder(conn, coder)
+            stored.ensure_coder(conn, coder)
             return reanchoring.replace_orphan(conn, coding_id, start, end, coder)
 
     def discard_orphan(self, coding_id: str, *, coder: str) -> OrphanRecord:
         """Drop an orphaned coding from the review list (the event log keeps it whole)."""
-        actions.check_coder_name(coder)
+        layers.check_coder_name(coder)
         with self.database.writing() as conn:
-            actions.ensure_coder(conn, coder)
+            stored.ensure_coder(conn, coder)
             return reanchoring.discard_orphan(conn, coding_id, coder)
 
     # -- who coded what (see services/coverage.py) -------------------------------------------
@@ -616,7 +617,7 @@ class Project:
         """Mark documents done by a coder (undo: not done); return those that changed."""
         self.access().check_layer(coder)
         with self.database.writing() as conn:
-            actions.ensure_coder(conn, coder)
+            stored.ensure_coder(conn, coder)
             return coverage_rules.mark_done(conn, coder, documents, undo=undo)
 
     def assign(self, coder: str, documents: list[str], *, undo: bool = False) -> list[str]:
@@ -661,7 +662,7 @@ class Project:
         from hrd_coder.services import adjudication
 
         self.access().require_role("adjudication")
-        actions.check_coder_name(adjudicator)
+        layers.check_coder_name(adjudicator)
         queue: list[Disagreement] | None = None
         found = []
         for item, choice, reason in decisions:
@@ -700,7 +701,7 @@ class Project:
         from hrd_coder.services import analysis
         from hrd_coder.services.consensus import incomplete_message
 
-        if layer not in (None, actions.CONSENSUS):
+        if layer not in (None, layers.CONSENSUS):
             return []
         if design is not None and layer is None and not analysis.reads_codings(self, design):
             return []
@@ -792,14 +793,14 @@ class Project:
     # class, the records (services/records.py) and the problems. Each imports its module on
     # first use: `hrd-coder status` must not load pandas, numpy or the statistics stack.
 
-    CONSENSUS: ClassVar[str] = actions.CONSENSUS
+    CONSENSUS: ClassVar[str] = layers.CONSENSUS
     """The consensus layer's name (no person may code under it)."""
 
     @staticmethod
     def check_coder_name(name: str) -> str:
         """The name, if a coder may use it: plain (it goes into file names) and not the
         consensus layer's."""
-        return actions.check_coder_name(name)
+        return layers.check_coder_name(name)
 
     @staticmethod
     def coverage_warnings(coverage: Coverage, coders: Iterable[str] = ()) -> list[str]:

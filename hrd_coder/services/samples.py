@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Table, select
 
 from hrd_coder.problems import ProjectError
-from hrd_coder.services.coding import check_coder_name
+from hrd_coder.services.layers import check_coder_name
 from hrd_coder.storage import tables
 from hrd_coder.storage.events import record_event
 

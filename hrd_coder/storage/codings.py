@@ -1,0 +1,188 @@
+"""Codings, coders and document memos in the database: each write with its event, in the
+caller's transaction.
+
+A coding here is anything with the coding table's columns as attributes and an `as_json()`
+(services' CodingRecord): storage does not import the services' records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from hrd_coder.storage import tables
+from hrd_coder.storage.events import record_event, record_events
+
+CODINGS: Table = tables.Coding.__table__
+CODERS: Table = tables.Coder.__table__
+MEMOS: Table = tables.DocumentMemo.__table__
+CODING_COLUMNS = tuple(CODINGS.c.keys())  # noqa: SIM118 (a column list)
+INSERT_BATCH = 20_000
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's DateTime format in SQLite
+
+
+def ensure_coder(conn: Connection, name: str) -> None:
+    """Create the coder on their first action."""
+    if conn.execute(select(CODERS.c.name).where(CODERS.c.name == name)).first() is not None:
+        return
+    # Two windows of a new coder may both get here: on conflict, the other one won.
+    dialect = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}.get(conn.dialect.name)
+    row = {"name": name, "role": "coder", "created_at": tables.utc_now()}
+    if dialect is None:
+        conn.execute(CODERS.insert().values(**row))
+        added = True
+    else:
+        # RETURNING, not rowcount: psycopg reports -1 for this statement.
+        statement = dialect(CODERS).values(**row).on_conflict_do_nothing()
+        added = conn.execute(statement.returning(CODERS.c.name)).first() is not None
+    if added:
+        record_event(conn, coder=name, action="coder.add", entity="coder", entity_id=name)
+
+
+def insert_codings(conn: Connection, codings: Iterable[Any]) -> int:
+    """Insert codings and their 'coding.add' events in the caller's transaction."""
+    codings = list(codings)
+    write = _write_sqlite if conn.dialect.name == "sqlite" else _write
+    # In batches: rows and events for a million codings at once would take gigabytes.
+    for first in range(0, len(codings), INSERT_BATCH):
+        write(conn, codings[first : first + INSERT_BATCH])
+    return len(codings)
+
+
+def _write(conn: Connection, batch: Sequence[Any]) -> None:
+    conn.execute(CODINGS.insert(), [_row(c) for c in batch])
+    record_events(
+        conn,
+        (
+            {
+                "at": c.created_at,
+                "coder": c.coder,
+                "action": "coding.add",
+                "entity": "coding",
+                "entity_id": c.id,
+                "after": _as_json(c),
+            }
+            for c in batch
+        ),
+    )
+
+
+def _write_sqlite(conn: Connection, batch: Sequence[Any]) -> None:
+    """`_write` as two plain executemany calls: SQLAlchemy's per-row parameter handling
+    took more time than SQLite's own inserts. Values are stored as SQLAlchemy stores them
+    in SQLite: times as UTC text, JSON as json.dumps text (None as null)."""
+    columns = ", ".join(f'"{name}"' for name in CODING_COLUMNS)
+    marks = ", ".join("?" for _ in CODING_COLUMNS)
+    conn.exec_driver_sql(
+        f"INSERT INTO coding ({columns}) VALUES ({marks})",
+        [tuple(_sqlite_value(getattr(c, name)) for name in CODING_COLUMNS) for c in batch],
+    )
+    conn.exec_driver_sql(
+        # SQLAlchemy writes a None in a JSON column as JSON null, so the same here.
+        "INSERT INTO event (at, coder, action, entity, entity_id, before, after) "
+        "VALUES (?, ?, ?, ?, ?, 'null', ?)",
+        [
+            (
+                _sqlite_value(c.created_at),
+                c.coder,
+                "coding.add",
+                "coding",
+                c.id,
+                json.dumps(_as_json(c)),
+            )
+            for c in batch
+        ],
+    )
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime(SQLITE_TIME)
+    return value
+
+
+def coding_row(conn: Connection, coding_id: str) -> dict[str, Any] | None:
+    """One coding's columns, or None if there is none with this id."""
+    row = conn.execute(CODINGS.select().where(CODINGS.c.id == coding_id)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def delete_coding(conn: Connection, coding: Any, by: str, *, as_lead: bool = False) -> None:
+    """Remove a coding, keeping it whole in the event so it can be restored."""
+    conn.execute(CODINGS.delete().where(CODINGS.c.id == coding.id))
+    record_event(
+        conn,
+        coder=by,
+        action="coding.remove",
+        entity="coding",
+        entity_id=coding.id,
+        before=coding.as_json(),
+        after={"as_lead": True, "layer": coding.coder} if as_lead else None,
+    )
+
+
+def update_coding(conn: Connection, before: Any, after: Any, by: str) -> None:
+    """Store `after` in place of `before` (same id), with a 'coding.update' event."""
+    conn.execute(CODINGS.update().where(CODINGS.c.id == before.id).values(**_row(after)))
+    record_event(
+        conn,
+        coder=by,
+        action="coding.update",
+        entity="coding",
+        entity_id=before.id,
+        before=before.as_json(),
+        after=after.as_json(),
+    )
+
+
+def save_document_memo(conn: Connection, document_id: str, coder: str, text: str) -> None:
+    """Set (or with empty text, delete) a coder's memo on a document."""
+    key = (MEMOS.c.document_id == document_id) & (MEMOS.c.coder == coder)
+    old = conn.execute(select(MEMOS.c.text).where(key)).scalar_one_or_none()
+    if old == (text or None):
+        return
+    if old is not None:
+        conn.execute(MEMOS.delete().where(key))
+    if text:
+        conn.execute(
+            MEMOS.insert().values(
+                document_id=document_id, coder=coder, text=text, updated_at=tables.utc_now()
+            )
+        )
+    record_event(
+        conn,
+        coder=coder,
+        action="memo.set",
+        entity="document_memo",
+        entity_id=f"{document_id}/{coder}",
+        before={"text": old} if old is not None else None,
+        after={"text": text} if text else None,
+    )
+
+
+def layers_with_codings(conn: Connection, only: str | None = None) -> set[str]:
+    """The layers (coders, consensus) that hold at least one coding; with `only`, that one
+    layer if it has codings (a blind coder sees no other)."""
+    query = select(CODINGS.c.coder).distinct()
+    if only is not None:
+        query = query.where(CODINGS.c.coder == only)
+    return set(conn.execute(query).scalars())
+
+
+def _row(coding: Any) -> dict[str, Any]:
+    return {name: getattr(coding, name) for name in CODING_COLUMNS}
+
+
+def _as_json(coding: Any) -> dict[str, Any]:
+    """The same mapping as `coding.as_json()`, without the deep copy `asdict` makes, which
+    took most of a bulk load's time (a coding holds only strings, numbers and times)."""
+    data = {name: getattr(coding, name) for name in CODING_COLUMNS}
+    data["created_at"] = coding.created_at.isoformat()
+    data["updated_at"] = coding.updated_at.isoformat()
+    return data
