@@ -72,6 +72,12 @@ def test_a_blind_coder_sees_only_their_own_layer(team: Project) -> None:
         tomas.rename_code("mobilizing.ngos", "mobilizing.civil_society")
 
 
+def test_the_layers_with_codings_are_only_those_the_viewer_may_see(team: Project) -> None:
+    assert as_viewer(team, "tomas").layers() == ["tomas"]
+    assert as_viewer(team, "ana").layers() == ["lena", "tomas"]
+    assert as_viewer(team, "nadia").layers() == []  # a coder who has not coded yet
+
+
 def test_adjudicators_and_leads_see_every_layer_and_reveal_opens_them(team: Project) -> None:
     every = {"lena", "tomas"}
     assert {c.coder for c in as_viewer(team, "ana").codings()} == every

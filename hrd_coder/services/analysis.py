@@ -78,7 +78,7 @@ class Explanation:
 def resolve_layer(project: Any, layer: str | None) -> str:
     """The layer to read: the one asked for, or consensus when it has codings."""
     project.access().check_layer(layer)  # blind coding: say so, not "no codings"
-    coders = sorted(_coders(project))
+    coders = project.layers()
     people = [c for c in coders if c != CONSENSUS]
     listed = ", ".join(people) if people else "none yet"
     if layer is None:
@@ -226,16 +226,6 @@ def _json_column(texts: Iterable[str]) -> list[Any]:
     return json.loads(f"[{','.join(texts)}]")
 
 
-def _coders(project: Any) -> set[str]:
-    """The coders with codings, among the layers the viewer may see."""
-    visible = project.access().check_layer(None)
-    query = select(CODINGS.c.coder).distinct()
-    if visible is not None:
-        query = query.where(CODINGS.c.coder == visible)
-    with project.database.reading() as conn:
-        return set(conn.execute(query).scalars())
-
-
 def _document_dates(project: Any) -> dict[str, Any]:
     """Document id -> the first day of its `date` (transcripts), for first_date variables."""
     # Only ids and metadata: `project.documents()` also measures every text, which reads
@@ -323,12 +313,6 @@ def reads_codings(project: Any, name: str) -> bool:
     return _needs_codings(design, case_attributes(project))
 
 
-def layers(project: Any) -> list[str]:
-    """Every layer with codings: the coders in name order, then consensus."""
-    coders = _coders(project)
-    return sorted(coders - {CONSENSUS}) + ([CONSENSUS] if CONSENSUS in coders else [])
-
-
 def analyze_by_layer(project: Any, name: str) -> LayerComparison:
     """The design's Cox model fitted once per layer (each coder, and consensus)."""
     from hrd_coder.analysis.by_layer import compare_layers
@@ -346,7 +330,7 @@ def analyze_by_layer(project: Any, name: str) -> LayerComparison:
             "layer: add a code variable (say private_diplomacy) to its covariates in "
             f"{ANALYSIS_FILE}, or run 'hrd-coder report {name}' without --by-layer"
         )
-    found = layers(project)
+    found = project.layers()
     if not found:
         raise ProjectError("no layer has codings yet: code some documents first")
     tables = {

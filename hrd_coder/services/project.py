@@ -16,7 +16,8 @@ from hrd_coder.services import access as access_rules
 from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage as coverage_rules
 from hrd_coder.services import document_versions as versions
-from hrd_coder.services import history, layers, reanchoring
+from hrd_coder.services import history, reanchoring
+from hrd_coder.services import layers as layer_names
 from hrd_coder.services.access import Access, read_access
 from hrd_coder.services.agreement import (
     AgreementRequest,
@@ -277,7 +278,7 @@ class Project:
                 "coders": (
                     min(count(CODINGS, *own), 1)
                     if blind
-                    else count(CODERS, CODERS.c.name != layers.CONSENSUS)
+                    else count(CODERS, CODERS.c.name != layer_names.CONSENSUS)
                 ),
                 "orphaned_codings": count(ORPHANS, *own_orphans),
                 "blind_layer": (self.viewer or "") if blind else None,
@@ -416,6 +417,12 @@ class Project:
         with self.database.reading() as conn:
             return [CodingRecord(**row) for row in conn.execute(query).mappings()]
 
+    def layers(self) -> list[str]:
+        """The layers with codings that the viewer may see: coders by name, then consensus."""
+        visible = self.access().check_layer(None)
+        with self.database.reading() as conn:
+            return layer_names.in_layer_order(stored.layers_with_codings(conn, only=visible))
+
     def code_counts(self, coder: str | None) -> dict[str, tuple[int, int]]:
         """Code id -> (codings by this coder, codings by everyone)."""
         return self._counts(CODINGS.c.code_id, coder)
@@ -473,7 +480,7 @@ class Project:
         `version` is the SHA-256 of the text the offsets were taken in (the workbench always
         gives it): if the document was re-imported since, StaleDocument is raised and nothing
         is saved. Without it the offsets count in the text stored at the moment of writing."""
-        layers.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         self.require_code(code)
         if case is None and self.document_kind(document) == "case_history":
             case = document  # a case history is about its own case unless said otherwise
@@ -558,7 +565,7 @@ class Project:
 
     def set_document_memo(self, document: str, *, coder: str, text: str) -> None:
         """Write (or clear, with empty text) a coder's memo on a document."""
-        layers.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         self.text_of(document)
         with self.database.writing() as conn:
             stored.ensure_coder(conn, coder)
@@ -571,13 +578,13 @@ class Project:
 
     def undo(self, coder: str) -> history.HistoryStep:
         """Undo the coder's latest coding action not yet undone (see docs/storage.md)."""
-        layers.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.undo(conn, coder)
 
     def redo(self, coder: str) -> history.HistoryStep:
         """Redo the coder's latest undone coding action."""
-        layers.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.redo(conn, coder)
 
@@ -594,14 +601,14 @@ class Project:
 
     def replace_orphan(self, coding_id: str, *, start: int, end: int, coder: str) -> CodingRecord:
         """Restore an orphaned coding (same id) at [start, end) of its document's text now."""
-        layers.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
             stored.ensure_coder(conn, coder)
             return reanchoring.replace_orphan(conn, coding_id, start, end, coder)
 
     def discard_orphan(self, coding_id: str, *, coder: str) -> OrphanRecord:
         """Drop an orphaned coding from the review list (the event log keeps it whole)."""
-        layers.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
             stored.ensure_coder(conn, coder)
             return reanchoring.discard_orphan(conn, coding_id, coder)
@@ -662,7 +669,7 @@ class Project:
         from hrd_coder.services import adjudication
 
         self.access().require_role("adjudication")
-        layers.check_coder_name(adjudicator)
+        layer_names.check_coder_name(adjudicator)
         queue: list[Disagreement] | None = None
         found = []
         for item, choice, reason in decisions:
@@ -701,7 +708,7 @@ class Project:
         from hrd_coder.services import analysis
         from hrd_coder.services.consensus import incomplete_message
 
-        if layer not in (None, layers.CONSENSUS):
+        if layer not in (None, layer_names.CONSENSUS):
             return []
         if design is not None and layer is None and not analysis.reads_codings(self, design):
             return []
@@ -793,14 +800,14 @@ class Project:
     # class, the records (services/records.py) and the problems. Each imports its module on
     # first use: `hrd-coder status` must not load pandas, numpy or the statistics stack.
 
-    CONSENSUS: ClassVar[str] = layers.CONSENSUS
+    CONSENSUS: ClassVar[str] = layer_names.CONSENSUS
     """The consensus layer's name (no person may code under it)."""
 
     @staticmethod
     def check_coder_name(name: str) -> str:
         """The name, if a coder may use it: plain (it goes into file names) and not the
         consensus layer's."""
-        return layers.check_coder_name(name)
+        return layer_names.check_coder_name(name)
 
     @staticmethod
     def coverage_warnings(coverage: Coverage, coders: Iterable[str] = ()) -> list[str]:
