@@ -13,7 +13,6 @@ from hrd_coder.codebook import parse_codebook
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services import coding as actions
-from hrd_coder.services.agreement import ancestors_of
 from hrd_coder.storage import codings as stored
 from tests.coded_mini import code_mini
 
@@ -172,9 +171,7 @@ def test_count_and_first_date_over_descendants_in_a_pure_table():
             "document_date": pd.to_datetime(["2017-05-01", "2016-01-31", None, "2015-01-01"]),
         }
     )
-    found = case_variables(
-        [case("k2", "b"), case("k1", "a")], book, codings, "x", ancestors_of(book)
-    )
+    found = case_variables([case("k2", "b"), case("k1", "a")], book, codings, "x", book.ancestors)
     table = found.table.set_index("id")
     assert list(table.index) == ["k1", "k2"]
     assert table.loc["k1", "pressure_n"] == 2 and table.loc["k2", "pressure_n"] == 1
@@ -230,7 +227,7 @@ def test_strength_counts_documents_up_to_two(mini):
     cases = [dataclasses.asdict(c) for c in mini.cases()] + [
         {**dataclasses.asdict(mini.cases()[0]), "id": "c03"}
     ]
-    found = case_variables(cases, book, codings, "lena", ancestors_of(book))
+    found = case_variables(cases, book, codings, "lena", book.ancestors)
     assert list(found.table["release_strength"]) == [1, 2, 0]
     assert found.value_labels()["release_strength"] == {
         0: "not coded",

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hrd_coder.codebook import Codebook
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.reliability import (
@@ -107,18 +106,6 @@ def verdict(statistic: str, value: float, positives: int) -> str:
     return "tentative" if value >= TENTATIVE else "not reliable"
 
 
-def ancestors_of(codebook: Codebook) -> dict[str, tuple[str, ...]]:
-    """Code id -> its ancestors, nearest first."""
-    found = {}
-    for code in codebook.codes:
-        chain, parent = [], codebook.parent_of(code)
-        while parent:
-            chain.append(parent)
-            parent = codebook.parent_of(codebook.code(parent)) if codebook.code(parent) else None
-        found[code.id] = tuple(chain)
-    return found
-
-
 def reliability_data(
     project: Project, request: AgreementRequest, hierarchy: bool = True
 ) -> ReliabilityData:
@@ -149,7 +136,7 @@ def reliability_data(
         codings,
         coders,
         codes,
-        ancestors_of(project.codebook) if hierarchy else {},
+        project.codebook.ancestors if hierarchy else {},
         coded,
         request.min_share,
     )

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, Text, cast, select
 
 from hrd_coder.problems import ProjectError
-from hrd_coder.services.agreement import ancestors_of
 from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.media import add_coverage, coverage_names
 from hrd_coder.services.records import CodingRecord
@@ -120,7 +119,7 @@ def case_variables(project: Any, layer: str | None = None) -> CaseVariables:
     dates = _document_dates(project)
     codings["document_date"] = pd.to_datetime(codings["document_id"].map(dates))
     found = build(
-        _case_frame(project), project.codebook, codings, layer, ancestors_of(project.codebook)
+        _case_frame(project), project.codebook, codings, layer, project.codebook.ancestors
     )
     return add_coverage(project, found, layer)
 
@@ -163,7 +162,7 @@ def explain(project: Any, case_id: str, variable: str, layer: str | None = None)
     if described.code is None:
         return Explanation(case_id, variable, value, described.source, found.layer, ())
     counted = {described.code} | {
-        code for code, above in ancestors_of(project.codebook).items() if described.code in above
+        code for code, above in project.codebook.ancestors.items() if described.code in above
     }
     documents = {d.id: d for d in project.documents()}
     evidence = [
