@@ -8,9 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hrd_coder.problems import ProjectError
-from hrd_coder.services.layers import CONSENSUS
-from hrd_coder.services.reliability import (
+from hrd_coder.agreement.coded_units import (
     DEFAULT_MIN_SHARE,
     UNIT_KINDS,
     ReliabilityData,
@@ -19,6 +17,8 @@ from hrd_coder.services.reliability import (
     group_matrix,
     pooled_matrix,
 )
+from hrd_coder.problems import ProjectError
+from hrd_coder.services.layers import CONSENSUS
 
 if TYPE_CHECKING:  # numpy is imported where used: it costs ~70 ms on every command
     import numpy as np

@@ -7,10 +7,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrd_coder.agreement.coded_units import UNIT_KINDS, build
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.agreement import _source
 from hrd_coder.services.analysis import resolve_layer
-from hrd_coder.services.reliability import UNIT_KINDS, build
 
 if TYPE_CHECKING:
     import pandas as pd

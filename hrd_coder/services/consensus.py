@@ -18,6 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, select
 
+from hrd_coder.agreement.coded_units import (
+    DEFAULT_MIN_SHARE,
+    SourceText,
+    Unit,
+    counted_units,
+    document_units,
+)
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import consensus_rules as rules
 from hrd_coder.services.coding import new_coding
@@ -27,13 +34,6 @@ from hrd_coder.services.importing import current_codebook_hash
 from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.project_settings import change_setting, read_setting
 from hrd_coder.services.records import CodingRecord
-from hrd_coder.services.reliability import (
-    DEFAULT_MIN_SHARE,
-    SourceText,
-    Unit,
-    counted_units,
-    document_units,
-)
 from hrd_coder.storage import tables
 from hrd_coder.storage.codings import CODERS, CODINGS, delete_coding, insert_codings
 from hrd_coder.storage.events import record_event

@@ -1,7 +1,7 @@
 """The double-coding sample: which documents each coder is assigned, drawn reproducibly.
 
 An assigned document counts as coded by its coder in agreement even where they found
-nothing to code (see services/reliability.py). Drawing, listing and clearing the sample
+nothing to code (see agreement/coded_units.py). Drawing, listing and clearing the sample
 live here; who may do each is checked by the Project facade.
 """
 
