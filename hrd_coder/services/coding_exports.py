@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
     from hrd_coder.services.project import Project
 
-TABLES = ("codings", "matrix", "cooccurrence")
 COOCCURRENCE_UNITS = tuple(u for u in UNIT_KINDS if u not in ("case", "character")) + ("coding",)
 
 

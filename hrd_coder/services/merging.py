@@ -46,7 +46,6 @@ CASES: Table = tables.Case.__table__
 EVENTS: Table = tables.Event.__table__
 # What makes two versions of a coding different (times and context follow from these).
 CODING_CONTENT = ("document_id", "coder", "code_id", "start", "end", "case_id", "memo")
-DECISION_CONTENT = ("document_id", "start", "end", "code_id", "choice", "reason", "adjudicator")
 
 
 @dataclass
