@@ -25,10 +25,10 @@ from sqlalchemy import Connection, Table, select
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.layers import CONSENSUS, check_coder_name
-from hrd_coder.services.project_settings import change_setting, read_setting
 from hrd_coder.storage import tables
 from hrd_coder.storage.codings import CODINGS
 from hrd_coder.storage.events import record_event
+from hrd_coder.storage.settings import change_setting, read_setting
 
 DONE: Table = tables.DocumentDone.__table__
 ASSIGNMENTS: Table = tables.Assignment.__table__
