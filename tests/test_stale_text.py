@@ -17,8 +17,8 @@ import pytest
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services import coding as actions
-from hrd_coder.services import document_versions as versions
 from hrd_coder.storage import codings as stored
+from hrd_coder.storage import document_versions as versions
 from tests.conftest import reopen
 
 NEW_OPENING = "INTERVIEWER: A note added before the first question.\n\n"

@@ -15,7 +15,6 @@ from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import access as access_rules
 from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage as coverage_rules
-from hrd_coder.services import document_versions as versions
 from hrd_coder.services import history, reanchoring
 from hrd_coder.services import layers as layer_names
 from hrd_coder.services.access import Access, read_access
@@ -57,6 +56,7 @@ from hrd_coder.sources.project_files import (
 )
 from hrd_coder.sources.text import sha256, split_front_matter
 from hrd_coder.storage import codings as stored
+from hrd_coder.storage import document_versions as versions
 from hrd_coder.storage import tables
 from hrd_coder.storage.database import Database, database_url
 from hrd_coder.text_file import decode, read_text_file
