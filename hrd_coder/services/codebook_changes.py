@@ -22,9 +22,10 @@ from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.codebook.yaml_file import CodebookFile
 from hrd_coder.problems import Problem, ProjectError, raise_if_any
 from hrd_coder.services.codebook_journal import changing_codebook
-from hrd_coder.services.importing import _remove_codes, current_codebook_hash, sync_codebook
+from hrd_coder.services.importing import _remove_codes, sync_codebook
 from hrd_coder.services.records import CodingRecord, ImportReport
 from hrd_coder.storage import tables
+from hrd_coder.storage.codebook_versions import current_codebook_hash
 from hrd_coder.storage.events import record_event
 from hrd_coder.storage.foreign_guids import rename_foreign_guids
 

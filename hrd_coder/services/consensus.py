@@ -30,10 +30,10 @@ from hrd_coder.services import consensus_rules as rules
 from hrd_coder.services.coding import new_coding
 from hrd_coder.services.consensus_rules import Mark, Piece
 from hrd_coder.services.coverage import Coverage, read_coverage
-from hrd_coder.services.importing import current_codebook_hash
 from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.storage import tables
+from hrd_coder.storage.codebook_versions import current_codebook_hash
 from hrd_coder.storage.codings import CODERS, CODINGS, delete_coding, insert_codings
 from hrd_coder.storage.events import record_event
 from hrd_coder.storage.settings import change_setting, read_setting

@@ -16,6 +16,11 @@ from hrd_coder.services.records import ImportReport
 from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
 from hrd_coder.sources.project_files import ProjectFiles, SourceCase, SourceDocument
 from hrd_coder.storage import tables
+from hrd_coder.storage.codebook_versions import (
+    current_codebook_hash,
+    set_current_codebook,
+    store_codebook_version,
+)
 from hrd_coder.storage.database import Database
 from hrd_coder.storage.events import record_event, record_events
 from hrd_coder.storage.foreign_guids import forget_foreign_guids
@@ -25,8 +30,6 @@ CASES: Table = tables.Case.__table__
 DOCUMENTS: Table = tables.Document.__table__
 LINKS: Table = tables.DocumentCase.__table__
 CODINGS: Table = tables.Coding.__table__
-SETTINGS: Table = tables.Setting.__table__
-VERSIONS: Table = tables.CodebookVersion.__table__
 ORPHANS: Table = tables.OrphanedCoding.__table__
 DECISIONS: Table = tables.Decision.__table__
 
@@ -81,13 +84,6 @@ def import_project(
     return report
 
 
-def current_codebook_hash(conn: Connection) -> str | None:
-    """The hash of the codebook last imported, or None before the first import."""
-    return conn.execute(
-        select(SETTINGS.c.value).where(SETTINGS.c.key == "codebook_hash")
-    ).scalar_one_or_none()
-
-
 def sync_codebook(
     conn: Connection,
     codebook: Codebook,
@@ -101,25 +97,8 @@ def sync_codebook(
     if old_hash == codebook.hash:
         report.count("unchanged", "codebook")
         return
-    if (
-        conn.execute(select(VERSIONS.c.hash).where(VERSIONS.c.hash == codebook.hash)).first()
-        is None
-    ):
-        conn.execute(
-            VERSIONS.insert().values(
-                hash=codebook.hash,
-                name=codebook.name,
-                version=codebook.version,
-                text=text,
-                loaded_at=tables.utc_now(),
-            )
-        )
-    if old_hash is None:
-        conn.execute(SETTINGS.insert().values(key="codebook_hash", value=codebook.hash))
-    else:
-        conn.execute(
-            SETTINGS.update().where(SETTINGS.c.key == "codebook_hash").values(value=codebook.hash)
-        )
+    store_codebook_version(conn, codebook.hash, codebook.name, codebook.version, text)
+    set_current_codebook(conn, codebook.hash)
     record_event(
         conn,
         coder=None,

@@ -27,7 +27,7 @@ from hrd_coder.services.codebook_journal import finish_interrupted_change
 from hrd_coder.services.codings_file import LoadReport, load_codings
 from hrd_coder.services.consensus_rules import Mark
 from hrd_coder.services.coverage import Coverage
-from hrd_coder.services.importing import current_codebook_hash, import_project
+from hrd_coder.services.importing import import_project
 from hrd_coder.services.records import (
     CaseInfo,
     CodingRecord,
@@ -58,6 +58,7 @@ from hrd_coder.sources.text import sha256, split_front_matter
 from hrd_coder.storage import codings as stored
 from hrd_coder.storage import document_versions as versions
 from hrd_coder.storage import tables
+from hrd_coder.storage.codebook_versions import current_codebook_hash
 from hrd_coder.storage.database import Database, database_url
 from hrd_coder.text_file import decode, read_text_file
 
