@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, RowMapping, or_, select
 
 from hrd_coder.storage.tables import Event, utc_now
 
@@ -51,3 +52,42 @@ def record_events(conn: Connection, events: Iterable[dict[str, Any]]) -> int:
     if rows:
         conn.execute(Event.__table__.insert(), rows)
     return len(rows)
+
+
+def read_events(
+    conn: Connection,
+    *,
+    coder: str | None = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    own: str | None = None,
+    private_entities: Sequence[str] = (),
+) -> list[RowMapping]:
+    """Events oldest first, each filter given applied: `coder`; `action` as an action
+    ("coding.add"), its family ("team") or an entity; `since`/`until` inclusive; with
+    `own`, only that coder's events and the unattributed ones not of `private_entities`."""
+    events = Event.__table__
+    query = select(events).order_by(events.c.id)
+    if coder is not None:
+        query = query.where(events.c.coder == coder)
+    if action is not None:
+        query = query.where(
+            or_(
+                events.c.action == action,
+                events.c.entity == action,
+                events.c.action.startswith(f"{action}.", autoescape=True),
+            )
+        )
+    if since is not None:
+        query = query.where(events.c.at >= since)
+    if until is not None:
+        query = query.where(events.c.at <= until)
+    if own is not None:
+        query = query.where(
+            or_(
+                events.c.coder == own,
+                events.c.coder.is_(None) & events.c.entity.not_in(list(private_entities)),
+            )
+        )
+    return list(conn.execute(query).mappings())
