@@ -166,6 +166,32 @@ def save_document_memo(conn: Connection, document_id: str, coder: str, text: str
     )
 
 
+def coding_rows(
+    conn: Connection,
+    *,
+    layer: str | None = None,
+    except_layer: str | None = None,
+    codes: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """The codings of one layer (or of every layer but one), of these codes when given,
+    by document, start and id."""
+    query = CODINGS.select()
+    if layer is not None:
+        query = query.where(CODINGS.c.coder == layer)
+    if except_layer is not None:
+        query = query.where(CODINGS.c.coder != except_layer)
+    if codes:
+        query = query.where(CODINGS.c.code_id.in_(list(codes)))
+    query = query.order_by(CODINGS.c.document_id, CODINGS.c.start, CODINGS.c.id)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def ensure_layer_owner(conn: Connection, name: str, role: str) -> None:
+    """Add the coder row a non-person layer's codings hang on (consensus), once, unlogged."""
+    if conn.execute(select(CODERS.c.name).where(CODERS.c.name == name)).first() is None:
+        conn.execute(CODERS.insert().values(name=name, role=role, created_at=tables.utc_now()))
+
+
 def layers_with_codings(conn: Connection, only: str | None = None) -> set[str]:
     """The layers (coders, consensus) that hold at least one coding; with `only`, that one
     layer if it has codings (a blind coder sees no other)."""

@@ -1,0 +1,34 @@
+"""Adjudication decisions in the database (table `decision`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, Table
+
+from hrd_coder.storage import tables
+from hrd_coder.storage.events import record_event
+
+DECISIONS: Table = tables.Decision.__table__
+
+
+def decision_rows(conn: Connection, codes: Sequence[str] = ()) -> list[RowMapping]:
+    """Every decision (on these codes, when given), oldest first."""
+    query = DECISIONS.select().order_by(DECISIONS.c.decided_at)
+    if codes:
+        query = query.where(DECISIONS.c.code_id.in_(list(codes)))
+    return list(conn.execute(query).mappings())
+
+
+def store_decision(conn: Connection, row: dict[str, Any], logged: dict[str, Any]) -> None:
+    """Add a decision (decided now) with its 'decision.add' event, which holds `logged`."""
+    conn.execute(DECISIONS.insert().values(**row, decided_at=tables.utc_now()))
+    record_event(
+        conn,
+        coder=row["adjudicator"],
+        action="decision.add",
+        entity="decision",
+        entity_id=row["id"],
+        after=logged,
+    )
