@@ -33,3 +33,9 @@ def roles(conn: Connection) -> list[tuple[str, str]]:
     """Every coder row (the consensus layer's too) with its role, by name."""
     query = select(CODERS.c.name, CODERS.c.role).order_by(CODERS.c.name)
     return [(name, role) for name, role in conn.execute(query)]
+
+
+def lock_coder(conn: Connection, name: str) -> None:
+    """On PostgreSQL, hold the coder's row until the transaction ends, so that one coder's
+    requests queue behind each other (SQLite's BEGIN IMMEDIATE already queues every writer)."""
+    conn.execute(select(CODERS.c.name).where(CODERS.c.name == name).with_for_update())

@@ -192,6 +192,28 @@ def ensure_layer_owner(conn: Connection, name: str, role: str) -> None:
         conn.execute(CODERS.insert().values(name=name, role=role, created_at=tables.utc_now()))
 
 
+def locked_coding_row(conn: Connection, coding_id: str) -> dict[str, Any] | None:
+    """One coding's columns, its row locked until the transaction ends (PostgreSQL)."""
+    query = CODINGS.select().where(CODINGS.c.id == coding_id).with_for_update()
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def put_coding_row(
+    conn: Connection, coding_id: str, row: dict[str, Any] | None, *, exists: bool
+) -> str:
+    """Make the stored coding equal `row` (None: no coding), without an event: for undo and
+    redo, which log their own. Returns the action done: coding.add, .remove or .update."""
+    if row is None:
+        conn.execute(CODINGS.delete().where(CODINGS.c.id == coding_id))
+        return "coding.remove"
+    if not exists:
+        conn.execute(CODINGS.insert().values(**row))
+        return "coding.add"
+    conn.execute(CODINGS.update().where(CODINGS.c.id == coding_id).values(**row))
+    return "coding.update"
+
+
 def layers_with_codings(conn: Connection, only: str | None = None) -> set[str]:
     """The layers (coders, consensus) that hold at least one coding; with `only`, that one
     layer if it has codings (a blind coder sees no other)."""

@@ -91,3 +91,37 @@ def read_events(
             )
         )
     return list(conn.execute(query).mappings())
+
+
+def coding_event_links(
+    conn: Connection, coder: str, actions: Sequence[str]
+) -> list[tuple[int, int | None, int | None]]:
+    """(id, undo_of, redo_of) of a coder's events of these actions, oldest first."""
+    events = Event.__table__
+    query = (
+        select(events.c.id, events.c.undo_of, events.c.redo_of)
+        .where(events.c.coder == coder, events.c.action.in_(list(actions)))
+        .order_by(events.c.id)
+    )
+    return [tuple(row) for row in conn.execute(query)]
+
+
+def event_row(conn: Connection, event_id: int) -> Any:
+    """One event, whole."""
+    events = Event.__table__
+    return conn.execute(events.select().where(events.c.id == event_id)).one()
+
+
+def latest_event_on(
+    conn: Connection, entity_id: str, after_event: int, actions: Sequence[str]
+) -> Any:
+    """The latest event of these actions on an entity since `after_event` (who, what, when),
+    or None."""
+    events = Event.__table__
+    return conn.execute(
+        select(events.c.coder, events.c.action, events.c.at)
+        .where(events.c.entity_id == entity_id, events.c.id > after_event)
+        .where(events.c.action.in_(list(actions)))
+        .order_by(events.c.id.desc())
+        .limit(1)
+    ).first()
