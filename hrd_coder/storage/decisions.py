@@ -32,3 +32,25 @@ def store_decision(conn: Connection, row: dict[str, Any], logged: dict[str, Any]
         entity_id=row["id"],
         after=logged,
     )
+
+
+def decisions_of_document(conn: Connection, document_id: str) -> list[RowMapping]:
+    """The decisions on units of one document."""
+    query = DECISIONS.select().where(DECISIONS.c.document_id == document_id)
+    return list(conn.execute(query).mappings())
+
+
+def drop_decision(conn: Connection, decision_id: str) -> None:
+    """Delete a decision (the caller records the event)."""
+    conn.execute(DECISIONS.delete().where(DECISIONS.c.id == decision_id))
+
+
+def move_decision(
+    conn: Connection, decision_id: str, start: int, end: int, basis: dict[str, Any] | None
+) -> None:
+    """Give a decision its unit's new span and the basis shifted with it (no event)."""
+    conn.execute(
+        DECISIONS.update()
+        .where(DECISIONS.c.id == decision_id)
+        .values(start=start, end=end, basis=basis)
+    )
