@@ -30,3 +30,13 @@ def texts_and_kinds(conn: Connection, document_ids: Sequence[str]) -> dict[str, 
         )
         found.update((key, (body, kind)) for key, body, kind in conn.execute(query))
     return found
+
+
+def ids(conn: Connection, kind: str) -> set[str]:
+    """The ids of every code or case (`kind`) the project holds."""
+    return set(conn.execute(select(_TABLES[kind].c.id)).scalars())
+
+
+def document_versions(conn: Connection) -> dict[str, str]:
+    """Document id -> the SHA-256 of its stored text, for every document."""
+    return dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all())
