@@ -7,9 +7,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Table, func, select
-from sqlalchemy import case as sql_case
-
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import access as access_rules
@@ -55,9 +52,9 @@ from hrd_coder.sources.project_files import (
     relative_to_project,
 )
 from hrd_coder.sources.text import sha256, split_front_matter
+from hrd_coder.storage import catalog
 from hrd_coder.storage import codings as stored
 from hrd_coder.storage import document_versions as versions
-from hrd_coder.storage import tables
 from hrd_coder.storage.codebook_versions import current_codebook_hash
 from hrd_coder.storage.database import Database, database_url
 from hrd_coder.text_file import decode, read_text_file
@@ -81,14 +78,6 @@ if TYPE_CHECKING:
     from hrd_coder.services.merging import MergeReport
 
 CODEBOOK_FILE = "codebook.yaml"
-DOCUMENTS: Table = tables.Document.__table__
-CASES: Table = tables.Case.__table__
-LINKS: Table = tables.DocumentCase.__table__
-CODINGS: Table = tables.Coding.__table__
-CODES: Table = tables.Code.__table__
-CODERS: Table = tables.Coder.__table__
-MEMOS: Table = tables.DocumentMemo.__table__
-ORPHANS: Table = tables.OrphanedCoding.__table__
 
 
 def with_file_problems(root: Path, codebook_error: InvalidInput) -> InvalidInput:
@@ -259,31 +248,16 @@ class Project:
         layers are blind, a coder's codings are counted alone (another layer's totals, and
         how many coders there are, are not theirs to see)."""
         with self.database.reading() as conn:
-            count = lambda table, *where: conn.execute(  # noqa: E731
-                select(func.count()).select_from(table).where(*where)
-            ).scalar_one()
             blind = not read_access(conn, self.viewer).sees_all
             # Unnamed while blind: no layer at all (a coder's name is never None).
-            own = (CODINGS.c.coder == self.viewer,) if blind else ()
-            own_orphans = (ORPHANS.c.coder == self.viewer,) if blind else ()
-            stored = dict(conn.execute(select(DOCUMENTS.c.path, DOCUMENTS.c.sha256)).all())
+            numbers: dict[str, Any] = catalog.counts(
+                conn, layer_names.CONSENSUS, only_coder=(self.viewer,) if blind else None
+            )
+            coder_rows = numbers.pop("coder_rows")
+            numbers["coders"] = min(numbers["codings"], 1) if blind else coder_rows
+            numbers["blind_layer"] = (self.viewer or "") if blind else None
+            stored = catalog.versions_by_path(conn)
             hash_now = current_codebook_hash(conn)
-            numbers = {
-                "documents": count(DOCUMENTS),
-                "transcripts": count(DOCUMENTS, DOCUMENTS.c.kind == "transcript"),
-                "case_histories": count(DOCUMENTS, DOCUMENTS.c.kind == "case_history"),
-                "media": count(DOCUMENTS, DOCUMENTS.c.kind == "media"),
-                "cases": count(CASES),
-                "codes": count(CODES),
-                "codings": count(CODINGS, *own),
-                "coders": (
-                    min(count(CODINGS, *own), 1)
-                    if blind
-                    else count(CODERS, CODERS.c.name != layer_names.CONSENSUS)
-                ),
-                "orphaned_codings": count(ORPHANS, *own_orphans),
-                "blind_layer": (self.viewer or "") if blind else None,
-            }
         changed, missing = self._disk_differences(stored)
         return ProjectStatus(
             root=str(self.root),
@@ -318,19 +292,8 @@ class Project:
 
     def documents(self, kind: str | None = None) -> list[DocumentInfo]:
         """Documents (without text), optionally of one kind, in id order."""
-        query = select(
-            DOCUMENTS.c.id,
-            DOCUMENTS.c.kind,
-            DOCUMENTS.c.title,
-            DOCUMENTS.c.path,
-            func.length(DOCUMENTS.c.text),
-            DOCUMENTS.c.meta,
-            DOCUMENTS.c.sha256,
-        ).order_by(DOCUMENTS.c.id)
-        if kind:
-            query = query.where(DOCUMENTS.c.kind == kind)
         with self.database.reading() as conn:
-            links = self._links(conn)
+            links = catalog.case_links(conn)
             return [
                 DocumentInfo(
                     id=r[0],
@@ -342,20 +305,16 @@ class Project:
                     metadata=r[5],
                     sha256=r[6],
                 )
-                for r in conn.execute(query)
+                for r in catalog.document_list(conn, kind)
             ]
 
     def document(self, document_id: str) -> DocumentText:
         """One document with its text."""
         with self.database.reading() as conn:
-            row = (
-                conn.execute(DOCUMENTS.select().where(DOCUMENTS.c.id == document_id))
-                .mappings()
-                .first()
-            )
+            row = catalog.document_row(conn, document_id)
             if row is None:
                 raise versions.no_such_document(document_id)
-            cases = self._links(conn, document_id).get(document_id, ())
+            cases = catalog.case_links(conn, document_id).get(document_id, ())
         info = DocumentInfo(
             id=row["id"],
             kind=row["kind"],
@@ -371,27 +330,16 @@ class Project:
     def document_version(self, document_id: str) -> str:
         """The version (SHA-256) of a document's stored text: cheap enough to poll, so the
         workbench notices when another shell re-imports the document it shows."""
-        query = select(DOCUMENTS.c.sha256).where(DOCUMENTS.c.id == document_id)
         with self.database.reading() as conn:
-            version = conn.execute(query).scalar_one_or_none()
+            version = catalog.version_of(conn, document_id)
         if version is None:
             raise versions.no_such_document(document_id)
         return version
 
-    @staticmethod
-    def _links(conn: Any, document_id: str | None = None) -> dict[str, tuple[str, ...]]:
-        query = select(LINKS.c.document_id, LINKS.c.case_id).order_by(LINKS.c.case_id)
-        if document_id:
-            query = query.where(LINKS.c.document_id == document_id)
-        links: dict[str, list[str]] = {}
-        for doc, case in conn.execute(query):
-            links.setdefault(doc, []).append(case)
-        return {doc: tuple(cases) for doc, cases in links.items()}
-
     def cases(self) -> list[CaseInfo]:
         """All cases in id order, dates written at their known precision."""
         with self.database.reading() as conn:
-            rows = conn.execute(CASES.select().order_by(CASES.c.id)).mappings().all()
+            rows = catalog.case_rows(conn)
         return [_case_info(row) for row in rows]
 
     def codings(
@@ -404,19 +352,9 @@ class Project:
     ) -> list[CodingRecord]:
         """Codings matching every filter given (and visible to the viewer), in text order."""
         coder = self.access().check_layer(coder)
-        query = CODINGS.select().order_by(
-            CODINGS.c.document_id, CODINGS.c.start, CODINGS.c.end, CODINGS.c.id
-        )
-        for column, value in (
-            (CODINGS.c.document_id, document),
-            (CODINGS.c.code_id, code),
-            (CODINGS.c.coder, coder),
-            (CODINGS.c.case_id, case),
-        ):
-            if value is not None:
-                query = query.where(column == value)
         with self.database.reading() as conn:
-            return [CodingRecord(**row) for row in conn.execute(query).mappings()]
+            found = stored.find_codings(conn, document=document, code=code, coder=coder, case=case)
+        return [CodingRecord(**row) for row in found]
 
     def layers(self) -> list[str]:
         """The layers with codings that the viewer may see: coders by name, then consensus."""
@@ -426,41 +364,28 @@ class Project:
 
     def code_counts(self, coder: str | None) -> dict[str, tuple[int, int]]:
         """Code id -> (codings by this coder, codings by everyone)."""
-        return self._counts(CODINGS.c.code_id, coder)
+        return self._counts("code_id", coder)
 
     def document_counts(self, coder: str | None) -> dict[str, tuple[int, int]]:
         """Document id -> (codings by this coder, codings by everyone)."""
-        return self._counts(CODINGS.c.document_id, coder)
+        return self._counts("document_id", coder)
 
-    def _counts(self, column: Any, coder: str | None) -> dict[str, tuple[int, int]]:
-        mine = func.sum(sql_case((CODINGS.c.coder == coder, 1), else_=0))
-        query = select(column, mine, func.count()).group_by(column)
-        own = self.access().visible_layer()
-        if own is not None:  # blind: "everyone" is only the viewer
-            query = query.where(CODINGS.c.coder == own)
+    def _counts(self, by: str, coder: str | None) -> dict[str, tuple[int, int]]:
+        own = self.access().visible_layer()  # blind: "everyone" is only the viewer
         with self.database.reading() as conn:
-            return {key: (int(m or 0), n) for key, m, n in conn.execute(query)}
+            return stored.coding_counts(conn, by, coder, only=own)
 
     def document_memo(self, document_id: str, coder: str) -> str | None:
         """A coder's memo on a document, if any."""
         coder = self.access().check_layer(coder) or coder
         with self.database.reading() as conn:
-            return conn.execute(
-                select(MEMOS.c.text).where(
-                    (MEMOS.c.document_id == document_id) & (MEMOS.c.coder == coder)
-                )
-            ).scalar_one_or_none()
+            return stored.memo_text(conn, document_id, coder)
 
     def document_memos(self) -> list[tuple[str, str, str]]:
         """Every memo on a document as (document id, coder, text), in that order."""
-        query = select(MEMOS.c.document_id, MEMOS.c.coder, MEMOS.c.text).order_by(
-            MEMOS.c.document_id, MEMOS.c.coder
-        )
         own = self.access().visible_layer()
-        if own is not None:
-            query = query.where(MEMOS.c.coder == own)
         with self.database.reading() as conn:
-            return [tuple(row) for row in conn.execute(query)]
+            return stored.memos(conn, only=own)
 
     # -- coding actions (each saved at once) -------------------------------------------------
 
@@ -1051,7 +976,7 @@ class Project:
         if self._case_ids is None or case_id not in self._case_ids:
             # Cases change only through an import (which clears this), so ask once.
             with self.database.reading() as conn:
-                self._case_ids = set(conn.execute(select(CASES.c.id)).scalars())
+                self._case_ids = catalog.ids(conn, "case")
         if case_id not in self._case_ids:
             raise ProjectError(f"there is no case '{case_id}': check the id in cases/")
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, bindparam, select
+from sqlalchemy import Connection, Row, Table, bindparam, func, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -277,6 +278,58 @@ def big_page_cache(conn: Connection) -> Iterator[None]:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(old)}")
+
+
+def find_codings(
+    conn: Connection,
+    *,
+    document: str | None = None,
+    code: str | None = None,
+    coder: str | None = None,
+    case: str | None = None,
+) -> list[dict[str, Any]]:
+    """Codings matching every filter given, in text order (document, start, end, id)."""
+    query = CODINGS.select().order_by(
+        CODINGS.c.document_id, CODINGS.c.start, CODINGS.c.end, CODINGS.c.id
+    )
+    for column, value in (
+        (CODINGS.c.document_id, document),
+        (CODINGS.c.code_id, code),
+        (CODINGS.c.coder, coder),
+        (CODINGS.c.case_id, case),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def coding_counts(
+    conn: Connection, by: str, coder: str | None, only: str | None = None
+) -> dict[str, tuple[int, int]]:
+    """Code or document id (`by`: code_id, document_id) -> (codings by `coder`, codings by
+    everyone); with `only`, everyone is that one layer."""
+    column = CODINGS.c[by]
+    mine = func.sum(sql_case((CODINGS.c.coder == coder, 1), else_=0))
+    query = select(column, mine, func.count()).group_by(column)
+    if only is not None:
+        query = query.where(CODINGS.c.coder == only)
+    return {key: (int(m or 0), n) for key, m, n in conn.execute(query)}
+
+
+def memo_text(conn: Connection, document_id: str, coder: str) -> str | None:
+    """A coder's memo on a document, if any."""
+    key = (MEMOS.c.document_id == document_id) & (MEMOS.c.coder == coder)
+    return conn.execute(select(MEMOS.c.text).where(key)).scalar_one_or_none()
+
+
+def memos(conn: Connection, only: str | None = None) -> list[tuple[str, str, str]]:
+    """Every memo as (document id, coder, text), in that order; with `only`, one coder's."""
+    query = select(MEMOS.c.document_id, MEMOS.c.coder, MEMOS.c.text).order_by(
+        MEMOS.c.document_id, MEMOS.c.coder
+    )
+    if only is not None:
+        query = query.where(MEMOS.c.coder == only)
+    return [tuple(row) for row in conn.execute(query)]
 
 
 def layers_with_codings(conn: Connection, only: str | None = None) -> set[str]:
