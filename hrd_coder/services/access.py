@@ -110,8 +110,6 @@ def set_role(conn: Connection, acting: str | None, name: str, role: str) -> str 
     check_coder_name(name)
     if role not in ROLES:
         raise ProjectError(f"unknown role '{role}': choose one of {', '.join(ROLES)}")
-    if name == CONSENSUS:
-        raise ProjectError(f"'{CONSENSUS}' is the adjudicated layer, not a person")
     named = leads(conn)
     if named and role_of(conn, acting) != "lead":
         raise ProjectError(

@@ -57,10 +57,6 @@ class Coverage:
             return self.coded.get(coder, frozenset()) | self.assigned.get(coder, frozenset())
         return self.done.get(coder, frozenset())
 
-    def coders_of(self, document: str) -> set[str]:
-        """The coders who cover a document."""
-        return {coder for coder in self.coders if document in self.covered(coder)}
-
     def not_done(self, coder: str) -> frozenset[str]:
         """Documents assigned to the coder and not marked done yet."""
         return self.assigned.get(coder, frozenset()) - self.done.get(coder, frozenset())
