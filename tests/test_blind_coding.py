@@ -53,6 +53,14 @@ def test_roles_start_with_a_lead_and_only_the_lead_changes_them(mini: Project) -
     assert mini.access().layers == "open"  # roles alone change nothing until blind is on
 
 
+def test_the_consensus_layer_takes_no_role(mini: Project) -> None:
+    mini.viewer = "lena"
+    mini.set_role("lena", "lead")
+    with pytest.raises(ProjectError, match="'consensus' is the adjudicated layer, not a coder"):
+        mini.set_role("consensus", "coder")
+    assert dict(mini.team()) == {"lena": "lead"}
+
+
 def test_a_blind_coder_sees_only_their_own_layer(team: Project) -> None:
     tomas = as_viewer(team, "tomas")
     assert {c.coder for c in tomas.codings()} == {"tomas"}
@@ -70,6 +78,12 @@ def test_a_blind_coder_sees_only_their_own_layer(team: Project) -> None:
         as_viewer(team, None).codings()
     with pytest.raises(ProjectError, match="renaming a code needs the lead role"):
         tomas.rename_code("mobilizing.ngos", "mobilizing.civil_society")
+
+
+def test_the_layers_with_codings_are_only_those_the_viewer_may_see(team: Project) -> None:
+    assert as_viewer(team, "tomas").layers() == ["tomas"]
+    assert as_viewer(team, "ana").layers() == ["lena", "tomas"]
+    assert as_viewer(team, "nadia").layers() == []  # a coder who has not coded yet
 
 
 def test_adjudicators_and_leads_see_every_layer_and_reveal_opens_them(team: Project) -> None:

@@ -13,7 +13,7 @@ from hrd_coder.codebook import parse_codebook
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services import coding as actions
-from hrd_coder.services.agreement import ancestors_of
+from hrd_coder.storage import codings as stored
 from tests.coded_mini import code_mini
 
 
@@ -81,11 +81,11 @@ def test_the_consensus_layer_is_the_default_once_it_has_codings(coded):
     )
     with coded.database.writing() as conn:
         conn.execute(
-            actions.CODERS.insert().values(
+            stored.CODERS.insert().values(
                 name="consensus", role="consensus", created_at=coding.created_at
             )
         )
-        actions.insert_codings(conn, [coding])
+        stored.insert_codings(conn, [coding])
     found = coded.case_variables()
     assert found.layer == "consensus"
     assert row(found, "c02")["reputational_costs"] == 1 and row(found, "c01")["release"] == 0
@@ -171,9 +171,7 @@ def test_count_and_first_date_over_descendants_in_a_pure_table():
             "document_date": pd.to_datetime(["2017-05-01", "2016-01-31", None, "2015-01-01"]),
         }
     )
-    found = case_variables(
-        [case("k2", "b"), case("k1", "a")], book, codings, "x", ancestors_of(book)
-    )
+    found = case_variables([case("k2", "b"), case("k1", "a")], book, codings, "x", book.ancestors)
     table = found.table.set_index("id")
     assert list(table.index) == ["k1", "k2"]
     assert table.loc["k1", "pressure_n"] == 2 and table.loc["k2", "pressure_n"] == 1
@@ -200,7 +198,7 @@ def test_a_code_variable_named_like_a_covariate_gets_2_and_its_name_is_known_bef
             "document_date": pd.to_datetime(["2016-01-31"]),
         }
     )
-    found = case_variables([clashing], book, codings, "x", ancestors_of(book))
+    found = case_variables([clashing], book, codings, "x", book.ancestors)
     attributes = case_variables([clashing], book)
     codes = [v.name for v in found.variables if v.code]
     assert codes[:3] == ["pressure_2", "pressure_n_2", "pressure_first"]
@@ -251,7 +249,7 @@ def test_strength_counts_documents_up_to_two(mini):
     cases = [dataclasses.asdict(c) for c in mini.cases()] + [
         {**dataclasses.asdict(mini.cases()[0]), "id": "c03"}
     ]
-    found = case_variables(cases, book, codings, "lena", ancestors_of(book))
+    found = case_variables(cases, book, codings, "lena", book.ancestors)
     assert list(found.table["release_strength"]) == [1, 2, 0]
     assert found.value_labels()["release_strength"] == {
         0: "not coded",

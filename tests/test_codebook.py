@@ -53,6 +53,22 @@ def test_a_valid_codebook_resolves_hierarchy_and_hotkeys():
     assert book.code("mobilizing").case_variable == ("presence",)
 
 
+def test_ancestors_follow_dotted_ids_and_parent_keys_nearest_first():
+    three_levels = """\
+name: T
+version: "1"
+case_groups: {featured: Featured}
+codes:
+  - {id: a, label: A, definition: Top.}
+  - {id: a.b, label: B, definition: Under a by its dotted id.}
+  - {id: c, label: C, definition: Under a.b by its parent key., parent: a.b}
+  - {id: d, label: D, definition: Alone.}
+"""
+    book = parse_codebook(three_levels)
+    assert book.ancestors == {"a": (), "a.b": ("a",), "c": ("a.b", "a"), "d": ()}
+    assert book.hash == parse_codebook(three_levels).hash  # a cached property is not content
+
+
 def test_hash_ignores_comments_and_layout_but_not_content():
     book = parse_codebook(MINI_CODEBOOK)
     relaid = "# a comment\n" + MINI_CODEBOOK.replace('version: "1"', "version:   '1'")

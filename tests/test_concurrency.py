@@ -58,7 +58,7 @@ def test_a_new_coder_in_two_windows_at_once(mini: Project) -> None:
     uncommitted row (PostgreSQL's unique index; SQLite's write lock) and then must not fail."""
     import threading
 
-    from hrd_coder.services.coding import ensure_coder
+    from hrd_coder.storage.codings import ensure_coder
 
     first_inserted, release_first = threading.Event(), threading.Event()
     failures: list[BaseException] = []

@@ -114,7 +114,9 @@ def consensus_codings(project: Project) -> list[tuple[str, int, int, str | None]
 
 
 def test_agreed_codings_enter_the_consensus_with_their_case_ties(coded):
+    assert coded.layers() == ["lena", "tomas"]  # no consensus layer before the first rebuild
     status = coded.rebuild_consensus(by="ana")
+    assert coded.layers() == ["lena", "tomas", "consensus"]  # coders by name, then consensus
     naming = span(coded, "int01", "Naming her", "government.")
     assert consensus_codings(coded) == [("reputational_costs", *naming, "c01")]
     counts = {c.code_id: c for c in status.codes}

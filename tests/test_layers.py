@@ -23,6 +23,7 @@ DOOR = {"__init__", "project", "records"}
 LAYERS = "Layers point down"
 ONE_DOOR = "Front ends go through one door"
 NO_SQL = "hold no SQL"
+SQL_IN_STORAGE = "the SQL is in storage/"
 NO_TERMINAL = "Only the front ends use the terminal libraries"
 
 
@@ -105,6 +106,12 @@ FORBIDDEN = [
         "tui/colors.py", "from hrd_coder.services.coding import new_coding\n", ONE_DOOR, id="door"
     ),
     pytest.param("interop/qdc.py", "import sqlalchemy\n", NO_SQL, id="sql-in-interop"),
+    pytest.param(
+        "services/coverage.py",
+        "def _later():\n    from sqlalchemy import select\n\n    return select\n",
+        SQL_IN_STORAGE,
+        id="sql-in-a-service",
+    ),
     pytest.param("storage/events.py", "import rich\n", NO_TERMINAL, id="rich-in-storage"),
 ]
 

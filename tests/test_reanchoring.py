@@ -10,6 +10,8 @@ from hrd_coder.cli import main
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services import coding as actions
+from hrd_coder.services.layers import CONSENSUS
+from hrd_coder.storage import codings as stored
 from hrd_coder.storage import tables
 from tests.test_import import snapshot
 
@@ -134,7 +136,7 @@ def test_consensus_codings_follow_their_text_too(mini: Project):
     consensus = actions.new_coding(
         text=text,
         document_id="int01",
-        coder=actions.CONSENSUS,
+        coder=CONSENSUS,
         code_id="mobilizing.ngos",
         start=start,
         end=start + len(NGOS),
@@ -143,11 +145,11 @@ def test_consensus_codings_follow_their_text_too(mini: Project):
         codebook_hash=mini.codebook_hash_for_new_codings(),
     )
     with mini.database.writing() as conn:
-        actions.ensure_coder(conn, actions.CONSENSUS)
-        actions.insert_codings(conn, [consensus])
+        stored.ensure_coder(conn, CONSENSUS)
+        stored.insert_codings(conn, [consensus])
     edit(mini, "INTERVIEWER: How", "INTERVIEWER (A.): How")
     mini.import_files()
-    [moved] = mini.codings(coder=actions.CONSENSUS)
+    [moved] = mini.codings(coder=CONSENSUS)
     assert mini.document("int01").text[moved.start : moved.end] == NGOS
 
 

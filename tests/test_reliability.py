@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hrd_coder.services.records import CodingRecord
-from hrd_coder.services.reliability import (
+from hrd_coder.agreement.coded_units import (
     SourceText,
     build,
     group_matrix,
     pooled_matrix,
 )
+from hrd_coder.services.records import CodingRecord
 from hrd_coder.storage.tables import utc_now
 
 TEXT = "One short sentence. Another sentence here. A third one.\n\nSecond paragraph now."

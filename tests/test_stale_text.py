@@ -17,7 +17,8 @@ import pytest
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services import coding as actions
-from hrd_coder.services import document_versions as versions
+from hrd_coder.storage import codings as stored
+from hrd_coder.storage import document_versions as versions
 from tests.conftest import reopen
 
 NEW_OPENING = "INTERVIEWER: A note added before the first question.\n\n"
@@ -142,8 +143,8 @@ def test_an_import_waits_for_a_write_holding_the_document(mini: Project):
             memo=None,
             codebook_hash=mini.codebook_hash_for_new_codings(),
         )
-        actions.ensure_coder(conn, "lena")
-        actions.insert_codings(conn, [coding])
+        stored.ensure_coder(conn, "lena")
+        stored.insert_codings(conn, [coding])
     importer.join(timeout=60)
     other.close()
 

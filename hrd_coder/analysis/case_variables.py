@@ -95,7 +95,7 @@ def case_variables(
     `cases` is a case frame (CASE_COLUMNS, as `case_frame` makes it) or plain mappings of
     case fields. `codings` has CODING_COLUMNS: a coding counts for the case in `case_id`,
     for its code and every ancestor of it (`ancestors`: code id -> its ancestors, as
-    `hrd_coder.services.agreement.ancestors_of` gives them); `document_date` (NaT when
+    `Codebook.ancestors` gives them); `document_date` (NaT when
     the document has no date) gives the `first_date` variables. Without codings, only the
     case attributes are built.
     """

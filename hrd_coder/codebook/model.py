@@ -178,6 +178,20 @@ class Codebook(BaseModel):
             return code.parent
         return code.id.rpartition(".")[0] or None
 
+    @cached_property
+    def ancestors(self) -> dict[str, tuple[str, ...]]:
+        """Code id -> the ids of the codes above it, nearest first (a coding of a child
+        counts for its parents in agreement, case variables and media counts)."""
+        found = {}
+        for code in self.codes:
+            chain, parent = [], self.parent_of(code)
+            while parent:
+                chain.append(parent)
+                above = self.code(parent)
+                parent = self.parent_of(above) if above else None
+            found[code.id] = tuple(chain)
+        return found
+
     def children_of(self, code_id: str | None) -> tuple[Code, ...]:
         """Codes directly under `code_id` (None: the top level), in file order."""
         return tuple(c for c in self.codes if self.parent_of(c) == code_id)

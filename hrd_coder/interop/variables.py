@@ -9,7 +9,6 @@ from typing import Any
 from hrd_coder.interop.refi import canonical_guid, guid, kid, kids, local, sub
 
 LIST_VARIABLES = ("groups", "sources", "speakers", "cases")
-TYPES = ("Boolean", "Integer", "Float", "Text")
 
 
 def value_type(value: Any) -> str:

@@ -12,20 +12,21 @@ file or server directly (docs/teams.md says how to set that up on PostgreSQL).
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import Connection, select
+from typing import TYPE_CHECKING
 
 from hrd_coder.problems import AccessRefused, ProjectError
-from hrd_coder.services.coding import CONSENSUS, check_coder_name
+from hrd_coder.services.layers import CONSENSUS, check_coder_name
 from hrd_coder.services.model_layers import is_model_layer
-from hrd_coder.storage import tables
+from hrd_coder.storage.coders import leads, role_of, roles, store_role
 from hrd_coder.storage.events import record_event
+from hrd_coder.storage.settings import read_setting, store_setting
+
+if TYPE_CHECKING:
+    from hrd_coder.storage.database import Connection
 
 ROLES = ("coder", "adjudicator", "lead")
 SEES_ALL = ("adjudicator", "lead")
 BLIND_SETTING = "layers"  # absent: open (solo); "blind"; "revealed"
-CODERS = tables.Coder.__table__
-SETTINGS = tables.Setting.__table__
 
 
 @dataclass(frozen=True)
@@ -102,15 +103,7 @@ class Access:
 
 def read_access(conn: Connection, viewer: str | None) -> Access:
     """The viewer's role and the project's layer setting, read now (a lead may change them)."""
-    layers = conn.execute(
-        select(SETTINGS.c.value).where(SETTINGS.c.key == BLIND_SETTING)
-    ).scalar_one_or_none()
-    role = None
-    if viewer is not None:
-        role = conn.execute(
-            select(CODERS.c.role).where(CODERS.c.name == viewer)
-        ).scalar_one_or_none()
-    return Access(viewer, role, layers or "open")
+    return Access(viewer, role_of(conn, viewer), read_setting(conn, BLIND_SETTING, "open"))
 
 
 def set_role(conn: Connection, acting: str | None, name: str, role: str) -> str | None:
@@ -118,23 +111,18 @@ def set_role(conn: Connection, acting: str | None, name: str, role: str) -> str 
     check_coder_name(name)
     if role not in ROLES:
         raise ProjectError(f"unknown role '{role}': choose one of {', '.join(ROLES)}")
-    if name == CONSENSUS:
-        raise ProjectError(f"'{CONSENSUS}' is the adjudicated layer, not a person")
-    leads = conn.execute(select(CODERS.c.name).where(CODERS.c.role == "lead")).scalars().all()
-    if leads and _role_of(conn, acting) != "lead":
+    named = leads(conn)
+    if named and role_of(conn, acting) != "lead":
         raise ProjectError(
-            f"only a lead ({', '.join(leads)}) can change roles: run the command with --coder LEAD"
+            f"only a lead ({', '.join(named)}) can change roles: run the command with --coder LEAD"
         )
-    if not leads and role != "lead":
+    if not named and role != "lead":
         raise ProjectError(
             "name a lead first (hrd-coder --coder YOU team role YOU lead): a lead turns "
             "blind coding on and reveals the layers"
         )
-    before = _role_of(conn, name)
-    if before is None:
-        conn.execute(CODERS.insert().values(name=name, role=role, created_at=tables.utc_now()))
-    else:
-        conn.execute(CODERS.update().where(CODERS.c.name == name).values(role=role))
+    before = role_of(conn, name)
+    store_role(conn, name, role)
     record_event(
         conn,
         coder=acting,
@@ -149,16 +137,13 @@ def set_role(conn: Connection, acting: str | None, name: str, role: str) -> str 
 
 def set_layers(conn: Connection, acting: str | None, layers: str) -> str:
     """Turn blind coding on ("blind") or reveal the layers ("revealed"); leads only."""
-    if _role_of(conn, acting) != "lead":
+    if role_of(conn, acting) != "lead":
         raise ProjectError(
             "only a lead can turn blind coding on or reveal the layers: give yourself "
             "the role first (hrd-coder --coder YOU team role YOU lead) or ask the lead"
         )
     before = read_access(conn, acting).layers
-    if before == "open":
-        conn.execute(SETTINGS.insert().values(key=BLIND_SETTING, value=layers))
-    else:
-        conn.execute(SETTINGS.update().where(SETTINGS.c.key == BLIND_SETTING).values(value=layers))
+    store_setting(conn, BLIND_SETTING, layers)
     record_event(
         conn,
         coder=acting,
@@ -173,15 +158,6 @@ def set_layers(conn: Connection, acting: str | None, layers: str) -> str:
 
 def team(conn: Connection) -> list[tuple[str, str]]:
     """Everyone known to the project with their role, by name."""
-    query = select(CODERS.c.name, CODERS.c.role).order_by(CODERS.c.name)
     return [
-        (name, role)
-        for name, role in conn.execute(query)
-        if name != CONSENSUS and not is_model_layer(name)
+        (name, role) for name, role in roles(conn) if name != CONSENSUS and not is_model_layer(name)
     ]
-
-
-def _role_of(conn: Connection, name: str | None) -> str | None:
-    if name is None:
-        return None
-    return conn.execute(select(CODERS.c.role).where(CODERS.c.name == name)).scalar_one_or_none()

@@ -17,13 +17,11 @@ from hrd_coder.services import consensus_rules as rules
 from hrd_coder.services.consensus import Decision, UnitPlan
 from hrd_coder.services.consensus_rules import CHOICES, Mark
 from hrd_coder.services.records import CodingRecord
-from hrd_coder.storage import tables
-from hrd_coder.storage.events import record_event
+from hrd_coder.storage.decisions import store_decision
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
 
-DECISIONS = consensus.DECISIONS
 QUEUED = ("undecided", "reopened", "decided")
 
 
@@ -191,37 +189,28 @@ def _decision(
 
 
 def _store(conn: Any, decision: Decision) -> None:
-    conn.execute(
-        DECISIONS.insert().values(
-            id=decision.id,
-            document_id=decision.document_id,
-            start=decision.start,
-            end=decision.end,
-            code_id=decision.code_id,
-            choice=decision.choice,
-            reason=decision.reason,
-            adjudicator=decision.adjudicator,
-            decided_at=tables.utc_now(),
-            unit=decision.unit,
-            basis=rules.basis_json(decision.unit or consensus.DEFAULT_UNIT, decision.basis or {}),
-        )
-    )
-    record_event(
-        conn,
-        coder=decision.adjudicator,
-        action="decision.add",
-        entity="decision",
-        entity_id=decision.id,
-        after={
-            "document": decision.document_id,
-            "start": decision.start,
-            "end": decision.end,
-            "code": decision.code_id,
-            "choice": decision.choice,
-            "reason": decision.reason,
-            "unit": decision.unit,
-        },
-    )
+    row = {
+        "id": decision.id,
+        "document_id": decision.document_id,
+        "start": decision.start,
+        "end": decision.end,
+        "code_id": decision.code_id,
+        "choice": decision.choice,
+        "reason": decision.reason,
+        "adjudicator": decision.adjudicator,
+        "unit": decision.unit,
+        "basis": rules.basis_json(decision.unit or consensus.DEFAULT_UNIT, decision.basis or {}),
+    }
+    logged = {
+        "document": decision.document_id,
+        "start": decision.start,
+        "end": decision.end,
+        "code": decision.code_id,
+        "choice": decision.choice,
+        "reason": decision.reason,
+        "unit": decision.unit,
+    }
+    store_decision(conn, row, logged)
 
 
 def progress(items: Sequence[Disagreement]) -> tuple[int, int]:

@@ -8,11 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hrd_coder.codebook import Codebook
-from hrd_coder.problems import ProjectError
-from hrd_coder.services.coding import CONSENSUS
-from hrd_coder.services.model_layers import is_model_layer
-from hrd_coder.services.reliability import (
+from hrd_coder.agreement.coded_units import (
     DEFAULT_MIN_SHARE,
     UNIT_KINDS,
     ReliabilityData,
@@ -21,6 +17,9 @@ from hrd_coder.services.reliability import (
     group_matrix,
     pooled_matrix,
 )
+from hrd_coder.problems import ProjectError
+from hrd_coder.services.layers import CONSENSUS
+from hrd_coder.services.model_layers import is_model_layer
 
 if TYPE_CHECKING:  # numpy is imported where used: it costs ~70 ms on every command
     import numpy as np
@@ -109,18 +108,6 @@ def verdict(statistic: str, value: float, positives: int) -> str:
     return "tentative" if value >= TENTATIVE else "not reliable"
 
 
-def ancestors_of(codebook: Codebook) -> dict[str, tuple[str, ...]]:
-    """Code id -> its ancestors, nearest first."""
-    found = {}
-    for code in codebook.codes:
-        chain, parent = [], codebook.parent_of(code)
-        while parent:
-            chain.append(parent)
-            parent = codebook.parent_of(codebook.code(parent)) if codebook.code(parent) else None
-        found[code.id] = tuple(chain)
-    return found
-
-
 def reliability_data(
     project: Project, request: AgreementRequest, hierarchy: bool = True
 ) -> ReliabilityData:
@@ -151,7 +138,7 @@ def reliability_data(
         codings,
         coders,
         codes,
-        ancestors_of(project.codebook) if hierarchy else {},
+        project.codebook.ancestors if hierarchy else {},
         coded,
         request.min_share,
     )

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, select
 
 from hrd_coder.problems import ProjectError
-from hrd_coder.services.agreement import ancestors_of
 from hrd_coder.services.analysis_inputs import ANALYSIS_FILE, AnalysisInputs
-from hrd_coder.services.coding import CONSENSUS
+from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.media import add_coverage, coverage_names
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.storage import tables
@@ -79,7 +78,7 @@ class Explanation:
 def resolve_layer(project: Project, layer: str | None) -> str:
     """The layer to read: the one asked for, or consensus when it has codings."""
     project.access().check_layer(layer)  # blind coding: say so, not "no codings"
-    coders = sorted(_coders(project))
+    coders = project.layers()
     people = [c for c in coders if c != CONSENSUS]
     listed = ", ".join(people) if people else "none yet"
     if layer is None:
@@ -109,7 +108,7 @@ def case_variables(inputs: AnalysisInputs, layer: str | None = None) -> CaseVari
         project.codebook,
         _layer_codings(inputs, layer),
         layer,
-        ancestors_of(project.codebook),
+        project.codebook.ancestors,
     )
     return add_coverage(inputs, found, layer)
 
@@ -172,7 +171,7 @@ def explain(
     if described.code is None:
         return Explanation(case_id, variable, value, described.source, found.layer, ())
     counted = {described.code} | {
-        code for code, above in ancestors_of(project.codebook).items() if described.code in above
+        code for code, above in project.codebook.ancestors.items() if described.code in above
     }
     documents = {d.id: d for d in project.documents()}
     evidence = [
@@ -192,16 +191,6 @@ def _missing(value: Any) -> bool:
     import pandas as pd
 
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
-def _coders(project: Project) -> set[str]:
-    """The coders with codings, among the layers the viewer may see."""
-    visible = project.access().check_layer(None)
-    query = select(CODINGS.c.coder).distinct()
-    if visible is not None:
-        query = query.where(CODINGS.c.coder == visible)
-    with project.database.reading() as conn:
-        return set(conn.execute(query).scalars())
 
 
 def analyze(
@@ -260,12 +249,6 @@ def reads_codings(inputs: AnalysisInputs, name: str) -> bool:
     return _needs_codings(_design(inputs, name), inputs)
 
 
-def layers(project: Project) -> list[str]:
-    """Every layer with codings: the coders in name order, then consensus."""
-    coders = _coders(project)
-    return sorted(coders - {CONSENSUS}) + ([CONSENSUS] if CONSENSUS in coders else [])
-
-
 def analyze_by_layer(inputs: AnalysisInputs, name: str) -> LayerComparison:
     """The design's Cox model fitted once per layer (each coder, and consensus)."""
     from hrd_coder.analysis.by_layer import compare_layers
@@ -299,7 +282,7 @@ def _layer_tables(
             "layer: add a code variable (say private_diplomacy) to its covariates in "
             f"{ANALYSIS_FILE}, or run 'hrd-coder report {name}' without {option}"
         )
-    found = layers(inputs.project)
+    found = inputs.project.layers()
     if not found:
         raise ProjectError("no layer has codings yet: code some documents first")
     return design, {

@@ -9,17 +9,14 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
-
 from hrd_coder.problems import ProjectError
 from hrd_coder.spreadsheet_cells import neutralise_row
-from hrd_coder.storage import tables
+from hrd_coder.storage.events import read_events
 from hrd_coder.whole_file import writing_whole
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
 
-EVENTS = tables.Event.__table__
 # Entities whose events carry a coder's words or choices: hidden from blind coders.
 LAYER_ENTITIES = ("coding", "decision", "document_memo", "memo")
 
@@ -76,30 +73,17 @@ def event_log(project: Project, wanted: LogFilter) -> list[LogEntry]:
     access = project.access()
     own = access.visible_layer()
     access.check_layer(wanted.coder)
-    query = select(EVENTS).order_by(EVENTS.c.id)
-    if wanted.coder is not None:
-        query = query.where(EVENTS.c.coder == wanted.coder)
-    if wanted.action is not None:
-        query = query.where(
-            or_(
-                EVENTS.c.action == wanted.action,
-                EVENTS.c.entity == wanted.action,
-                EVENTS.c.action.startswith(f"{wanted.action}.", autoescape=True),
-            )
-        )
-    if wanted.since is not None:
-        query = query.where(EVENTS.c.at >= wanted.since)
-    if wanted.until is not None:
-        query = query.where(EVENTS.c.at <= wanted.until)
-    if own is not None:  # blind coding: own events, and the project's own housekeeping
-        query = query.where(
-            or_(
-                EVENTS.c.coder == own,
-                EVENTS.c.coder.is_(None) & EVENTS.c.entity.not_in(LAYER_ENTITIES),
-            )
-        )
     with project.database.reading() as conn:
-        entries = [_entry(row) for row in conn.execute(query).mappings()]
+        rows = read_events(
+            conn,
+            coder=wanted.coder,
+            action=wanted.action,
+            since=wanted.since,
+            until=wanted.until,
+            own=own,  # blind coding: own events, and the project's own housekeeping
+            private_entities=LAYER_ENTITIES,
+        )
+    entries = [_entry(row) for row in rows]
     if wanted.document is not None:
         entries = [e for e in entries if e.document == wanted.document]
     return entries

@@ -14,26 +14,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
-
-from sqlalchemy import Connection, RowMapping, Table
+from typing import TYPE_CHECKING, Any
 
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.codebook.yaml_file import CodebookFile
 from hrd_coder.problems import Problem, ProjectError, raise_if_any
 from hrd_coder.services.codebook_journal import changing_codebook
-from hrd_coder.services.importing import _remove_codes, current_codebook_hash, sync_codebook
+from hrd_coder.services.importing import _remove_codes, sync_codebook
 from hrd_coder.services.records import CodingRecord, ImportReport
-from hrd_coder.storage import tables
+from hrd_coder.storage import code_uses
+from hrd_coder.storage.codebook_versions import current_codebook_hash
 from hrd_coder.storage.events import record_event
 from hrd_coder.storage.foreign_guids import rename_foreign_guids
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
-
-CODINGS: Table = tables.Coding.__table__
-ORPHANS: Table = tables.OrphanedCoding.__table__
-DECISIONS: Table = tables.Decision.__table__
+    from hrd_coder.storage.database import Connection
 
 
 @dataclass(frozen=True)
@@ -130,8 +126,8 @@ def _check_choices(
             "add them to the split file or give --default"
         )
     with project.database.reading() as conn:
-        decided = conn.execute(DECISIONS.select().where(DECISIONS.c.code_id == code)).first()
-    if default is None and decided is not None:
+        decided = code_uses.rows_using(conn, "decisions", [code])
+    if default is None and decided:
         raise ProjectError(
             f"adjudication decisions use '{code}': give --default to say which code they take"
         )
@@ -187,32 +183,29 @@ def _recode_all(
 ) -> dict[str, int]:
     """Point codings, orphans and decisions at their new code, one event each."""
     counts = {"codings": 0, "orphans": 0, "decisions": 0}
-    for table, key, column, name in (
-        (CODINGS, "id", "code_id", "codings"),
-        (ORPHANS, "coding_id", "code_id", "orphans"),
-        (DECISIONS, "id", "code_id", "decisions"),
-    ):
-        rows = conn.execute(table.select().where(table.c[column].in_(list(moves)))).mappings()
-        for row in rows.all():
-            entity = "decision" if table is DECISIONS else "coding"
-            values = {"code_id": new_code(row[key], row[column])}
-            if table is not DECISIONS:
+    holders: tuple[code_uses.Holder, ...] = ("codings", "orphans", "decisions")
+    for holder in holders:
+        key = code_uses.key_of(holder)
+        for row in code_uses.rows_using(conn, holder, moves):
+            entity = "decision" if holder == "decisions" else "coding"
+            values = {"code_id": new_code(row[key], row["code_id"])}
+            if holder != "decisions":
                 values["codebook_hash"] = book.hash
-            conn.execute(table.update().where(table.c[key] == row[key]).values(**values))
+            code_uses.set_values(conn, holder, row[key], values)
             record_event(
                 conn,
                 coder=None,
                 action=f"{entity}.recode",
                 entity=entity,
                 entity_id=row[key],
-                before={column: row[column], **_hash(row)},
-                after={**values, **({"orphaned": True} if table is ORPHANS else {})},
+                before={"code_id": row["code_id"], **_hash(row)},
+                after={**values, **({"orphaned": True} if holder == "orphans" else {})},
             )
-            counts[name] += 1
+            counts[holder] += 1
     return counts
 
 
-def _hash(row: RowMapping) -> dict[str, str]:
+def _hash(row: Any) -> dict[str, str]:
     return {"codebook_hash": row["codebook_hash"]} if "codebook_hash" in row else {}
 
 

@@ -114,21 +114,17 @@ def _undecided(root: Path, journal: dict[str, Any]) -> str:
 
 
 def _held_hash(database: Any) -> str | None:
-    from hrd_coder.services.importing import current_codebook_hash
+    from hrd_coder.storage.codebook_versions import current_codebook_hash
 
     with database.reading() as conn:
         return current_codebook_hash(conn)
 
 
 def _stored_text(database: Any, codebook_hash: str) -> str:
-    from sqlalchemy import select
+    from hrd_coder.storage.codebook_versions import stored_codebook_text
 
-    from hrd_coder.storage import tables
-
-    versions = tables.CodebookVersion.__table__
     with database.reading() as conn:
-        query = select(versions.c.text).where(versions.c.hash == codebook_hash)
-        return conn.execute(query).scalar_one()
+        return stored_codebook_text(conn, codebook_hash)
 
 
 def _hash_of(path: Path) -> str | None:

@@ -7,17 +7,16 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrd_coder.agreement.coded_units import UNIT_KINDS, build
 from hrd_coder.problems import ProjectError
-from hrd_coder.services.agreement import _source, ancestors_of
+from hrd_coder.services.agreement import _source
 from hrd_coder.services.analysis import resolve_layer
-from hrd_coder.services.reliability import UNIT_KINDS, build
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from hrd_coder.services.project import Project
 
-TABLES = ("codings", "matrix", "cooccurrence")
 COOCCURRENCE_UNITS = tuple(u for u in UNIT_KINDS if u not in ("case", "character")) + ("coding",)
 
 
@@ -77,7 +76,7 @@ def cooccurrence_frame(
         return cooccurrence_from_codings([asdict(c) for c in codings], codes).reset_index()
     import numpy as np
 
-    ancestors = ancestors_of(project.codebook)
+    ancestors = project.codebook.ancestors
     by_document: dict[str, list[Any]] = {}
     for coding in codings:
         by_document.setdefault(coding.document_id, []).append(coding)

@@ -16,37 +16,35 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, select
-
-from hrd_coder.problems import ProjectError
-from hrd_coder.services import consensus_rules as rules
-from hrd_coder.services.coding import (
-    CODERS,
-    CODINGS,
-    CONSENSUS,
-    delete_coding,
-    insert_codings,
-    new_coding,
-)
-from hrd_coder.services.consensus_rules import Mark, Piece
-from hrd_coder.services.coverage import Coverage, read_coverage
-from hrd_coder.services.importing import current_codebook_hash
-from hrd_coder.services.project_settings import change_setting, read_setting
-from hrd_coder.services.records import CodingRecord
-from hrd_coder.services.reliability import (
+from hrd_coder.agreement.coded_units import (
     DEFAULT_MIN_SHARE,
     SourceText,
     Unit,
     counted_units,
     document_units,
 )
-from hrd_coder.storage import tables
+from hrd_coder.problems import ProjectError
+from hrd_coder.services import consensus_rules as rules
+from hrd_coder.services.coding import new_coding
+from hrd_coder.services.consensus_rules import Mark, Piece
+from hrd_coder.services.coverage import Coverage, read_coverage
+from hrd_coder.services.layers import CONSENSUS
+from hrd_coder.services.records import CodingRecord
+from hrd_coder.storage.codebook_versions import current_codebook_hash
+from hrd_coder.storage.codings import (
+    coding_rows,
+    delete_coding,
+    ensure_layer_owner,
+    insert_codings,
+)
+from hrd_coder.storage.decisions import decision_rows
 from hrd_coder.storage.events import record_event
+from hrd_coder.storage.settings import change_setting, read_setting
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
+    from hrd_coder.storage.database import Connection
 
-DECISIONS: Table = tables.Decision.__table__
 UNIT_SETTING = "consensus_unit"
 DEFAULT_UNIT = "sentence"
 SPAN_UNITS = ("sentence", "paragraph", "turn", "document")
@@ -210,7 +208,7 @@ def plan(project: Project, codes: Sequence[str] = (), pending: Sequence[Decision
     with project.database.reading() as conn:
         unit = consensus_unit(conn)
         codings = _human_codings(conn, codes)
-        stored = _rows(conn, CODINGS.select().where(CODINGS.c.coder == CONSENSUS), codes)
+        stored = _records(coding_rows(conn, layer=CONSENSUS, codes=codes))
         decisions = _decisions(conn, codes)
         # Who covers a document is read from every code's codings, even when planning one.
         coverage = read_coverage(conn)
@@ -242,23 +240,17 @@ def plan(project: Project, codes: Sequence[str] = (), pending: Sequence[Decision
 
 
 def _human_codings(conn: Connection, codes: Sequence[str]) -> list[CodingRecord]:
-    return _rows(conn, CODINGS.select().where(CODINGS.c.coder != CONSENSUS), codes)
+    return _records(coding_rows(conn, except_layer=CONSENSUS, codes=codes))
 
 
-def _rows(conn: Connection, query: Any, codes: Sequence[str]) -> list[CodingRecord]:
-    if codes:
-        query = query.where(CODINGS.c.code_id.in_(list(codes)))
-    query = query.order_by(CODINGS.c.document_id, CODINGS.c.start, CODINGS.c.id)
-    return [CodingRecord(**row) for row in conn.execute(query).mappings()]
+def _records(rows: Iterable[dict[str, Any]]) -> list[CodingRecord]:
+    return [CodingRecord(**row) for row in rows]
 
 
 def _decisions(conn: Connection, codes: Sequence[str]) -> dict[tuple, Decision]:
     """The latest decision per unit and code (a new decision replaces the old)."""
-    query = DECISIONS.select().order_by(DECISIONS.c.decided_at)
-    if codes:
-        query = query.where(DECISIONS.c.code_id.in_(list(codes)))
     found = {}
-    for row in conn.execute(query).mappings():
+    for row in decision_rows(conn, codes):
         basis = rules.basis_marks(row["basis"]) if row["basis"] else None
         decision = Decision(
             row["id"],
@@ -470,7 +462,7 @@ def write(project: Project, found: Plan, by: str | None, conn: Connection | None
     if not (found.to_add or found.to_remove):
         return
     project.codebook_hash_for_new_codings()  # refuses when codebook.yaml changed unimported
-    _ensure_consensus_coder(conn)
+    ensure_layer_owner(conn, CONSENSUS, role="consensus")
     for coding in found.to_remove:
         delete_coding(conn, coding, by or CONSENSUS)
     insert_codings(conn, found.to_add)
@@ -486,10 +478,3 @@ def write(project: Project, found: Plan, by: str | None, conn: Connection | None
             "removed": len(found.to_remove),
         },
     )
-
-
-def _ensure_consensus_coder(conn: Connection) -> None:
-    if conn.execute(select(CODERS.c.name).where(CODERS.c.name == CONSENSUS)).first() is None:
-        conn.execute(
-            CODERS.insert().values(name=CONSENSUS, role="consensus", created_at=tables.utc_now())
-        )

@@ -3,8 +3,8 @@
 Pure functions, no database: `consensus.py` loads the codings and applies these.
 
 A coder's *mark* in a unit is what they coded there with the code: pieces
-`(start, end, case)`, each a coding that counts for the unit (see reliability.py) clipped to
-the unit, merged per case. Clipping keeps every consensus coding inside its unit, so a
+`(start, end, case)`, each a coding that counts for the unit (see agreement/coded_units.py)
+clipped to the unit, merged per case. Clipping keeps every consensus coding inside its unit, so a
 decision on one sentence never changes its neighbour, and each piece counts for exactly the
 unit it came from.
 

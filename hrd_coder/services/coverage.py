@@ -19,20 +19,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import Connection, Table, select
+from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import ProjectError
-from hrd_coder.services.coding import CODINGS, CONSENSUS, check_coder_name
+from hrd_coder.services.layers import CONSENSUS, check_coder_name
 from hrd_coder.services.model_layers import is_model_layer
-from hrd_coder.services.project_settings import change_setting, read_setting
-from hrd_coder.storage import tables
+from hrd_coder.storage import coverage_rows, tables
 from hrd_coder.storage.events import record_event
+from hrd_coder.storage.settings import change_setting, read_setting
 
-DONE: Table = tables.DocumentDone.__table__
-ASSIGNMENTS: Table = tables.Assignment.__table__
-DOCUMENTS: Table = tables.Document.__table__
+if TYPE_CHECKING:
+    from hrd_coder.storage.coverage_rows import Kind
+    from hrd_coder.storage.database import Connection
 RULE_SETTING = "agreement_coverage"
 RULES = ("done", "any_coding")
 DEFAULT_RULE = "done"
@@ -59,10 +57,6 @@ class Coverage:
         if self.rule == "any_coding":
             return self.coded.get(coder, frozenset()) | self.assigned.get(coder, frozenset())
         return self.done.get(coder, frozenset())
-
-    def coders_of(self, document: str) -> set[str]:
-        """The coders who cover a document."""
-        return {coder for coder in self.coders if document in self.covered(coder)}
 
     def not_done(self, coder: str) -> frozenset[str]:
         """Documents assigned to the coder and not marked done yet."""
@@ -127,24 +121,19 @@ def _done_command(coder: str) -> str:
 
 def read_coverage(conn: Connection) -> Coverage:
     """The project's coverage now."""
-    documents = frozenset(conn.execute(select(DOCUMENTS.c.id)).scalars())
-    done = _pairs(conn, select(DONE.c.coder, DONE.c.document_id))
-    coded = _pairs(
-        conn,
-        select(CODINGS.c.coder, CODINGS.c.document_id)
-        .where(CODINGS.c.coder != CONSENSUS)
-        .distinct(),
-    )
-    assigned = _pairs(conn, select(ASSIGNMENTS.c.coder, ASSIGNMENTS.c.document_id))
+    documents = frozenset(coverage_rows.document_ids(conn))
+    done = _by_coder(coverage_rows.pairs(conn, "done"))
+    coded = _by_coder(coverage_rows.coded_pairs(conn, without_layer=CONSENSUS))
+    assigned = _by_coder(coverage_rows.pairs(conn, "assignment"))
     everyone = not assigned
     if everyone:
         assigned = {coder: documents for coder in {*done, *coded}}
     return Coverage(coverage_rule(conn), everyone, assigned, done, coded)
 
 
-def _pairs(conn: Connection, query: Any) -> dict[str, frozenset[str]]:
+def _by_coder(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = defaultdict(set)
-    for coder, document in conn.execute(query):
+    for coder, document in pairs:
         # A model layer is no coder: it never enters human agreement or the consensus.
         if coder != CONSENSUS and not is_model_layer(coder):
             found[coder].add(document)
@@ -167,7 +156,7 @@ def set_coverage_rule(conn: Connection, rule: str, by: str | None) -> str:
 
 def _check_documents(conn: Connection, documents: Iterable[str]) -> list[str]:
     wanted = list(dict.fromkeys(documents))
-    known = set(conn.execute(select(DOCUMENTS.c.id).where(DOCUMENTS.c.id.in_(wanted))).scalars())
+    known = coverage_rows.document_ids(conn, among=wanted)
     unknown = [d for d in wanted if d not in known]
     if unknown:
         raise ProjectError(
@@ -181,7 +170,7 @@ def mark_done(
     conn: Connection, coder: str, documents: Iterable[str], *, undo: bool = False
 ) -> list[str]:
     """Mark documents done by a coder (or, with undo, not done); return those changed."""
-    changed = _toggle(conn, DONE, coder, documents, undo, {"done_at": tables.utc_now()})
+    changed = _toggle(conn, "done", coder, documents, undo, {"done_at": tables.utc_now()})
     if changed:
         _logged(conn, coder, "document.undone" if undo else "document.done", coder, changed)
     return changed
@@ -192,7 +181,7 @@ def assign(
 ) -> list[str]:
     """Give documents to a coder (or take them back); return those changed."""
     extra = {"sample": MANUAL, "seed": 0, "created_at": tables.utc_now()}
-    changed = _toggle(conn, ASSIGNMENTS, coder, documents, undo, extra)
+    changed = _toggle(conn, "assignment", coder, documents, undo, extra)
     if changed:
         _logged(conn, by, "assignment.remove" if undo else "assignment.add", coder, changed)
     return changed
@@ -200,7 +189,7 @@ def assign(
 
 def _toggle(
     conn: Connection,
-    table: Table,
+    kind: Kind,
     coder: str,
     documents: Iterable[str],
     undo: bool,
@@ -209,14 +198,12 @@ def _toggle(
     """Add (document, coder) rows, or with undo delete them; return the documents changed."""
     check_coder_name(coder)
     wanted = _check_documents(conn, documents)
-    mine = table.c.coder == coder
-    have = set(conn.execute(select(table.c.document_id).where(mine)).scalars())
+    have = coverage_rows.documents_of(conn, kind, coder)
     changed = [d for d in wanted if (d in have) == undo]
     if changed and undo:
-        conn.execute(table.delete().where(mine & table.c.document_id.in_(changed)))
+        coverage_rows.remove(conn, kind, coder, changed)
     elif changed:
-        rows = [{"document_id": d, "coder": coder, **extra} for d in changed]
-        conn.execute(table.insert(), rows)
+        coverage_rows.add(conn, kind, coder, changed, extra)
     return changed
 
 

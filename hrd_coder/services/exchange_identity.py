@@ -11,12 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select
-
 from hrd_coder.interop.identity import SHOWN, Key
 from hrd_coder.interop.model import Exchange, ExchangeReport
 from hrd_coder.interop.refi import canonical_guid
-from hrd_coder.storage import tables
+from hrd_coder.storage.coders import roles
 from hrd_coder.storage.foreign_guids import (
     add_foreign_guids,
     forget_gone_selections,
@@ -25,8 +23,7 @@ from hrd_coder.storage.foreign_guids import (
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
-
-CODERS = tables.Coder.__table__
+    from hrd_coder.storage.database import Connection
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,7 @@ class Known:
 def known_before(project: Project) -> Known:
     """The codes, documents and coders a project has now."""
     with project.database.reading() as conn:
-        coders = frozenset(conn.execute(select(CODERS.c.name)).scalars())
+        coders = frozenset(name for name, _ in roles(conn))
     return Known(
         codes=frozenset(c.id for c in project.codebook.codes),
         sources=frozenset(d.id for d in project.documents()),

@@ -17,11 +17,13 @@ from hrd_coder.codebook.yaml_file import CodebookFile, new_codebook_text, write_
 from hrd_coder.interop.model import Exchange, ExchangeReport, ExchangeSource
 from hrd_coder.interop.qdpx_read import MEDIA_FIELDS, TRANSCRIPT_FIELDS
 from hrd_coder.problems import InvalidInput, ProjectError
-from hrd_coder.services import coding as actions
+from hrd_coder.services.coding import new_coding
 from hrd_coder.services.exchange_identity import Known, known_before, record_identity
+from hrd_coder.services.layers import CONSENSUS, check_coder_name
 from hrd_coder.services.records import ProjectStatus
 from hrd_coder.sources.media import MEDIA_DIR
 from hrd_coder.sources.project_files import CASES_DIR, TRANSCRIPTS_DIR
+from hrd_coder.storage.codings import ensure_coder, insert_codings, save_document_memo
 from hrd_coder.text_file import read_text_file
 from hrd_coder.yaml_source import dump_yaml
 
@@ -207,7 +209,7 @@ def add_codings_and_memos(
             if report is not None:
                 report.dropped.append(f"coding {coding.id}: {error}")
             continue
-        record = actions.new_coding(
+        record = new_coding(
             text=text,
             document_id=coding.document_id,
             coder=coding.coder,
@@ -224,13 +226,13 @@ def add_codings_and_memos(
     documents = {d.id for d in project.documents()}
     with project.database.writing() as conn:
         for coder in sorted({c.coder for c in new} | {m.coder for m in exchange.memos}):
-            if coder != actions.CONSENSUS:  # the adjudicated layer comes back as itself
-                actions.check_coder_name(coder)
-            actions.ensure_coder(conn, coder)
-        actions.insert_codings(conn, new)
+            if coder != CONSENSUS:  # the adjudicated layer comes back as itself
+                check_coder_name(coder)
+            ensure_coder(conn, coder)
+        insert_codings(conn, new)
         for memo in exchange.memos:
             if memo.document_id in documents:
-                actions.save_document_memo(conn, memo.document_id, memo.coder, memo.text)
+                save_document_memo(conn, memo.document_id, memo.coder, memo.text)
         present = {
             "code": {c.id for c in project.codebook.codes},
             "source": documents,

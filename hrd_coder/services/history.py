@@ -8,21 +8,24 @@ event (with `undo_of` / `redo_of` naming the event it reversed or repeated).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
-
-from sqlalchemy import Connection, Table, select
+from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.records import CodingRecord
-from hrd_coder.storage import tables
-from hrd_coder.storage.events import record_event
+from hrd_coder.storage import catalog
+from hrd_coder.storage.coders import lock_coder
+from hrd_coder.storage.codings import locked_coding_row, put_coding_row
+from hrd_coder.storage.document_versions import stored_text
+from hrd_coder.storage.events import (
+    coding_event_links,
+    event_row,
+    latest_event_on,
+    record_event,
+)
 
-EVENTS: Table = tables.Event.__table__
-CODINGS: Table = tables.Coding.__table__
-CODERS: Table = tables.Coder.__table__
-DOCUMENTS: Table = tables.Document.__table__
-CODES: Table = tables.Code.__table__
-CASES: Table = tables.Case.__table__
+if TYPE_CHECKING:
+    from hrd_coder.storage.database import Connection
+
 CODING_ACTIONS = ("coding.add", "coding.remove", "coding.update")
 DONE = {"coding.add": "added", "coding.remove": "removed", "coding.update": "changed"}
 
@@ -50,12 +53,7 @@ def stacks(conn: Connection, coder: str) -> Stacks:
     """Replay the coder's coding events (ids and links only, no JSON) into both stacks."""
     undoable: list[int] = []
     redoable: list[int] = []
-    rows = conn.execute(
-        select(EVENTS.c.id, EVENTS.c.undo_of, EVENTS.c.redo_of)
-        .where(EVENTS.c.coder == coder, EVENTS.c.action.in_(CODING_ACTIONS))
-        .order_by(EVENTS.c.id)
-    )
-    for event_id, undo_of, redo_of in rows:
+    for event_id, undo_of, redo_of in coding_event_links(conn, coder, CODING_ACTIONS):
         if undo_of is not None:
             _move(undo_of, undoable, redoable)
         elif redo_of is not None:
@@ -68,26 +66,26 @@ def stacks(conn: Connection, coder: str) -> Stacks:
 
 def undo(conn: Connection, coder: str) -> HistoryStep:
     """Reverse the coder's latest coding action that is not undone yet."""
-    _lock_coder(conn, coder)
+    lock_coder(conn, coder)
     pending = stacks(conn, coder).undo
     if not pending:
         raise ProjectError(
             f"nothing to undo: {coder} has no coding action left to undo "
             "(undo reaches back only over your own coding actions)"
         )
-    return _step(conn, coder, _event(conn, pending[-1]), undoing=True)
+    return _step(conn, coder, event_row(conn, pending[-1]), undoing=True)
 
 
 def redo(conn: Connection, coder: str) -> HistoryStep:
     """Repeat the coder's latest undone action (a new action since then clears the redo stack)."""
-    _lock_coder(conn, coder)
+    lock_coder(conn, coder)
     pending = stacks(conn, coder).redo
     if not pending:
         raise ProjectError(
             f"nothing to redo: {coder} has undone nothing since their last coding action "
             "(a new coding action drops what could be redone)"
         )
-    return _step(conn, coder, _event(conn, pending[-1]), undoing=False)
+    return _step(conn, coder, event_row(conn, pending[-1]), undoing=False)
 
 
 def describe(before: CodingRecord | None, after: CodingRecord | None) -> str:
@@ -122,16 +120,6 @@ def _move(event_id: int, source: list[int], target: list[int]) -> None:
     else:
         return
     target.append(event_id)
-
-
-def _lock_coder(conn: Connection, coder: str) -> None:
-    """On PostgreSQL, queue a coder's undo and redo requests behind each other (SQLite's
-    BEGIN IMMEDIATE already queues every writer)."""
-    conn.execute(select(CODERS.c.name).where(CODERS.c.name == coder).with_for_update())
-
-
-def _event(conn: Connection, event_id: int) -> Any:
-    return conn.execute(EVENTS.select().where(EVENTS.c.id == event_id)).one()
 
 
 def _step(conn: Connection, coder: str, event: Any, *, undoing: bool) -> HistoryStep:
@@ -173,11 +161,7 @@ def _step(conn: Connection, coder: str, event: Any, *, undoing: bool) -> History
 
 def _current(conn: Connection, coding_id: str) -> CodingRecord | None:
     """The coding as stored now, locked until the end of the transaction on PostgreSQL."""
-    row = (
-        conn.execute(CODINGS.select().where(CODINGS.c.id == coding_id).with_for_update())
-        .mappings()
-        .first()
-    )
+    row = locked_coding_row(conn, coding_id)
     return CodingRecord(**row) if row else None
 
 
@@ -185,27 +169,15 @@ def _write(
     conn: Connection, coding_id: str, current: CodingRecord | None, target: CodingRecord | None
 ) -> str:
     """Make the stored coding equal `target` (whole, timestamps included); name the action."""
-    if target is None:
-        conn.execute(CODINGS.delete().where(CODINGS.c.id == coding_id))
-        return "coding.remove"
-    if current is None:
-        conn.execute(CODINGS.insert().values(**asdict(target)))
-        return "coding.add"
-    conn.execute(CODINGS.update().where(CODINGS.c.id == coding_id).values(**asdict(target)))
-    return "coding.update"
+    row = asdict(target) if target is not None else None
+    return put_coding_row(conn, coding_id, row, exists=current is not None)
 
 
 def _conflict(
     conn: Connection, verb: str, what: str, event: Any, current: CodingRecord | None
 ) -> str:
     """Say who changed the coding since, and what the coder can do instead."""
-    latest = conn.execute(
-        select(EVENTS.c.coder, EVENTS.c.action, EVENTS.c.at)
-        .where(EVENTS.c.entity_id == event.entity_id, EVENTS.c.id > event.id)
-        .where(EVENTS.c.action.in_(CODING_ACTIONS))
-        .order_by(EVENTS.c.id.desc())
-        .limit(1)
-    ).first()
+    latest = latest_event_on(conn, event.entity_id, event.id, CODING_ACTIONS)
     if latest is None:
         what_happened = "it was changed since" if current else "it was removed since"
     else:
@@ -222,9 +194,7 @@ def _conflict(
 
 def _broken_reference(conn: Connection, coding: CodingRecord) -> str | None:
     """Why the coding can no longer be stored as it was (the project changed since), if so."""
-    text = conn.execute(
-        select(DOCUMENTS.c.text).where(DOCUMENTS.c.id == coding.document_id)
-    ).scalar_one_or_none()
+    text = stored_text(conn, coding.document_id)
     if text is None:
         return f"document '{coding.document_id}' is no longer in the project"
     if text[coding.start : coding.end] != coding.quote:
@@ -233,12 +203,8 @@ def _broken_reference(conn: Connection, coding: CodingRecord) -> str | None:
             f"document '{coding.document_id}' was changed since, so [{coding.start}, "
             f"{coding.end}) no longer holds the quoted text"
         )
-    if not _exists(conn, CODES, coding.code_id):
+    if not catalog.has(conn, "code", coding.code_id):
         return f"code '{coding.code_id}' is no longer in the codebook"
-    if coding.case_id and not _exists(conn, CASES, coding.case_id):
+    if coding.case_id and not catalog.has(conn, "case", coding.case_id):
         return f"case '{coding.case_id}' is no longer in the project"
     return None
-
-
-def _exists(conn: Connection, table: Table, row_id: str) -> bool:
-    return conn.execute(select(table.c.id).where(table.c.id == row_id)).first() is not None

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import suppress
-from typing import Any
-
-from sqlalchemy import Connection, Table, func, select
+from typing import TYPE_CHECKING, Any, Literal
 
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.problems import InvalidInput, Problem
@@ -15,20 +13,19 @@ from hrd_coder.services.reanchoring import reanchor_document
 from hrd_coder.services.records import ImportReport
 from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
 from hrd_coder.sources.project_files import ProjectFiles, SourceCase, SourceDocument
-from hrd_coder.storage import tables
+from hrd_coder.storage import code_uses, project_rows
+from hrd_coder.storage.codebook_versions import (
+    current_codebook_hash,
+    set_current_codebook,
+    store_codebook_version,
+)
 from hrd_coder.storage.database import Database
 from hrd_coder.storage.events import record_event, record_events
 from hrd_coder.storage.foreign_guids import forget_foreign_guids
 
-CODES: Table = tables.Code.__table__
-CASES: Table = tables.Case.__table__
-DOCUMENTS: Table = tables.Document.__table__
-LINKS: Table = tables.DocumentCase.__table__
-CODINGS: Table = tables.Coding.__table__
-SETTINGS: Table = tables.Setting.__table__
-VERSIONS: Table = tables.CodebookVersion.__table__
-ORPHANS: Table = tables.OrphanedCoding.__table__
-DECISIONS: Table = tables.Decision.__table__
+if TYPE_CHECKING:
+    from hrd_coder.storage.database import Connection
+    from hrd_coder.storage.project_rows import Kind
 
 
 class _DryRun(Exception):
@@ -56,36 +53,13 @@ def import_project(
         _sync_cases(conn, files.cases, report)
         _sync_documents(conn, files.documents, report, fuzzy_threshold)
         _sync_links(conn, files.documents)
-        _remove_missing(
-            conn,
-            DOCUMENTS,
-            "document",
-            {d.id for d in files.documents},
-            CODINGS.c.document_id,
-            report,
-            problems,
-        )
-        _remove_missing(
-            conn,
-            CASES,
-            "case",
-            {c.case.id for c in files.cases},
-            CODINGS.c.case_id,
-            report,
-            problems,
-        )
+        _remove_missing(conn, "document", {d.id for d in files.documents}, report, problems)
+        _remove_missing(conn, "case", {c.case.id for c in files.cases}, report, problems)
         if problems:
             raise InvalidInput(problems)  # leaving the block rolls everything back
         if dry_run:
             raise _DryRun  # rolls back like a problem would, but the report is wanted
     return report
-
-
-def current_codebook_hash(conn: Connection) -> str | None:
-    """The hash of the codebook last imported, or None before the first import."""
-    return conn.execute(
-        select(SETTINGS.c.value).where(SETTINGS.c.key == "codebook_hash")
-    ).scalar_one_or_none()
 
 
 def sync_codebook(
@@ -101,25 +75,8 @@ def sync_codebook(
     if old_hash == codebook.hash:
         report.count("unchanged", "codebook")
         return
-    if (
-        conn.execute(select(VERSIONS.c.hash).where(VERSIONS.c.hash == codebook.hash)).first()
-        is None
-    ):
-        conn.execute(
-            VERSIONS.insert().values(
-                hash=codebook.hash,
-                name=codebook.name,
-                version=codebook.version,
-                text=text,
-                loaded_at=tables.utc_now(),
-            )
-        )
-    if old_hash is None:
-        conn.execute(SETTINGS.insert().values(key="codebook_hash", value=codebook.hash))
-    else:
-        conn.execute(
-            SETTINGS.update().where(SETTINGS.c.key == "codebook_hash").values(value=codebook.hash)
-        )
+    store_codebook_version(conn, codebook.hash, codebook.name, codebook.version, text)
+    set_current_codebook(conn, codebook.hash)
     record_event(
         conn,
         coder=None,
@@ -142,7 +99,7 @@ def sync_codebook(
             "case_variable": list(code.case_variable),
             "position": position,
         }
-        _upsert(conn, CODES, "code", row, report)
+        _upsert(conn, "code", row, report)
     _remove_codes(conn, codebook, path, report, problems)
 
 
@@ -150,12 +107,8 @@ def _remove_codes(
     conn: Connection, codebook: Codebook, path: str, report: ImportReport, problems: list[Problem]
 ) -> None:
     keep = {c.id for c in codebook.codes}
-    stored = conn.execute(select(CODES.c.id)).scalars().all()
-    for code_id in sorted(set(stored) - keep):
-        used = sum(
-            conn.execute(select(func.count()).where(column == code_id)).scalar_one()
-            for column in (CODINGS.c.code_id, ORPHANS.c.code_id, DECISIONS.c.code_id)
-        )
+    for code_id in sorted(project_rows.ids(conn, "code") - keep):
+        used = code_uses.uses(conn, code_id)
         if used:
             problems.append(
                 Problem(
@@ -171,7 +124,7 @@ def _remove_codes(
                 )
             )
             continue
-        conn.execute(CODES.delete().where(CODES.c.id == code_id))
+        project_rows.delete(conn, "code", code_id)
         forget_foreign_guids(conn, "code", [code_id])  # a merged-away code's GUID goes too
         record_event(conn, coder=None, action="code.remove", entity="code", entity_id=code_id)
         report.count("removed", "code")
@@ -217,7 +170,7 @@ def _sync_cases(conn: Connection, sources: tuple[SourceCase, ...], report: Impor
 
     Projects hold thousands of cases: a query and an insert per case made imports slow.
     """
-    stored = {row["id"]: row for row in conn.execute(CASES.select()).mappings()}
+    stored = project_rows.rows_by_id(conn, "case")
     new = []
     for source in sources:
         row = _case_row(source)
@@ -227,8 +180,8 @@ def _sync_cases(conn: Connection, sources: tuple[SourceCase, ...], report: Impor
         elif {key: current[key] for key in row} == row:
             report.count("unchanged", "case")
         else:
-            _upsert(conn, CASES, "case", row, report)
-    _insert_new(conn, CASES, "case", new, report)
+            _upsert(conn, "case", row, report)
+    _insert_new(conn, "case", new, report)
 
 
 def _sync_documents(
@@ -239,9 +192,7 @@ def _sync_documents(
 ) -> None:
     """Add new documents in one batch and skip unchanged ones; the others (changed on
     disk or in their metadata) go through `_sync_document` one by one."""
-    # Stored texts stay in the database: the hash says whether a text changed.
-    columns = [column for column in DOCUMENTS.c if column.key != "text"]
-    stored = {row["id"]: row for row in conn.execute(select(*columns)).mappings()}
+    stored = project_rows.rows_by_id(conn, "document", without_text=True)
     new = []
     for document in documents:
         row = _document_row(document)
@@ -252,16 +203,16 @@ def _sync_documents(
             report.count("unchanged", "document")
         else:
             _sync_document(conn, document, report, fuzzy_threshold)
-    _insert_new(conn, DOCUMENTS, "document", new, report)
+    _insert_new(conn, "document", new, report)
 
 
 def _insert_new(
-    conn: Connection, table: Table, kind: str, rows: list[dict[str, Any]], report: ImportReport
+    conn: Connection, kind: Kind, rows: list[dict[str, Any]], report: ImportReport
 ) -> None:
     """Insert new rows with one executemany, and their '<kind>.add' events with another."""
     if not rows:
         return
-    conn.execute(table.insert(), rows)
+    project_rows.insert(conn, kind, rows)
     record_events(
         conn,
         (
@@ -286,44 +237,32 @@ def _sync_document(
     # (and its coding is re-anchored here); one arriving later waits and then sees the new
     # version, so it is refused rather than saved at old offsets (PostgreSQL; SQLite's
     # writes are serial anyway).
-    stored = conn.execute(
-        select(DOCUMENTS.c.sha256, DOCUMENTS.c.text)
-        .where(DOCUMENTS.c.id == document.id)
-        .with_for_update()
-    ).first()
+    stored = project_rows.locked_document(conn, document.id)
     if stored is not None and stored.sha256 != document.sha256:
         anchoring = reanchor_document(
             conn, document.id, stored.text, document.text, stored.sha256, fuzzy_threshold
         )
         if anchoring.unchanged + anchoring.moved + anchoring.fuzzy + anchoring.orphaned:
             report.anchoring.append(anchoring)
-    _upsert(conn, DOCUMENTS, "document", _document_row(document), report)
+    _upsert(conn, "document", _document_row(document), report)
 
 
 def _sync_links(conn: Connection, documents: tuple[SourceDocument, ...]) -> None:
     """Bring the document-case links of these documents in line with their files."""
-    stored = {tuple(row) for row in conn.execute(select(LINKS.c.document_id, LINKS.c.case_id))}
+    stored = project_rows.links(conn)
     wanted = {(d.id, case_id) for d in documents for case_id in d.case_ids}
-    added = [{"document_id": d, "case_id": c} for d, c in sorted(wanted - stored)]
-    if added:
-        conn.execute(LINKS.insert(), added)
+    project_rows.add_links(conn, sorted(wanted - stored))
     ids = {d.id for d in documents}  # links of removed documents go with them, later
     for document_id, case_id in sorted(stored - wanted):
         if document_id in ids:
-            conn.execute(
-                LINKS.delete().where(
-                    (LINKS.c.document_id == document_id) & (LINKS.c.case_id == case_id)
-                )
-            )
+            project_rows.remove_link(conn, document_id, case_id)
 
 
-def _upsert(
-    conn: Connection, table: Table, kind: str, row: dict[str, Any], report: ImportReport
-) -> None:
+def _upsert(conn: Connection, kind: Kind, row: dict[str, Any], report: ImportReport) -> None:
     """Insert or update one row by id, logging an event only when something changed."""
-    current = conn.execute(table.select().where(table.c.id == row["id"])).mappings().first()
+    current = project_rows.row_of(conn, kind, row["id"])
     if current is None:
-        conn.execute(table.insert().values(**row))
+        project_rows.insert(conn, kind, [row])
         record_event(
             conn,
             coder=None,
@@ -338,7 +277,7 @@ def _upsert(
     if before == row:
         report.count("unchanged", kind)
         return
-    conn.execute(table.update().where(table.c.id == row["id"]).values(**row))
+    project_rows.update(conn, kind, row)
     record_event(
         conn,
         coder=None,
@@ -353,17 +292,15 @@ def _upsert(
 
 def _remove_missing(
     conn: Connection,
-    table: Table,
-    kind: str,
+    kind: Literal["case", "document"],
     keep: set[str],
-    used_by: Any,
     report: ImportReport,
     problems: list[Problem],
 ) -> None:
     """Delete rows whose file is gone, unless codings still point at them."""
-    for row_id in sorted(set(conn.execute(select(table.c.id)).scalars()) - keep):
-        path = conn.execute(select(table.c.path).where(table.c.id == row_id)).scalar_one()
-        used = conn.execute(select(func.count()).where(used_by == row_id)).scalar_one()
+    for row_id in sorted(project_rows.ids(conn, kind) - keep):
+        path = project_rows.path_of(conn, kind, row_id)
+        used = project_rows.codings_naming(conn, kind, row_id)
         if used:
             problems.append(
                 Problem(
@@ -375,8 +312,7 @@ def _remove_missing(
                 )
             )
             continue
-        conn.execute(LINKS.delete().where(LINKS.c[f"{kind}_id"] == row_id))
-        conn.execute(table.delete().where(table.c.id == row_id))
+        project_rows.delete(conn, kind, row_id)
         if kind == "document":  # its GUID from an imported file names nothing any more
             forget_foreign_guids(conn, "source", [row_id])
         record_event(conn, coder=None, action=f"{kind}.remove", entity=kind, entity_id=row_id)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import raise_if_any
-from hrd_coder.services.agreement import ancestors_of
 from hrd_coder.services.analysis_inputs import AnalysisInputs, Article, read_articles
 from hrd_coder.services.records import CaseInfo
 from hrd_coder.sources.dates import parse_partial_date
@@ -135,7 +134,7 @@ def _frame(items: list[Article]) -> pd.DataFrame:
 
 def _coded(project: Project, layer: str | None, code: str) -> set[tuple[str, str | None]]:
     """(document, case) pairs of the layer's codings of `code` or a descendant of it."""
-    counted = {code} | {c for c, above in ancestors_of(project.codebook).items() if code in above}
+    counted = {code} | {c for c, above in project.codebook.ancestors.items() if code in above}
     return {
         (c.document_id, c.case_id) for c in project.codings(coder=layer) if c.code_id in counted
     }

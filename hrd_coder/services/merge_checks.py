@@ -13,20 +13,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any
-
-from sqlalchemy import Connection, select
+from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import InvalidInput, Problem, ProjectError
 from hrd_coder.safe_text import safe_text
-from hrd_coder.services.coding import check_coder_name, check_span
+from hrd_coder.services.coding import check_span
 from hrd_coder.services.consensus_rules import CHOICES
+from hrd_coder.services.layers import check_coder_name
 from hrd_coder.sources.csv_cells import MAX_NAME_CHARS
-from hrd_coder.storage import tables
+from hrd_coder.storage import catalog
 
-DOCUMENTS = tables.Document.__table__
-CODES = tables.Code.__table__
-CASES = tables.Case.__table__
+if TYPE_CHECKING:
+    from hrd_coder.storage.database import Connection
+
 MAX_SHOWN = 50  # problems listed one by one; a copy broken everywhere gets a count beyond
 # A moment later than this is a clock or a forgery: "the later change wins" would let it
 # win every conflict to come.
@@ -85,9 +84,9 @@ def check_copy(
     `their_texts` maps the copy's documents to the SHA-256 of their text, `texts` this
     project's documents to their text."""
     found = MergeProblems(other)
-    ours = dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all())
-    codes = set(conn.execute(select(CODES.c.id)).scalars())
-    cases = set(conn.execute(select(CASES.c.id)).scalars())
+    ours = catalog.document_versions(conn)
+    codes = catalog.ids(conn, "code")
+    cases = catalog.ids(conn, "case")
     same_text = {d for d, sha in ours.items() if their_texts.get(d) == sha}
     for name in coders:
         _check(found, "coder", name, partial(_coder_name, name))

@@ -14,39 +14,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, inspect, select
-from sqlalchemy.exc import DatabaseError
-
-from hrd_coder.problems import ProjectError
-from hrd_coder.safe_text import safe_text
 from hrd_coder.services.access import read_access
-from hrd_coder.services.coding import CONSENSUS, CONTEXT_CHARS
+from hrd_coder.services.coding import CONTEXT_CHARS
 from hrd_coder.services.exchange_identity import add_guids
+from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.merge_checks import check_copy
 from hrd_coder.services.model_layers import is_model_layer
-from hrd_coder.storage import tables
-from hrd_coder.storage.database import Database
+from hrd_coder.storage import catalog, copies
 from hrd_coder.storage.events import record_events
-from hrd_coder.storage.foreign_guids import read_foreign_guids
-from hrd_coder.storage.schema import known_revisions, stored_revision
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
+    from hrd_coder.storage.database import Connection
 
-CODINGS: Table = tables.Coding.__table__
-CODERS: Table = tables.Coder.__table__
-DOCUMENTS: Table = tables.Document.__table__
-MEMOS: Table = tables.DocumentMemo.__table__
-DECISIONS: Table = tables.Decision.__table__
-CODES: Table = tables.Code.__table__
-CASES: Table = tables.Case.__table__
-EVENTS: Table = tables.Event.__table__
 # What makes two versions of a coding different (times and context follow from these).
 CODING_CONTENT = ("document_id", "coder", "code_id", "start", "end", "case_id", "memo")
-DECISION_CONTENT = ("document_id", "start", "end", "code_id", "choice", "reason", "adjudicator")
 
 
 @dataclass
@@ -121,88 +105,43 @@ class _Other:
 def _read_other(other: str, viewer: str | None) -> _Other:
     """Read everything to merge, without writing to (or upgrading) the other database.
     From a blind source, someone who may not see every layer there takes only their own."""
-    engine = _engine_for(other)
-    try:
-        with engine.connect() as conn:
-            _check_revision(conn, other)
-            own = read_access(conn, viewer).visible_layer()
-            every = _rows(conn, CODINGS, own)
-            # A copy's model layers stay there: their runs are recorded there (suggest again).
-            codings = [row for row in every if _human_layer(row["coder"])]
-            coders = [own] if own else list(conn.execute(select(CODERS.c.name)).scalars())
-            return _Other(
-                codings=codings,
-                coders=[name for name in coders if _human_layer(name)],
-                memos=_rows(conn, MEMOS, own),
-                decisions=[] if own else _rows(conn, DECISIONS),
-                documents=dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.sha256)).all()),
-                removed=_removed(conn, {row["id"] for row in every}) if not own else set(),
-                consensus_skipped=sum(row["coder"] == CONSENSUS for row in every),
-                # A copy from before schema 0005 has no GUIDs from imported files.
-                foreign_guids=read_foreign_guids(conn)
-                if inspect(conn).has_table("foreign_guid")
-                else {},
-            )
-    except DatabaseError as error:
-        raise ProjectError(
-            f"cannot read {other} as an hrd-coder database ({error.orig}): give the "
-            "project.sqlite file of the other copy (in its .hrd_coder folder) or a URL"
-        ) from None
-    except (ValueError, TypeError) as error:  # SQLite keeps any value in any column
-        raise ProjectError(
-            f"{other}: a row holds a value its column cannot ({safe_text(error, limit=120)}); "
-            "the copy was changed outside hrd-coder: restore it from a backup, or merge "
-            "the coder's codings as a file ('codings list' there, 'codings load' here)"
-        ) from None
-    finally:
-        engine.dispose()
+
+    def read(conn: Connection) -> _Other:
+        own = read_access(conn, viewer).visible_layer()
+        every = copies.rows(conn, "coding", own)
+        # A copy's model layers stay there: their runs are recorded there (suggest again).
+        codings = [row for row in every if _human_layer(row["coder"])]
+        coders = [own] if own else copies.coder_names(conn)
+        return _Other(
+            codings=codings,
+            coders=[name for name in coders if _human_layer(name)],
+            memos=copies.rows(conn, "document_memo", own),
+            decisions=[] if own else copies.rows(conn, "decision"),
+            documents=catalog.document_versions(conn),
+            removed=_removed(conn, {row["id"] for row in every}) if not own else set(),
+            consensus_skipped=sum(row["coder"] == CONSENSUS for row in every),
+            foreign_guids=copies.foreign_guids_of_copy(conn),
+        )
+
+    return copies.read_copy(other, read)
 
 
 def _removed(conn: Connection, present: set[str]) -> set[str]:
     """Codings the copy removed and still lacks. Undo can put a removed coding back (and redo
     an undone add): its `coding.remove` event stays in the log, so only the rows tell."""
-    logged = conn.execute(select(EVENTS.c.entity_id).where(EVENTS.c.action == "coding.remove"))
-    return set(logged.scalars()) - present
-
-
-def _engine_for(other: str) -> Engine:
-    if other.startswith("sqlite:"):  # a file either way: opened read-only below
-        other = other.split(":///", 1)[-1]
-    elif "://" in other:  # the same URL handling (and driver advice) as our own database
-        return Database(other).engine
-    path = Path(other)
-    if not path.is_file():
-        raise ProjectError(f"{other}: no such database file (give the other copy's project.sqlite)")
-    # Read-only: a merge must never change, or upgrade, the copy it reads from.
-    return create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
-
-
-def _check_revision(conn: Connection, other: str) -> None:
-    revision = stored_revision(conn)
-    if revision is None or revision not in known_revisions():
-        raise ProjectError(
-            f"{other} is not an hrd-coder database this version can read "
-            f"(schema {revision or 'missing'}): give the project.sqlite of a copy made "
-            "with hrd-coder, or upgrade hrd-coder if a newer one wrote it"
-        )
+    return copies.ever_removed(conn) - present
 
 
 def _human_layer(name: str) -> bool:
     return name != CONSENSUS and not is_model_layer(name)
 
 
-def _rows(conn: Connection, table: Table, coder: str | None = None) -> list[dict[str, Any]]:
-    query = table.select() if coder is None else table.select().where(table.c.coder == coder)
-    return [dict(row) for row in conn.execute(query).mappings()]
-
-
 def _merge_coders(conn: Connection, theirs: _Other, report: MergeReport) -> None:
-    known = set(conn.execute(select(CODERS.c.name)).scalars())
+    known = set(copies.coder_names(conn))
     # A copy written without foreign keys may hold codings of coders it does not list.
     named = {row["coder"] for row in theirs.codings + theirs.memos}
-    for name in sorted((set(theirs.coders) | named) - known):
-        conn.execute(CODERS.insert().values(name=name, created_at=tables.utc_now()))
-        report.coders_added.append(name)
+    report.coders_added.extend(sorted((set(theirs.coders) | named) - known))
+    copies.add_coders(conn, report.coders_added)
     record_events(
         conn,
         (
@@ -214,8 +153,8 @@ def _merge_coders(conn: Connection, theirs: _Other, report: MergeReport) -> None
 
 def _texts(conn: Connection, documents: set[str]) -> dict[str, str]:
     """This project's text of each of these documents (those it has)."""
-    query = select(DOCUMENTS.c.id, DOCUMENTS.c.text).where(DOCUMENTS.c.id.in_(sorted(documents)))
-    return dict(conn.execute(query).all())
+    found = catalog.texts_and_kinds(conn, sorted(documents))
+    return {document: text for document, (text, _) in found.items()}
 
 
 def _with_own_context(row: dict[str, Any], text: str) -> dict[str, Any]:
@@ -232,7 +171,7 @@ def _with_own_context(row: dict[str, Any], text: str) -> dict[str, Any]:
 def _merge_codings(
     conn: Connection, theirs: _Other, report: MergeReport, other: str, texts: dict[str, str]
 ) -> None:
-    ours = {row["id"]: dict(row) for row in conn.execute(CODINGS.select()).mappings()}
+    ours = {row["id"]: row for row in copies.rows(conn, "coding")}
     spans = {_span(row): row["id"] for row in ours.values()}
     new, events = [], []
     for row in (_with_own_context(r, texts[r["document_id"]]) for r in theirs.codings):
@@ -247,23 +186,20 @@ def _merge_codings(
         elif _same(mine, row, CODING_CONTENT):
             report.unchanged += 1
         elif _utc(row["updated_at"]) > _utc(mine["updated_at"]):
-            conn.execute(CODINGS.update().where(CODINGS.c.id == row["id"]).values(**row))
+            copies.replace_coding(conn, row)
             report.updated.append(row["id"])
             events.append(_event(row, "coding.merge", mine, row, other))
         else:  # ours is the later change: keep it, and keep theirs in the log
             report.kept_ours.append(row["id"])
             events.append(_event(row, "coding.merge_kept", row, mine, other))
-    if new:
-        conn.execute(CODINGS.insert(), new)
+    copies.add_rows(conn, "coding", new)
     report.added = len(new)
     report.removed_there = sorted(theirs.removed & set(ours))
     record_events(conn, events)
 
 
 def _merge_memos(conn: Connection, theirs: _Other, report: MergeReport, other: str) -> None:
-    ours = {
-        (r["document_id"], r["coder"]): dict(r) for r in conn.execute(MEMOS.select()).mappings()
-    }
+    ours = {(r["document_id"], r["coder"]): r for r in copies.rows(conn, "document_memo")}
     for row in theirs.memos:
         key = (row["document_id"], row["coder"])
         mine = ours.get(key)
@@ -272,14 +208,10 @@ def _merge_memos(conn: Connection, theirs: _Other, report: MergeReport, other: s
         ):
             continue
         if mine is None:
-            conn.execute(MEMOS.insert().values(**row))
+            copies.add_rows(conn, "document_memo", [row])
             report.memos_added += 1
         else:
-            conn.execute(
-                MEMOS.update()
-                .where((MEMOS.c.document_id == key[0]) & (MEMOS.c.coder == key[1]))
-                .values(text=row["text"], updated_at=row["updated_at"])
-            )
+            copies.replace_memo_text(conn, row)
             report.memos_updated += 1
         record_events(
             conn,
@@ -297,10 +229,9 @@ def _merge_memos(conn: Connection, theirs: _Other, report: MergeReport, other: s
 
 
 def _merge_decisions(conn: Connection, theirs: _Other, report: MergeReport, other: str) -> None:
-    ours = set(conn.execute(select(DECISIONS.c.id)).scalars())
+    ours = copies.ids(conn, "decision")
     new = [row for row in theirs.decisions if row["id"] not in ours]
-    if new:
-        conn.execute(DECISIONS.insert(), new)
+    copies.add_rows(conn, "decision", new)
     report.decisions_added = len(new)
     record_events(
         conn,
@@ -320,9 +251,9 @@ def _merge_decisions(conn: Connection, theirs: _Other, report: MergeReport, othe
 def _merge_guids(conn: Connection, theirs: _Other, report: MergeReport) -> None:
     """The GUIDs the copy's imports recorded, for what is here now and has none yet."""
     present = {
-        "code": set(conn.execute(select(CODES.c.id)).scalars()),
-        "source": set(conn.execute(select(DOCUMENTS.c.id)).scalars()),
-        "selection": set(conn.execute(select(CODINGS.c.id)).scalars()),
+        "code": catalog.ids(conn, "code"),
+        "source": set(catalog.document_versions(conn)),
+        "selection": copies.ids(conn, "coding"),
         "user": {local_id for kind, local_id in theirs.foreign_guids if kind == "user"},
     }
     wanted = {

@@ -7,16 +7,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Table, func, select
-from sqlalchemy import case as sql_case
-
 from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import access as access_rules
 from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage as coverage_rules
-from hrd_coder.services import document_versions as versions
 from hrd_coder.services import history, reanchoring
+from hrd_coder.services import layers as layer_names
 from hrd_coder.services.access import Access, read_access
 from hrd_coder.services.agreement import (
     AgreementRequest,
@@ -27,7 +24,7 @@ from hrd_coder.services.codebook_journal import finish_interrupted_change
 from hrd_coder.services.codings_file import LoadReport, load_codings
 from hrd_coder.services.consensus_rules import Mark
 from hrd_coder.services.coverage import Coverage
-from hrd_coder.services.importing import current_codebook_hash, import_project
+from hrd_coder.services.importing import import_project
 from hrd_coder.services.model_layers import MODEL_ROLE, is_model_layer
 from hrd_coder.services.records import (
     CaseInfo,
@@ -56,7 +53,10 @@ from hrd_coder.sources.project_files import (
     relative_to_project,
 )
 from hrd_coder.sources.text import sha256, split_front_matter
-from hrd_coder.storage import tables
+from hrd_coder.storage import catalog
+from hrd_coder.storage import codings as stored
+from hrd_coder.storage import document_versions as versions
+from hrd_coder.storage.codebook_versions import current_codebook_hash
 from hrd_coder.storage.database import Database, database_url
 from hrd_coder.text_file import decode, read_text_file
 
@@ -85,14 +85,6 @@ if TYPE_CHECKING:
     from hrd_coder.services.suggestions import SuggestRun
 
 CODEBOOK_FILE = "codebook.yaml"
-DOCUMENTS: Table = tables.Document.__table__
-CASES: Table = tables.Case.__table__
-LINKS: Table = tables.DocumentCase.__table__
-CODINGS: Table = tables.Coding.__table__
-CODES: Table = tables.Code.__table__
-CODERS: Table = tables.Coder.__table__
-MEMOS: Table = tables.DocumentMemo.__table__
-ORPHANS: Table = tables.OrphanedCoding.__table__
 
 
 def with_file_problems(root: Path, codebook_error: InvalidInput) -> InvalidInput:
@@ -263,33 +255,19 @@ class Project:
         layers are blind, a coder's codings are counted alone (another layer's totals, and
         how many coders there are, are not theirs to see)."""
         with self.database.reading() as conn:
-            count = lambda table, *where: conn.execute(  # noqa: E731
-                select(func.count()).select_from(table).where(*where)
-            ).scalar_one()
             blind = not read_access(conn, self.viewer).sees_all
             # Unnamed while blind: no layer at all (a coder's name is never None).
-            own = (CODINGS.c.coder == self.viewer,) if blind else ()
-            own_orphans = (ORPHANS.c.coder == self.viewer,) if blind else ()
-            stored = dict(conn.execute(select(DOCUMENTS.c.path, DOCUMENTS.c.sha256)).all())
+            numbers: dict[str, Any] = catalog.counts(
+                conn,
+                layer_names.CONSENSUS,
+                only_coder=(self.viewer,) if blind else None,
+                not_a_role=MODEL_ROLE,
+            )
+            coder_rows = numbers.pop("coder_rows")
+            numbers["coders"] = min(numbers["codings"], 1) if blind else coder_rows
+            numbers["blind_layer"] = (self.viewer or "") if blind else None
+            stored = catalog.versions_by_path(conn)
             hash_now = current_codebook_hash(conn)
-            numbers = {
-                "documents": count(DOCUMENTS),
-                "transcripts": count(DOCUMENTS, DOCUMENTS.c.kind == "transcript"),
-                "case_histories": count(DOCUMENTS, DOCUMENTS.c.kind == "case_history"),
-                "media": count(DOCUMENTS, DOCUMENTS.c.kind == "media"),
-                "cases": count(CASES),
-                "codes": count(CODES),
-                "codings": count(CODINGS, *own),
-                "coders": (
-                    min(count(CODINGS, *own), 1)
-                    if blind
-                    else count(
-                        CODERS, CODERS.c.name != actions.CONSENSUS, CODERS.c.role != MODEL_ROLE
-                    )
-                ),
-                "orphaned_codings": count(ORPHANS, *own_orphans),
-                "blind_layer": (self.viewer or "") if blind else None,
-            }
         changed, missing = self._disk_differences(stored)
         return ProjectStatus(
             root=str(self.root),
@@ -324,19 +302,8 @@ class Project:
 
     def documents(self, kind: str | None = None) -> list[DocumentInfo]:
         """Documents (without text), optionally of one kind, in id order."""
-        query = select(
-            DOCUMENTS.c.id,
-            DOCUMENTS.c.kind,
-            DOCUMENTS.c.title,
-            DOCUMENTS.c.path,
-            func.length(DOCUMENTS.c.text),
-            DOCUMENTS.c.meta,
-            DOCUMENTS.c.sha256,
-        ).order_by(DOCUMENTS.c.id)
-        if kind:
-            query = query.where(DOCUMENTS.c.kind == kind)
         with self.database.reading() as conn:
-            links = self._links(conn)
+            links = catalog.case_links(conn)
             return [
                 DocumentInfo(
                     id=r[0],
@@ -348,20 +315,16 @@ class Project:
                     metadata=r[5],
                     sha256=r[6],
                 )
-                for r in conn.execute(query)
+                for r in catalog.document_list(conn, kind)
             ]
 
     def document(self, document_id: str) -> DocumentText:
         """One document with its text."""
         with self.database.reading() as conn:
-            row = (
-                conn.execute(DOCUMENTS.select().where(DOCUMENTS.c.id == document_id))
-                .mappings()
-                .first()
-            )
+            row = catalog.document_row(conn, document_id)
             if row is None:
                 raise versions.no_such_document(document_id)
-            cases = self._links(conn, document_id).get(document_id, ())
+            cases = catalog.case_links(conn, document_id).get(document_id, ())
         info = DocumentInfo(
             id=row["id"],
             kind=row["kind"],
@@ -377,27 +340,16 @@ class Project:
     def document_version(self, document_id: str) -> str:
         """The version (SHA-256) of a document's stored text: cheap enough to poll, so the
         workbench notices when another shell re-imports the document it shows."""
-        query = select(DOCUMENTS.c.sha256).where(DOCUMENTS.c.id == document_id)
         with self.database.reading() as conn:
-            version = conn.execute(query).scalar_one_or_none()
+            version = catalog.version_of(conn, document_id)
         if version is None:
             raise versions.no_such_document(document_id)
         return version
 
-    @staticmethod
-    def _links(conn: Any, document_id: str | None = None) -> dict[str, tuple[str, ...]]:
-        query = select(LINKS.c.document_id, LINKS.c.case_id).order_by(LINKS.c.case_id)
-        if document_id:
-            query = query.where(LINKS.c.document_id == document_id)
-        links: dict[str, list[str]] = {}
-        for doc, case in conn.execute(query):
-            links.setdefault(doc, []).append(case)
-        return {doc: tuple(cases) for doc, cases in links.items()}
-
     def cases(self) -> list[CaseInfo]:
         """All cases in id order, dates written at their known precision."""
         with self.database.reading() as conn:
-            rows = conn.execute(CASES.select().order_by(CASES.c.id)).mappings().all()
+            rows = catalog.case_rows(conn)
         return [_case_info(row) for row in rows]
 
     def codings(
@@ -410,57 +362,40 @@ class Project:
     ) -> list[CodingRecord]:
         """Codings matching every filter given (and visible to the viewer), in text order."""
         coder = self.access().check_layer(coder)
-        query = CODINGS.select().order_by(
-            CODINGS.c.document_id, CODINGS.c.start, CODINGS.c.end, CODINGS.c.id
-        )
-        for column, value in (
-            (CODINGS.c.document_id, document),
-            (CODINGS.c.code_id, code),
-            (CODINGS.c.coder, coder),
-            (CODINGS.c.case_id, case),
-        ):
-            if value is not None:
-                query = query.where(column == value)
         with self.database.reading() as conn:
-            return [CodingRecord(**row) for row in conn.execute(query).mappings()]
+            found = stored.find_codings(conn, document=document, code=code, coder=coder, case=case)
+        return [CodingRecord(**row) for row in found]
+
+    def layers(self) -> list[str]:
+        """The layers with codings that the viewer may see: coders by name, then consensus."""
+        visible = self.access().check_layer(None)
+        with self.database.reading() as conn:
+            return layer_names.in_layer_order(stored.layers_with_codings(conn, only=visible))
 
     def code_counts(self, coder: str | None) -> dict[str, tuple[int, int]]:
         """Code id -> (codings by this coder, codings by everyone)."""
-        return self._counts(CODINGS.c.code_id, coder)
+        return self._counts("code_id", coder)
 
     def document_counts(self, coder: str | None) -> dict[str, tuple[int, int]]:
         """Document id -> (codings by this coder, codings by everyone)."""
-        return self._counts(CODINGS.c.document_id, coder)
+        return self._counts("document_id", coder)
 
-    def _counts(self, column: Any, coder: str | None) -> dict[str, tuple[int, int]]:
-        mine = func.sum(sql_case((CODINGS.c.coder == coder, 1), else_=0))
-        query = select(column, mine, func.count()).group_by(column)
-        own = self.access().visible_layer()
-        if own is not None:  # blind: "everyone" is only the viewer
-            query = query.where(CODINGS.c.coder == own)
+    def _counts(self, by: str, coder: str | None) -> dict[str, tuple[int, int]]:
+        own = self.access().visible_layer()  # blind: "everyone" is only the viewer
         with self.database.reading() as conn:
-            return {key: (int(m or 0), n) for key, m, n in conn.execute(query)}
+            return stored.coding_counts(conn, by, coder, only=own)
 
     def document_memo(self, document_id: str, coder: str) -> str | None:
         """A coder's memo on a document, if any."""
         coder = self.access().check_layer(coder) or coder
         with self.database.reading() as conn:
-            return conn.execute(
-                select(MEMOS.c.text).where(
-                    (MEMOS.c.document_id == document_id) & (MEMOS.c.coder == coder)
-                )
-            ).scalar_one_or_none()
+            return stored.memo_text(conn, document_id, coder)
 
     def document_memos(self) -> list[tuple[str, str, str]]:
         """Every memo on a document as (document id, coder, text), in that order."""
-        query = select(MEMOS.c.document_id, MEMOS.c.coder, MEMOS.c.text).order_by(
-            MEMOS.c.document_id, MEMOS.c.coder
-        )
         own = self.access().visible_layer()
-        if own is not None:
-            query = query.where(MEMOS.c.coder == own)
         with self.database.reading() as conn:
-            return [tuple(row) for row in conn.execute(query)]
+            return stored.memos(conn, only=own)
 
     # -- coding actions (each saved at once) -------------------------------------------------
 
@@ -481,7 +416,7 @@ class Project:
         `version` is the SHA-256 of the text the offsets were taken in (the workbench always
         gives it): if the document was re-imported since, StaleDocument is raised and nothing
         is saved. Without it the offsets count in the text stored at the moment of writing."""
-        actions.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         self.require_code(code)
         if case is None and self.document_kind(document) == "case_history":
             case = document  # a case history is about its own case unless said otherwise
@@ -499,8 +434,8 @@ class Project:
                 memo=memo,
                 codebook_hash=codebook_hash,
             )
-            actions.ensure_coder(conn, coder)
-            actions.insert_codings(conn, [coding])
+            stored.ensure_coder(conn, coder)
+            stored.insert_codings(conn, [coding])
         return coding
 
     def _text_for_write(self, conn: Any, document_id: str, version: str | None) -> str:
@@ -519,7 +454,7 @@ class Project:
         coder's only `as_lead`, by a lead or adjudicator, and logged as such."""
         with self.database.writing() as conn:
             coding = self._owned(conn, coding_id, coder, as_lead, "remove")
-            actions.delete_coding(conn, coding, coder, as_lead=coding.coder != coder)
+            stored.delete_coding(conn, coding, coder, as_lead=coding.coder != coder)
         return coding
 
     def _owned(
@@ -566,11 +501,11 @@ class Project:
 
     def set_document_memo(self, document: str, *, coder: str, text: str) -> None:
         """Write (or clear, with empty text) a coder's memo on a document."""
-        actions.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         self.text_of(document)
         with self.database.writing() as conn:
-            actions.ensure_coder(conn, coder)
-            actions.save_document_memo(conn, document, coder, text)
+            stored.ensure_coder(conn, coder)
+            stored.save_document_memo(conn, document, coder, text)
 
     def load_codings(self, path: str | Path, *, mark_done: bool = False) -> LoadReport:
         """Add codings from a CSV table (see docs/codings-file.md); idempotent. With
@@ -579,13 +514,13 @@ class Project:
 
     def undo(self, coder: str) -> history.HistoryStep:
         """Undo the coder's latest coding action not yet undone (see docs/storage.md)."""
-        actions.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.undo(conn, coder)
 
     def redo(self, coder: str) -> history.HistoryStep:
         """Redo the coder's latest undone coding action."""
-        actions.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.redo(conn, coder)
 
@@ -602,16 +537,16 @@ class Project:
 
     def replace_orphan(self, coding_id: str, *, start: int, end: int, coder: str) -> CodingRecord:
         """Restore an orphaned coding (same id) at [start, end) of its document's text now."""
-        actions.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
-            actions.ensure_coder(conn, coder)
+            stored.ensure_coder(conn, coder)
             return reanchoring.replace_orphan(conn, coding_id, start, end, coder)
 
     def discard_orphan(self, coding_id: str, *, coder: str) -> OrphanRecord:
         """Drop an orphaned coding from the review list (the event log keeps it whole)."""
-        actions.check_coder_name(coder)
+        layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
-            actions.ensure_coder(conn, coder)
+            stored.ensure_coder(conn, coder)
             return reanchoring.discard_orphan(conn, coding_id, coder)
 
     # -- who coded what (see services/coverage.py) -------------------------------------------
@@ -625,7 +560,7 @@ class Project:
         """Mark documents done by a coder (undo: not done); return those that changed."""
         self.access().check_layer(coder)
         with self.database.writing() as conn:
-            actions.ensure_coder(conn, coder)
+            stored.ensure_coder(conn, coder)
             return coverage_rules.mark_done(conn, coder, documents, undo=undo)
 
     def assign(self, coder: str, documents: list[str], *, undo: bool = False) -> list[str]:
@@ -670,7 +605,7 @@ class Project:
         from hrd_coder.services import adjudication
 
         self.access().require_role("adjudication")
-        actions.check_coder_name(adjudicator)
+        layer_names.check_coder_name(adjudicator)
         queue: list[Disagreement] | None = None
         found = []
         for item, choice, reason in decisions:
@@ -714,7 +649,7 @@ class Project:
         from hrd_coder.services import analysis
         from hrd_coder.services.consensus import incomplete_message
 
-        if layer not in (None, actions.CONSENSUS):
+        if layer not in (None, layer_names.CONSENSUS):
             return []
         if (
             design is not None
@@ -836,14 +771,14 @@ class Project:
     # class, the records (services/records.py) and the problems. Each imports its module on
     # first use: `hrd-coder status` must not load pandas, numpy or the statistics stack.
 
-    CONSENSUS: ClassVar[str] = actions.CONSENSUS
+    CONSENSUS: ClassVar[str] = layer_names.CONSENSUS
     """The consensus layer's name (no person may code under it)."""
 
     @staticmethod
     def check_coder_name(name: str) -> str:
         """The name, if a coder may use it: plain (it goes into file names) and not the
         consensus layer's."""
-        return actions.check_coder_name(name)
+        return layer_names.check_coder_name(name)
 
     @staticmethod
     def coverage_warnings(coverage: Coverage, coders: Iterable[str] = ()) -> list[str]:
@@ -1151,7 +1086,7 @@ class Project:
         if self._case_ids is None or case_id not in self._case_ids:
             # Cases change only through an import (which clears this), so ask once.
             with self.database.reading() as conn:
-                self._case_ids = set(conn.execute(select(CASES.c.id)).scalars())
+                self._case_ids = catalog.ids(conn, "case")
         if case_id not in self._case_ids:
             raise ProjectError(f"there is no case '{case_id}': check the id in cases/")
 

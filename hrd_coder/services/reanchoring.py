@@ -8,8 +8,7 @@ or discard. See docs/reanchoring.md.
 from __future__ import annotations
 
 from dataclasses import asdict
-
-from sqlalchemy import Connection, Row, Table, bindparam, select
+from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.coding import CONTEXT_CHARS, check_span
@@ -21,15 +20,15 @@ from hrd_coder.sources.anchoring import (
     Placement,
     TextChange,
 )
-from hrd_coder.storage import tables
+from hrd_coder.storage import catalog, tables
+from hrd_coder.storage.codings import coding_row, coding_spans, move_codings, put_coding_row
+from hrd_coder.storage.decisions import decisions_of_document, drop_decision, move_decision
+from hrd_coder.storage.document_versions import stored_text
 from hrd_coder.storage.events import record_event, record_events
+from hrd_coder.storage.orphans import drop_orphan, orphan_row, orphan_rows, store_orphan
 
-CODINGS: Table = tables.Coding.__table__
-ORPHANS: Table = tables.OrphanedCoding.__table__
-DECISIONS: Table = tables.Decision.__table__
-CODES: Table = tables.Code.__table__
-DOCUMENTS: Table = tables.Document.__table__
-CASES: Table = tables.Case.__table__
+if TYPE_CHECKING:
+    from hrd_coder.storage.database import Connection
 
 
 def reanchor_document(
@@ -43,20 +42,12 @@ def reanchor_document(
     """Place every coding (consensus too) and decision of a document in its new text."""
     change = TextChange(old_text, new_text)
     outcome = DocumentAnchoring(document_id)
-    # Only what placing needs: whole rows for 100,000 codings cost a second of the lock.
-    spans = conn.execute(
-        select(CODINGS.c.id, CODINGS.c.start, CODINGS.c.end, CODINGS.c.quote)
-        .where(CODINGS.c.document_id == document_id)
-        .order_by(CODINGS.c.id)
-    ).all()
-    moves: list[tuple[Row, Placement]] = []
-    for span in spans:
+    moves: list[tuple[Any, Placement]] = []
+    for span in coding_spans(conn, document_id):
         placement = change.place(span.start, span.end, threshold)
         outcome.count(placement.method)
         if placement.method == ORPHANED:
-            coding = CodingRecord(
-                **conn.execute(CODINGS.select().where(CODINGS.c.id == span.id)).mappings().one()
-            )
+            coding = CodingRecord(**coding_row(conn, span.id))
             outcome.orphans.append(_orphan(conn, coding, old_sha256, placement.reason))
         elif placement.method != UNCHANGED:
             moves.append((span, placement))
@@ -66,22 +57,7 @@ def reanchor_document(
     return outcome
 
 
-# One UPDATE statement run for many rows; the parameters are named apart from the columns.
-_MOVE = (
-    CODINGS.update()
-    .where(CODINGS.c.id == bindparam("moved_id"))
-    .values(
-        start=bindparam("new_start"),
-        end=bindparam("new_end"),
-        quote=bindparam("new_quote"),
-        prefix=bindparam("new_prefix"),
-        suffix=bindparam("new_suffix"),
-        updated_at=bindparam("moved_at"),
-    )
-)
-
-
-def _move_all(conn: Connection, moves: list[tuple[Row, Placement]], text: str) -> None:
+def _move_all(conn: Connection, moves: list[tuple[Any, Placement]], text: str) -> None:
     """Give codings their new spans and quotes, logging before and after of each.
 
     One executemany for the codings and one for their events: two statements per coding
@@ -119,15 +95,15 @@ def _move_all(conn: Connection, moves: list[tuple[Row, Placement]], text: str) -
                 },
             }
         )
-    conn.execute(_MOVE, rows)
+    move_codings(conn, rows)
     record_events(conn, events)
 
 
 def _orphan(conn: Connection, coding: CodingRecord, old_sha256: str, reason: str) -> OrphanRecord:
     """Take a coding out of its layer into the review list, whole."""
     orphan = OrphanRecord.of(coding, old_sha256, reason, tables.utc_now())
-    conn.execute(ORPHANS.insert().values(**orphan.row()))
-    conn.execute(CODINGS.delete().where(CODINGS.c.id == coding.id))
+    store_orphan(conn, orphan.row())
+    put_coding_row(conn, coding.id, None, exists=True)
     record_event(
         conn,
         coder=None,
@@ -148,8 +124,7 @@ def _move_decisions(
     outcome: DocumentAnchoring,
 ) -> None:
     """Adjudication decisions hold unit spans: they follow their text like codings do."""
-    rows = conn.execute(DECISIONS.select().where(DECISIONS.c.document_id == document_id))
-    for decision in rows.mappings().all():
+    for decision in decisions_of_document(conn, document_id):
         placement = change.place(decision["start"], decision["end"], threshold)
         before = {"start": decision["start"], "end": decision["end"]}
         if placement.method == UNCHANGED:
@@ -157,7 +132,7 @@ def _move_decisions(
         if placement.method == ORPHANED:
             # A decision only records a choice already applied to the consensus layer, so
             # it is logged whole and dropped rather than kept for review.
-            conn.execute(DECISIONS.delete().where(DECISIONS.c.id == decision["id"]))
+            drop_decision(conn, decision["id"])
             whole = {
                 k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in decision.items()
             }
@@ -173,11 +148,8 @@ def _move_decisions(
             outcome.decisions_dropped += 1
             continue
         after = {"start": placement.start, "end": placement.end}
-        conn.execute(
-            DECISIONS.update()
-            .where(DECISIONS.c.id == decision["id"])
-            .values(**after, basis=_shifted(decision["basis"], placement.start - before["start"]))
-        )
+        basis = _shifted(decision["basis"], placement.start - before["start"])
+        move_decision(conn, decision["id"], placement.start, placement.end, basis)
         record_event(
             conn,
             coder=None,
@@ -192,27 +164,22 @@ def _move_decisions(
 
 def orphans(conn: Connection, document_id: str | None = None) -> list[OrphanRecord]:
     """The review list: orphaned codings, by document and old position."""
-    query = ORPHANS.select().order_by(ORPHANS.c.document_id, ORPHANS.c.old_start)
-    if document_id is not None:
-        query = query.where(ORPHANS.c.document_id == document_id)
-    return [OrphanRecord(**row) for row in conn.execute(query).mappings()]
+    return [OrphanRecord(**row) for row in orphan_rows(conn, document_id)]
 
 
 def replace_orphan(conn: Connection, coding_id: str, start: int, end: int, by: str) -> CodingRecord:
     """Put an orphan back into its layer at [start, end) of its document, with its own id."""
     orphan = _fetch_orphan(conn, coding_id)
-    text = conn.execute(
-        select(DOCUMENTS.c.text).where(DOCUMENTS.c.id == orphan.document_id)
-    ).scalar_one_or_none()
+    text = stored_text(conn, orphan.document_id)
     if text is None:
         raise ProjectError(
             f"cannot re-place this coding: its document '{orphan.document_id}' is no longer "
             "in the project; restore its file and run 'hrd-coder import', or discard the orphan"
         )
     check_span(text, start, end, orphan.document_id)
-    _require(conn, CODES, orphan.code_id, f"its code '{orphan.code_id}' is not in the codebook")
+    _require(conn, "code", orphan.code_id, f"its code '{orphan.code_id}' is not in the codebook")
     if orphan.case_id is not None:
-        _require(conn, CASES, orphan.case_id, f"its case '{orphan.case_id}' is not in the project")
+        _require(conn, "case", orphan.case_id, f"its case '{orphan.case_id}' is not in the project")
     coding = CodingRecord(
         id=orphan.coding_id,
         document_id=orphan.document_id,
@@ -229,8 +196,8 @@ def replace_orphan(conn: Connection, coding_id: str, start: int, end: int, by: s
         created_at=orphan.created_at,
         updated_at=tables.utc_now(),
     )
-    conn.execute(ORPHANS.delete().where(ORPHANS.c.coding_id == coding_id))
-    conn.execute(CODINGS.insert().values(**asdict(coding)))
+    drop_orphan(conn, coding_id)
+    put_coding_row(conn, coding_id, asdict(coding), exists=False)
     record_event(
         conn,
         coder=by,
@@ -246,7 +213,7 @@ def replace_orphan(conn: Connection, coding_id: str, start: int, end: int, by: s
 def discard_orphan(conn: Connection, coding_id: str, by: str) -> OrphanRecord:
     """Drop an orphan from the review list; the event keeps it whole."""
     orphan = _fetch_orphan(conn, coding_id)
-    conn.execute(ORPHANS.delete().where(ORPHANS.c.coding_id == coding_id))
+    drop_orphan(conn, coding_id)
     record_event(
         conn,
         coder=by,
@@ -259,7 +226,7 @@ def discard_orphan(conn: Connection, coding_id: str, by: str) -> OrphanRecord:
 
 
 def _fetch_orphan(conn: Connection, coding_id: str) -> OrphanRecord:
-    row = conn.execute(ORPHANS.select().where(ORPHANS.c.coding_id == coding_id)).mappings().first()
+    row = orphan_row(conn, coding_id)
     if row is None:
         raise ProjectError(
             f"there is no orphaned coding '{coding_id}' (someone may have re-placed or "
@@ -268,17 +235,12 @@ def _fetch_orphan(conn: Connection, coding_id: str) -> OrphanRecord:
     return OrphanRecord(**row)
 
 
-def _require(conn: Connection, table: Table, row_id: str, why: str) -> None:
-    if conn.execute(select(table.c.id).where(table.c.id == row_id)).first() is None:
+def _require(conn: Connection, kind: str, row_id: str, why: str) -> None:
+    if not catalog.has(conn, kind, row_id):
         raise ProjectError(
             f"cannot re-place this coding: {why}; add it back (then 'hrd-coder import') "
             "or discard the orphan"
         )
-
-
-def _plain(value: object) -> object:
-    """Dates and times as ISO text, for an event's JSON."""
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _shifted(basis: dict | None, by: int) -> dict | None:

@@ -1,7 +1,7 @@
 """The double-coding sample: which documents each coder is assigned, drawn reproducibly.
 
 An assigned document counts as coded by its coder in agreement even where they found
-nothing to code (see services/reliability.py). Drawing, listing and clearing the sample
+nothing to code (see agreement/coded_units.py). Drawing, listing and clearing the sample
 live here; who may do each is checked by the Project facade.
 """
 
@@ -12,17 +12,15 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, select
-
 from hrd_coder.problems import ProjectError
-from hrd_coder.services.coding import check_coder_name
-from hrd_coder.storage import tables
+from hrd_coder.services.layers import check_coder_name
+from hrd_coder.storage import coverage_rows, tables
 from hrd_coder.storage.events import record_event
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
+    from hrd_coder.storage.database import Connection
 
-ASSIGNMENTS: Table = tables.Assignment.__table__
 DOUBLE_CODING = "double-coding"
 
 
@@ -73,10 +71,11 @@ def assign_sample(
     count = max(1, round(share * len(documents))) if documents else 0
     chosen = sorted(random.Random(seed).sample(documents, count))
     with project.database.writing() as conn:
-        have = set(_assigned(conn, coder))
+        have = coverage_rows.documents_of(conn, "assignment", coder)
         added = [d for d in chosen if d not in have]
         if added:
-            _insert(conn, coder, added, sample, seed)
+            extra = {"sample": sample, "seed": seed, "created_at": tables.utc_now()}
+            coverage_rows.add(conn, "assignment", coder, added, extra)
             record_event(
                 conn,
                 coder=project.viewer,
@@ -95,7 +94,7 @@ def clear_assignments(project: Project, coder: str) -> list[AssignmentRecord]:
     with project.database.writing() as conn:
         removed = _read(conn, coder)
         if removed:
-            conn.execute(ASSIGNMENTS.delete().where(ASSIGNMENTS.c.coder == coder))
+            coverage_rows.remove(conn, "assignment", coder, None)
             record_event(
                 conn,
                 coder=project.viewer,
@@ -113,25 +112,8 @@ def list_assignments(project: Project, coder: str | None = None) -> list[Assignm
         return _read(conn, coder)
 
 
-def _assigned(conn: Connection, coder: str) -> list[str]:
-    query = select(ASSIGNMENTS.c.document_id).where(ASSIGNMENTS.c.coder == coder)
-    return list(conn.execute(query).scalars())
-
-
 def _read(conn: Connection, coder: str | None) -> list[AssignmentRecord]:
-    query = select(ASSIGNMENTS).order_by(ASSIGNMENTS.c.coder, ASSIGNMENTS.c.document_id)
-    if coder is not None:
-        query = query.where(ASSIGNMENTS.c.coder == coder)
     return [
         AssignmentRecord(row.coder, row.document_id, row.sample, row.seed, row.created_at)
-        for row in conn.execute(query)
+        for row in coverage_rows.assignments(conn, coder)
     ]
-
-
-def _insert(conn: Connection, coder: str, documents: list[str], sample: str, seed: int) -> None:
-    now = tables.utc_now()
-    rows = [
-        {"document_id": d, "coder": coder, "sample": sample, "seed": seed, "created_at": now}
-        for d in documents
-    ]
-    conn.execute(ASSIGNMENTS.insert(), rows)

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
+from hrd_coder.agreement.coded_units import SourceText, Unit, build, document_units
 from hrd_coder.problems import ProjectError
 from hrd_coder.services import coding as actions
+from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.model_layers import MODEL_ROLE, is_model_layer, model_layer
 from hrd_coder.services.records import CodingRecord
-from hrd_coder.services.reliability import SourceText, Unit, build, document_units
 from hrd_coder.storage import tables
+from hrd_coder.storage.codings import insert_codings
 from hrd_coder.storage.events import record_event
 
 if TYPE_CHECKING:  # numpy and scikit-learn load only when suggestions are made
@@ -41,7 +43,7 @@ class SuggestRequest:
     """What to train on and what to suggest for."""
 
     backend: str = "classifier"
-    train: str = actions.CONSENSUS
+    train: str = CONSENSUS
     unit: str = "sentence"
     documents: tuple[str, ...] = ()  # suggest for these (default: every document)
     codes: tuple[str, ...] = ()  # only these codes (default: every code with enough units)
@@ -120,7 +122,7 @@ def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
         codings = suggested_codings(project, layer, run, units, found, settings, codebook_hash)
         counts = Counter(c.code_id for c in codings)
         _add_model_layer(conn, layer)
-        actions.insert_codings(conn, codings)
+        insert_codings(conn, codings)
         result = SuggestRun(
             run=run,
             layer=layer,
@@ -177,7 +179,7 @@ def layer_documents(project: Project, layer: str) -> set[str]:
     project.access().check_layer(layer)
     coverage = project.coverage()
     humans = coverage.coders
-    if layer == actions.CONSENSUS:
+    if layer == CONSENSUS:
         covered = {d for coder in humans for d in coverage.covered(coder)}
         if not project.codings(coder=layer):
             raise ProjectError(

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hrd_coder.problems import ProjectError
-from hrd_coder.services.coding import CONSENSUS
+from hrd_coder.services.layers import CONSENSUS
 
 if TYPE_CHECKING:
     from hrd_coder.agreement.unitizing import UnitizingAgreement

@@ -21,7 +21,6 @@ class FrontMatterFile:
     front_matter: str
     front_matter_line: int  # file line where the YAML starts
     body: str
-    body_line: int  # file line where the body starts
 
 
 def split_front_matter(text: str, path: str) -> FrontMatterFile:
@@ -42,15 +41,12 @@ def split_front_matter(text: str, path: str) -> FrontMatterFile:
                 )
             ]
         )
-    start, line_number = end + 1, 2
+    start = end + 1
     while end != -1:
         begin, end = end + 1, text.find("\n", end + 1)
         if text[begin : None if end == -1 else end].strip() in ("---", "..."):
             body = "" if end == -1 else text[end + 1 :]
-            return FrontMatterFile(
-                path, text[start : max(start, begin - 1)], 2, body, line_number + 1
-            )
-        line_number += 1
+            return FrontMatterFile(path, text[start : max(start, begin - 1)], 2, body)
     raise InvalidInput(
         [
             Problem(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, RowMapping, or_, select
 
 from hrd_coder.storage.tables import Event, utc_now
 
@@ -51,3 +52,76 @@ def record_events(conn: Connection, events: Iterable[dict[str, Any]]) -> int:
     if rows:
         conn.execute(Event.__table__.insert(), rows)
     return len(rows)
+
+
+def read_events(
+    conn: Connection,
+    *,
+    coder: str | None = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    own: str | None = None,
+    private_entities: Sequence[str] = (),
+) -> list[RowMapping]:
+    """Events oldest first, each filter given applied: `coder`; `action` as an action
+    ("coding.add"), its family ("team") or an entity; `since`/`until` inclusive; with
+    `own`, only that coder's events and the unattributed ones not of `private_entities`."""
+    events = Event.__table__
+    query = select(events).order_by(events.c.id)
+    if coder is not None:
+        query = query.where(events.c.coder == coder)
+    if action is not None:
+        query = query.where(
+            or_(
+                events.c.action == action,
+                events.c.entity == action,
+                events.c.action.startswith(f"{action}.", autoescape=True),
+            )
+        )
+    if since is not None:
+        query = query.where(events.c.at >= since)
+    if until is not None:
+        query = query.where(events.c.at <= until)
+    if own is not None:
+        query = query.where(
+            or_(
+                events.c.coder == own,
+                events.c.coder.is_(None) & events.c.entity.not_in(list(private_entities)),
+            )
+        )
+    return list(conn.execute(query).mappings())
+
+
+def coding_event_links(
+    conn: Connection, coder: str, actions: Sequence[str]
+) -> list[tuple[int, int | None, int | None]]:
+    """(id, undo_of, redo_of) of a coder's events of these actions, oldest first."""
+    events = Event.__table__
+    query = (
+        select(events.c.id, events.c.undo_of, events.c.redo_of)
+        .where(events.c.coder == coder, events.c.action.in_(list(actions)))
+        .order_by(events.c.id)
+    )
+    return [tuple(row) for row in conn.execute(query)]
+
+
+def event_row(conn: Connection, event_id: int) -> Any:
+    """One event, whole."""
+    events = Event.__table__
+    return conn.execute(events.select().where(events.c.id == event_id)).one()
+
+
+def latest_event_on(
+    conn: Connection, entity_id: str, after_event: int, actions: Sequence[str]
+) -> Any:
+    """The latest event of these actions on an entity since `after_event` (who, what, when),
+    or None."""
+    events = Event.__table__
+    return conn.execute(
+        select(events.c.coder, events.c.action, events.c.at)
+        .where(events.c.entity_id == entity_id, events.c.id > after_event)
+        .where(events.c.action.in_(list(actions)))
+        .order_by(events.c.id.desc())
+        .limit(1)
+    ).first()

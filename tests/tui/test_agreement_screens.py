@@ -16,8 +16,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from hrd_coder.services import Project
-from hrd_coder.services.adjudication import DECISIONS
 from hrd_coder.services.agreement import AgreementRequest
+from hrd_coder.storage.decisions import DECISIONS
 from hrd_coder.tui.screens.adjudication import AdjudicationScreen
 from hrd_coder.tui.screens.agreement import AgreementScreen
 from tests.conftest import finish_coding

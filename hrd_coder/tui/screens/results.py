@@ -154,13 +154,7 @@ class ResultsScreen(ReportDisplay):
 
         def read() -> ResultsSetup:
             plan = self.project.analysis_plan()
-            coders = {c.coder for c in self.project.codings()}
-            consensus = Project.CONSENSUS
-            people = sorted(coders - {consensus})
-            return ResultsSetup(
-                tuple(d.name for d in plan.designs),
-                (*people, *([consensus] if consensus in coders else [])),
-            )
+            return ResultsSetup(tuple(d.name for d in plan.designs), tuple(self.project.layers()))
 
         self._service(read, self._show_setup)
 

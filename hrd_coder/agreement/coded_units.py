@@ -1,4 +1,4 @@
-"""Reliability data from stored codings: which coder marked which code on which unit.
+"""Reliability data from codings: which coder marked which code on which unit.
 
 A coding counts for a unit when at least `min_share` of the coding lies inside the unit,
 or it covers at least `min_share` of the unit (default one half): a short coding inside
@@ -15,13 +15,26 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from hrd_coder.services.records import CodingRecord
 from hrd_coder.sources.units import units as find_units
 
 if TYPE_CHECKING:  # numpy is imported where used: it costs ~70 ms on every command
     import numpy as np
+
+
+class Coding(Protocol):
+    """What agreement reads of a coding (the services' CodingRecord is one)."""
+
+    document_id: str
+    coder: str
+    code_id: str
+    start: int
+    end: int
+    case_id: str | None
+
+
+AnyCoding = TypeVar("AnyCoding", bound=Coding)
 
 UNIT_KINDS = ("sentence", "paragraph", "turn", "document", "case", "character")
 DEFAULT_MIN_SHARE = 0.5
@@ -65,7 +78,7 @@ class ReliabilityData:
 def build(
     kind: str,
     texts: Mapping[str, SourceText],
-    codings: Sequence[CodingRecord],
+    codings: Sequence[Coding],
     coders: Sequence[str],
     codes: Sequence[str],
     ancestors: Mapping[str, tuple[str, ...]],
@@ -104,8 +117,8 @@ def document_units(texts: Mapping[str, SourceText], kind: str) -> tuple[Unit, ..
 
 
 def counted_units(
-    units: Sequence[Unit], codings: Iterable[CodingRecord], min_share: float = DEFAULT_MIN_SHARE
-) -> Iterable[tuple[CodingRecord, int, int]]:
+    units: Sequence[Unit], codings: Iterable[AnyCoding], min_share: float = DEFAULT_MIN_SHARE
+) -> Iterable[tuple[AnyCoding, int, int]]:
     """(coding, unit index, characters shared) for every unit each coding counts for."""
     index = _UnitIndex(units)
     for coding in codings:
@@ -159,7 +172,7 @@ class _UnitIndex:
             self.by_document[unit.document_id or ""].append((unit.start, unit.end, index))
         self.starts = {doc: [s for s, _, _ in spans] for doc, spans in self.by_document.items()}
 
-    def overlapping(self, coding: CodingRecord) -> Iterable[tuple[int, int]]:
+    def overlapping(self, coding: Coding) -> Iterable[tuple[int, int]]:
         spans = self.by_document.get(coding.document_id, [])
         position = max(
             0, bisect.bisect_right(self.starts.get(coding.document_id, []), coding.start) - 1
@@ -174,7 +187,7 @@ class _UnitIndex:
 
 def _by_case(
     texts: Mapping[str, SourceText],
-    codings: Sequence[CodingRecord],
+    codings: Sequence[Coding],
     coders: Sequence[str],
     codes: Sequence[str],
     ancestors: Mapping[str, tuple[str, ...]],
@@ -214,7 +227,7 @@ def _by_case(
 
 def _by_character(
     texts: Mapping[str, SourceText],
-    codings: Sequence[CodingRecord],
+    codings: Sequence[Coding],
     coders: Sequence[str],
     codes: Sequence[str],
     ancestors: Mapping[str, tuple[str, ...]],

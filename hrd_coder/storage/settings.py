@@ -19,14 +19,19 @@ def read_setting(conn: Connection, key: str, default: str) -> str:
     return stored or default
 
 
+def store_setting(conn: Connection, key: str, value: str) -> None:
+    """Store a value in place of any old one (the caller records the event it needs)."""
+    conn.execute(SETTINGS.delete().where(SETTINGS.c.key == key))
+    conn.execute(SETTINGS.insert().values(key=key, value=value))
+
+
 def change_setting(
     conn: Connection, key: str, value: str, default: str, *, by: str | None, action: str
 ) -> str:
     """Store a new value (logged as `action`, before and after); return the old one."""
     before = read_setting(conn, key, default)
     if before != value:
-        conn.execute(SETTINGS.delete().where(SETTINGS.c.key == key))
-        conn.execute(SETTINGS.insert().values(key=key, value=value))
+        store_setting(conn, key, value)
         record_event(
             conn,
             coder=by,

@@ -47,8 +47,13 @@ def require_version(document_id: str, expected: str | None, current: str) -> Non
 
 def current_text(conn: Connection, document_id: str) -> str:
     """The stored text, read in the caller's transaction."""
-    query = select(DOCUMENTS.c.text).where(DOCUMENTS.c.id == document_id)
-    text = conn.execute(query).scalar_one_or_none()
+    text = stored_text(conn, document_id)
     if text is None:
         raise no_such_document(document_id)
     return text
+
+
+def stored_text(conn: Connection, document_id: str) -> str | None:
+    """The stored text, or None when there is no such document."""
+    query = select(DOCUMENTS.c.text).where(DOCUMENTS.c.id == document_id)
+    return conn.execute(query).scalar_one_or_none()
