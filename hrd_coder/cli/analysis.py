@@ -17,6 +17,7 @@ from hrd_coder.cli.base import (
     reports_errors,
 )
 from hrd_coder.cli.consensus import ALLOW_INCOMPLETE, check_consensus
+from hrd_coder.cli.suggest import ALLOW_UNVALIDATED, check_model_layer
 
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -234,6 +235,7 @@ REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]
     "model's sensitivity to an omitted confounder (robustness value, bounds, contour figure).",
 )
 @ALLOW_INCOMPLETE
+@ALLOW_UNVALIDATED
 @click.pass_context
 @reports_errors
 def report(
@@ -245,6 +247,7 @@ def report(
     by_layer: bool,
     released_by: float | None,
     allow_incomplete: bool,
+    allow_unvalidated: bool,
 ) -> None:
     """Kaplan-Meier, log-rank, Cox model and PH checks for DESIGN of analysis.yaml."""
     project = open_project(ctx)
@@ -257,15 +260,16 @@ def report(
         _print_by_layer(project.analyze_by_layer(design), fmt, folder)
         return
     check_consensus(project, layer, allow_incomplete, design)
+    allowed = check_model_layer(project, layer, "report", allow_unvalidated, design)
     if fmt == "table":  # the tables first; the figures, slower to draw, after them
         from hrd_coder.analysis.design_report import draw_figures
 
-        fitted = project.analyze(design, layer, None, released_by)
+        fitted = project.analyze(design, layer, None, released_by, allow_unvalidated=allowed)
         _print_report(fitted.as_dict(), design)
         for path in draw_figures(fitted, folder).plots:
             click.echo(f"figure: {path}")
         return
-    result = project.analyze(design, layer, folder, released_by)
+    result = project.analyze(design, layer, folder, released_by, allow_unvalidated=allowed)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))
     elif fmt == "markdown":
