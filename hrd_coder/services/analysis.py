@@ -15,6 +15,7 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services.agreement import ancestors_of
 from hrd_coder.services.coding import CONSENSUS
 from hrd_coder.services.media import add_coverage, coverage_names
+from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.sources.dates import parse_partial_date
 from hrd_coder.storage import tables
@@ -325,7 +326,9 @@ def reads_codings(project: Any, name: str) -> bool:
 
 def layers(project: Any) -> list[str]:
     """Every layer with codings: the coders in name order, then consensus."""
-    coders = _coders(project)
+    # A model layer is no coder: it is reported by name (--layer), once validated
+    # (services/model_use.py), never slipped in among the people.
+    coders = {coder for coder in _coders(project) if not is_model_layer(coder)}
     return sorted(coders - {CONSENSUS}) + ([CONSENSUS] if CONSENSUS in coders else [])
 
 

@@ -143,8 +143,11 @@ def as_suggestion(coding: CodingRecord, run: str) -> Suggestion:
     )
 
 
-def decisions(conn: Connection, run: str, reviewer: str | None = None) -> list[dict[str, Any]]:
-    """The accept and reject events of a run (one reviewer's, if given), oldest first."""
+def decisions(
+    conn: Connection, run: str | None, reviewer: str | None = None
+) -> list[dict[str, Any]]:
+    """The accept and reject events of a run (of every run: None; one reviewer's, if
+    given), oldest first."""
     query = (
         select(EVENTS.c.coder, EVENTS.c.action, EVENTS.c.after, EVENTS.c.at)
         .where(EVENTS.c.action.in_((ACCEPT_ACTION, REJECT_ACTION)))
@@ -155,7 +158,7 @@ def decisions(conn: Connection, run: str, reviewer: str | None = None) -> list[d
     found = []
     for coder, action, after, at in conn.execute(query):
         data = json.loads(after) if isinstance(after, str) else dict(after)
-        if data.get("run") == run:
+        if run is None or data.get("run") == run:
             found.append({**data, "reviewer": coder, "action": action, "at": at})
     return found
 
@@ -168,9 +171,12 @@ def decide(project: Project, reviewer: str, wanted: Sequence[Decision]) -> list[
     codebook_hash = project.codebook_hash_for_new_codings()
     made = []
     with project.database.writing() as conn:
+        # Read once: a batch of thousands must not read the log once per row.
+        decided = {d["suggestion"]: d["action"] for d in decisions(conn, None, reviewer)}
         for decision in wanted:
             suggestion = _visible_suggestion(conn, decision.suggestion, runs)
-            _require_undecided(conn, suggestion, reviewer)
+            _require_undecided(suggestion, reviewer, decided.get(suggestion.id))
+            decided[suggestion.id] = ACCEPT_ACTION if decision.accept else REJECT_ACTION
             if decision.accept:
                 project.require_code(suggestion.code_id)
                 made.append(_accept(conn, suggestion, decision, reviewer, codebook_hash))
@@ -192,15 +198,15 @@ def _visible_suggestion(
     return as_suggestion(CodingRecord(**row), runs[row["coder"]].run)
 
 
-def _require_undecided(conn: Connection, suggestion: Suggestion, reviewer: str) -> None:
-    for earlier in decisions(conn, suggestion.run, reviewer):
-        if earlier["suggestion"] == suggestion.id:
-            verb = "accepted" if earlier["action"] == ACCEPT_ACTION else "rejected"
-            raise ProjectError(
-                f"{reviewer} already {verb} suggestion {suggestion.id} ({suggestion.code_id} "
-                f"on {suggestion.document_id}); a suggestion is decided once (ctrl+z in the "
-                "workbench, or 'hrd-coder undo', takes back the coding an accept made)"
-            )
+def _require_undecided(suggestion: Suggestion, reviewer: str, earlier: str | None) -> None:
+    """Refuse a second decision of one reviewer on one suggestion."""
+    if earlier is not None:
+        verb = "accepted" if earlier == ACCEPT_ACTION else "rejected"
+        raise ProjectError(
+            f"{reviewer} already {verb} suggestion {suggestion.id} ({suggestion.code_id} "
+            f"on {suggestion.document_id}); a suggestion is decided once (ctrl+z in the "
+            "workbench takes back the coding an accept made)"
+        )
 
 
 def _accept(
