@@ -153,6 +153,27 @@ def test_a_blind_coder_reviews_only_runs_trained_on_their_own_layer(planted: Pro
     ben.close()
 
 
+def test_a_blind_coder_reviews_a_run_a_lead_trained_on_her_layer(planted: Project):
+    """Visibility follows the layer a run learned from, not who started it."""
+    planted.viewer = "lee"
+    planted.set_role("lee", "lead")
+    planted.set_role("ana", "coder")
+    planted.set_layers("blind")
+    lead_run = planted.suggest(train="ana")  # lee, a lead, trains on ana's layer
+    ana = reopen(planted)
+    ana.viewer = "ana"
+    assert [r.run for r in ana.suggestion_runs()] == ["classifier-1", lead_run.run]
+    run, queue = ana.pending_suggestions("ana")
+    assert run.run == lead_run.run and run.by == "lee"
+    coding = ana.accept_suggestion(queue[0].id, coder="ana")
+    assert coding.coder == "ana"
+    ben = reopen(planted)
+    ben.viewer = "ben"
+    assert ben.suggestion_runs() == []
+    ben.close()
+    ana.close()
+
+
 # -- the command line (SQLite) -------------------------------------------------------------
 
 
