@@ -331,6 +331,8 @@ def test_export_cases_and_report_refuse_then_allow_knowingly(demo_run: Path):
     done = run_cli(demo_run, "export", "cases", *allowed)
     assert done.exit_code == 0, done.output
     with Project.open(demo_run) as project:
+        with pytest.raises(ProjectError, match="allow_unvalidated=True"):
+            project.case_variables("model:classifier-1")  # the Python door refuses too
         used = events(project, "suggest.unvalidated_use")
         assert [(e.after["what"], e.after["design"]) for e in used] == [
             ("report", "with_diplomacy"),

@@ -49,7 +49,7 @@ def check_model_layer(
     if not allow_unvalidated:
         raise ProjectError(
             f"{message}. Validate the run first: hrd-coder suggest validate {run.run} (or, "
-            "knowingly, give --allow-unvalidated: it is logged)"
+            "knowingly, give --allow-unvalidated, in Python allow_unvalidated=True: logged)"
         )
     with project.database.writing() as conn:
         record_event(

@@ -738,10 +738,15 @@ class Project:
 
     # -- analysis (see docs/analysis.md) -----------------------------------------------------
 
-    def case_variables(self, layer: str | None = None) -> CaseVariables:
-        """One row per case: attributes and code variables from one layer (default consensus)."""
+    def case_variables(
+        self, layer: str | None = None, *, allow_unvalidated: bool = False
+    ) -> CaseVariables:
+        """One row per case: attributes and code variables from one layer (default consensus);
+        a model layer's unvalidated codes are refused unless `allow_unvalidated`."""
         from hrd_coder.services import analysis
 
+        if not allow_unvalidated:
+            self.check_model_layer(layer, "cases")
         return analysis.case_variables(self, layer)
 
     def explain(self, case_id: str, variable: str, layer: str | None = None) -> Explanation:
