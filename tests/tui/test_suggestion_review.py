@@ -125,3 +125,23 @@ async def test_the_queue_by_code_and_skipping(reviewed: Path):
         second = screen.review.queue[1]
         assert screen.view.selection == (second.start, second.end)
         assert decisions(reviewed, "suggest.accept") == decisions(reviewed, "suggest.reject") == []
+
+
+async def test_a_remapped_review_key_reviews_and_the_old_letter_codes_again(reviewed: Path):
+    keys = reviewed / ".hrd_coder" / "keys.yaml"
+    keys.parent.mkdir(exist_ok=True)
+    keys.write_text("review.reject: x\n")
+    app = CoderApp(reviewed, None, "ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_review(pilot)
+        first = screen.review.queue[0]
+        await pilot.press("x")
+        await settle(pilot)
+        assert [d["suggestion"] for d in decisions(reviewed, "suggest.reject")] == [first.id]
+        second = screen.review.queue[0]
+        before = {c.id for c in stored_codings(reviewed, coder="ana")}
+        await pilot.press("n")  # no longer a review key: noise's hotkey, on the selection
+        await settle(pilot)
+        (added,) = [c for c in stored_codings(reviewed, coder="ana") if c.id not in before]
+        assert (added.code_id, added.start, added.end) == ("noise", second.start, second.end)
+        assert len(decisions(reviewed, "suggest.reject")) == 1

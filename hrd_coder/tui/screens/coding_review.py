@@ -202,10 +202,12 @@ class SuggestionReview(Workbench):
         self._service(reload, show)
 
     def _review_key(self, key: str) -> bool:
-        """While reviewing, a key bound to a review action is that action, not a hotkey."""
+        """While reviewing, a key bound to a review action is that action, not a hotkey
+        (the keys as the user mapped them: active bindings follow keys.yaml)."""
         if self.review is None:
             return False
-        return any(b.action in REVIEW_ACTIONS for b in self._bindings.key_to_bindings.get(key, ()))
+        active = self.active_bindings.get(key)
+        return active is not None and active.binding.action in REVIEW_ACTIONS
 
     def _show_document(self, result: Loaded) -> None:
         """A document opened (or reloaded) during a review: review its own suggestions."""
