@@ -272,6 +272,7 @@ def test_exports_refuse_a_model_layers_unvalidated_codes(folder: Path):
     done = run_cli(folder, "export", "matrix", "--layer", "model:classifier-1")
     assert done.exit_code == 2
     assert "would read code(s) noise, rare of model:classifier-1" in done.output  # not sanctions
+    assert "See each code's verdict with hrd-coder suggest validate classifier-1" in done.output
     done = run_cli(
         folder, "export", "matrix", "--layer", "model:classifier-1", "--allow-unvalidated"
     )

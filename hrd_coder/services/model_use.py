@@ -47,9 +47,15 @@ def check_model_layer(
         return []
     message = _refusal(run, refused, usable is None, what)
     if not allow_unvalidated:
+        advice = (
+            f"Validate the run first: hrd-coder suggest validate {run.run}"
+            if usable is None
+            else f"See each code's verdict with hrd-coder suggest validate {run.run}; code "
+            "more examples of those codes and make a new run, or leave them out"
+        )
         raise ProjectError(
-            f"{message}. Validate the run first: hrd-coder suggest validate {run.run} (or, "
-            "knowingly, give --allow-unvalidated, in Python allow_unvalidated=True: logged)"
+            f"{message}. {advice} (or, knowingly, give --allow-unvalidated, in Python "
+            "allow_unvalidated=True: it is logged)"
         )
     with project.database.writing() as conn:
         record_event(
