@@ -17,6 +17,7 @@ from hrd_coder.cli.base import (
     reports_errors,
 )
 from hrd_coder.cli.consensus import ALLOW_INCOMPLETE, check_consensus
+from hrd_coder.cli.suggest import ALLOW_UNVALIDATED, check_model_layer
 from hrd_coder.wording import plural
 
 
@@ -261,6 +262,7 @@ REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]
     "with the random sample CODER coded (design-based supervised learning).",
 )
 @ALLOW_INCOMPLETE
+@ALLOW_UNVALIDATED
 @click.pass_context
 @reports_errors
 def report(
@@ -276,6 +278,7 @@ def report(
     released_by: float | None,
     dsl_sample: str | None,
     allow_incomplete: bool,
+    allow_unvalidated: bool,
 ) -> None:
     """Kaplan-Meier, log-rank, Cox model and PH checks for DESIGN of analysis.yaml."""
     project = open_project(ctx)
@@ -307,15 +310,20 @@ def report(
     # One reading of analysis.yaml, the cases and the media items for the whole report.
     inputs = project.analysis_inputs()
     check_consensus(project, layer, allow_incomplete, design, inputs)
+    allowed = check_model_layer(project, layer, "report", allow_unvalidated, design)
     if fmt == "table":  # the tables first; the figures, slower to draw, after them
         from hrd_coder.analysis.design_report import draw_figures
 
-        fitted = project.analyze(design, layer, None, released_by, inputs=inputs)
+        fitted = project.analyze(
+            design, layer, None, released_by, inputs=inputs, allow_unvalidated=allowed
+        )
         _print_report(fitted.as_dict(), design)
         for path in draw_figures(fitted, folder).plots:
             click.echo(f"figure: {path}")
         return
-    result = project.analyze(design, layer, folder, released_by, inputs=inputs)
+    result = project.analyze(
+        design, layer, folder, released_by, inputs=inputs, allow_unvalidated=allowed
+    )
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))
     elif fmt == "markdown":

@@ -13,6 +13,7 @@ import click
 from hrd_coder.cli.analysis import LAYER_OPTION
 from hrd_coder.cli.base import format_option, main, open_project, raw_cells, reports_errors
 from hrd_coder.cli.consensus import ALLOW_INCOMPLETE, check_consensus
+from hrd_coder.cli.suggest import ALLOW_UNVALIDATED, check_model_layer
 
 
 @main.group()
@@ -33,15 +34,24 @@ def export() -> None:
     help="File to write (default: PROJECT/exports/cases_LAYER.csv, .parquet, .dta or .json).",
 )
 @ALLOW_INCOMPLETE
+@ALLOW_UNVALIDATED
 @click.pass_context
 @reports_errors
 def export_cases(
-    ctx: click.Context, fmt: str, layer: str | None, out: Path | None, allow_incomplete: bool
+    ctx: click.Context,
+    fmt: str,
+    layer: str | None,
+    out: Path | None,
+    allow_incomplete: bool,
+    allow_unvalidated: bool,
 ) -> None:
     """The case x variable table with each design's outcomes, and a data dictionary."""
     project = open_project(ctx)
     check_consensus(project, layer, allow_incomplete)
-    table, dictionary = project.export_cases(fmt, layer, out, raw_cells=raw_cells())
+    allowed = check_model_layer(project, layer, "cases", allow_unvalidated)
+    table, dictionary = project.export_cases(
+        fmt, layer, out, raw_cells=raw_cells(), allow_unvalidated=allowed
+    )
     described = json.loads(dictionary.read_text())
     click.echo(f"wrote {table} and its data dictionary {dictionary} (layer {described['layer']})")
 
@@ -92,15 +102,24 @@ def export_codings(
 @table_options("matrix")
 @LAYER_OPTION
 @ALLOW_INCOMPLETE
+@ALLOW_UNVALIDATED
 @click.pass_context
 @reports_errors
 def export_matrix(
-    ctx: click.Context, fmt: str, out: Path | None, layer: str | None, allow_incomplete: bool
+    ctx: click.Context,
+    fmt: str,
+    out: Path | None,
+    layer: str | None,
+    allow_incomplete: bool,
+    allow_unvalidated: bool,
 ) -> None:
     """Code x case counts: codings of each code tied to each case, from one layer."""
     project = open_project(ctx)
     check_consensus(project, layer, allow_incomplete)
-    path = project.export_table("matrix", fmt, out, raw_cells=raw_cells(), layer=layer)
+    allowed = check_model_layer(project, layer, "matrix", allow_unvalidated)
+    path = project.export_table(
+        "matrix", fmt, out, allow_unvalidated=allowed, raw_cells=raw_cells(), layer=layer
+    )
     click.echo(f"wrote {path} (layer {layer or 'consensus'})")
 
 
@@ -115,6 +134,7 @@ def export_matrix(
     help="Count units holding both codes, or (coding) overlapping pairs of codings.",
 )
 @ALLOW_INCOMPLETE
+@ALLOW_UNVALIDATED
 @click.pass_context
 @reports_errors
 def export_cooccurrence(
@@ -124,10 +144,12 @@ def export_cooccurrence(
     layer: str | None,
     unit: str,
     allow_incomplete: bool,
+    allow_unvalidated: bool,
 ) -> None:
     """Code x code co-occurrence in one layer's codings (see docs/analysis.md)."""
     project = open_project(ctx)
     check_consensus(project, layer, allow_incomplete)
+    allowed = check_model_layer(project, layer, "cooccurrence", allow_unvalidated)
     documents = len(project.documents())
     with click.progressbar(
         length=documents, label=f"co-occurrence by {unit}", file=sys.stderr
@@ -136,6 +158,7 @@ def export_cooccurrence(
             "cooccurrence",
             fmt,
             out,
+            allow_unvalidated=allowed,
             raw_cells=raw_cells(),
             layer=layer,
             unit=unit,

@@ -1,8 +1,9 @@
-"""The machine coder: `suggest run|validate|list` (docs/machine-coding.md)."""
+"""The machine coder: `suggest run|validate|list|review` (docs/machine-coding.md)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -12,6 +13,7 @@ from hrd_coder.cli.base import (
     main,
     number,
     open_project,
+    print_rows,
     print_table,
     reports_errors,
 )
@@ -27,8 +29,38 @@ VALIDATION_COLUMNS = [
     "baseline_alpha",
     "marked",
     "verdict",
+    "accepted",
 ]
-RUN_COLUMNS = ["run", "layer", "backend", "train", "unit", "seed", "suggestions", "at"]
+RUN_COLUMNS = ["run", "layer", "backend", "train", "unit", "seed", "suggestions", "reviewed", "at"]
+REVIEW_COLUMNS = [
+    "suggestion",
+    "document",
+    "code",
+    "start",
+    "end",
+    "probability",
+    "quote",
+    "decision",
+    "reason",
+]
+
+
+ALLOW_UNVALIDATED = click.option(
+    "--allow-unvalidated",
+    is_flag=True,
+    help="Go on although a model layer's codes have no validation or an unusable verdict "
+    "(logged; see docs/machine-coding.md).",
+)
+
+
+def check_model_layer(
+    project: Any, layer: str | None, what: str, allow: bool, design: str | None = None
+) -> bool:
+    """Refuse a model layer's unvalidated codes (exit 2), or warn when allowed (logged);
+    return whether the command was allowed past the check."""
+    for line in project.check_model_layer(layer, what, design=design, allow_unvalidated=allow):
+        click.echo(line, err=True)
+    return allow
 
 
 @main.group()
@@ -121,8 +153,12 @@ def suggest_validate(
     """Per code, agreement of RUN's classifier with its training layer on unseen documents."""
     project = open_project(ctx)
     found = project.validate_suggestions(run, folds=folds, bootstrap=bootstrap)
+    reviewed = project.suggestion_review_counts(found.run)
     if fmt == "json":
         data = found.as_dict()
+        for code, values in data["codes"].items():
+            counts = reviewed[code].as_dict()
+            values.update(review=counts, acceptance_rate=counts["acceptance_rate"])
         if methods:
             data["methods"] = project.methods_paragraph(found)
         click.echo(json.dumps(data, indent=2))
@@ -133,7 +169,10 @@ def suggest_validate(
     )
     if found.training_changed:
         click.echo(f"note: {found.reference}'s codings changed since the run was made")
-    print_table([_validation_row(c, v) for c, v in found.codes.items()], VALIDATION_COLUMNS, "code")
+    rows = [
+        _validation_row(c, v) | {"accepted": _accepted(reviewed[c])} for c, v in found.codes.items()
+    ]
+    print_table(rows, VALIDATION_COLUMNS, "code")
     if found.unusable:
         click.echo(f"not usable (alpha below {found.threshold}): {', '.join(found.unusable)}")
     if methods:
@@ -167,8 +206,100 @@ def _validation_row(code: str, found: Any) -> dict[str, Any]:
 @reports_errors
 def suggest_list(ctx: click.Context, fmt: str) -> None:
     """Every machine coder run, with what it learned from and how much it suggested."""
-    runs = open_project(ctx).suggestion_runs()
+    project = open_project(ctx)
+    runs = project.suggestion_runs()
+    reviewed = {r.run: project.suggestion_review_counts(r.run) for r in runs}
     if fmt == "json":
-        click.echo(json.dumps([r.as_dict() for r in runs], indent=2))
+        listed = [
+            r.as_dict() | {"review": {c: n.as_dict() for c, n in reviewed[r.run].items()}}
+            for r in runs
+        ]
+        click.echo(json.dumps(listed, indent=2))
         return
-    print_table([{c: r.as_dict()[c] for c in RUN_COLUMNS} for r in runs], RUN_COLUMNS, "run")
+    rows = [r.as_dict() | {"reviewed": _accepted_of_all(reviewed[r.run].values())} for r in runs]
+    print_table([{c: row[c] for c in RUN_COLUMNS} for row in rows], RUN_COLUMNS, "run")
+
+
+def _accepted(counts: Any) -> str:
+    """'3/4 (75%)': accepted of those decided in review, or a dash before any."""
+    decided = counts.accepted + counts.rejected
+    if not decided:
+        return "—"
+    return f"{counts.accepted}/{decided} ({counts.rate:.0%})"
+
+
+def _accepted_of_all(counts: Any) -> str:
+    counts = list(counts)
+    accepted = sum(c.accepted for c in counts)
+    decided = accepted + sum(c.rejected for c in counts)
+    return f"{accepted}/{decided} accepted" if decided else "—"
+
+
+@suggest.command("review")
+@click.argument("run")
+@click.option(
+    "--from-csv",
+    "from_csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Decide a batch: a CSV with columns suggestion, decision (accept or reject) and "
+    "reason; every row checked first, then all or nothing.",
+)
+@click.option(
+    "--coder",
+    "coder",
+    help="Who reviews (accepted suggestions become their codings); default: who you are.",
+)
+@click.option(
+    "--order",
+    type=click.Choice(["confidence", "code"]),
+    default="confidence",
+    show_default=True,
+    help="The order of the suggestions listed: highest probability first, or by code.",
+)
+@format_option(["table", "csv", "json"], default="table")
+@click.pass_context
+@reports_errors
+def suggest_review(
+    ctx: click.Context, run: str, from_csv: Path | None, coder: str | None, order: str, fmt: str
+) -> None:
+    """List RUN's suggestions you have not decided (a CSV to fill in), or decide them
+    from one with --from-csv."""
+    from hrd_coder.problems import ProjectError
+
+    project = open_project(ctx)
+    project.viewer = coder or project.viewer
+    reviewer = project.viewer
+    if reviewer is None:
+        raise ProjectError(
+            "say who reviews: --coder NAME (accepted suggestions become NAME's codings)"
+        )
+    if from_csv is not None:
+        done = project.review_suggestions_from_csv(run, from_csv, coder=reviewer)
+        click.echo(
+            f"run {done.run}: {len(done.accepted)} suggestion(s) accepted into {reviewer}'s "
+            f"layer, {done.rejected} rejected"
+        )
+        return
+    chosen, pending = project.pending_suggestions(reviewer, run=run, order=order)
+    rows = [
+        {
+            "suggestion": s.id,
+            "document": s.document_id,
+            "code": s.code_id,
+            "start": s.start,
+            "end": s.end,
+            "probability": s.probability,
+            "quote": " ".join(s.quote.split()),
+            "decision": "",
+            "reason": "",
+        }
+        for s in pending
+    ]
+    if fmt == "table":
+        print_table(rows, REVIEW_COLUMNS[:-2], "suggestion")
+        click.echo(
+            f"{len(rows)} suggestion(s) of run {chosen.run} not yet decided by {reviewer}: "
+            f"write them out with --format csv, fill decision, then --from-csv FILE"
+        )
+        return
+    print_rows(rows, fmt, REVIEW_COLUMNS)

@@ -17,6 +17,7 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services.analysis_inputs import ANALYSIS_FILE, AnalysisInputs
 from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.media import add_coverage, coverage_names
+from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.storage import tables
 
@@ -261,10 +262,9 @@ def coder_robustness(inputs: AnalysisInputs, name: str, draws: int, seed: int) -
     """The design's featured effect under every layer, and the bootstrap over which coder's
     version of each case enters the case table (issue 18)."""
     from hrd_coder.analysis.coder_robustness import coder_robustness as compare
-    from hrd_coder.services.model_layers import is_model_layer
 
     design, tables = _layer_tables(inputs, name, "--robustness coders")
-    humans = [layer for layer in tables if layer != CONSENSUS and not is_model_layer(layer)]
+    humans = [layer for layer in tables if layer != CONSENSUS]
     reference = CONSENSUS if CONSENSUS in tables else humans[0] if humans else next(iter(tables))
     coded_by = _coders_by_case(inputs.project, humans)
     return compare(design, tables, coded_by, reference, draws, seed)
@@ -282,7 +282,9 @@ def _layer_tables(
             "layer: add a code variable (say private_diplomacy) to its covariates in "
             f"{ANALYSIS_FILE}, or run 'hrd-coder report {name}' without {option}"
         )
-    found = inputs.project.layers()
+    # A model layer is no coder: it is reported by name (--layer), once validated
+    # (services/model_use.py), never slipped in among the people.
+    found = [layer for layer in inputs.project.layers() if not is_model_layer(layer)]
     if not found:
         raise ProjectError("no layer has codings yet: code some documents first")
     return design, {

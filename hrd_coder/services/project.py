@@ -34,6 +34,7 @@ from hrd_coder.services.records import (
     ImportReport,
     OrphanRecord,
     ProjectStatus,
+    Suggestion,
 )
 from hrd_coder.services.samples import (
     AssignmentRecord,
@@ -81,6 +82,8 @@ if TYPE_CHECKING:
     from hrd_coder.services.media_import import ArticleImport
     from hrd_coder.services.merging import MergeReport
     from hrd_coder.services.model_corrections import CorrectedModel
+    from hrd_coder.services.suggestion_review import ReviewCount
+    from hrd_coder.services.suggestion_review_file import ReviewOutcome
     from hrd_coder.services.suggestion_validation import Validation
     from hrd_coder.services.suggestions import SuggestRun
 
@@ -690,10 +693,15 @@ class Project:
 
         return AnalysisInputs(self)
 
-    def case_variables(self, layer: str | None = None) -> CaseVariables:
-        """One row per case: attributes and code variables from one layer (default consensus)."""
+    def case_variables(
+        self, layer: str | None = None, *, allow_unvalidated: bool = False
+    ) -> CaseVariables:
+        """One row per case: attributes and code variables from one layer (default consensus);
+        a model layer's unvalidated codes are refused unless `allow_unvalidated`."""
         from hrd_coder.services import analysis
 
+        if not allow_unvalidated:
+            self.check_model_layer(layer, "cases")
         return analysis.case_variables(self.analysis_inputs(), layer)
 
     def explain(self, case_id: str, variable: str, layer: str | None = None) -> Explanation:
@@ -714,10 +722,14 @@ class Project:
         released_by: float | None = None,
         *,
         inputs: AnalysisInputs | None = None,
+        allow_unvalidated: bool = False,
     ) -> DesignReport:
-        """Kaplan–Meier, log-rank, Cox and PH checks for one design; the figure into `out`."""
+        """Kaplan–Meier, log-rank, Cox and PH checks for one design; the figure into `out`.
+        A model layer's unvalidated codes are refused unless `allow_unvalidated`."""
         from hrd_coder.services import analysis
 
+        if not allow_unvalidated:
+            self.check_model_layer(layer, "report", design=design)
         return analysis.analyze(inputs or self.analysis_inputs(), design, layer, out, released_by)
 
     def analyze_by_layer(self, design: str) -> LayerComparison:
@@ -728,7 +740,7 @@ class Project:
         return analysis.analyze_by_layer(self.analysis_inputs(), design)
 
     def coder_robustness(self, design: str, draws: int = 200, seed: int = 0) -> CoderRobustness:
-        """The design's featured effect on every layer (coders, consensus, model layers) and
+        """The design's featured effect on every layer (each coder, consensus) and
         the bootstrap over which coder's version of each case enters the case table."""
         from hrd_coder.services import analysis
 
@@ -751,19 +763,34 @@ class Project:
         layer: str | None = None,
         out: str | Path | None = None,
         raw_cells: bool = False,
+        *,
+        allow_unvalidated: bool = False,
     ) -> tuple[Path, Path]:
         """Write the case table with the designs' outcomes, and its data dictionary (csv
-        cells a spreadsheet would run as formulas are neutralised unless `raw_cells`)."""
+        cells a spreadsheet would run as formulas are neutralised unless `raw_cells`). A
+        model layer's unvalidated codes are refused unless `allow_unvalidated`."""
         from hrd_coder.services import analysis
 
+        if not allow_unvalidated:
+            self.check_model_layer(layer, "cases")
         return analysis.export_cases(self.analysis_inputs(), fmt, layer, out, raw_cells)
 
     def export_table(
-        self, table: str, fmt: str, out: str | Path | None = None, **options: Any
+        self,
+        table: str,
+        fmt: str,
+        out: str | Path | None = None,
+        *,
+        allow_unvalidated: bool = False,
+        **options: Any,
     ) -> Path:
-        """Write the codings, code x case matrix or code co-occurrence table to a file."""
+        """Write the codings, code x case matrix or code co-occurrence table to a file (a
+        model layer's matrix or co-occurrence only once its codes are validated, unless
+        `allow_unvalidated`)."""
         from hrd_coder.services.coding_exports import export_table
 
+        if table != "codings" and not allow_unvalidated:
+            self.check_model_layer(options.get("layer"), table)
         return export_table(self, table, fmt, out, **options)
 
     # -- front-end doors ---------------------------------------------------------------------
@@ -1056,6 +1083,72 @@ class Project:
     def is_model_layer(layer: str | None) -> bool:
         """True for a machine coder's layer (`model:<run>`)."""
         return is_model_layer(layer)
+
+    def pending_suggestions(
+        self,
+        reviewer: str,
+        *,
+        document: str | None = None,
+        run: str | None = None,
+        order: str = "confidence",
+    ) -> tuple[SuggestRun, list[Suggestion]]:
+        """The run (the latest the viewer may see, unless named) and its suggestions that
+        the reviewer has not decided, by confidence (highest first) or by code."""
+        from hrd_coder.services.suggestion_review import pending_suggestions
+
+        return pending_suggestions(self, reviewer, document=document, run=run, order=order)
+
+    def accept_suggestion(
+        self,
+        suggestion: str,
+        *,
+        coder: str,
+        start: int | None = None,
+        end: int | None = None,
+        version: str | None = None,
+    ) -> CodingRecord:
+        """Make a suggestion the coder's own coding (at an adjusted span, if given), with an
+        event naming the run and the suggestion; both saved at once, or neither."""
+        from hrd_coder.services.suggestion_review import Decision, decide
+
+        decision = Decision(suggestion, True, start, end, version=version)
+        return decide(self, coder, [decision])[0]
+
+    def reject_suggestion(self, suggestion: str, *, coder: str, reason: str = "") -> None:
+        """Record that the coder rejected a suggestion: it is not offered to them again."""
+        from hrd_coder.services.suggestion_review import Decision, decide
+
+        decide(self, coder, [Decision(suggestion, False, reason=reason)])
+
+    def review_suggestions_from_csv(self, run: str, path: Path, *, coder: str) -> ReviewOutcome:
+        """Accept or reject a run's suggestions as a CSV lists them (suggestion, decision,
+        reason), every row checked first: all or nothing."""
+        from hrd_coder.services.suggestion_review_file import review_from_file
+
+        return review_from_file(self, run, Path(path), coder)
+
+    def suggestion_review_counts(self, run: str) -> dict[str, ReviewCount]:
+        """Per code of a run, its suggestions accepted, adjusted and rejected in review."""
+        from hrd_coder.services.suggestion_review import review_counts
+
+        return review_counts(self, run)
+
+    def check_model_layer(
+        self,
+        layer: str | None,
+        what: str,
+        *,
+        design: str | None = None,
+        allow_unvalidated: bool = False,
+    ) -> list[str]:
+        """Refuse an export (`what`: cases, matrix, cooccurrence) or a report of a model
+        layer that reads a code its run's validation did not find usable; when allowed,
+        log it and return the warning lines (empty for any other layer)."""
+        from hrd_coder.services.model_use import check_model_layer
+
+        return check_model_layer(
+            self, layer, what, design=design, allow_unvalidated=allow_unvalidated
+        )
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -235,6 +235,22 @@ class ImportReport:
 # (tui/, cli/, api.py) take every record from this one module. Each is imported on first use:
 # their modules bring the consensus rules or the media reader, which `hrd-coder status` does
 # not need (tests/test_startup_imports.py).
+@dataclass(frozen=True)
+class Suggestion:
+    """One machine suggestion waiting for a person's review: a coding of the layer
+    `model:<run>`, with the probability its run gave it (docs/machine-coding.md)."""
+
+    id: str  # the suggestion's coding id in the model layer
+    run: str
+    document_id: str
+    code_id: str
+    start: int
+    end: int
+    probability: float | None
+    quote: str
+    case_id: str | None
+
+
 _BESIDE_THEIR_RULES = {
     "AgreementRequest": "hrd_coder.services.agreement",
     "AnalysisInputs": "hrd_coder.services.analysis_inputs",
@@ -273,6 +289,7 @@ __all__ = [
     "ImportReport",
     "OrphanRecord",
     "ProjectStatus",
+    "Suggestion",
     "AgreementRequest",
     "AgreementRow",
     "AnalysisInputs",

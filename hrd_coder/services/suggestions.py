@@ -372,14 +372,14 @@ def _add_model_layer(conn: Connection, layer: str) -> None:
 
 def list_runs(project: Project) -> list[SuggestRun]:
     """The machine coder runs recorded in the event log that the viewer may see, oldest
-    first: while the layers are blind, a coder sees only the runs they made (a run names
-    the layer it learned from and counts what it suggested)."""
+    first: while the layers are blind, a coder sees only the runs trained on their own
+    layer (a run's suggestions and counts derive from the layer it learned from)."""
     query = select(EVENTS.c.after).where(EVENTS.c.action == RUN_ACTION).order_by(EVENTS.c.id)
     with project.database.reading() as conn:
         runs = [SuggestRun.from_dict(_as_mapping(after)) for after in conn.execute(query).scalars()]
     if project.access().sees_all:
         return runs
-    return [run for run in runs if run.by == project.viewer]
+    return [run for run in runs if run.train == project.viewer]
 
 
 def _as_mapping(value: Any) -> dict[str, Any]:

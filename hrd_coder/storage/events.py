@@ -125,3 +125,14 @@ def latest_event_on(
         .order_by(events.c.id.desc())
         .limit(1)
     ).first()
+
+
+def latest_after(conn: Connection, action: str, entity_id: str) -> Any:
+    """The `after` of the latest event of this action on an entity, or None."""
+    events = Event.__table__
+    return conn.execute(
+        select(events.c.after)
+        .where((events.c.action == action) & (events.c.entity_id == entity_id))
+        .order_by(events.c.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

@@ -27,6 +27,7 @@ class Mark:
     code_id: str
     start: int
     end: int
+    suggested: bool = False  # a machine suggestion under review, drawn apart from codings
 
 
 def flowing(text: str, speakers: Sequence[str] = ()) -> str:

@@ -10,6 +10,7 @@ from hrd_coder.services.records import CodingRecord
 from hrd_coder.settings import remembered_coder
 from hrd_coder.tui.app import CoderApp
 from hrd_coder.tui.screens.coding import CodingScreen
+from hrd_coder.tui.screens.coding_review import ReviewState
 from hrd_coder.tui.widgets.document_view import DocumentView
 from tests.tui.helpers import settle, stored_codings
 
@@ -319,6 +320,9 @@ async def test_every_key_action_is_in_the_command_palette(mini_root: Path):
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await open_app(pilot)
         titles = {command.title for command in app.get_system_commands(screen)}
+        screen.review = ReviewState()  # the review keys act, and are offered, in a review only
+        titles |= {command.title for command in app.get_system_commands(screen)}
+        screen.review = None
         for binding in (*screen.BINDINGS, *DocumentView.BINDINGS):
             group = binding.id.split(".")[0]
             assert f"{group}: {binding.tooltip or binding.description}" in titles

@@ -17,6 +17,7 @@ from hrd_coder.tui.screens.coding_navigation import Navigation, next_of_code
 from hrd_coder.tui.screens.coding_notes import CodingNotes, done_message
 from hrd_coder.tui.screens.coding_orphans import OrphanReview
 from hrd_coder.tui.screens.coding_other_screens import OtherScreens
+from hrd_coder.tui.screens.coding_review import REVIEW_ACTIONS, SuggestionReview
 from hrd_coder.tui.screens.coding_versions import VersionWatch, carried_over
 from hrd_coder.tui.screens.coding_workbench import WARM_UP_AFTER_SECONDS
 from hrd_coder.tui.widgets.case_panel import CasePanel
@@ -39,7 +40,13 @@ indexed lookup of a hash: cheap on SQLite and PostgreSQL alike)."""
 
 
 class CodingScreen(
-    CodingActions, CodingNotes, Navigation, OrphanReview, OtherScreens, VersionWatch
+    CodingActions,
+    CodingNotes,
+    Navigation,
+    OrphanReview,
+    OtherScreens,
+    VersionWatch,
+    SuggestionReview,
 ):
     """Code one document at a time; panels show the codebook and the current case."""
 
@@ -116,6 +123,46 @@ class CodingScreen(
         key("f7", "results", "Survival results of the designs in analysis.yaml", "coding.results"),
         key("f9", "coverage", "Media coverage of the case, week by week", "coding.coverage"),
         key("ctrl+b", "toggle_panel", "Show or hide the side panel", "coding.toggle_panel"),
+        key(
+            "f4",
+            "review",
+            "Review machine suggestions",
+            "coding.review",
+            tooltip="Review this document's machine suggestions (latest run), or stop",
+        ),
+        key(
+            "shift+f4",
+            "review_order",
+            "Review order: confidence or code",
+            "review.order",
+            tooltip="Step through the suggestions by confidence (highest first) or by code",
+        ),
+        key(
+            "y",
+            "accept_suggestion",
+            "Accept",
+            "review.accept",
+            show=True,
+            tooltip="Accept the suggestion (at the adjusted span, after e): it becomes your coding",
+        ),
+        key(
+            "n",
+            "reject_suggestion",
+            "Reject",
+            "review.reject",
+            show=True,
+            tooltip="Reject the suggestion: it is not offered to you again",
+        ),
+        key(
+            "e",
+            "adjust_suggestion",
+            "Adjust span",
+            "review.adjust",
+            show=True,
+            tooltip="Adjust the suggestion's span with the selection keys, then y accepts it",
+        ),
+        key("s", "skip_suggestion", "Skip to the next suggestion", "review.skip"),
+        key("r", "next_run", "Review another run's suggestions", "review.next_run"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -188,15 +235,19 @@ class CodingScreen(
             return
         if not isinstance(self.focused, DocumentView) or not event.character:
             return
+        if self._review_key(event.key):
+            return  # while reviewing, y, n, e, s and r review (the bindings act on them)
         code = self.project.codebook.by_hotkey().get(event.character)
         if code is not None:
             event.stop()
             self.apply_code(code.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Marking done needs an open document."""
+        """Marking done needs an open document; the review keys act only in a review."""
         if action == "mark_done":
             return self.document is not None
+        if action in REVIEW_ACTIONS or action == "review_order":
+            return self.review is not None
         return True
 
     def help_rows(self) -> list[tuple[str, str, str]]:

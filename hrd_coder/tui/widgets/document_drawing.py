@@ -43,6 +43,7 @@ class Palette:
     cursor: Style
     focused: Style
     overlap: Style
+    suggested: dict[str, Style]
 
 
 class DocumentDrawing(ScrollView):
@@ -112,7 +113,7 @@ class DocumentDrawing(ScrollView):
         def theme(name: str) -> Color:
             return Color.parse(variables.get(name, "#888888"))
 
-        codes, gutter = {}, {}
+        codes, gutter, suggested = {}, {}, {}
         for code, hex_color in self.code_colors.items():
             color = Color.parse(hex_color) if hex_color else theme("primary")
             tint = background.blend(color, 0.45)
@@ -120,6 +121,9 @@ class DocumentDrawing(ScrollView):
                 bgcolor=tint.rich_color, color=tint.get_contrast_text(0.95).rich_color
             )
             gutter[code] = base + Style(color=color.rich_color)
+            # A suggestion is no coding yet: the code's colour as a dotted-looking
+            # underline in italics, never the background a coding gets.
+            suggested[code] = Style(italic=True, underline=True, color=color.rich_color)
         speakers = tuple(base + Style(color=theme(n).rich_color) for n in SPEAKER_COLORS)
         return Palette(
             base=base,
@@ -132,6 +136,7 @@ class DocumentDrawing(ScrollView):
             cursor=Style(reverse=True, blink=False, underline=True),
             focused=Style(underline=True, bold=True),
             overlap=Style(underline=True, color=foreground.rich_color),
+            suggested=suggested,
         )
 
     def render_line(self, y: int) -> Strip:
@@ -160,7 +165,7 @@ class DocumentDrawing(ScrollView):
         else:
             bar = Segment(" ", palette.base)
         codes = sorted(
-            {m.code_id for m in self.index.on_row(row)},
+            {m.code_id for m in self.index.on_row(row) if not m.suggested},
             key=lambda c: self.code_order.get(c, 10_000),
         )
         cells = [Segment("\u2588", palette.gutter.get(c, palette.base)) for c in codes]
@@ -210,8 +215,11 @@ class DocumentDrawing(ScrollView):
         unit: tuple[int, int],
         label_end: int,
     ) -> Style:
-        covering = [m for m in marks if m.start <= offset < m.end]
+        covering = [m for m in marks if m.start <= offset < m.end and not m.suggested]
         inner = min(covering, key=lambda m: (m.end - m.start, m.start)) if covering else None
+        suggested = next(
+            (m.code_id for m in marks if m.suggested and m.start <= offset < m.end), None
+        )
         look = (
             inner.code_id if inner else None,
             len(covering) > 1,
@@ -220,6 +228,7 @@ class DocumentDrawing(ScrollView):
             unit[0] <= offset < unit[1],
             bool(selection and selection[0] <= offset < selection[1]),
             offset == self.cursor,
+            suggested,
         )
         if look not in self._styles:
             self._styles[look] = self._compose_style(*look)
@@ -234,11 +243,14 @@ class DocumentDrawing(ScrollView):
         unit: bool,
         selected: bool,
         cursor: bool,
+        suggested: str | None = None,
     ) -> Style:
         """Combine the layers of one character's look (cached: few combinations occur)."""
         palette = self._palette
         assert palette is not None
         style = palette.codes.get(code, palette.base) if code else palette.base
+        if suggested:
+            style += palette.suggested.get(suggested, Style(italic=True, underline=True))
         layers = (
             (overlap, palette.overlap),
             (focused, palette.focused),

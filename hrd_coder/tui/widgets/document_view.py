@@ -334,9 +334,10 @@ class DocumentView(DocumentDrawing, can_focus=True):
 
     def action_cycle_coding(self, step: int) -> None:
         """Focus the next or previous coding at or after the cursor."""
-        if not self._marks:
+        codings = [m for m in self._marks if not m.suggested]  # suggestions are not codings
+        if not codings:
             return
-        ordered = sorted(self._marks, key=lambda m: (m.start, m.end, m.coding_id))
+        ordered = sorted(codings, key=lambda m: (m.start, m.end, m.coding_id))
         keys = [(m.start, m.end, m.coding_id) for m in ordered]
         current = next(
             (i for i, m in enumerate(ordered) if m.coding_id == self.focused_coding), None
