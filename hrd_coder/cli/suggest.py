@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,9 @@ from hrd_coder.cli.base import (
     print_table,
     reports_errors,
 )
+
+if TYPE_CHECKING:
+    from hrd_coder.services import Project
 
 VALIDATION_COLUMNS = [
     "code",
@@ -54,7 +57,7 @@ ALLOW_UNVALIDATED = click.option(
 
 
 def check_model_layer(
-    project: Any, layer: str | None, what: str, allow: bool, design: str | None = None
+    project: Project, layer: str | None, what: str, allow: bool, design: str | None = None
 ) -> bool:
     """Refuse a model layer's unvalidated codes (exit 2), or warn when allowed (logged);
     return whether the command was allowed past the check."""
