@@ -247,7 +247,7 @@ def test_a_bad_review_file_names_every_bad_line_and_writes_nothing(folder: Path)
     done = run_cli(
         folder, "suggest", "review", "classifier-1", "--from-csv", str(path), "--coder", "ben"
     )
-    assert done.exit_code == 2 and "missing column(s) suggestion" in done.output
+    assert done.exit_code == 2 and "missing column suggestion" in done.output
 
 
 def test_validate_reports_the_acceptance_rate_per_code(folder: Path):

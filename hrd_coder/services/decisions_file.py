@@ -6,7 +6,6 @@ before anything is written; one bad row and nothing is."""
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,13 @@ from typing import TYPE_CHECKING
 from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
 from hrd_coder.services import adjudication
 from hrd_coder.services.adjudication import Disagreement
-from hrd_coder.sources.csv_cells import bad_name, cell_limit, csv_problem
+from hrd_coder.sources.csv_cells import (
+    bad_name,
+    cell_limit,
+    csv_problem,
+    header_checked_reader,
+    read_csv_text,
+)
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
@@ -35,38 +40,19 @@ class DecisionRow:
 
 def read_decisions(path: Path) -> list[DecisionRow]:
     """The rows that carry a choice (raises InvalidInput for an unreadable table)."""
-    shown = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise InvalidInput(
-            [Problem(shown, None, None, f"cannot read the file: {reason}", "give a UTF-8 CSV")]
-        ) from None
+    shown, text = str(path), read_csv_text(path)
     with cell_limit():
         return _read_rows(text, shown)
 
 
 def _read_rows(text: str, shown: str) -> list[DecisionRow]:
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        fields = reader.fieldnames or []
-    except csv.Error as error:
-        raise InvalidInput([csv_problem(shown, 1, error)]) from None
-    missing = [c for c in REQUIRED if c not in fields]
-    if missing:
-        raise InvalidInput(
-            [
-                Problem(
-                    shown,
-                    1,
-                    None,
-                    f"missing column(s) {', '.join(missing)}",
-                    "the header needs item and choice (and may have reason), as "
-                    "'hrd-coder adjudicate list --format csv' writes it",
-                )
-            ]
-        )
+    reader = header_checked_reader(
+        text,
+        shown,
+        REQUIRED,
+        "the header needs item and choice (and may have reason), as "
+        "'hrd-coder adjudicate list --format csv' writes it",
+    )
     rows, problems, line = [], [], 2
     try:
         for row in reader:

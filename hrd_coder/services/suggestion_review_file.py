@@ -6,7 +6,6 @@ checked before anything is written; one bad row and nothing is."""
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,13 @@ from hrd_coder.services.suggestion_review import (
     review_run,
     suggestions_of,
 )
-from hrd_coder.sources.csv_cells import bad_name, cell_limit, csv_problem
+from hrd_coder.sources.csv_cells import (
+    bad_name,
+    cell_limit,
+    csv_problem,
+    header_checked_reader,
+    read_csv_text,
+)
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
@@ -51,38 +56,19 @@ class ReviewOutcome:
 
 def read_rows(path: Path) -> list[ReviewRow]:
     """The rows that carry a decision (raises InvalidInput for an unreadable table)."""
-    shown = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise InvalidInput(
-            [Problem(shown, None, None, f"cannot read the file: {reason}", "give a UTF-8 CSV")]
-        ) from None
+    shown, text = str(path), read_csv_text(path)
     with cell_limit():
         return _rows(text, shown)
 
 
 def _rows(text: str, shown: str) -> list[ReviewRow]:
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        fields = reader.fieldnames or []
-    except csv.Error as error:
-        raise InvalidInput([csv_problem(shown, 1, error)]) from None
-    missing = [c for c in REQUIRED if c not in fields]
-    if missing:
-        raise InvalidInput(
-            [
-                Problem(
-                    shown,
-                    1,
-                    None,
-                    f"missing column(s) {', '.join(missing)}",
-                    "the header needs suggestion and decision (and may have reason), as "
-                    "'hrd-coder suggest review RUN --format csv' writes it",
-                )
-            ]
-        )
+    reader = header_checked_reader(
+        text,
+        shown,
+        REQUIRED,
+        "the header needs suggestion and decision (and may have reason), as "
+        "'hrd-coder suggest review RUN --format csv' writes it",
+    )
     rows, problems, line = [], [], 2
     try:
         for row in reader:

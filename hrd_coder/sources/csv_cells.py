@@ -10,10 +10,12 @@ cell is a problem at the line where its row starts.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import io
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
-from hrd_coder.problems import Problem
+from hrd_coder.problems import InvalidInput, Problem
 from hrd_coder.safe_text import safe_text
 
 # A whole book chapter is about 100,000 characters: ten times that leaves room for any
@@ -70,3 +72,37 @@ def bad_name(path: str, line: int | None, column: str, value: str) -> Problem | 
         message,
         f"check the '{column}' column of this row: ids and names are short, plain words",
     )
+
+
+def read_csv_text(path: Path) -> str:
+    """A decisions or review CSV's text (a BOM from a spreadsheet dropped), or InvalidInput
+    naming the file when it cannot be read as UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InvalidInput(
+            [Problem(str(path), None, None, f"cannot read the file: {reason}", "give a UTF-8 CSV")]
+        ) from None
+
+
+def header_checked_reader(
+    text: str, shown: str, required: Sequence[str], hint: str
+) -> csv.DictReader:
+    """A reader over the rows, once the header is known to hold every required column
+    (InvalidInput at line 1 otherwise, with `hint` saying what writes such a file)."""
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        fields = reader.fieldnames or []
+    except csv.Error as error:
+        raise InvalidInput([csv_problem(shown, 1, error)]) from None
+    missing = [c for c in required if c not in fields]
+    if missing:
+        raise InvalidInput(
+            [Problem(shown, 1, None, f"missing {_columns(missing)} {', '.join(missing)}", hint)]
+        )
+    return reader
+
+
+def _columns(names: Sequence[str]) -> str:
+    return "column" if len(names) == 1 else "columns"
