@@ -62,3 +62,24 @@ def code_layers(project: Project) -> Project:
                 document=case_id, code="reputational_costs", start=0, end=20, coder=coder
             )
     return project
+
+
+def direct_hazard_ratios(coded: set[str] | list[str]) -> dict[str, float]:
+    """The Cox model of the design fitted straight from the case list with lifelines, with
+    reputational_costs (`rep`) 1 on the cases in `coded`: hazard ratios by covariate."""
+    import pandas as pd
+    from lifelines import CoxPHFitter
+
+    rows = []
+    for case_id, group, released in CASES:
+        end = pd.Timestamp(released or "2017-09-01")
+        rows.append(
+            {
+                "days": (end - pd.Timestamp("2015-09-01")).days,
+                "released": int(released is not None),
+                "featured": int(group == "featured"),
+                "rep": int(case_id in coded),
+            }
+        )
+    fitter = CoxPHFitter().fit(pd.DataFrame(rows), "days", "released")
+    return {name: float(value) for name, value in fitter.hazard_ratios_.items()}

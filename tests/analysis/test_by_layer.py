@@ -6,39 +6,16 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from lifelines import CoxPHFitter
 
 from hrd_coder.cli import main
 from hrd_coder.problems import ProjectError
-from hrd_coder.services import Project
-from tests.analysis.layered_project import CASES, LENA, TOMAS, code_layers, make_layered_project
+from tests.analysis.layered_project import LENA, TOMAS, direct_hazard_ratios
 from tests.conftest import finish_coding, write
-
-
-@pytest.fixture
-def layered(tmp_path):
-    with Project.open(make_layered_project(tmp_path / "layered")) as project:
-        project.import_files()
-        yield code_layers(project)
 
 
 def direct_hr(coded: list[str]) -> float:
     """The hazard ratio of reputational_costs, fitted straight from the case list."""
-    import pandas as pd
-
-    rows = []
-    for case_id, group, released in CASES:
-        end = pd.Timestamp(released or "2017-09-01")
-        rows.append(
-            {
-                "days": (end - pd.Timestamp("2015-09-01")).days,
-                "released": int(released is not None),
-                "featured": int(group == "featured"),
-                "rep": int(case_id in coded),
-            }
-        )
-    fitter = CoxPHFitter().fit(pd.DataFrame(rows), "days", "released")
-    return float(fitter.hazard_ratios_["rep"])
+    return direct_hazard_ratios(coded)["rep"]
 
 
 def test_each_layer_gets_its_own_fit(layered):

@@ -6,38 +6,17 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
-from lifelines import CoxPHFitter
 
 from hrd_coder.cli import main
 from hrd_coder.services import Project
-from tests.analysis.layered_project import CASES, LENA, TOMAS, code_layers, make_layered_project
-
-
-@pytest.fixture
-def layered(tmp_path):
-    with Project.open(make_layered_project(tmp_path / "layered")) as project:
-        project.import_files()
-        yield code_layers(project)
+from tests.analysis.layered_project import LENA, TOMAS, direct_hazard_ratios
 
 
 def featured_hr(coded: set[str]) -> float:
     """The featured hazard ratio with reputational_costs = 1 on `coded`, fitted directly."""
-    rows = []
-    for case_id, group, released in CASES:
-        end = pd.Timestamp(released or "2017-09-01")
-        rows.append(
-            {
-                "days": (end - pd.Timestamp("2015-09-01")).days,
-                "released": int(released is not None),
-                "featured": int(group == "featured"),
-                "rep": int(case_id in coded),
-            }
-        )
-    fitter = CoxPHFitter().fit(pd.DataFrame(rows), "days", "released")
-    return float(fitter.hazard_ratios_["featured"])
+    return direct_hazard_ratios(coded)["featured"]
 
 
 def robustness(project: Project, *options: str) -> dict:

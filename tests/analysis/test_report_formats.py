@@ -10,8 +10,6 @@ from click.testing import CliRunner
 
 from hrd_coder.analysis.tables import latex_escape, render_table
 from hrd_coder.cli import main
-from hrd_coder.services import Project
-from tests.analysis.layered_project import code_layers, make_layered_project
 
 FRAME = pd.DataFrame({"covariate": ["a_b", "c|d"], "hr": [1.23456, float("inf")]})
 
@@ -40,13 +38,6 @@ def test_markdown_latex_and_csv_shapes():
     assert latex_escape("50% of #1 {x}") == r"50\% of \#1 \{x\}"
     with pytest.raises(ValueError, match="markdown, latex, csv"):
         render_table(FRAME, "html")
-
-
-@pytest.fixture
-def layered(tmp_path):
-    with Project.open(make_layered_project(tmp_path / "layered")) as project:
-        project.import_files()
-        yield code_layers(project)
 
 
 def test_released_by_in_the_report(layered, tmp_path):
