@@ -16,6 +16,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from hrd_coder.wording import noun
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -156,7 +158,10 @@ def agreement_table(
 
     known = {f.name for f in fields(AgreementRequest)}
     if unknown := set(request) - known:
-        raise TypeError(f"unknown option(s) {', '.join(sorted(unknown))}: use {', '.join(known)}")
+        raise TypeError(
+            f"unknown {noun(len(unknown), 'option')} {', '.join(sorted(unknown))}: "
+            f"use {', '.join(known)}"
+        )
     for key in ("coders", "codes", "documents"):
         if isinstance(request.get(key), str):
             request[key] = (request[key],)

@@ -16,3 +16,8 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 def agreeing(count: int, one: str, many: str) -> str:
     """The verb form that agrees with a count: `agreeing(1, "waits", "wait")` is "waits"."""
     return one if count == 1 else many
+
+
+def noun(count: int, word: str, many: str | None = None) -> str:
+    """The word alone in the form a count takes: `noun(2, "column")` is "columns"."""
+    return plural(count, word, many).split(" ", 1)[1]

@@ -115,7 +115,7 @@ def test_split_without_a_choice_for_every_coding_is_refused(mini: Project):
     with reopen(mini) as project:
         project.import_files()
         before, text = snapshot(project), yaml(project)
-        with pytest.raises(ProjectError, match="1 coding\\(s\\) of 'reputational_costs' have no"):
+        with pytest.raises(ProjectError, match="1 coding of 'reputational_costs' has no"):
             project.split_code("reputational_costs", ["rep_public", "rep_private"], None, {})
         with pytest.raises(ProjectError, match="not one of rep_public rep_private"):
             project.split_code(

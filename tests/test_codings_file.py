@@ -84,7 +84,7 @@ def test_a_header_without_span_columns_is_refused(mini: Project, tmp_path: Path)
         mini.load_codings(path)
     assert [p.message for p in caught.value.problems] == [
         "no span columns",
-        "unknown column(s): colour",
+        "unknown column: colour",
     ]
 
 

@@ -113,7 +113,7 @@ def test_assigned_but_not_done_is_missing_and_reported(mini):
     asked = ("agreement", "--bootstrap", "0", "--code", "reputational_costs", "--format", "json")
     result = run(mini, *asked)
     assert result.exit_code == 0, result.output
-    assert "note: tomas: 1 assigned document(s) not marked done" in result.stderr
+    assert "note: tomas: 1 assigned document not marked done" in result.stderr
     assert json.loads(result.stdout)[0]["units"] == 0  # tomas is missing, not absent
     mini.mark_done(["int01"], coder="tomas")
     (row,) = mini.agreement(AgreementRequest(codes=("reputational_costs",), bootstrap=0))
@@ -173,7 +173,7 @@ def test_agreement_names_coders_with_codings_that_do_not_count_yet(demo):
     result = run(demo, "agreement", "--bootstrap", "0", "--format", "json")
     assert result.exit_code == 0
     json.loads(result.stdout)  # the notes go to stderr: the JSON stays clean
-    assert "note: tomas: codings in 1 document(s) not counted yet" in result.stderr
+    assert "note: tomas: codings in 1 document not counted yet" in result.stderr
 
 
 def test_codings_load_can_mark_the_documents_done(demo_root: Path):

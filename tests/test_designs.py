@@ -134,7 +134,7 @@ def test_dates_known_only_to_the_month_are_reported_where_a_row_uses_them():
     from hrd_coder.analysis.design_report import _precision_notes
 
     assert _precision_notes(table.reset_index()) == [
-        "1 case(s) have dates known only to the month or year (a: released 2016-02); they "
+        "1 case has dates known only to the month or year (a: released 2016-02); they "
         "count from the first day of that period"
     ]
 

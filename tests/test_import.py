@@ -94,8 +94,8 @@ def test_deleting_a_file_removes_it_unless_codings_point_at_it(mini: Project):
     with pytest.raises(InvalidInput) as caught:
         mini.import_files()
     assert [p.message for p in caught.value.problems] == [
-        "document 'c01' was deleted from disk but 1 coding(s) refer to it",
-        "case 'c01' was deleted from disk but 1 coding(s) refer to it",
+        "document 'c01' was deleted from disk but 1 coding refers to it",
+        "case 'c01' was deleted from disk but 1 coding refers to it",
     ]
 
 
@@ -111,8 +111,8 @@ def test_a_code_removed_while_in_use_is_an_error_with_advice(mini: Project):
         with pytest.raises(InvalidInput) as caught:
             reopened.import_files()
     assert [str(p) for p in caught.value.problems] == [
-        "codebook.yaml: code 'mobilizing.ngos' is no longer in the codebook but 1 coding(s) "
-        "or decision(s) use it — put 'mobilizing.ngos' back into codebook.yaml, then move its "
+        "codebook.yaml: code 'mobilizing.ngos' is no longer in the codebook but 1 coding or "
+        "decision uses it — put 'mobilizing.ngos' back into codebook.yaml, then move its "
         "codings with 'hrd-coder codebook rename mobilizing.ngos NEW', 'hrd-coder codebook "
         "merge mobilizing.ngos INTO TARGET' or 'hrd-coder codebook split mobilizing.ngos "
         "--into A B' (these edit the codebook too; see docs/codebook.md)"

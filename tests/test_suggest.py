@@ -265,7 +265,7 @@ def test_the_demo_gets_suggestions_and_a_validation(demo_root: Path):
 def test_a_run_whose_codes_were_renamed_is_not_validated(planted: Project):
     run = planted.suggest(train="ana")
     planted.rename_code("noise", "chance")
-    with pytest.raises(ProjectError, match="noise of run classifier-1 are no longer in the"):
+    with pytest.raises(ProjectError, match="code noise of run classifier-1 is no longer in the"):
         planted.validate_suggestions(run.run)
 
 

@@ -206,7 +206,7 @@ def test_review_from_a_csv_written_by_the_review_command(folder: Path):
         folder, "suggest", "review", "classifier-1", "--from-csv", str(path), "--coder", "ben"
     )
     assert done.exit_code == 0, done.output
-    assert "1 suggestion(s) accepted into ben's layer, 1 rejected" in done.output
+    assert "1 suggestion accepted into ben's layer, 1 rejected" in done.output
     table = run_cli(folder, "suggest", "list")
     assert "1/2 accepted" in table.output
     listed = json.loads(run_cli(folder, "suggest", "list", "--format", "json").output)
@@ -271,7 +271,7 @@ def test_exports_refuse_a_model_layers_unvalidated_codes(folder: Path):
     run_cli(folder, "suggest", "validate", "classifier-1", "--folds", "3", "--bootstrap", "0")
     done = run_cli(folder, "export", "matrix", "--layer", "model:classifier-1")
     assert done.exit_code == 2
-    assert "would read code(s) noise, rare of model:classifier-1" in done.output  # not sanctions
+    assert "would read codes noise, rare of model:classifier-1" in done.output  # not sanctions
     assert "See each code's verdict with hrd-coder suggest validate classifier-1" in done.output
     done = run_cli(
         folder, "export", "matrix", "--layer", "model:classifier-1", "--allow-unvalidated"
@@ -317,7 +317,7 @@ def test_export_cases_and_report_refuse_then_allow_knowingly(demo_run: Path):
     assert "private_diplomacy" in done.output
     done = run_cli(demo_run, "report", "with_diplomacy", *layer, "--format", "json")
     assert done.exit_code == 2, done.output
-    assert "code(s) private_diplomacy" in done.output
+    assert "code private_diplomacy" in done.output
     assert "hrd-coder suggest validate classifier-1" in done.output
     # Fitted by layer, the people and the consensus are compared: never the model layer.
     done = run_cli(demo_run, "report", "with_diplomacy", "--by-layer", "--format", "json")

@@ -17,6 +17,7 @@ import numpy as np
 from hrd_coder.agreement.statistics import TWO_CODER_STATISTICS, check_level, compute
 from hrd_coder.agreement.table_file import read_records
 from hrd_coder.problems import Problem, raise_if_any
+from hrd_coder.wording import plural
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # Non-numeric cells listed one by one for interval/ratio data; the rest are summed up.
@@ -149,7 +150,7 @@ def _read_header(parsed: _Parsed, names: list[str]) -> None:
         parsed.report(
             line,
             None,
-            f"the header names {len(names)} coder(s)",
+            f"the header names {plural(len(names), 'coder')}",
             "agreement needs at least 2 coders: one column per coder",
         )
     parsed.coders = tuple(names)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hrd_coder.wording import plural
+
 # Up to this many categories, counting by one comparison pass per category is faster than
 # a bincount over (unit, category) indices; it is the usual case (present/absent codes).
 _FEW_CATEGORIES = 8
@@ -22,7 +24,8 @@ def reliability_data(ratings) -> np.ndarray:
         ) from error
     if data.ndim != 2:
         raise ValueError(
-            f"ratings must be a 2-D array of shape (coders, units); got {data.ndim} dimension(s)"
+            f"ratings must be a 2-D array of shape (coders, units); got "
+            f"{plural(data.ndim, 'dimension')}"
         )
     if data.shape[0] < 2:
         raise ValueError(

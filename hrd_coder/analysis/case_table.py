@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hrd_coder.problems import Problem
+from hrd_coder.wording import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -305,7 +306,7 @@ class CaseTable:
             self.report(
                 None,
                 self.column_number(name),
-                f"column {name!r} holds {labels.nunique()} group(s) ({found or 'none'})",
+                f"column {name!r} holds {plural(labels.nunique(), 'group')} ({found or 'none'})",
                 "the comparison needs at least two groups: check the column, or choose another",
             )
 
@@ -316,7 +317,8 @@ class CaseTable:
             self.report(
                 None,
                 self.column_number(name),
-                f"too few events to fit: {count} release(s) in {name!r}, at least {needed} needed",
+                f"too few events to fit: {plural(count, 'release')} in {name!r}, at least "
+                f"{needed} needed",
                 hint,
             )
 

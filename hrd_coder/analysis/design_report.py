@@ -26,6 +26,7 @@ from hrd_coder.analysis.report_tables import (
 from hrd_coder.analysis.tables import render_table
 from hrd_coder.problems import ProjectError
 from hrd_coder.whole_file import writing_all_whole
+from hrd_coder.wording import agreeing, plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -241,6 +242,7 @@ def _precision_notes(table: pd.DataFrame) -> list[str]:
         return []
     listed = "; ".join(f"{r['id']}: {r[IMPRECISE]}" for r in rough.to_dict("records"))
     return [
-        f"{len(rough)} case(s) have dates known only to the month or year ({listed}); "
+        f"{plural(len(rough), 'case')} {agreeing(len(rough), 'has', 'have')} dates known "
+        f"only to the month or year ({listed}); "
         "they count from the first day of that period"
     ]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from hrd_coder.analysis.released_by import released_by
 from hrd_coder.analysis.sensitivity import OmittedVariableSensitivity, ols_sensitivity
+from hrd_coder.wording import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,7 +95,8 @@ def released_by_model(
     notes = []
     if unknown := int((~known).sum()):
         notes.append(
-            f"{unknown} case(s) left out: follow-up ended before day {t:g} without release, "
+            f"{plural(unknown, 'case')} left out: follow-up ended before day {t:g} without "
+            f"release, "
             "so whether they were released by then is unknown"
         )
     terms = pd.get_dummies(df.loc[known, [group, *covariates]], drop_first=True, dtype=float)
@@ -102,7 +104,7 @@ def released_by_model(
     y = outcome[known]
     if problem := _why_no_model(y, X, group):
         notes.append(
-            f"no linear probability model: {len(y)} case(s) with a known outcome at day "
+            f"no linear probability model: {plural(len(y), 'case')} with a known outcome at day "
             f"{t:g}, {problem}"
         )
         return ReleasedByResult(t, table, None, len(y), tuple(notes))

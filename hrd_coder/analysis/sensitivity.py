@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hrd_coder.wording import plural
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -178,7 +180,7 @@ def ovb_sensitivity(
     from scipy.stats import t as student
 
     if dof < 2 or not se > 0:
-        raise ValueError(f"no sensitivity analysis: {dof} residual degree(s) of freedom")
+        raise ValueError(f"no sensitivity analysis: {plural(dof, 'residual degree')} of freedom")
     t = estimate / se
     critical = student.ppf(1 - alpha / 2, dof - 1)
     rows, notes = [], []
@@ -255,7 +257,8 @@ def ols_sensitivity(
     outcome = sm.OLS(y, terms).fit()
     if not math.isfinite(outcome.bse[treatment]) or outcome.df_resid < 2:
         raise ValueError(
-            f"no sensitivity analysis: {int(outcome.df_resid)} residual degree(s) of freedom"
+            f"no sensitivity analysis: {plural(int(outcome.df_resid), 'residual degree')} "
+            f"of freedom"
         )
     others = terms.drop(columns=[treatment])
     covariates = [c for c in others.columns if others[c].nunique() > 1]

@@ -17,6 +17,7 @@ from hrd_coder.cli.base import (
     print_table,
     reports_errors,
 )
+from hrd_coder.wording import plural
 
 if TYPE_CHECKING:
     from hrd_coder.services import Project
@@ -123,8 +124,8 @@ def suggest_run(
         click.echo(json.dumps(run.as_dict(), indent=2))
         return
     click.echo(
-        f"run {run.run}: {run.suggestions} suggestion(s) in layer {run.layer} for "
-        f"{run.documents} document(s), learned from {run.train} ({run.training_units} "
+        f"run {run.run}: {plural(run.suggestions, 'suggestion')} in layer {run.layer} for "
+        f"{plural(run.documents, 'document')}, learned from {run.train} ({run.training_units} "
         f"{run.unit}s in {run.training_documents} documents) in {run.seconds:.1f} s"
     )
     for code, count in run.by_code.items():
@@ -279,7 +280,8 @@ def suggest_review(
     if from_csv is not None:
         done = project.review_suggestions_from_csv(run, from_csv, coder=reviewer)
         click.echo(
-            f"run {done.run}: {len(done.accepted)} suggestion(s) accepted into {reviewer}'s "
+            f"run {done.run}: {plural(len(done.accepted), 'suggestion')} accepted into "
+            f"{reviewer}'s "
             f"layer, {done.rejected} rejected"
         )
         return
@@ -301,7 +303,7 @@ def suggest_review(
     if fmt == "table":
         print_table(rows, REVIEW_COLUMNS[:-2], "suggestion")
         click.echo(
-            f"{len(rows)} suggestion(s) of run {chosen.run} not yet decided by {reviewer}: "
+            f"{plural(len(rows), 'suggestion')} of run {chosen.run} not yet decided by {reviewer}: "
             f"write them out with --format csv, fill decision, then --from-csv FILE"
         )
         return

@@ -299,8 +299,9 @@ def _text_source(node: ET.Element, exchange: Exchange, reading: _Reading, taken:
     raw, why = source_text(node, reading.files, reading.base, reading.where)
     if raw is None or not raw.strip():
         reading.report.dropped.append(
-            f"text source '{name}' and its {len(kids(node, 'PlainTextSelection'))} "
-            f"selection(s): {why or 'its text is empty'}"
+            f"text source '{name}' and its "
+            f"{plural(len(kids(node, 'PlainTextSelection')), 'selection')}: "
+            f"{why or 'its text is empty'}"
         )
         return
     text = normalise(raw)

@@ -26,6 +26,7 @@ from hrd_coder.storage import code_uses
 from hrd_coder.storage.codebook_versions import current_codebook_hash
 from hrd_coder.storage.events import record_event
 from hrd_coder.storage.foreign_guids import rename_foreign_guids
+from hrd_coder.wording import agreeing, plural
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
@@ -122,7 +123,8 @@ def _check_choices(
         )
     if default is None and (missing := sorted(ids - set(choices))):
         raise ProjectError(
-            f"{len(missing)} coding(s) of '{code}' have no new code (e.g. {missing[0]}): "
+            f"{plural(len(missing), 'coding')} of '{code}' "
+            f"{agreeing(len(missing), 'has', 'have')} no new code (e.g. {missing[0]}): "
             "add them to the split file or give --default"
         )
     with project.database.reading() as conn:

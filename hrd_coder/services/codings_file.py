@@ -27,6 +27,7 @@ from hrd_coder.storage import codings as stored
 from hrd_coder.storage.catalog import texts_and_kinds
 from hrd_coder.storage.events import record_event
 from hrd_coder.text_file import decode, normalise
+from hrd_coder.wording import noun, plural
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
@@ -185,7 +186,7 @@ def _check_header(columns: list[str], path: str) -> None:
                 path,
                 1,
                 None,
-                f"missing column(s): {', '.join(missing)}",
+                f"missing {noun(len(missing), 'column')}: {', '.join(missing)}",
                 "the header needs document, coder, code and either start and end or quote",
             )
         )
@@ -205,7 +206,7 @@ def _check_header(columns: list[str], path: str) -> None:
                 path,
                 1,
                 None,
-                f"unknown column(s): {', '.join(unknown)}",
+                f"unknown {noun(len(unknown), 'column')}: {', '.join(unknown)}",
                 f"allowed: {', '.join((*REQUIRED, *OPTIONAL))}",
             )
         )
@@ -297,7 +298,7 @@ def _span(text: str, row: dict[str, str], document: str) -> tuple[int, int]:
     if index >= len(found):
         raise ProjectError(
             f"occurrence {occurrence} asked, but the quote appears only "
-            f"{len(found)} time(s) in '{document}'"
+            f"{plural(len(found), 'time')} in '{document}'"
         )
     return found[index], found[index] + len(quote)
 

@@ -40,6 +40,7 @@ from hrd_coder.storage.codings import (
 from hrd_coder.storage.decisions import decision_rows
 from hrd_coder.storage.events import record_event
 from hrd_coder.storage.settings import change_setting, read_setting
+from hrd_coder.wording import plural
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
@@ -412,7 +413,8 @@ def incomplete_message(status: ConsensusStatus, warning: bool = False) -> str:
     lines = status.incomplete()
     shown = "; ".join(lines[:MESSAGE_CODES])
     if len(lines) > MESSAGE_CODES:
-        shown += f"; and {len(lines) - MESSAGE_CODES} more code(s) ('hrd-coder consensus status')"
+        more = len(lines) - MESSAGE_CODES
+        shown += f"; and {plural(more, 'more code')} ('hrd-coder consensus status')"
     if warning:
         return (
             f"warning: the consensus layer is incomplete ({shown}); those units count as not coded"

@@ -27,6 +27,7 @@ from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.storage import coverage_rows, tables
 from hrd_coder.storage.events import record_event
 from hrd_coder.storage.settings import change_setting, read_setting
+from hrd_coder.wording import plural
 
 if TYPE_CHECKING:
     from hrd_coder.storage.coverage_rows import Kind
@@ -102,9 +103,9 @@ def coverage_warnings(coverage: Coverage, coders: Iterable[str] = ()) -> list[st
         parts = []
         # With no assignments everyone has every document: "not done" would list them all.
         if coverage.rule == "done" and counts["not_done"] and not coverage.everyone_assigned:
-            parts.append(f"{counts['not_done']} assigned document(s) not marked done")
+            parts.append(f"{plural(counts['not_done'], 'assigned document')} not marked done")
         if counts["waiting"]:
-            parts.append(f"codings in {counts['waiting']} document(s) not counted yet")
+            parts.append(f"codings in {plural(counts['waiting'], 'document')} not counted yet")
         if counts["stray"]:
             parts.append(f"{counts['stray']} of them neither assigned nor done (stray)")
         if parts:

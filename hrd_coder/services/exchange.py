@@ -26,6 +26,7 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services.exchange_import import ExchangeOutcome, merge_into, new_project
 from hrd_coder.storage.foreign_guids import read_foreign_guids
 from hrd_coder.whole_file import writing_whole
+from hrd_coder.wording import plural
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
@@ -48,7 +49,7 @@ class ExportOutcome:
         total = sum(self.replaced.values())
         fields = ", ".join(f"{name} {count}" for name, count in sorted(self.replaced.items()))
         return [
-            f"warning: replaced {total} character(s) that XML cannot carry (control "
+            f"warning: replaced {plural(total, 'character')} that XML cannot carry (control "
             f"characters, U+FFFE, U+FFFF) with U+{ord(REPLACEMENT):04X}: {fields}",
             *lines,
         ]

@@ -25,6 +25,7 @@ from hrd_coder.sources.media import MEDIA_DIR
 from hrd_coder.sources.project_files import CASES_DIR, TRANSCRIPTS_DIR
 from hrd_coder.storage.codings import ensure_coder, insert_codings, save_document_memo
 from hrd_coder.text_file import read_text_file
+from hrd_coder.wording import agreeing, noun, plural
 from hrd_coder.yaml_source import dump_yaml
 
 if TYPE_CHECKING:
@@ -102,7 +103,8 @@ def _merge_files(
         unknown = set(case.front_matter.get("groups") or []) - groups
         if unknown:
             report.dropped.append(
-                f"case '{case.id}': group(s) {', '.join(sorted(unknown))} are not in "
+                f"case '{case.id}': {noun(len(unknown), 'group')} {', '.join(sorted(unknown))} "
+                f"{agreeing(len(unknown), 'is', 'are')} not in "
                 "codebook.yaml; add them under case_groups and import again"
             )
     known_cases = {c.id for c in project.cases()}
@@ -118,7 +120,8 @@ def _merge_files(
     for document_id in sorted(clashing):
         lost = sum(c.document_id == document_id for c in exchange.codings)
         report.dropped.append(
-            f"document '{document_id}' and its {lost} coding(s): the project has a different "
+            f"document '{document_id}' and its {plural(lost, 'coding')}: the project has a "
+            f"different "
             "document with that id (the codings' offsets count in the file's text, not ours)"
         )
     # Never onto our document of the same id: its text is another one.

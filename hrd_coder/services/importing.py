@@ -22,6 +22,7 @@ from hrd_coder.storage.codebook_versions import (
 from hrd_coder.storage.database import Database
 from hrd_coder.storage.events import record_event, record_events
 from hrd_coder.storage.foreign_guids import forget_foreign_guids
+from hrd_coder.wording import agreeing, plural
 
 if TYPE_CHECKING:
     from hrd_coder.storage.database import Connection
@@ -115,8 +116,9 @@ def _remove_codes(
                     path,
                     None,
                     None,
-                    f"code '{code_id}' is no longer in the codebook but {used} coding(s) "
-                    "or decision(s) use it",
+                    f"code '{code_id}' is no longer in the codebook but "
+                    f"{plural(used, 'coding or decision', 'codings or decisions')} "
+                    f"{agreeing(used, 'uses', 'use')} it",
                     f"put '{code_id}' back into {path}, then move its codings with "
                     f"'hrd-coder codebook rename {code_id} NEW', 'hrd-coder codebook merge "
                     f"{code_id} INTO TARGET' or 'hrd-coder codebook split {code_id} --into A B' "
@@ -307,7 +309,8 @@ def _remove_missing(
                     path,
                     None,
                     None,
-                    f"{kind} '{row_id}' was deleted from disk but {used} coding(s) refer to it",
+                    f"{kind} '{row_id}' was deleted from disk but "
+                    f"{plural(used, 'coding')} {agreeing(used, 'refers', 'refer')} to it",
                     f"restore {path}; codings are never dropped silently",
                 )
             )

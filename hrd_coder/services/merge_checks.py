@@ -22,6 +22,7 @@ from hrd_coder.services.consensus_rules import CHOICES
 from hrd_coder.services.layers import check_coder_name
 from hrd_coder.sources.csv_cells import MAX_NAME_CHARS
 from hrd_coder.storage import catalog
+from hrd_coder.wording import plural
 
 if TYPE_CHECKING:
     from hrd_coder.storage.database import Connection
@@ -62,7 +63,9 @@ class MergeProblems:
         problems = [*self.references.values(), *self.rows]
         if self.more:
             problems.append(
-                Problem(self.other, None, None, f"... and {self.more} more row(s) with problems")
+                Problem(
+                    self.other, None, None, f"... and {plural(self.more, 'more row')} with problems"
+                )
             )
         if problems:
             raise InvalidInput(problems)

@@ -14,6 +14,7 @@ from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.services.suggestion_validation import VALIDATE_ACTION
 from hrd_coder.services.suggestions import SuggestRun, list_runs
 from hrd_coder.storage.events import latest_after, record_event
+from hrd_coder.wording import noun
 
 if TYPE_CHECKING:
     from hrd_coder.codebook import Codebook
@@ -78,11 +79,13 @@ def _refusal(run: SuggestRun, refused: list[str], never: bool, what: str) -> str
     shown = "a report" if what == "report" else f"export {what}"
     if never:
         return (
-            f"{run.layer} has no validation: {shown} would read its code(s) "
+            f"{run.layer} has no validation: {shown} would read its "
+            f"{noun(len(refused), 'code')} "
             f"{', '.join(refused)}, which nothing has checked against the humans"
         )
     return (
-        f"{shown} would read code(s) {', '.join(refused)} of {run.layer}, which its latest "
+        f"{shown} would read {noun(len(refused), 'code')} {', '.join(refused)} of "
+        f"{run.layer}, which its latest "
         "validation found unusable (alpha below the threshold, too few to judge, or not "
         "learned by the run)"
     )

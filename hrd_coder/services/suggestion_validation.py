@@ -20,6 +20,7 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services.agreement import TENTATIVE, positives, verdict
 from hrd_coder.services.suggestions import LabelledUnits, SuggestRun, find_run, labelled_units
 from hrd_coder.storage.events import record_event
+from hrd_coder.wording import agreeing, noun, plural
 
 if TYPE_CHECKING:
     import numpy as np
@@ -99,13 +100,14 @@ def validate_run(
     gone = [code for code in recorded.codes if code not in reference.labels]
     if gone:
         raise ProjectError(
-            f"code(s) {', '.join(gone)} of run {recorded.run} are no longer in the codebook "
+            f"{noun(len(gone), 'code')} {', '.join(gone)} of run {recorded.run} "
+            f"{agreeing(len(gone), 'is', 'are')} no longer in the codebook "
             "(renamed, merged or split since): make a new run with 'hrd-coder suggest run'"
         )
     documents = sorted({u.document_id or "" for u in reference.units})
     if len(documents) < folds:
         raise ProjectError(
-            f"layer '{recorded.train}' covers {len(documents)} document(s): {folds}-fold "
+            f"layer '{recorded.train}' covers {plural(len(documents), 'document')}: {folds}-fold "
             "validation by document needs at least as many; use --folds "
             f"{max(2, len(documents))} or code more documents"
         )

@@ -147,7 +147,7 @@ def test_fewer_than_two_coders(tmp_path):
     path = write(tmp_path, "only\n1\n2\n")
     with pytest.raises(InvalidInput) as error:
         read_ratings(path)
-    assert problems(error, path) == [(1, None, "the header names 1 coder(s)")]
+    assert problems(error, path) == [(1, None, "the header names 1 coder")]
 
 
 @pytest.mark.parametrize(("metric", "name"), [("cohen", "Cohen's kappa"), ("scott", "Scott's pi")])

@@ -27,7 +27,7 @@ def test_the_coefficient_is_the_difference_in_shares_with_welch_errors():
     assert shares.loc["1", "share"] == pytest.approx(2 / 3)
     assert shares.loc["0", "share"] == pytest.approx(1 / 4)
     assert (shares.loc["0", "n"], shares.loc["0", "unknown"]) == (5, 1)
-    assert found.n == 7 and "1 case(s) left out" in found.notes[0]
+    assert found.n == 7 and "1 case left out" in found.notes[0]
     featured = found.model.loc["featured"]
     # OLS on one dummy: the difference in means; HC2 on one dummy is the Welch (unequal
     # variances) standard error: sqrt(s1^2/n1 + s0^2/n0) with n-1 denominators.

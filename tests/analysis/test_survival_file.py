@@ -233,7 +233,7 @@ def test_kaplan_meier_needs_two_groups_and_every_case_in_one(tmp_path):
     path = write(tmp_path, "case,days,released,group\na,1,1,featured\nb,2,0,featured\nc,3,1,\n")
     assert problems(km_for_file, path, "days", "released", "group") == [
         (4, 4, "empty group"),
-        (None, 4, "column 'group' holds 1 group(s) ('featured')"),
+        (None, 4, "column 'group' holds 1 group ('featured')"),
     ]
 
 
@@ -244,11 +244,11 @@ def test_too_few_events(tmp_path):
         "a,10,1,1,30,x\nb,20,0,0,40,x\nc,30,1,1,50,y\nd,40,0,0,35,y\n",
     )
     assert problems(survival_for_file, path, "days", "released", ["featured", "age"]) == [
-        (None, 3, "too few events to fit: 2 release(s) in 'released', at least 3 needed")
+        (None, 3, "too few events to fit: 2 releases in 'released', at least 3 needed")
     ]
     path = write(tmp_path, "case,days,released,group\na,10,0,x\nb,20,0,y\n", name="none.csv")
     assert problems(km_for_file, path, "days", "released", "group") == [
-        (None, 3, "too few events to fit: 0 release(s) in 'released', at least 1 needed")
+        (None, 3, "too few events to fit: 0 releases in 'released', at least 1 needed")
     ]
 
 

@@ -465,7 +465,7 @@ def test_a_document_clashing_with_ours_brings_neither_codings_nor_its_guid(mini,
     before = mini.codings()
     outcome = import_qdpx(foreign_file(tmp_path, qde), project=mini)
     assert (
-        "document 'int01' and its 1 coding(s): the project has a different document with that "
+        "document 'int01' and its 1 coding: the project has a different document with that "
         "id (the codings' offsets count in the file's text, not ours)"
     ) in outcome.report.dropped
     assert mini.codings() == before

@@ -91,7 +91,7 @@ def test_atlas_ti_samples(tmp_path, name, codes):
     if name.startswith("atlasti84"):
         dropped = "\n".join(outcome.report.dropped)
         assert "PDFSource" in dropped and "note 'Research Plan'" in dropped
-        assert "'Simon.docx' and its 3 selection(s)" in dropped  # text not in the sample
+        assert "'Simon.docx' and its 3 selections" in dropped  # text not in the sample
 
 
 def test_spec_codebook(tmp_path):

@@ -99,7 +99,7 @@ def test_relative_paths_outside_the_base_folder_or_missing_are_reported(tmp_path
     outcome, quotes, _ = bring_in(tmp_path, project, files, base=tmp_path / "texts")
     assert list(quotes.values()) == ["alpha"]  # internal:// still works beside them
     outside, missing = outcome.report.dropped
-    assert "'Source 1' and its 1 selection(s)" in outside
+    assert "'Source 1' and its 1 selection" in outside
     assert "relative://../secret.txt points outside the base folder" in outside
     assert "relative://missing.txt is not in the base folder" in missing
     assert "--base DIR" in missing

@@ -160,7 +160,7 @@ def test_the_cli_reports_the_replacements(mini, tmp_path):
         args += ["--db", mini.database.url.render_as_string(hide_password=False)]
     result = run(*args, "export", "qdpx", "--out", tmp_path / "x.qdpx")
     assert result.exit_code == 0, result.output
-    assert "replaced 1 character(s) that XML cannot carry" in result.output
+    assert "replaced 1 character that XML cannot carry" in result.output
     assert "document title 1" in result.output
 
 

@@ -155,7 +155,7 @@ async def test_f5_warns_when_a_compared_coders_work_is_not_counted_yet(imported:
         assert screen.coders == ("lena", "tomas")
         (warning,) = [n for n in app._notifications if n.title == "Not counted yet"]
         assert warning.severity == "warning"
-        assert "note: tomas: codings in 1 document(s) not counted yet" in warning.message
+        assert "note: tomas: codings in 1 document not counted yet" in warning.message
         assert "note: lena" not in warning.message  # she marked it done: all of hers counts
         assert "In the workbench, ctrl+f marks the open document done." in warning.message
         status = str(screen.query_one("#status-line").render())
