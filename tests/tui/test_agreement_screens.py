@@ -23,7 +23,7 @@ from hrd_coder.tui.screens.agreement import AgreementScreen
 from tests.conftest import finish_coding
 from tests.tui.helpers import settle, stored_codings
 
-SIZE = (100, 30)
+SIZE = (110, 30)  # wide enough for the id and alpha_U columns beside the labels
 CODES = ["reputational_costs", "mobilizing", "mobilizing.ngos", "release"]
 
 # The mini transcript's five sentences, in order.
@@ -186,13 +186,15 @@ async def test_a_row_per_code_with_alpha_computed_independently(project: Project
         assert list(rows) == CODES
         served = {row.name: row for row in project.agreement(AgreementRequest(bootstrap=0))}
         for code, matrix in BY_SENTENCE.items():
-            label, code_id, value, _, units, coded, shown_verdict = rows[code]
+            label, code_id, value, _, units, coded, shown_verdict, where = rows[code]
             expected = alpha(matrix)
             assert value == f"{expected:.3f}"
             assert shown_verdict == verdict(expected, int(coded)) == "too few to judge"
             assert code_id == code
             assert (units, coded) == (str(served[code].units), str(served[code].positives))
             assert coded == str(int(np.array(matrix).any(axis=0).sum()))
+            unitizing = project.unitizing_agreement(bootstrap=0).alpha_U_by_category
+            assert where == ("—" if unitizing.get(code) is None else f"{unitizing[code]:.3f}")
         assert rows["mobilizing.ngos"][0] == "NGOs"  # children are indented under the parent
         assert rows["release"][2] == "—"  # nobody coded it: no variation, no alpha
         assert rows["release"][6] == "n/a"
@@ -275,8 +277,12 @@ async def test_with_enough_coded_units_alpha_gets_its_verdict(project: Project):
     app = agreement_app(project, unit="character", codes=("reputational_costs",))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        _, _, value, _, units, coded, shown_verdict = table_rows(app.screen)["reputational_costs"]
+        row = table_rows(app.screen)["reputational_costs"]
+        _, _, value, _, units, coded, shown_verdict, where = row
         assert (value, units, coded) == (f"{expected:.3f}", str(both + lena_only), units)
+        # alpha_U judges the same marks on the text itself, whatever the unit chosen
+        unitizing = project.unitizing_agreement(codes=("reputational_costs",), bootstrap=0)
+        assert where == f"{unitizing.alpha_U_by_category['reputational_costs']:.3f}"
         assert shown_verdict == verdict(expected, both + lena_only) != "too few to judge"
         assert "too few" not in text_of(app.screen, "#status-line")
 

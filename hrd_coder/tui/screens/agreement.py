@@ -14,6 +14,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
+from hrd_coder.problems import ProjectError
 from hrd_coder.services import Project
 from hrd_coder.services.records import (
     MIN_POSITIVES,
@@ -47,6 +48,11 @@ VERDICTS = {
 MIN_LABEL = 20
 """The id column is shown only when the label column keeps at least this much room."""
 MAX_ID = 28
+ALPHA_U = "αU"  # Krippendorff's unitizing alpha: agreement on where the code is
+
+
+Loaded = tuple[list[AgreementRow], tuple[str, ...], dict[str, list[str]], dict[str, float | None]]
+"""What a computation brings back: the rows, the coders, what is not counted, alpha_U."""
 
 
 def number(value: float | None) -> str:
@@ -134,6 +140,8 @@ class AgreementScreen(ServiceScreen):
         self.adjudicator = adjudicator
         self.rows: list[AgreementRow] = []
         self.coders: tuple[str, ...] = ()
+        self.alpha_u: dict[str, float | None] = {}
+        """Code -> unitizing alpha_U over the same coders and documents (None: undefined)."""
         self.uncounted: dict[str, list[str]] = {}
         """Coder -> what agreement cannot count of their work yet (see services/coverage)."""
         self.order = 0
@@ -169,16 +177,16 @@ class AgreementScreen(ServiceScreen):
         self.set_class(True, "-busy")
         self._show_settings()
 
-        def load() -> tuple[list[AgreementRow], tuple[str, ...], dict[str, list[str]]]:
+        def load() -> Loaded:
             rows = self.project.agreement(request)  # first: it checks who may see every layer
             coverage = self.project.coverage()
             coders = coders_of(coverage, request)
-            return rows, coders, uncounted(coverage, coders)
+            return rows, coders, uncounted(coverage, coders), self._unitizing(request)
 
-        def show(result: tuple[list[AgreementRow], tuple[str, ...], dict[str, list[str]]]) -> None:
+        def show(result: Loaded) -> None:
             if request != self.request:
                 return  # a newer request is on its way
-            self.rows, self.coders, found = result
+            self.rows, self.coders, found, self.alpha_u = result
             self.set_class(False, "-busy")
             self._show_settings()
             self.fill_table()
@@ -188,6 +196,18 @@ class AgreementScreen(ServiceScreen):
             self._status(self._legend())
 
         self._service(load, show)
+
+    def _unitizing(self, request: AgreementRequest) -> dict[str, float | None]:
+        """Code -> alpha_U, agreement on where the code is (on the text itself, without the
+        unit cut); empty when it cannot be computed (say, one coder), which the column shows
+        as a dash rather than failing the table."""
+        try:
+            found = self.project.unitizing_agreement(
+                request.coders, request.codes, request.documents, bootstrap=0
+            )
+        except ProjectError:
+            return {}
+        return dict(found.alpha_U_by_category)
 
     def _failed(self, message: str) -> None:
         self.set_class(False, "-busy")
@@ -277,6 +297,7 @@ class AgreementScreen(ServiceScreen):
             "units": max(5, *(len(str(r.units)) for r in rows)) if rows else 5,
             "coded": max(5, *(len(str(r.positives)) for r in rows)) if rows else 5,
             "verdict": len(TOO_FEW),
+            ALPHA_U: 6,
         }
         id_width = min(MAX_ID, max([2, *(len(r.name) for r in rows)]))
         label_width = flexible_width(table, [id_width, *widths.values()])
@@ -302,6 +323,7 @@ class AgreementScreen(ServiceScreen):
                 cell(str(row.units), justify="right"),
                 cell(str(row.positives), justify="right"),
                 verdict_cell(row),
+                cell(number(self.alpha_u.get(row.name)), justify="right"),
             ]
             table.add_row(*cells, key=row.name)
         names = [r.name for r in rows]
@@ -327,11 +349,14 @@ class AgreementScreen(ServiceScreen):
             detail.update(Content.styled("No codes to show.", "dim") if not self.rows else "")
             return
         definition = " ".join(code.definition.split())
+        where = self.alpha_u.get(code.id)
         detail.update(
             Content.assemble(
                 (code.label, "bold"),
                 (f"  {code.id}", "dim"),
                 f"  {definition}",
+                # The column's name explained where a reader looks at the code.
+                ("" if where is None else f"  αU {where:.3f}: agreement on where it is discussed"),
             )
         )
 
