@@ -162,7 +162,7 @@ stored, so showing them is a query, not a model.
             "ours": ours,
             "plain": plain,
             "plain_one_thread": plain_one,
-            "run": run,
+            "run": {k: v for k, v in run.items() if k != "document_ids"},  # 2,100 ids: not needed
             "review_one_document_seconds": review,
         },
     )
