@@ -145,3 +145,30 @@ def test_no_sample_another_layer_or_missing_options_are_refused(coded_demo):
     assert human.exit_code == 2 and "'lena' is not one" in human.output
     bare = run(root, "report", "with_mechanism", "--dsl-sample", "tomas")
     assert bare.exit_code == 2 and "give --layer model:RUN and --released-by DAYS" in bare.output
+
+
+def test_a_report_on_a_model_layer_says_its_labels_are_taken_as_true(coded_demo):
+    root, layer = coded_demo
+    data = report_json(root, "--layer", layer, "--allow-unvalidated")
+    assert any(f"come from {layer}, a machine coder" in note for note in data["notes"])
+    assert any("the Cox model cannot" in note for note in data["notes"])
+    human = report_json(root, "--layer", "lena")
+    assert not any("machine coder" in note for note in human["notes"])
+
+
+def test_explain_traces_a_model_value_to_its_run_and_passages(coded_demo):
+    root, layer = coded_demo
+    with Project.open(root) as project:
+        run = next(r for r in project.suggestion_runs() if r.layer == layer)
+        codings = project.codings(coder=layer)
+    coding = next(c for c in codings if c.case_id and "." not in c.code_id)
+    shown = CliRunner().invoke(
+        main,
+        ["--project", str(root), "explain", coding.case_id, coding.code_id, "--layer", layer],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert f"made by run {run.run} ({run.at}): classifier" in shown.output
+    checksum = run.training_checksum[:12]
+    assert f"trained on lena at the sentence level (codings checksum {checksum})" in shown.output
+    assert f'"{coding.quote}" [{coding.memo}]' in shown.output
+    assert coding.memo.startswith("p=") and f"(suggested by run {run.run})" in coding.memo

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,9 @@ from hrd_coder.cli.base import (
 from hrd_coder.cli.consensus import ALLOW_INCOMPLETE, check_consensus
 from hrd_coder.cli.suggest import ALLOW_UNVALIDATED, check_model_layer
 from hrd_coder.wording import plural
+
+if TYPE_CHECKING:
+    from hrd_coder.services import Project
 
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -193,14 +196,30 @@ def explain(
     found = project.explain(case, variable, layer)
     shown = "missing" if found.value is None else found.value
     click.echo(f"{variable} = {shown} for case {case} (layer {found.layer}; {found.source})")
+    if project.is_model_layer(found.layer):
+        _print_run_of(project, found.layer)
     for item in found.evidence:
         coding = item.coding
+        made = f" [{coding.memo}]" if coding.memo and project.is_model_layer(coding.coder) else ""
         click.echo(
             f"- {coding.document_id} [{coding.start}, {coding.end}) {coding.code_id}"
-            f' ({item.document_date or "no date"}): "{coding.quote}"'
+            f' ({item.document_date or "no date"}): "{coding.quote}"{made}'
         )
     if found.source.startswith("code") and not found.evidence:
         click.echo("(no codings of this code or its descendants are tied to the case)")
+
+
+def _print_run_of(project: Project, layer: str) -> None:
+    """A value from a machine coder traced to the run that made it (issue 17)."""
+    run = next((r for r in project.suggestion_runs() if r.layer == layer), None)
+    if run is None:
+        return
+    click.echo(
+        f"made by run {run.run} ({run.at}): {run.backend} {run.version}, trained on "
+        f"{run.train} at the {run.unit} level (codings checksum {run.training_checksum[:12]}), "
+        f"codebook {run.codebook_hash[:12]}, seed {run.seed}; "
+        f"'hrd-coder suggest validate {run.run}' says how far to trust it"
+    )
 
 
 REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]

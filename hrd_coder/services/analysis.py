@@ -7,6 +7,7 @@ reads analysis.yaml, the cases and the media items at most once, however many st
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,7 +211,20 @@ def analyze(
     design, table, used = design_table(inputs, name, layer)
     if released_by is not None and released_by <= 0:
         raise ProjectError(f"--released-by must be a number of days above 0, not {released_by:g}")
-    return report_design(design, table, out, used, released_by)
+    found = report_design(design, table, out, used, released_by)
+    if is_model_layer(used):
+        found = dataclasses.replace(found, notes=(*found.notes, machine_coded_note(used)))
+    return found
+
+
+def machine_coded_note(layer: str) -> str:
+    """What a reader of a model on a machine coder's layer must be told (issue 18)."""
+    return (
+        f"the code variables come from {layer}, a machine coder: its labels are taken as true, "
+        "which biases estimates even at high accuracy; the linear model can be corrected with "
+        "--released-by DAYS --dsl-sample CODER, the Cox model cannot (read it beside "
+        "'--robustness coders' and 'hrd-coder suggest validate')"
+    )
 
 
 def design_table(inputs: AnalysisInputs, name: str, layer: str | None = None):
