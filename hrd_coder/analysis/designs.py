@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 DURATION, EVENT, ENTRY = "days", "released", "entry"
 IMPRECISE = "imprecise_dates"  # which of a row's dates are known only to the month or year
-ORIGINS = ("campaign", "featured_on", "detained_on")
 
 
 def _day(value: object, info: ValidationInfo) -> dt.date:

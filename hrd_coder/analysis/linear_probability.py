@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 SHARE_COLUMNS = ("group", "n", "released", "held", "unknown", "share")
 MODEL_COLUMNS = ("coef", "se", "p", "ci_low", "ci_high")
-INTERCEPT = "const"
 
 
 @dataclass(frozen=True, eq=False)
