@@ -143,6 +143,18 @@ def test_no_sample_another_layer_or_missing_options_are_refused(coded_demo):
         "tomas",
     )
     assert human.exit_code == 2 and "'lena' is not one" in human.output
+    negative = run(
+        root,
+        "report",
+        "with_mechanism",
+        "--layer",
+        layer,
+        "--released-by",
+        "-5",
+        "--dsl-sample",
+        "lena",
+    )
+    assert negative.exit_code == 2 and "above 0, not -5" in negative.output
     bare = run(root, "report", "with_mechanism", "--dsl-sample", "tomas")
     assert bare.exit_code == 2 and "give --layer model:RUN and --released-by DAYS" in bare.output
 

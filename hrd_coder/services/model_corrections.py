@@ -71,6 +71,8 @@ def corrected_released_by(
     from hrd_coder.analysis.dsl import released_by_dsl
     from hrd_coder.services.analysis import case_variables, survival_table
 
+    if t <= 0:
+        raise ProjectError(f"--released-by must be a number of days above 0, not {t:g}")
     if not is_model_layer(layer):
         raise ProjectError(
             f"--dsl-sample corrects estimates from a machine coder's layer, and '{layer}' is "
