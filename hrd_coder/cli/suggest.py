@@ -131,7 +131,7 @@ def suggest_run(
     for code, count in run.by_code.items():
         click.echo(f"  {code}: {count}")
     for code, marked in run.skipped.items():
-        click.echo(f"  skipped {code}: only {marked} {run.unit}(s) marked to learn from")
+        click.echo(f"  skipped {code}: only {plural(marked, run.unit)} marked to learn from")
     click.echo(f"Check it before use: hrd-coder suggest validate {run.run}")
 
 
