@@ -32,7 +32,7 @@ class CoderApp(App):
     TITLE = "hrd-coder"
 
     # Notifications sit above the status line and the footer, never over them.
-    CSS = "ToastRack { margin-bottom: 2; }"
+    CSS = "ToastRack { margin-bottom: 3; }"  # above a status line of up to 2 rows and the footer
 
     def __init__(
         self, project_root: Path | None = None, db_url: str | None = None, coder: str | None = None

@@ -145,3 +145,19 @@ async def test_a_remapped_review_key_reviews_and_the_old_letter_codes_again(revi
         (added,) = [c for c in stored_codings(reviewed, coder="ana") if c.id not in before]
         assert (added.code_id, added.start, added.end) == ("noise", second.start, second.end)
         assert len(decisions(reviewed, "suggest.reject")) == 1
+
+
+async def test_the_review_keys_stay_readable_at_80_columns(reviewed: Path):
+    """At 80x24 the review's status (which suggestion, then y/n/e/s/F4) is longer than a
+    row: it wraps to a second row instead of being cut after 'e' (it was, session 5)."""
+    app = CoderApp(reviewed, None, "ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_review(pilot)
+        line = screen.query_one("#status-line")
+        assert len(status(screen)) > line.size.width  # the text does not fit one row
+        assert line.size.height == 2
+        shown = "".join(strip.text for strip in line.render_lines(line.region.reset_offset))
+        assert "F4 ends" in shown
+        await pilot.press("f4")
+        await settle(pilot)
+        assert line.size.height == 1  # a short status takes one row again
