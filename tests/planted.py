@@ -93,10 +93,11 @@ def code_planted(project: Project, plan: dict, coder: str = "ana") -> int:
     return len(rows)
 
 
-def planted_project(root: Path, db_url: str | None) -> Project:
-    """The planted project written, imported and coded by ana."""
+def planted_project(root: Path, db_url: str | None, uncoded: tuple[str, ...] = ()) -> Project:
+    """The planted project written, imported and coded by ana (but for the `uncoded`
+    documents: where a run trained on her layer has suggestions she does not hold yet)."""
     plan = planted_files(root)
     project = Project.open(root, db_url)
     project.import_files()
-    code_planted(project, plan)
+    code_planted(project, {d: rows for d, rows in plan.items() if d not in uncoded})
     return project

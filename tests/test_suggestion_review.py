@@ -23,8 +23,9 @@ from tests.planted import planted_project
 
 @pytest.fixture
 def planted(tmp_path: Path, db_url: str | None):
-    """The planted project coded by ana, with one run trained on her layer."""
-    project = planted_project(tmp_path / "planted", db_url)
+    """The planted project coded by ana but for int01, with one run trained on her layer
+    (a suggestion of a span she already coded so is not offered to her)."""
+    project = planted_project(tmp_path / "planted", db_url, uncoded=("int01",))
     project.suggest(train="ana")
     yield project
     project.close()
@@ -65,6 +66,33 @@ def test_accepting_makes_the_coders_own_coding_and_names_the_suggestion(planted:
     assert first.id in {s.id for s in planted.pending_suggestions("ana")[1]}
     with pytest.raises(ProjectError, match="already accepted"):
         planted.accept_suggestion(first.id, coder="ben")
+
+
+def test_a_suggestion_of_a_span_already_coded_is_not_offered_nor_coded_twice(planted: Project):
+    """A run trained on ana's layer suggests many spans she coded herself: offering them
+    to her was noise, and accepting one coded the span a second time (found exporting)."""
+    layer = planted.suggestion_runs()[-1].layer
+    held = {(c.document_id, c.code_id, c.start, c.end) for c in planted.codings(coder="ana")}
+    same = [
+        c
+        for c in planted.codings(coder=layer)
+        if (c.document_id, c.code_id, c.start, c.end) in held
+    ]
+    assert same  # the model gives back much of what it learned from
+    offered = {s.id for s in planted.pending_suggestions("ana")[1]}
+    assert offered and not offered & {c.id for c in same}
+    assert {c.id for c in same} <= {s.id for s in planted.pending_suggestions("ben")[1]}
+    before = len(planted.codings(coder="ana"))
+    coding = planted.accept_suggestion(same[0].id, coder="ana")  # by id, as a CSV may
+    assert len(planted.codings(coder="ana")) == before
+    assert (coding.coder, coding.code_id, coding.start, coding.end) == (
+        "ana",
+        same[0].code_id,
+        same[0].start,
+        same[0].end,
+    )
+    (event,) = events(planted, "suggest.accept")
+    assert event.after["coding"] == coding.id and event.after["already_coded"] is True
 
 
 def test_rejecting_writes_no_coding_and_is_not_offered_again(planted: Project):
@@ -179,7 +207,7 @@ def test_a_blind_coder_reviews_a_run_a_lead_trained_on_her_layer(planted: Projec
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    project = planted_project(tmp_path / "cli", None)
+    project = planted_project(tmp_path / "cli", None, uncoded=("int01",))
     project.suggest(train="ana")
     project.close()
     return project.root

@@ -24,6 +24,7 @@ from hrd_coder.interop.qdpx_read import read_qdpx
 from hrd_coder.interop.xml_text import REPLACEMENT
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.exchange_import import ExchangeOutcome, merge_into, new_project
+from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.storage.foreign_guids import read_foreign_guids
 from hrd_coder.whole_file import writing_whole
 from hrd_coder.wording import plural
@@ -84,6 +85,7 @@ def exchange_of(project: Project) -> Exchange:
             created_at=c.created_at,
         )
         for c in project.codings()
+        if not is_model_layer(c.coder)
     ]
     memos = [ExchangeMemo(*memo) for memo in project.document_memos()]
     with project.database.reading() as conn:
@@ -126,7 +128,21 @@ def export_qdpx(project: Project, out: str | Path | None = None) -> ExportOutcom
     path = Path(out) if out else default_out(project, ".qdpx")
     exchange = exchange_of(project)
     guids = export_guids(exchange)
-    return _write(path, *project_to_qdpx(exchange, guids), guids.notes)
+    notes = [*guids.notes, *_model_layers_left_out(project)]
+    return _write(path, *project_to_qdpx(exchange, guids), notes)
+
+
+def _model_layers_left_out(project: Project) -> list[str]:
+    """Why a machine coder's suggestions are not in the file: REFI-QDA has no way to mark a
+    user as a model, so another program (or our own import) would take them for a person's
+    codings. Accepted suggestions are a coder's codings and go out with that coder."""
+    return [
+        f"left out {plural(len(project.codings(coder=layer)), 'suggestion')} of {layer} (a "
+        "machine coder's layer: in REFI-QDA it would read as a person's codings); accept "
+        "them first ('hrd-coder suggest review') to export them as your own"
+        for layer in project.layers()
+        if is_model_layer(layer)
+    ]
 
 
 def _write(

@@ -105,8 +105,46 @@ def pending_suggestions(
     chosen = review_run(project, run)
     with project.database.reading() as conn:
         decided = {d["suggestion"] for d in decisions(conn, chosen.run, reviewer)}
-        found = [s for s in suggestions_of(conn, chosen, document) if s.id not in decided]
+        held = _spans_held(conn, reviewer, document)
+        found = [
+            s
+            for s in suggestions_of(conn, chosen, document)
+            if s.id not in decided and (s.document_id, s.code_id, s.start, s.end) not in held
+        ]
     return chosen, queue_order(found, order, [c.id for c in project.codebook.codes])
+
+
+def _spans_held(
+    conn: Connection, coder: str, document: str | None
+) -> set[tuple[str, str, int, int]]:
+    """(document, code, start, end) of the coder's own codings: a suggestion of exactly one
+    of them is already theirs and is not offered for review."""
+    query = select(CODINGS.c.document_id, CODINGS.c.code_id, CODINGS.c.start, CODINGS.c.end)
+    query = query.where(CODINGS.c.coder == coder)
+    if document is not None:
+        query = query.where(CODINGS.c.document_id == document)
+    return {tuple(row) for row in conn.execute(query)}
+
+
+def _held_coding(
+    conn: Connection, coder: str, document: str, code: str, start: int, end: int
+) -> CodingRecord | None:
+    """The coder's own coding of this code at exactly this span, if they have one."""
+    c = CODINGS.c
+    row = (
+        conn.execute(
+            CODINGS.select().where(
+                c.coder == coder,
+                c.document_id == document,
+                c.code_id == code,
+                c.start == start,
+                c.end == end,
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else CodingRecord(**row)
 
 
 def queue_order(found: list[Suggestion], order: str, codes: Sequence[str]) -> list[Suggestion]:
@@ -224,6 +262,12 @@ def _accept(
     versions.require_version(document, decision.version, versions.locked_version(conn, document))
     start = suggestion.start if decision.start is None else decision.start
     end = suggestion.end if decision.end is None else decision.end
+    adjusted = (start, end) != (suggestion.start, suggestion.end)
+    held = _held_coding(conn, reviewer, document, suggestion.code_id, start, end)
+    if held is not None:  # already theirs: accepting it must not code the span twice
+        extra = {"coding": held.id, "start": start, "end": end, "adjusted": adjusted}
+        _record(conn, ACCEPT_ACTION, suggestion, reviewer, {**extra, "already_coded": True})
+        return held
     coding = actions.new_coding(
         text=versions.current_text(conn, document),
         document_id=document,
@@ -237,7 +281,6 @@ def _accept(
     )
     ensure_coder(conn, reviewer)
     insert_codings(conn, [coding])
-    adjusted = (start, end) != (suggestion.start, suggestion.end)
     _record(
         conn,
         ACCEPT_ACTION,

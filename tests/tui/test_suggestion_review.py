@@ -20,8 +20,8 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def reviewed(tmp_path: Path) -> Path:
-    """The planted project, where `n` is also the hotkey of the code noise, coded by ana,
-    with one run trained on her layer."""
+    """The planted project, where `n` is also the hotkey of the code noise, coded by ana
+    but for int01 (the one reviewed), with one run trained on her layer."""
     root = tmp_path / "planted"
     plan = planted_files(root)
     codebook = root / "codebook.yaml"
@@ -29,7 +29,8 @@ def reviewed(tmp_path: Path) -> Path:
     codebook.write_text(text.replace("  - id: noise\n", "  - id: noise\n    hotkey: n\n"))
     with Project.open(root) as project:
         project.import_files()
-        code_planted(project, plan, "ana")
+        code_planted(project, {d: rows for d, rows in plan.items() if d != "int01"}, "ana")
+        project.add_coding(document="int01", code="noise", start=0, end=10, coder="ana")
         project.suggest(train="ana")
     return root
 
