@@ -3,12 +3,15 @@
 Two answers, both on the design's Cox model and its featured effect (the hazard ratio of the
 design's group, with the code variables as covariates):
 
-- by layer: the model refitted on each coder's case table and on the consensus, side by
-  side, each with its E-value (how strong an unmeasured confounder would have to be);
+- by layer: the model refitted on each coder's case table, on the consensus and on any
+  machine coder's layer (listed with its validation verdict, refused until its codes are
+  validated as usable), side by side, each with its E-value (how strong an unmeasured
+  confounder would have to be) and, with a released-by-t model, its robustness values;
 - the coder bootstrap: many case tables in which each case's mechanism values come from one
   of the coders who coded that case, drawn at random; the spread of the hazard ratio over the
   draws is the part of the uncertainty that comes from who coded, which no single layer's
-  confidence interval shows.
+  confidence interval shows. Only people's layers are drawn from: a machine coder's labels
+  are not one more reading of the case.
 
 Everything here works on survival tables already built (one per layer); which coders coded
 which case is handed in. No SQL, no project.
@@ -24,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from hrd_coder.analysis.design_report import design_cox
 from hrd_coder.analysis.designs import EVENT, Design
-from hrd_coder.analysis.evalue import EValue, evalue_hr
+from hrd_coder.analysis.evalue import EValue
+from hrd_coder.analysis.layer_sensitivity import HUMAN, LayerSource, layer_sensitivity
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,7 +40,8 @@ DEFAULT_DRAWS = 200
 
 @dataclass(frozen=True)
 class LayerEstimate:
-    """The featured effect on one layer's case table (None where no model could be fitted)."""
+    """The featured effect on one layer's case table (None where no model could be fitted,
+    or the layer is refused), its sensitivity, and whose codings the layer holds."""
 
     layer: str
     hr: float | None
@@ -44,15 +49,33 @@ class LayerEstimate:
     hr_high: float | None
     p: float | None
     evalue: EValue | None
+    source: LayerSource | None = None
+    rv_q: float | None = None
+    rv_qa: float | None = None
+
+    @property
+    def kind(self) -> str:
+        """human, consensus or model."""
+        return HUMAN if self.source is None else self.source.kind
+
+    @property
+    def refused(self) -> str | None:
+        """Why the layer is not fitted (a model layer's codes not validated as usable)."""
+        return None if self.source is None else self.source.refused
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
+            "verdict": None if self.source is None else self.source.verdict,
+            "refused": self.refused,
             "hr": self.hr,
             "hr_low": self.hr_low,
             "hr_high": self.hr_high,
             "p": self.p,
             "evalue": None if self.evalue is None else self.evalue.evalue,
             "evalue_ci": None if self.evalue is None else self.evalue.evalue_ci,
+            "rv_q": self.rv_q,
+            "rv_qa": self.rv_qa,
         }
 
 
@@ -65,6 +88,7 @@ class CoderBootstrap:
     hazard_ratios: np.ndarray  # one per draw whose model could be fitted
     failed: int  # draws whose model could not be fitted (a covariate constant, no events)
     varying_cases: int  # cases whose code variables differ between the coders who coded them
+    layers: tuple[str, ...] = ()  # the human layers drawn from
 
     def quantiles(self) -> dict[str, float | None]:
         """The hazard ratio's quantiles over the draws, keyed "2.5%", "50%"..."""
@@ -89,6 +113,7 @@ class CoderBootstrap:
             "fitted": len(self.hazard_ratios),
             "failed": self.failed,
             "varying_cases": self.varying_cases,
+            "layers": list(self.layers),
             "quantiles": self.quantiles(),
         }
 
@@ -102,6 +127,7 @@ class CoderRobustness:
     by_layer: tuple[LayerEstimate, ...]
     bootstrap: CoderBootstrap
     notes: tuple[str, ...]
+    released_by: float | None = None  # the day of the released-by model behind rv_q, rv_qa
 
     @property
     def effect(self) -> str:
@@ -120,10 +146,13 @@ class CoderRobustness:
             + ("keeps its sign" if same_sign else "changes sign")
             + f" and stays within [{low:.2f}, {high:.2f}] under every layer ({layers})"
         )
+        if refused := [e.layer for e in self.by_layer if e.refused]:
+            text += f" ({', '.join(refused)} refused: not validated as usable)"
         quantiles = self.bootstrap.quantiles()
         if quantiles["2.5%"] is not None:
             text += (
-                f"; mixing coders case by case ({len(self.bootstrap.hazard_ratios)} draws), "
+                f"; mixing the human coders case by case ({len(self.bootstrap.hazard_ratios)} "
+                "draws), "
                 f"95% of hazard ratios lie in [{quantiles['2.5%']:.2f}, "
                 f"{quantiles['97.5%']:.2f}]"
             )
@@ -134,6 +163,7 @@ class CoderRobustness:
             "design": self.design.name,
             "effect": self.effect,
             "reference": self.reference,
+            "released_by": self.released_by,
             "by_layer": {e.layer: e.as_dict() for e in self.by_layer},
             "bootstrap": self.bootstrap.as_dict(),
             "sentence": self.sentence(),
@@ -148,12 +178,21 @@ def coder_robustness(
     reference: str,
     draws: int = DEFAULT_DRAWS,
     seed: int = 0,
+    sources: tuple[LayerSource, ...] = (),
+    released_by: float | None = None,
 ) -> CoderRobustness:
     """The featured effect on every layer's survival table (layer -> table, the same cases in
     each), and the coder bootstrap over the human layers in `coded_by` (case id -> the layers
-    that coded it; a case no one coded draws from every human layer)."""
+    that coded it; a case no one coded draws from every human layer). `sources` lists every
+    layer in order with its kind, refused ones (with no table) too; `released_by` (days) adds
+    each layer's robustness values."""
     notes: list[str] = []
-    by_layer = tuple(_estimate(design, layer, table, notes) for layer, table in tables.items())
+    by_layer = tuple(
+        LayerEstimate(source.layer, None, None, None, None, None, source)
+        if source.refused
+        else _estimate(design, source, tables[source.layer], notes, released_by)
+        for source in sources or tuple(LayerSource(layer, HUMAN) for layer in tables)
+    )
     humans = sorted({layer for layers in coded_by.values() for layer in layers} & set(tables))
     if len(humans) < 2:
         notes.append("the coder bootstrap needs two coders' layers: it has " + str(len(humans)))
@@ -161,7 +200,7 @@ def coder_robustness(
     boot = coder_bootstrap(design, {h: tables[h] for h in humans}, coded_by, draws, seed)
     if boot.failed:
         notes.append(f"{boot.failed} of {draws} draws could not be fitted and are left out")
-    return CoderRobustness(design, reference, by_layer, boot, tuple(notes))
+    return CoderRobustness(design, reference, by_layer, boot, tuple(notes), released_by)
 
 
 def coder_bootstrap(
@@ -192,7 +231,7 @@ def coder_bootstrap(
             failed += 1
         else:
             found.append(hr)
-    return CoderBootstrap(draws, seed, np.array(found, dtype=float), failed, varying)
+    return CoderBootstrap(draws, seed, np.array(found, dtype=float), failed, varying, tuple(layers))
 
 
 def _aligned(
@@ -235,20 +274,39 @@ def _featured_hr(design: Design, table: pd.DataFrame) -> float | None:
     return hr if math.isfinite(hr) else None
 
 
-def _estimate(design: Design, layer: str, table: pd.DataFrame, notes: list[str]) -> LayerEstimate:
+def _estimate(
+    design: Design,
+    source: LayerSource,
+    table: pd.DataFrame,
+    notes: list[str],
+    released_by: float | None,
+) -> LayerEstimate:
     found: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cox = design_cox(design, table, found)
-    notes += [f"layer {layer}: {note}" for note in found]
-    if cox is None or design.group not in cox.summary.index:
-        return LayerEstimate(layer, None, None, None, None, None)
-    row = cox.summary.loc[design.group]
-    hr, low, high, p = (float(row[c]) for c in ("hr", "hr_low", "hr_high", "p"))
-    if not all(math.isfinite(v) for v in (hr, low, high)):
-        return LayerEstimate(layer, None, None, None, None, None)
-    share = float(table[EVENT].mean()) if len(table) else 0.0
-    return LayerEstimate(layer, hr, low, high, p, evalue_hr(hr, low, high, share, design.group))
+    notes += [f"layer {source.layer}: {note}" for note in found]
+    fitted = None
+    if cox is not None and design.group in cox.summary.index:
+        row = cox.summary.loc[design.group]
+        fitted = tuple(float(row[c]) for c in ("hr", "hr_low", "hr_high", "p"))
+        if not all(math.isfinite(v) for v in fitted[:3]):
+            fitted = None
+    sensitivity = layer_sensitivity(
+        design, table, None if fitted is None else fitted[:3], released_by
+    )
+    hr, low, high, p = fitted or (None, None, None, None)
+    return LayerEstimate(
+        source.layer,
+        hr,
+        low,
+        high,
+        p,
+        sensitivity.evalue,
+        source,
+        sensitivity.rv_q,
+        sensitivity.rv_qa,
+    )
 
 
 def _percent(q: float) -> str:

@@ -245,13 +245,15 @@ REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]
 @click.option(
     "--by-layer",
     is_flag=True,
-    help="Fit the Cox model once per coder layer (and consensus), side by side.",
+    help="Fit the Cox model once per layer (each coder, consensus, each machine coder's), "
+    "side by side, with each layer's E-values (and robustness values with --released-by).",
 )
 @click.option(
     "--robustness",
     type=click.Choice(["coders"]),
-    help="coders: the featured effect on every layer with its E-value, and a bootstrap over "
-    "which coder's version of each case enters the case table.",
+    help="coders: the featured effect on every layer (model layers with their validation "
+    "verdict) with its E-value (and robustness values with --released-by), and a bootstrap "
+    "over which human coder's version of each case enters the case table.",
 )
 @click.option(
     "--bootstrap",
@@ -312,19 +314,20 @@ def report(
         _print_corrected(corrected.as_dict(), fmt)
         return
     if robustness:
-        if layer is not None or released_by is not None or by_layer:
+        if layer is not None or by_layer:
             raise click.UsageError(
-                "--robustness coders fits every layer: leave out --layer, --by-layer and "
-                "--released-by"
+                "--robustness coders fits every layer: leave out --layer and --by-layer"
             )
-        _print_robustness(project.coder_robustness(design, bootstrap, seed), fmt)
+        found = project.coder_robustness(
+            design, bootstrap, seed, released_by, allow_unvalidated=allow_unvalidated
+        )
+        _print_robustness(found, fmt)
         return
     if by_layer:
-        if layer is not None or released_by is not None:
-            raise click.UsageError(
-                "--by-layer fits every layer: leave out --layer and --released-by"
-            )
-        _print_by_layer(project.analyze_by_layer(design), fmt, folder)
+        if layer is not None:
+            raise click.UsageError("--by-layer fits every layer: leave out --layer")
+        found = project.analyze_by_layer(design, released_by, allow_unvalidated=allow_unvalidated)
+        _print_by_layer(found, fmt, folder)
         return
     # One reading of analysis.yaml, the cases and the media items for the whole report.
     inputs = project.analysis_inputs()
@@ -369,8 +372,25 @@ def _print_by_layer(found: Any, fmt: str, folder: Path) -> None:
     else:
         table = found.table()
         print_rows(table.to_dict("records"), "table", list(table.columns))
+        layers = found.layer_table()
+        print_rows(layers.to_dict("records"), "table", list(layers.columns))
+        click.echo(_sensitivity_words(found.design.group, found.released_by))
         for note in found.notes:
             click.echo(f"note: {note}")
+
+
+def _sensitivity_words(effect: str, released_by: float | None) -> str:
+    """What the sensitivity columns of a by-layer table hold."""
+    text = (
+        f"evalue, evalue_ci: E-values of the {effect} hazard ratio and of its confidence "
+        "limit nearer 1 (VanderWeele & Ding 2017)"
+    )
+    if released_by is not None:
+        text += (
+            f"; rv_q, rv_qa: robustness values of {effect} in the released-by-day-"
+            f"{released_by:g} model (Cinelli & Hazlett 2020)"
+        )
+    return text
 
 
 def _print_corrected(data: dict[str, Any], fmt: str) -> None:
@@ -404,11 +424,17 @@ def _print_robustness(found: Any, fmt: str) -> None:
         return
     if fmt not in ("table", "csv"):
         raise click.UsageError("--robustness coders prints table, csv or json")
-    rows = [{"layer": layer, **values} for layer, values in data["by_layer"].items()]
-    columns = ["layer", "hr", "hr_low", "hr_high", "p", "evalue", "evalue_ci"]
+    rows = [
+        {"layer": layer, **values, "verdict": _verdict_cell(values)}
+        for layer, values in data["by_layer"].items()
+    ]
+    columns = ["layer", "kind", "verdict", "hr", "hr_low", "hr_high", "p", "evalue", "evalue_ci"]
+    if data["released_by"] is not None:
+        columns += ["rv_q", "rv_qa"]
     print_rows(rows, fmt, columns)
     if fmt == "csv":
         return
+    click.echo(_sensitivity_words(data["effect"], data["released_by"]))
     boot = data["bootstrap"]
     quantiles = ", ".join(
         f"{q} {v:.3f}" if v is not None else f"{q} -" for q, v in boot["quantiles"].items()
@@ -417,11 +443,16 @@ def _print_robustness(found: Any, fmt: str) -> None:
         f"coder bootstrap of the {data['effect']} hazard ratio ({boot['fitted']} of "
         f"{boot['draws']} draws fitted, seed {boot['seed']}, "
         f"{plural(boot['varying_cases'], 'case')} whose code variables differ between "
-        f"coders): {quantiles}"
+        f"coders; drawn from the human coders only: {', '.join(boot['layers'])}): {quantiles}"
     )
     click.echo(data["sentence"])
     for note in data["notes"]:
         click.echo(f"note: {note}")
+
+
+def _verdict_cell(values: dict[str, Any]) -> str | None:
+    """A layer's verdict, or why it is refused."""
+    return f"refused: {values['refused']}" if values["refused"] else values["verdict"]
 
 
 def _print_sensitivity(found: dict[str, Any]) -> None:

@@ -93,12 +93,37 @@ def _refusal(run: SuggestRun, refused: list[str], never: bool, what: str) -> str
 
 def usable_codes(project: Project, run: str) -> set[str] | None:
     """The codes the run's latest validation found usable (None: never validated)."""
+    found = _validated_codes(project, run)
+    if found is None:
+        return None
+    return {code for code, values in found.items() if values.get("usable")}
+
+
+def _validated_codes(project: Project, run: str) -> dict[str, dict[str, Any]] | None:
+    """Per code, the run's latest validation (verdict, usable...); None: never validated."""
     with project.database.reading() as conn:
         after = latest_after(conn, VALIDATE_ACTION, run)
     if after is None:
         return None
     found: dict[str, Any] = json.loads(after) if isinstance(after, str) else dict(after)
-    return {code for code, values in found["codes"].items() if values.get("usable")}
+    return dict(found["codes"])
+
+
+def design_verdict(project: Project, layer: str, design: str) -> tuple[str, str | None]:
+    """A model layer's validation verdict on the codes a design reads, in words ("not
+    validated", or each code's verdict), and why a report on it is refused (None: every
+    code it reads was found usable)."""
+    run = _run_of(project, layer)
+    wanted = codes_read(project, "report", design)
+    validated = _validated_codes(project, run.run)
+    if validated is None:
+        verdict = "not validated"
+    else:
+        verdict = ", ".join(
+            f"{code} {validated.get(code, {}).get('verdict') or 'not learned'}" for code in wanted
+        )
+    refused = [code for code in wanted if not (validated or {}).get(code, {}).get("usable")]
+    return verdict, _refusal(run, refused, validated is None, "report") if refused else None
 
 
 def codes_read(project: Project, what: str, design: str | None) -> list[str]:

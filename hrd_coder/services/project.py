@@ -732,20 +732,38 @@ class Project:
             self.check_model_layer(layer, "report", design=design)
         return analysis.analyze(inputs or self.analysis_inputs(), design, layer, out, released_by)
 
-    def analyze_by_layer(self, design: str) -> LayerComparison:
-        """The design's Cox model fitted once per coder layer (and consensus), side by side."""
+    def analyze_by_layer(
+        self, design: str, released_by: float | None = None, *, allow_unvalidated: bool = False
+    ) -> LayerComparison:
+        """The design's Cox model fitted once per layer (each coder, consensus, each machine
+        coder's), side by side, each with its E-values and, with `released_by` (days), the
+        robustness values. A model layer whose codes are not validated as usable is listed
+        as refused unless `allow_unvalidated` (then fitted, and logged)."""
         from hrd_coder.services import analysis
 
         self.access().require_all_layers("a report by layer")
-        return analysis.analyze_by_layer(self.analysis_inputs(), design)
+        return analysis.analyze_by_layer(
+            self.analysis_inputs(), design, released_by, allow_unvalidated
+        )
 
-    def coder_robustness(self, design: str, draws: int = 200, seed: int = 0) -> CoderRobustness:
-        """The design's featured effect on every layer (each coder, consensus) and
-        the bootstrap over which coder's version of each case enters the case table."""
+    def coder_robustness(
+        self,
+        design: str,
+        draws: int = 200,
+        seed: int = 0,
+        released_by: float | None = None,
+        *,
+        allow_unvalidated: bool = False,
+    ) -> CoderRobustness:
+        """The design's featured effect on every layer (each coder, consensus, each machine
+        coder's, refused as in `analyze_by_layer`) with its sensitivity, and the bootstrap
+        over which human coder's version of each case enters the case table."""
         from hrd_coder.services import analysis
 
         self.access().require_all_layers("a report of robustness to coders")
-        return analysis.coder_robustness(self.analysis_inputs(), design, draws, seed)
+        return analysis.coder_robustness(
+            self.analysis_inputs(), design, draws, seed, released_by, allow_unvalidated
+        )
 
     def corrected_released_by(
         self, design: str, layer: str, t: float, coder: str

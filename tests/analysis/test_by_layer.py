@@ -78,6 +78,10 @@ def test_the_command_prints_every_format(layered, tmp_path):
         "p",
         "n",
         "events",
+        "evalue",
+        "evalue_ci",
+        "rv_q",
+        "rv_qa",
     ]
     assert len(back) == 4
     mixed = runner.invoke(main, [*base, "--layer", "lena"])
