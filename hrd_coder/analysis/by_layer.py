@@ -100,7 +100,7 @@ class LayerComparison:
             found = (self.sensitivity or {}).get(layer)
             values = found.as_dict() if found else dict.fromkeys(SOURCE_COLUMNS[3:])
             source = self.source(layer)
-            verdict = f"{REFUSED}: {source.refused}" if source.refused else source.verdict
+            verdict = refused_verdict(source)
             rows.append({"layer": layer, "kind": source.kind, "verdict": verdict, **values})
         columns = list(SOURCE_COLUMNS if self.released_by is not None else SOURCE_COLUMNS[:5])
         return pd.DataFrame(rows, columns=columns)
@@ -144,11 +144,17 @@ class LayerComparison:
             "layers": layers,
             "by_layer": {
                 layer: self.source(layer).as_dict()
-                | (sensitivity[layer].as_dict() if layer in sensitivity else {})
+                | sensitivity.get(layer, Sensitivity(None)).as_dict()
                 for layer in self.layers
             },
             "notes": list(self.notes),
         }
+
+
+def refused_verdict(source: LayerSource) -> str | None:
+    """A layer's verdict as a table cell: "refused: " before it when the layer is refused
+    (the reason, longer, goes into the notes and the JSON)."""
+    return f"{REFUSED}: {source.verdict}" if source.refused else source.verdict
 
 
 def compare_layers(

@@ -141,13 +141,13 @@ class CoderRobustness:
         low, high = min(e.hr for e in fitted), max(e.hr for e in fitted)  # type: ignore[type-var]
         same_sign = all(e.hr > 1 for e in fitted) or all(e.hr < 1 for e in fitted)  # type: ignore[operator]
         layers = ", ".join(e.layer for e in fitted)
+        if refused := [e.layer for e in self.by_layer if e.refused]:
+            layers += f"; {', '.join(refused)} refused: not validated as usable"
         text = (
             f"The {self.effect} effect (hazard ratio) "
             + ("keeps its sign" if same_sign else "changes sign")
             + f" and stays within [{low:.2f}, {high:.2f}] under every layer ({layers})"
         )
-        if refused := [e.layer for e in self.by_layer if e.refused]:
-            text += f" ({', '.join(refused)} refused: not validated as usable)"
         quantiles = self.bootstrap.quantiles()
         if quantiles["2.5%"] is not None:
             text += (

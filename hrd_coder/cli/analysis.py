@@ -373,7 +373,8 @@ def _print_by_layer(found: Any, fmt: str, folder: Path) -> None:
         table = found.table()
         print_rows(table.to_dict("records"), "table", list(table.columns))
         layers = found.layer_table()
-        print_rows(layers.to_dict("records"), "table", list(layers.columns))
+        rows = layers.astype(object).where(layers.notna(), None).to_dict("records")
+        print_rows(rows, "table", list(layers.columns))
         click.echo(_sensitivity_words(found.design.group, found.released_by))
         for note in found.notes:
             click.echo(f"note: {note}")
@@ -451,8 +452,8 @@ def _print_robustness(found: Any, fmt: str) -> None:
 
 
 def _verdict_cell(values: dict[str, Any]) -> str | None:
-    """A layer's verdict, or why it is refused."""
-    return f"refused: {values['refused']}" if values["refused"] else values["verdict"]
+    """A layer's verdict, "refused: " before it when the layer is refused (why: in a note)."""
+    return f"refused: {values['verdict']}" if values["refused"] else values["verdict"]
 
 
 def _print_sensitivity(found: dict[str, Any]) -> None:
