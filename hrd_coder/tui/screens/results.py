@@ -46,7 +46,7 @@ class ResultsScreen(ReportDisplay):
     HELP_ABOUT = (
         "One design of analysis.yaml at a time: Kaplan–Meier curves and medians, the log-rank"
         " test, the Cox model and its checks; PageDown, Down, Up, Home and End scroll the "
-        "report."
+        "report; c shows whether the design's finding survives a change of coder."
     )
 
     CSS_PATH = "results.tcss"
@@ -74,6 +74,15 @@ class ResultsScreen(ReportDisplay):
             "results.released_by",
             show=True,
             tooltip="Model release by day 365, by day 730, or not at all (with its sensitivity)",
+        ),
+        key(
+            "c",
+            "coders",
+            "Coders",
+            "results.coders",
+            show=True,
+            tooltip="Robustness to coders: the design on every layer with E-values, and the "
+            "coder bootstrap",
         ),
         key(
             "r",
@@ -231,6 +240,8 @@ class ResultsScreen(ReportDisplay):
             return len(self.designs) > 1 or None
         if action == "layer":
             return len(self.layer_choices) > 1 or None
+        if action == "coders":
+            return self.design is not None or None
         return True
 
     def action_next_design(self) -> None:
@@ -264,6 +275,13 @@ class ResultsScreen(ReportDisplay):
             else f"Modelling release by day {self.released_by:g}"
         )
         self.compute()
+
+    def action_coders(self) -> None:
+        """Show whether the chosen design's finding survives a change of coder."""
+        from hrd_coder.tui.screens.coder_robustness import CoderRobustnessScreen
+
+        if self.design is not None:
+            self.app.push_screen(CoderRobustnessScreen(self.project, self.design))
 
     def action_recompute(self) -> None:
         """Read analysis.yaml again and recompute the chosen design."""

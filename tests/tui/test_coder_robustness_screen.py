@@ -1,0 +1,135 @@
+"""Pilot tests of robustness to coders on the results screen (issue 18): `c` shows the
+current design refitted on every layer, the coder bootstrap and the sentence, each figure
+as Project.coder_robustness returns it; readable at 80x24."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from hrd_coder.services import Project
+from hrd_coder.tui.screens.coder_robustness import DRAWS, CoderRobustnessScreen
+from hrd_coder.tui.screens.results import ResultsScreen
+from tests.analysis.test_model_layer_robustness import demo_with_run
+from tests.tui.helpers import settle
+from tests.tui.test_results_screen import Host, rows, text_of
+
+DESIGN = "with_mechanism"  # the first design of the demo with a mechanism added
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Path, str]:
+    """The demo with lena's and tomas's codings, a design on a mechanism, and a model layer."""
+    return demo_with_run(tmp_path_factory.mktemp("f7") / "demo")
+
+
+@pytest.fixture
+def project(demo: tuple[Path, str]) -> Iterator[Project]:
+    with Project.open(demo[0]) as opened:
+        yield opened
+
+
+def two(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+async def test_c_shows_every_layer_the_bootstrap_and_the_sentence_at_80x24(
+    project: Project, demo: tuple[Path, str]
+) -> None:
+    layer = demo[1]
+    expected = project.coder_robustness(DESIGN, DRAWS, 0)
+    app = Host(lambda: ResultsScreen(project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = {str(k.key): k for k in app.screen.query("FooterKey")}
+        assert footer["c"].description == "Coders" and footer["c"].region.right <= 80
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CoderRobustnessScreen) and screen.design == DESIGN
+        shown = rows(screen, "#layers-table")
+        assert list(shown) == ["lena", "tomas", layer]
+        for found in expected.by_layer:
+            row = shown[found.layer]
+            assert row[1] == found.kind
+            if found.refused:
+                assert row[2] == "refused" and row[5] == "—"
+                continue
+            assert row[2] == two(found.hr)
+            assert row[3] == f"{two(found.hr_low)}–{two(found.hr_high)}"
+            assert row[4] == f"{found.p:.3g}"
+            assert row[5] == two(found.evalue.evalue)
+            assert row[6] == two(found.evalue.evalue_ci)
+        assert shown["lena"][1] == "human" and shown[layer][1] == "model"
+        verdicts = text_of(screen, "#verdicts")
+        assert f"{layer}: not validated; refused" in verdicts
+        boot = text_of(screen, "#bootstrap")
+        assert "human coders only (lena, tomas)" in boot
+        assert f"{len(expected.bootstrap.hazard_ratios)} of {DRAWS} draws" in boot
+        varying = expected.bootstrap.varying_cases
+        assert f"{varying} case{'' if varying == 1 else 's'} whose code" in boot
+        for name, value in expected.bootstrap.quantiles().items():
+            assert f"{name} {two(value)}" in boot
+        sentence = text_of(screen, "#sentence").replace("\n", " ")
+        assert " ".join(sentence.split()) == " ".join(expected.sentence().split())
+        table = screen.query_one("#layers-table", DataTable)
+        assert table.virtual_size.width <= table.region.width  # no column off the screen
+        assert table.region.bottom <= 24
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+
+
+async def test_it_says_it_is_computing_until_the_result_comes(project: Project) -> None:
+    screen = CoderRobustnessScreen(project, DESIGN, draws=5)
+    app = Host(lambda: screen)
+    with screen._lock:  # the worker waits on it: the screen is seen while it computes
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert screen.has_class("-busy") and screen.result is None
+            assert "Fitting with_mechanism on every layer, then 5 case tables" in text_of(
+                screen, "#message"
+            )
+            assert not screen.query_one("#layers-table").display
+            screen._lock.release()
+            await settle(pilot)
+            screen._lock.acquire()
+            assert not screen.has_class("-busy") and screen.result is not None
+            assert not screen.query_one("#message").display
+            assert screen.query_one("#layers-table").display
+
+
+async def test_a_design_without_codes_is_a_message_not_a_traceback(project: Project) -> None:
+    app = Host(lambda: CoderRobustnessScreen(project, "featured_vs_considered", draws=5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.has_class("-failed") and not screen.has_class("-busy")
+        message = text_of(screen, "#message")
+        assert "uses no code variable" in message and "Escape" in message
+        assert screen.result is None
+
+
+async def test_help_lists_the_coders_key(project: Project) -> None:
+    app = Host(lambda: ResultsScreen(project))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_table = app.screen.query_one(DataTable)
+        ids = [str(help_table.get_row_at(i)[2]) for i in range(help_table.row_count)]
+        assert "results.coders" in ids
+        about = text_of(app.screen, "#about")
+        assert "c shows whether the design's finding survives a change of coder" in about
+
+
+def test_the_figures_are_finite_on_the_demo(project: Project) -> None:
+    """The table above is not vacuous: both people's layers have a fitted hazard ratio."""
+    found = project.coder_robustness(DESIGN, 5, 0)
+    people = [e for e in found.by_layer if e.kind == "human"]
+    assert len(people) == 2 and all(e.hr is not None and math.isfinite(e.hr) for e in people)
