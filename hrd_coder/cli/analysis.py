@@ -274,7 +274,8 @@ REPORT_FORMATS = ["table", "markdown", "latex", "csv", "json"]
     type=float,
     metavar="DAYS",
     help="Add the share released by DAYS per group, its linear probability model and the "
-    "model's sensitivity to an omitted confounder (robustness value, bounds, contour figure).",
+    "model's sensitivity to an omitted confounder (robustness value, bounds, contour figure); "
+    "with --by-layer or --robustness coders, each layer's robustness values.",
 )
 @click.option(
     "--dsl-sample",
