@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, select
 
-from hrd_coder.analysis.layer_sensitivity import HUMAN
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.analysis_inputs import ANALYSIS_FILE, AnalysisInputs
 from hrd_coder.services.layers import CONSENSUS
@@ -26,12 +25,9 @@ from hrd_coder.storage import tables
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hrd_coder.analysis.by_layer import LayerComparison
     from hrd_coder.analysis.case_variables import CaseVariables
-    from hrd_coder.analysis.coder_robustness import CoderRobustness
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import Design
-    from hrd_coder.analysis.layer_sensitivity import LayerSource
     from hrd_coder.services.project import Project
 
 CODINGS: Table = tables.Coding.__table__
@@ -266,63 +262,9 @@ def reads_codings(inputs: AnalysisInputs, name: str) -> bool:
     return _needs_codings(_design(inputs, name), inputs)
 
 
-def analyze_by_layer(
-    inputs: AnalysisInputs,
-    name: str,
-    released_by: float | None = None,
-    allow_unvalidated: bool = False,
-) -> LayerComparison:
-    """The design's Cox model fitted once per layer (each coder, consensus, each machine
-    coder's layer whose codes are usable or allowed), with each layer's sensitivity."""
-    from hrd_coder.analysis.by_layer import compare_layers
-
-    fitted = _layer_tables(inputs, name, "--by-layer", released_by, allow_unvalidated)
-    found = compare_layers(fitted.design, fitted.tables, fitted.sources, released_by)
-    return dataclasses.replace(found, notes=(*fitted.notes, *found.notes))
-
-
-def coder_robustness(
-    inputs: AnalysisInputs,
-    name: str,
-    draws: int,
-    seed: int,
-    released_by: float | None = None,
-    allow_unvalidated: bool = False,
-) -> CoderRobustness:
-    """The design's featured effect under every layer, and the bootstrap over which human
-    coder's version of each case enters the case table (issue 18)."""
-    from hrd_coder.analysis.coder_robustness import coder_robustness as compare
-
-    fitted = _layer_tables(inputs, name, "--robustness coders", released_by, allow_unvalidated)
-    tables = fitted.tables
-    humans = [s.layer for s in fitted.sources if s.kind == HUMAN and s.layer in tables]
-    reference = CONSENSUS if CONSENSUS in tables else humans[0] if humans else next(iter(tables))
-    coded_by = _coders_by_case(inputs.project, humans)
-    found = compare(
-        fitted.design, tables, coded_by, reference, draws, seed, fitted.sources, released_by
-    )
-    return dataclasses.replace(found, notes=(*fitted.notes, *found.notes))
-
-
-@dataclass(frozen=True, eq=False)
-class LayerTables:
-    """A design's survival table on each layer that may be fitted, every layer's source
-    (refused ones too) and the notes on the model layers."""
-
-    design: Design
-    tables: dict[str, pd.DataFrame]
-    sources: tuple[LayerSource, ...]
-    notes: tuple[str, ...]
-
-
-def _layer_tables(
-    inputs: AnalysisInputs,
-    name: str,
-    option: str,
-    released_by: float | None,
-    allow_unvalidated: bool,
-) -> LayerTables:
-    """The design and its survival table on each layer with codings that may be fitted."""
+def layered_design(inputs: AnalysisInputs, name: str, option: str) -> Design:
+    """The design of analysis.yaml with this name, checked, when its model uses a code
+    variable (so it can differ between layers); a ProjectError naming `option` if not."""
     design = _design(inputs, name)
     inputs.plan.check_columns(_variable_names(inputs), only=name)
     if not _needs_codings(design, inputs):
@@ -331,71 +273,7 @@ def _layer_tables(
             "layer: add a code variable (say private_diplomacy) to its covariates in "
             f"{ANALYSIS_FILE}, or run 'hrd-coder report {name}' without {option}"
         )
-    if released_by is not None and released_by <= 0:
-        raise ProjectError(f"--released-by must be a number of days above 0, not {released_by:g}")
-    found = inputs.project.layers()
-    if not found:
-        raise ProjectError("no layer has codings yet: code some documents first")
-    # People first, then the consensus, then the machine coders: never slipped in among
-    # the people, and refused (services/model_use.py) until validated or knowingly allowed.
-    ordered = sorted(found, key=lambda layer: (is_model_layer(layer), layer == CONSENSUS))
-    sources, notes = [], []
-    for layer in ordered:
-        source, said = _layer_source(inputs.project, layer, name, allow_unvalidated)
-        sources.append(source)
-        notes += said
-    tables = {
-        s.layer: survival_table(inputs, name, case_variables(inputs, s.layer))
-        for s in sources
-        if not s.refused
-    }
-    if not tables:
-        raise ProjectError(
-            f"every layer with codings is a machine coder's whose codes are refused: {option} "
-            "needs a person's layer, or give --allow-unvalidated (logged)"
-        )
-    return LayerTables(design, tables, tuple(sources), tuple(notes))
-
-
-def _layer_source(
-    project: Project, layer: str, design: str, allow_unvalidated: bool
-) -> tuple[LayerSource, list[str]]:
-    """Whose codings a layer holds and, for a machine coder's, its verdict on the design's
-    codes and why it is refused; with the notes to print about it."""
-    from hrd_coder.analysis.layer_sensitivity import CONSENSUS_KIND, MODEL, LayerSource
-    from hrd_coder.services.model_use import check_model_layer, design_verdict
-
-    if not is_model_layer(layer):
-        return LayerSource(layer, CONSENSUS_KIND if layer == CONSENSUS else HUMAN), []
-    verdict, refusal = design_verdict(project, layer, design)
-    if refusal is None:
-        return LayerSource(layer, MODEL, verdict), []
-    if allow_unvalidated:
-        warned = check_model_layer(project, layer, "report", design=design, allow_unvalidated=True)
-        return LayerSource(layer, MODEL, verdict), warned
-    return LayerSource(layer, MODEL, verdict, refusal), [
-        f"{layer} is listed, not fitted: {refusal}; give --allow-unvalidated to fit it "
-        "knowingly (logged)"
-    ]
-
-
-def _coders_by_case(project: Project, coders: list[str]) -> dict[str, tuple[str, ...]]:
-    """Case id -> the coders who coded it: who covered, or coded in, a document tied to it
-    (a covered document without codings is coded too: its blank units say "absent")."""
-    coverage = project.coverage()
-    seen = {
-        coder: coverage.covered(coder) | coverage.coded.get(coder, frozenset()) for coder in coders
-    }
-    found: dict[str, set[str]] = {}
-    for document in project.documents():
-        cases = set(document.case_ids) | (
-            {document.id} if document.kind == "case_history" else set()
-        )
-        for coder in coders:
-            if document.id in seen[coder]:
-                for case in cases:
-                    found.setdefault(case, set()).add(coder)
-    return {case: tuple(sorted(who)) for case, who in found.items()}
+    return design
 
 
 def survival_table(inputs: AnalysisInputs, name: str, found: CaseVariables) -> pd.DataFrame:

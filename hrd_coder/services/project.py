@@ -739,10 +739,10 @@ class Project:
         coder's), side by side, each with its E-values and, with `released_by` (days), the
         robustness values. A model layer whose codes are not validated as usable is listed
         as refused unless `allow_unvalidated` (then fitted, and logged)."""
-        from hrd_coder.services import analysis
+        from hrd_coder.services import layer_comparison
 
         self.access().require_all_layers("a report by layer")
-        return analysis.analyze_by_layer(
+        return layer_comparison.analyze_by_layer(
             self.analysis_inputs(), design, released_by, allow_unvalidated
         )
 
@@ -758,10 +758,10 @@ class Project:
         """The design's featured effect on every layer (each coder, consensus, each machine
         coder's, refused as in `analyze_by_layer`) with its sensitivity, and the bootstrap
         over which human coder's version of each case enters the case table."""
-        from hrd_coder.services import analysis
+        from hrd_coder.services import layer_comparison
 
         self.access().require_all_layers("a report of robustness to coders")
-        return analysis.coder_robustness(
+        return layer_comparison.coder_robustness(
             self.analysis_inputs(), design, draws, seed, released_by, allow_unvalidated
         )
 
