@@ -138,3 +138,26 @@ def test_the_tables_print_the_sensitivity_and_say_what_it_is(layered):
     assert "rv_q" not in robust.output  # no released-by model: no robustness value column
     zero = runner.invoke(main, [*base, "--by-layer", "--released-by", "0"])
     assert zero.exit_code == 2 and "above 0" in zero.output
+
+
+def test_a_rare_outcome_takes_the_hazard_ratio_as_the_risk_ratio_as_in_the_paper():
+    """VanderWeele & Ding (2017), the breastfeeding example: RR 3.9 with lower limit 1.8
+    gives E-values 7.26 and 3.0 (1.8 + sqrt(1.8 x 0.8), exactly); the upper limit does not
+    enter. With a rare outcome (under 15% released) a layer's hazard ratio is read so."""
+    from hrd_coder.analysis.layer_sensitivity import hazard_evalue
+
+    found = hazard_evalue(3.9, 1.8, 9.0, 0.10, "featured")
+    assert found is not None and found.rare
+    assert found.evalue == pytest.approx(7.26, abs=0.005)
+    assert found.evalue_ci == pytest.approx(3.0, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "hr, low, high", [(math.inf, 1.0, math.inf), (0.0, 0.0, 2.0), (2.0, 2.5, 3.0)]
+)
+def test_a_ratio_without_e_values_gives_none_not_an_error(hr, low, high):
+    """A covariate constant in one group gives an infinite or zero ratio: no E-value, and
+    the layer's other figures still show."""
+    from hrd_coder.analysis.layer_sensitivity import hazard_evalue
+
+    assert hazard_evalue(hr, low, high, 0.5, "featured") is None
