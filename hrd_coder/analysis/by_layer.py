@@ -105,6 +105,14 @@ class LayerComparison:
         columns = list(SOURCE_COLUMNS if self.released_by is not None else SOURCE_COLUMNS[:5])
         return pd.DataFrame(rows, columns=columns)
 
+    def csv_tables(self) -> dict[str, str]:
+        """The CSV files of the comparison by name suffix: the numeric summary, and the
+        layers with their kind, verdict and the featured effect's sensitivity."""
+        return {
+            "by_layer": render_table(self.summary, "csv"),
+            "by_layer_kinds": render_table(self.layer_table(), "csv"),
+        }
+
     def render(self, fmt: str) -> str:
         """Markdown or LaTeX: the covariate x layer table, then the layers with their
         sensitivity; csv: the numeric summary."""

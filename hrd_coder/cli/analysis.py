@@ -364,10 +364,11 @@ def _print_by_layer(found: Any, fmt: str, folder: Path) -> None:
     elif fmt == "csv":
         from hrd_coder.whole_file import writing_whole
 
-        path = folder / f"{found.design.name}.by_layer.csv"
-        with writing_whole(path) as temporary:
-            temporary.write_text(found.render("csv"))
-        click.echo(f"table: {path}")
+        for suffix, text in found.csv_tables().items():
+            path = folder / f"{found.design.name}.{suffix}.csv"
+            with writing_whole(path) as temporary:
+                temporary.write_text(text)
+            click.echo(f"table: {path}")
     elif fmt in ("markdown", "latex"):
         click.echo(found.render(fmt))
     else:

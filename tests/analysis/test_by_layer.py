@@ -84,5 +84,8 @@ def test_the_command_prints_every_format(layered, tmp_path):
         "rv_qa",
     ]
     assert len(back) == 4
+    kinds = pd.read_csv(tmp_path / "named.by_layer_kinds.csv")
+    assert list(kinds.columns) == ["layer", "kind", "verdict", "evalue", "evalue_ci"]
+    assert list(kinds["kind"]) == ["human", "human"]
     mixed = runner.invoke(main, [*base, "--layer", "lena"])
     assert mixed.exit_code != 0 and "--by-layer fits every layer" in mixed.output
