@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     from hrd_coder.services.suggestion_review_file import ReviewOutcome
     from hrd_coder.services.suggestion_validation import Validation
     from hrd_coder.services.suggestions import SuggestRun
+    from hrd_coder.services.unitizing import DocumentUnitizing
 
 CODEBOOK_FILE = "codebook.yaml"
 
@@ -833,6 +834,19 @@ class Project:
 
         self.access().require_all_layers("agreement")
         return unitizing_agreement(self, coders, codes, documents, bootstrap, seed)
+
+    def unitizing_by_document(
+        self,
+        coders: tuple[str, ...] = (),
+        codes: tuple[str, ...] = (),
+        documents: tuple[str, ...] = (),
+    ) -> tuple[list[DocumentUnitizing], tuple[str, ...]]:
+        """Unitizing agreement document by document: a row per document (all codes) and
+        per code marked in it, and the notes; over the documents all coders covered."""
+        from hrd_coder.services.unitizing import unitizing_by_document
+
+        self.access().require_all_layers("agreement")
+        return unitizing_by_document(self, coders, codes, documents)
 
     def find_disagreement(self, wanted: str) -> Disagreement:
         """The disagreement in the adjudication queue with this id (or a unique prefix)."""
