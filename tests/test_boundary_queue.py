@@ -183,3 +183,20 @@ def test_the_boundary_queue_on_the_command_line(coded: Project, tmp_path: Path):
     assert coded.boundary_disagreements()[0].decision == "union"
     bad = run(coded, "adjudicate", "decide", boundary.id, "99999-100000")
     assert bad.exit_code == 2 and "is not inside the region" in bad.output
+
+
+def test_an_explicit_extent_follows_its_text_when_the_document_is_edited(coded: Project):
+    first = span(coded, "Naming her", "government.")
+    [boundary] = coded.boundary_disagreements()
+    coded.decide_boundary(boundary, f"{first[0]}-{first[0] + 10}", adjudicator="ana")
+    path = coded.root / "transcripts" / "int01.md"
+    head, body = path.read_text().split("---\n", 2)[1:]
+    path.write_text(f"---\n{head}---\nINTERVIEWER: A note added first.\n\n{body}")
+    coded.import_files()
+    moved = span(coded, "Naming her", "government.")
+    assert moved[0] > first[0]
+    [kept] = coded.boundary_disagreements()
+    assert kept.state == "decided" and kept.chosen == (moved[0], moved[0] + 10)
+    coded.rebuild_consensus(by="ana")
+    [held] = coded.codings(coder="consensus")
+    assert held.quote == "Naming her"

@@ -136,6 +136,12 @@ def extent_of(choice: str, extents: Mapping[str, Extent]) -> Extent | None:
     return (int(explicit[1]), int(explicit[2])) if explicit else None
 
 
+def shifted_choice(choice: str, by: int) -> str:
+    """A boundary choice moved with its text: an explicit START-END shifts, names do not."""
+    explicit = EXPLICIT.match(choice)
+    return f"{int(explicit[1]) + by}-{int(explicit[2]) + by}" if explicit else choice
+
+
 def basis_of(region: Region) -> dict[str, Mark]:
     """The extents as marks, the shape every decision's basis is stored in."""
     return {
