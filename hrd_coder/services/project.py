@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from hrd_coder.services.analysis import Explanation
     from hrd_coder.services.analysis_inputs import AnalysisInputs
     from hrd_coder.services.audit import LogEntry, LogFilter
+    from hrd_coder.services.boundaries import Boundary
     from hrd_coder.services.codebook_changes import CodebookChange
     from hrd_coder.services.consensus import ConsensusStatus
     from hrd_coder.services.exchange import ExportOutcome
@@ -86,6 +87,7 @@ if TYPE_CHECKING:
     from hrd_coder.services.suggestion_review_file import ReviewOutcome
     from hrd_coder.services.suggestion_validation import Validation
     from hrd_coder.services.suggestions import SuggestRun
+    from hrd_coder.services.unitizing import DocumentUnitizing
 
 CODEBOOK_FILE = "codebook.yaml"
 
@@ -602,10 +604,16 @@ class Project:
         return self.decide_many([(item, choice, reason)], adjudicator=adjudicator)[0]
 
     def decide_many(
-        self, decisions: list[tuple[Disagreement | str, str, str]], *, adjudicator: str
+        self,
+        decisions: list[tuple[Disagreement | str, str, str]],
+        *,
+        adjudicator: str,
+        boundaries: Sequence[tuple[Boundary, str, str]] = (),
     ) -> list[Mark]:
-        """Settle several disagreements (item, choice, reason) at once, all or nothing."""
+        """Settle several disagreements (item, choice, reason) and boundaries at once, all
+        or nothing; return what the consensus holds in each unit item."""
         from hrd_coder.services import adjudication
+        from hrd_coder.services.boundaries import pending
 
         self.access().require_role("adjudication")
         layer_names.check_coder_name(adjudicator)
@@ -616,8 +624,45 @@ class Project:
                 queue = queue if queue is not None else adjudication.disagreements(self)
                 item = adjudication.find(queue, item)
             found.append((item, choice, reason))
-        made = adjudication.decide_many(self, found, adjudicator)
+        on_boundaries = [
+            pending(b, choice, reason, adjudicator) for b, choice, reason in boundaries
+        ]
+        made = adjudication.decide_many(self, found, adjudicator, on_boundaries)
         return [made[item.key] for item, _, _ in found]
+
+    def boundary_disagreements(
+        self, codes: tuple[str, ...] = (), documents: tuple[str, ...] = ()
+    ) -> list[Boundary]:
+        """The boundary queue: passages every coder gave a code, each with another extent."""
+        from hrd_coder.services.boundaries import boundary_disagreements
+
+        self.access().require_role("adjudication")
+        return boundary_disagreements(self, codes, documents)
+
+    def find_boundary(self, wanted: str) -> Boundary | None:
+        """The boundary in the queue with this id (or a unique prefix); None if none."""
+        from hrd_coder.services.boundaries import find_boundary
+
+        return find_boundary(self.boundary_disagreements(), wanted)
+
+    @staticmethod
+    def resolve_boundary_choice(item: Boundary, choice: str) -> str:
+        """A boundary choice in full: a coder (name or letter), union, intersection or
+        START-END inside the boundary's stretch."""
+        from hrd_coder.services.boundaries import resolve_choice
+
+        return resolve_choice(item, choice)
+
+    def decide_boundary(
+        self, item: Boundary, choice: str, *, reason: str = "", adjudicator: str
+    ) -> tuple[int, int]:
+        """Settle one boundary; the consensus is rebuilt at once. Returns the extent the
+        consensus now holds there (cut at the consensus units, as every consensus coding)."""
+        from hrd_coder.services.boundaries import extent_chosen
+
+        extent = extent_chosen(item, choice)
+        self.decide_many([], adjudicator=adjudicator, boundaries=[(item, choice, reason)])
+        return extent
 
     def consensus_status(self) -> ConsensusStatus:
         """Per code: units agreed, single-coded, decided, reopened, undecided and stale."""
@@ -851,6 +896,19 @@ class Project:
 
         self.access().require_all_layers("agreement")
         return unitizing_agreement(self, coders, codes, documents, bootstrap, seed)
+
+    def unitizing_by_document(
+        self,
+        coders: tuple[str, ...] = (),
+        codes: tuple[str, ...] = (),
+        documents: tuple[str, ...] = (),
+    ) -> tuple[list[DocumentUnitizing], tuple[str, ...]]:
+        """Unitizing agreement document by document: a row per document (all codes) and
+        per code marked in it, and the notes; over the documents all coders covered."""
+        from hrd_coder.services.unitizing import unitizing_by_document
+
+        self.access().require_all_layers("agreement")
+        return unitizing_by_document(self, coders, codes, documents)
 
     def find_disagreement(self, wanted: str) -> Disagreement:
         """The disagreement in the adjudication queue with this id (or a unique prefix)."""

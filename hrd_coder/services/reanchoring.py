@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import ProjectError
+from hrd_coder.services.boundary_rules import BOUNDARY, shifted_choice
 from hrd_coder.services.coding import CONTEXT_CHARS, check_span
 from hrd_coder.services.records import CodingRecord, DocumentAnchoring, OrphanRecord
 from hrd_coder.sources.anchoring import (
@@ -148,8 +149,17 @@ def _move_decisions(
             outcome.decisions_dropped += 1
             continue
         after = {"start": placement.start, "end": placement.end}
-        basis = _shifted(decision["basis"], placement.start - before["start"])
-        move_decision(conn, decision["id"], placement.start, placement.end, basis)
+        by = placement.start - before["start"]
+        choice = shifted_choice(decision["choice"], by) if decision["unit"] == BOUNDARY else None
+        basis = _shifted(decision["basis"], by)
+        move_decision(
+            conn,
+            decision["id"],
+            placement.start,
+            placement.end,
+            basis,
+            choice or decision["choice"],
+        )
         record_event(
             conn,
             coder=None,

@@ -263,6 +263,7 @@ _BESIDE_THEIR_RULES = {
     "Coverage": "hrd_coder.services.coverage",
     "CoverageTimeline": "hrd_coder.services.media",
     "Disagreement": "hrd_coder.services.adjudication",
+    "Boundary": "hrd_coder.services.boundaries",
 }
 
 if TYPE_CHECKING:
@@ -277,6 +278,7 @@ if TYPE_CHECKING:
         AgreementRow,
     )
     from hrd_coder.services.analysis_inputs import AnalysisInputs
+    from hrd_coder.services.boundaries import Boundary
     from hrd_coder.services.coverage import Coverage
     from hrd_coder.services.media import CoverageTimeline
 
@@ -301,6 +303,7 @@ __all__ = [
     "Coverage",
     "CoverageTimeline",
     "Disagreement",
+    "Boundary",
 ]
 
 

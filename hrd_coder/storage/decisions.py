@@ -46,11 +46,17 @@ def drop_decision(conn: Connection, decision_id: str) -> None:
 
 
 def move_decision(
-    conn: Connection, decision_id: str, start: int, end: int, basis: dict[str, Any] | None
+    conn: Connection,
+    decision_id: str,
+    start: int,
+    end: int,
+    basis: dict[str, Any] | None,
+    choice: str,
 ) -> None:
-    """Give a decision its unit's new span and the basis shifted with it (no event)."""
+    """Give a decision its unit's new span, the basis shifted with it and its choice (an
+    explicit extent moves too) (no event)."""
     conn.execute(
         DECISIONS.update()
         .where(DECISIONS.c.id == decision_id)
-        .values(start=start, end=end, basis=basis)
+        .values(start=start, end=end, basis=basis, choice=choice)
     )
