@@ -112,6 +112,23 @@ def test_embedding_suggestions_land_in_their_layer_and_the_run_names_its_model(
 
 
 @needs_model2vec
+def test_nothing_is_downloaded(planted: Project, model_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """Every network connection refused: the run and its validation work from the folder."""
+    import os
+    import socket
+
+    def refuse(*args: object) -> None:
+        raise AssertionError(f"a network connection was tried: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    run = planted.suggest(backend="embedding", model_dir=model_dir, train="ana")
+    planted.validate_suggestions(run.run, folds=3, bootstrap=0)
+    assert "HF_HUB_OFFLINE" not in os.environ  # switched off only while loading
+
+
+@needs_model2vec
 def test_the_same_model_and_seed_give_the_same_suggestions(planted: Project, model_dir: Path):
     first = planted.suggest(backend="embedding", model_dir=model_dir, train="ana", seed=5)
     second = planted.suggest(backend="embedding", model_dir=model_dir, train="ana", seed=5)
@@ -151,6 +168,26 @@ def test_a_changed_or_missing_model_folder_is_not_validated(planted: Project, mo
         planted.validate_suggestions(run.run, bootstrap=0)
     assert moved.is_dir()
     assert planted.event_log(planted.log_filter(action="suggest.validate")) == []
+
+
+@needs_model2vec
+def test_a_sentence_transformers_static_embedding_folder_is_read(tmp_path: Path):
+    """The layouts model2vec reads besides its own: config_sentence_transformers.json, the
+    vectors as embedding.weight, at the top or under 0_StaticEmbedding/."""
+    from safetensors.numpy import load_file, save_file
+
+    from hrd_coder.machine.backends import new_machine
+
+    for inner in ("", "0_StaticEmbedding"):
+        folder = save_tiny_model(tmp_path / f"st{inner}", ["an embargo ."])
+        vectors = load_file(folder / "model.safetensors")["embeddings"]
+        (folder / "model.safetensors").unlink()
+        (folder / "config.json").rename(folder / "config_sentence_transformers.json")
+        (folder / inner).mkdir(exist_ok=True)
+        save_file({"embedding.weight": vectors}, folder / inner / "model.safetensors")
+        (folder / "tokenizer.json").rename(folder / inner / "tokenizer.json")
+        machine = new_machine("embedding", str(folder))
+        assert machine.model.encode(["an embargo"]).shape == (1, DIMENSIONS)
 
 
 # -- the command line (SQLite) -------------------------------------------------------------
