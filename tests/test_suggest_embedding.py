@@ -151,7 +151,7 @@ def test_validation_finds_the_planted_signal_and_no_agreement_in_noise(
     text = Project.methods_paragraph(found)
     assert "embedding backend (model2vec " in text
     checksum = run.settings["model_checksum"][:16]
-    assert f"in the folder tiny (SHA-256 of its 5 files: {checksum})" in text
+    assert f"from the folder tiny (SHA-256 of its 5 files: {checksum}), each dim" in text
     assert "TF-IDF" not in text and "Unusable: noise." in text
 
 
@@ -223,7 +223,7 @@ def test_the_cli_runs_and_validates_the_embedding_backend(planted_folder: Path, 
     checked = json.loads(done.output)
     assert set(checked["codes"]) == {"sanctions", "noise"}
     assert checked["codes"]["sanctions"]["verdict"] == "reliable"
-    assert "mean token embedding" in checked["methods"]
+    assert "the mean of each unit's token embeddings in the model2vec" in checked["methods"]
 
 
 def write_files(folder: Path, *names: str) -> Path:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import ProjectError
+from hrd_coder.wording import agreeing
 
 if TYPE_CHECKING:  # numpy loads only when a model is used
     import numpy as np
@@ -96,9 +97,10 @@ def check_folder(model_dir: str | None) -> Path:
         )
     folder = Path(model_dir).expanduser()
     if not folder.exists():
+        where = "" if folder.is_absolute() else f" ({folder.absolute()})"
         raise ProjectError(
-            f"there is no model folder '{folder}': give --model-dir the folder of a model2vec "
-            f"model. Nothing is downloaded at run time; to get one, {GET_ONE}"
+            f"there is no model folder '{folder}'{where}: give --model-dir the folder of a "
+            f"model2vec model. Nothing is downloaded at run time; to get one, {GET_ONE}"
         )
     if not folder.is_dir():
         raise ProjectError(
@@ -109,7 +111,7 @@ def check_folder(model_dir: str | None) -> Path:
         missing = [name for name in LAYOUTS[0] if not (folder / name).is_file()]
         raise ProjectError(
             f"the folder '{folder}' holds no model2vec model: {', '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} missing (a model folder has config.json, "
+            f"{agreeing(len(missing), 'is', 'are')} missing (a model folder has config.json, "
             f"model.safetensors and tokenizer.json). To get one, {GET_ONE}"
         )
     return folder.resolve()

@@ -284,9 +284,10 @@ def _features(backend: str, s: dict[str, Any]) -> str:
     """The features in words: the embedding model is named by its folder and checksum."""
     if backend == "embedding":
         return (
-            "features that are each unit's mean token embedding from the static embedding "
-            f"model in the folder {Path(s['model_dir']).name} (SHA-256 of its "
-            f"{plural(s['model_files'], 'file')}: {s['model_checksum'][:16]})"
+            "features that are the mean of each unit's token embeddings in the model2vec "
+            f"static model from the folder {Path(s['model_dir']).name} (SHA-256 of its "
+            f"{plural(s['model_files'], 'file')}: {s['model_checksum'][:16]}), each "
+            "dimension standardised on the training units"
         )
     return (
         f"TF-IDF features of word {_span(s['word_ngrams'])}-grams and character "
