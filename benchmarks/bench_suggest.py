@@ -155,12 +155,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = prepared(args.size, Path(tmp))
         ours, run = time_ours(folder, args.runs)
+        review, document, shown = time_review(folder)  # the classifier's run: the latest yet
+        plain = time_plain(folder, args.runs, one_thread=False)
+        plain_one = time_plain(folder, args.runs, one_thread=True)
         if find_spec("model2vec") is not None:
             model_dir = args.model_dir or synthetic_model(folder, Path(tmp) / "model")
             embedded, embedding_run = time_embedding(folder, args.runs, model_dir)
-        review, document, shown = time_review(folder)
-        plain = time_plain(folder, args.runs, one_thread=False)
-        plain_one = time_plain(folder, args.runs, one_thread=True)
     median = statistics.median
     rows = [
         ("ours: `Project.suggest(train='coder1')`", median(ours)),
