@@ -165,7 +165,7 @@ def load_model(settings: EmbeddingSettings) -> Any:
                 f"{INSTALL}"
             ) from None
         try:
-            return StaticModel.from_pretrained(folder, force_download=False)
+            return StaticModel.from_pretrained(folder)  # an existing folder: read, not fetched
         except Exception as error:  # safetensors and tokenizers raise their own kinds
             raise ProjectError(
                 f"could not read the model in '{folder}' ({error}): is it a model2vec model "
