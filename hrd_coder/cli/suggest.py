@@ -77,7 +77,9 @@ def suggest() -> None:
     "--backend",
     default="classifier",
     show_default=True,
-    help="What makes the suggestions (only 'classifier' so far: TF-IDF and logistic regression).",
+    help="What makes the suggestions: 'classifier' (TF-IDF and logistic regression) or "
+    "'embedding' (a local model2vec model's embeddings and logistic regression; needs "
+    "--model-dir).",
 )
 @click.option(
     "--train",
@@ -102,6 +104,13 @@ def suggest() -> None:
 )
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Recorded with the run.")
+@click.option(
+    "--model-dir",
+    "model_dir",
+    type=click.Path(path_type=Path),
+    help="The embedding backend's model: a folder holding a model2vec model "
+    "(config.json, model.safetensors, tokenizer.json). Nothing is downloaded.",
+)
 @format_option(["table", "json"], default="table")
 @click.pass_context
 @reports_errors
@@ -113,12 +122,19 @@ def suggest_run(
     documents: tuple[str, ...],
     codes: tuple[str, ...],
     seed: int,
+    model_dir: Path | None,
     fmt: str,
 ) -> None:
     """Train on a human layer and store suggestions in a new layer model:RUN."""
     project = open_project(ctx)
     run = project.suggest(
-        backend=backend, train=train, unit=unit, documents=documents, codes=codes, seed=seed
+        backend=backend,
+        train=train,
+        unit=unit,
+        documents=documents,
+        codes=codes,
+        seed=seed,
+        model_dir=model_dir,
     )
     if fmt == "json":
         click.echo(json.dumps(run.as_dict(), indent=2))
@@ -128,6 +144,12 @@ def suggest_run(
         f"{plural(run.documents, 'document')}, learned from {run.train} ({run.training_units} "
         f"{run.unit}s in {run.training_documents} documents) in {run.seconds:.1f} s"
     )
+    if run.settings.get("model_dir"):
+        s = run.settings
+        click.echo(
+            f"  model: {s['model_dir']} ({plural(s['model_files'], 'file')}, "
+            f"SHA-256 {s['model_checksum'][:12]})"
+        )
     for code, count in run.by_code.items():
         click.echo(f"  {code}: {count}")
     for code, marked in run.skipped.items():

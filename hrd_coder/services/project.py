@@ -1123,13 +1123,21 @@ class Project:
         documents: Sequence[str] = (),
         codes: Sequence[str] = (),
         seed: int = 0,
+        model_dir: str | Path | None = None,
     ) -> SuggestRun:
         """Train a machine coder on a human layer (default consensus) and store its
-        suggestions in a new layer `model:<run>`; the run is recorded in the event log."""
+        suggestions in a new layer `model:<run>`; the run is recorded in the event log.
+        `model_dir`: the folder of the `embedding` backend's model2vec model."""
         from hrd_coder.services.suggestions import SuggestRequest, run_suggestions
 
         request = SuggestRequest(
-            backend, train or self.CONSENSUS, unit, tuple(documents), tuple(codes), seed
+            backend,
+            train or self.CONSENSUS,
+            unit,
+            tuple(documents),
+            tuple(codes),
+            seed,
+            str(model_dir) if model_dir is not None else None,
         )
         return run_suggestions(self, request)
 

@@ -26,10 +26,10 @@ from hrd_coder.storage.events import record_event
 if TYPE_CHECKING:  # numpy and scikit-learn load only when suggestions are made
     import numpy as np
 
-    from hrd_coder.machine.classifier import ClassifierSettings
+    from hrd_coder.machine.backends import Machine
     from hrd_coder.services.project import Project
 
-BACKENDS = ("classifier",)
+BACKENDS = ("classifier", "embedding")
 UNITS = ("sentence", "paragraph", "turn")
 MIN_TRAINING_UNITS = 5
 """A code needs this many units marked, and this many unmarked, in the training layer."""
@@ -48,6 +48,7 @@ class SuggestRequest:
     documents: tuple[str, ...] = ()  # suggest for these (default: every document)
     codes: tuple[str, ...] = ()  # only these codes (default: every code with enough units)
     seed: int = 0
+    model_dir: str | None = None  # the embedding backend's model folder
 
 
 @dataclass(frozen=True)
@@ -105,21 +106,22 @@ class LabelledUnits:
 def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
     """Train on the request's layer, suggest codings for its documents into a new model
     layer, and record the run; all in one transaction, or nothing when a check fails."""
-    from hrd_coder.machine.classifier import ClassifierSettings, backend_version
+    from hrd_coder.machine.backends import new_machine
 
     started = time.perf_counter()
     check_request(request)
+    machine = new_machine(request.backend, request.model_dir)
     codebook_hash = project.codebook_hash_for_new_codings()
     training = labelled_units(project, request.train, request.unit)
     codes, skipped = learnable_codes(training, request)
     targets = target_documents(project, request.documents)
-    settings = ClassifierSettings()
     units, texts = unit_texts(project, targets, request.unit)
-    found = suggest(training, codes, texts, settings, request.seed)
+    found = suggest(training, codes, texts, machine, request.seed)
     with project.database.writing() as conn:
         run = new_run_name(conn, request.backend)
         layer = model_layer(run)
-        codings = suggested_codings(project, layer, run, units, found, settings, codebook_hash)
+        threshold = machine.settings.threshold
+        codings = suggested_codings(project, layer, run, units, found, threshold, codebook_hash)
         counts = Counter(c.code_id for c in codings)
         _add_model_layer(conn, layer)
         insert_codings(conn, codings)
@@ -127,11 +129,11 @@ def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
             run=run,
             layer=layer,
             backend=request.backend,
-            version=backend_version(),
+            version=machine.version,
             train=request.train,
             unit=request.unit,
             seed=request.seed,
-            settings=settings.as_dict(),
+            settings=machine.settings.as_dict(),
             codes=tuple(codes),
             skipped=skipped,
             training_documents=len({u.document_id for u in training.units}),
@@ -163,7 +165,12 @@ def check_request(request: SuggestRequest) -> None:
     if request.backend not in BACKENDS:
         raise ProjectError(
             f"unknown backend '{request.backend}': use {', '.join(BACKENDS)} "
-            "(embedding and llm backends are not built yet)"
+            "(the llm backend is not built yet)"
+        )
+    if request.model_dir and request.backend != "embedding":
+        raise ProjectError(
+            f"--model-dir names the embedding backend's model: add --backend embedding, "
+            f"or leave --model-dir out for the {request.backend} backend"
         )
     if request.unit not in UNITS:
         raise ProjectError(f"unknown unit '{request.unit}': use one of {', '.join(UNITS)}")
@@ -306,13 +313,13 @@ def suggest(
     training: LabelledUnits,
     codes: Sequence[str],
     texts: Sequence[str],
-    settings: ClassifierSettings,
+    machine: Machine,
     seed: int,
 ) -> dict[str, np.ndarray]:
-    """Per code, each text's probability, from a classifier trained on `training`."""
-    from hrd_coder.machine.classifier import probabilities, train
+    """Per code, each text's probability, from the machine trained on `training`."""
+    from hrd_coder.machine.classifier import probabilities
 
-    model = train(training.texts, {c: training.labels[c] for c in codes}, settings, seed)
+    model = machine.train(training.texts, {c: training.labels[c] for c in codes}, seed)
     return probabilities(model, texts) if texts else {c: training.labels[c][:0] for c in codes}
 
 
@@ -322,7 +329,7 @@ def suggested_codings(
     run: str,
     units: Sequence[Unit],
     found: dict[str, np.ndarray],
-    settings: ClassifierSettings,
+    threshold: float,
     codebook_hash: str,
 ) -> list[CodingRecord]:
     """A coding in the model layer for each unit and code at or above the threshold; its
@@ -330,7 +337,7 @@ def suggested_codings(
     cases = {d.id: d.case_ids for d in project.documents()}
     codings = []
     for code, chances in found.items():
-        for index in (chances >= settings.threshold).nonzero()[0]:
+        for index in (chances >= threshold).nonzero()[0]:
             unit = units[index]
             document = unit.document_id or ""
             tied = cases.get(document, ())
