@@ -27,9 +27,10 @@ if TYPE_CHECKING:  # numpy and scikit-learn load only when suggestions are made
     import numpy as np
 
     from hrd_coder.machine.classifier import ClassifierSettings
+    from hrd_coder.machine.llm_clients import LlmSource
     from hrd_coder.services.project import Project
 
-BACKENDS = ("classifier",)
+BACKENDS = ("classifier", "llm")
 UNITS = ("sentence", "paragraph", "turn")
 MIN_TRAINING_UNITS = 5
 """A code needs this many units marked, and this many unmarked, in the training layer."""
@@ -48,6 +49,7 @@ class SuggestRequest:
     documents: tuple[str, ...] = ()  # suggest for these (default: every document)
     codes: tuple[str, ...] = ()  # only these codes (default: every code with enough units)
     seed: int = 0
+    llm: LlmSource | None = None  # the llm backend's model (services/suggestions_llm.py)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,9 @@ class SuggestRun:
     at: str = ""
     # The documents suggested for: where the model layer's blank units mean "absent".
     document_ids: tuple[str, ...] = ()
+    # Answers of the llm backend dropped, by why: not the JSON asked for, an unknown code, a
+    # quote not in the text (machine/llm.py).
+    invalid: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, as the event stores it and `suggest list --format json` prints it."""
@@ -107,8 +112,12 @@ def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
     layer, and record the run; all in one transaction, or nothing when a check fails."""
     from hrd_coder.machine.classifier import ClassifierSettings, backend_version
 
-    started = time.perf_counter()
     check_request(request)
+    if request.backend == "llm":
+        from hrd_coder.services.suggestions_llm import run_llm
+
+        return run_llm(project, request)
+    started = time.perf_counter()
     codebook_hash = project.codebook_hash_for_new_codings()
     training = labelled_units(project, request.train, request.unit)
     codes, skipped = learnable_codes(training, request)
@@ -163,10 +172,12 @@ def check_request(request: SuggestRequest) -> None:
     if request.backend not in BACKENDS:
         raise ProjectError(
             f"unknown backend '{request.backend}': use {', '.join(BACKENDS)} "
-            "(embedding and llm backends are not built yet)"
+            "(the embedding backend is not built yet)"
         )
     if request.unit not in UNITS:
         raise ProjectError(f"unknown unit '{request.unit}': use one of {', '.join(UNITS)}")
+    if request.llm is not None and request.backend != "llm":
+        raise ProjectError("--model and --ollama name a language model: add --backend llm")
 
 
 def layer_documents(project: Project, layer: str) -> set[str]:
