@@ -343,3 +343,30 @@ def test_validate_takes_a_reference_only_for_llm_runs(planted_folder: Path):
     assert cli(planted_folder, "run", "--train", "ana").exit_code == 0
     done = cli(planted_folder, "validate", "classifier-1", "--reference", "consensus")
     assert done.exit_code == 2 and "leave out --reference" in done.output
+
+
+def test_explain_traces_an_llm_value_to_its_model_and_prompt(demo_root: Path):
+    """On the demo: a case history's suggestions are tied to its case, and `explain` names
+    the model, its checksum and the prompt template, not a training layer."""
+
+    def first_words(passage: str, seed: int) -> str:
+        quote = passage.strip()[:24]
+        coding = {"code": "private_diplomacy", "quote": quote, "reasoning": "Quiet talks."}
+        return json.dumps({"codings": [coding]})
+
+    with Project.open(demo_root) as project:
+        project.import_files()
+        with OllamaStub(first_words) as server:
+            run = project.suggest(
+                backend="llm", ollama=MODEL, host=server.url, documents=["c01"], unit="paragraph"
+            )
+        coding = project.codings(coder=run.layer)[0]
+    assert coding.case_id == "c01" and coding.memo.startswith("Quiet talks.")
+    shown = CliRunner().invoke(
+        main,
+        ["--project", str(demo_root), "explain", "c01", "private_diplomacy", "--layer", run.layer],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert f"made by run llm-1 ({run.at}): llm Ollama {VERSION}, model {MODEL}" in shown.output
+    assert f"(sha256:{DIGEST[:12]})" in shown.output
+    assert f"prompt template {run.settings['prompt_template_hash'][:12]}" in shown.output
