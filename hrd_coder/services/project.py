@@ -1096,6 +1096,9 @@ class Project:
         from hrd_coder.machine.llm_clients import DEFAULT_HOST, LlmSource
         from hrd_coder.services.suggestions import SuggestRequest
 
+        unknown = set(llm) - {"model", "ollama", "host", "allow_remote"}
+        if unknown:
+            raise TypeError(f"suggest() got unexpected keyword arguments {sorted(unknown)}")
         source = None
         if any(llm.values()):
             source = LlmSource(
