@@ -370,3 +370,18 @@ def test_explain_traces_an_llm_value_to_its_model_and_prompt(demo_root: Path):
     assert f"made by run llm-1 ({run.at}): llm Ollama {VERSION}, model {MODEL}" in shown.output
     assert f"(sha256:{DIGEST[:12]})" in shown.output
     assert f"prompt template {run.settings['prompt_template_hash'][:12]}" in shown.output
+
+
+def test_the_cli_says_what_it_discarded(planted_folder: Path):
+    coder = Unruly()
+    with OllamaStub(coder) as server:
+        llm = ["--backend", "llm", "--ollama", MODEL, "--host", server.url]
+        done = cli(planted_folder, "run", *llm, "--document", "int01")
+    assert done.exit_code == 0, done.output
+    wrong = coder.wrong
+    assert (
+        f"discarded: {wrong['json']} answers not the JSON asked for, {wrong['unknown_code']} "
+        f"codings of a code the codebook lacks, {wrong['quote']} quotes not found in the text"
+    ) in done.output
+    listed = cli(planted_folder, "review", "llm-1", "--coder", "ana")
+    assert "None" not in listed.output  # no probability: shown as a dash

@@ -50,9 +50,9 @@ REVIEW_COLUMNS = [
 
 
 INVALID_WORDS = {
-    "json": "not the JSON asked for",
-    "unknown_code": "unknown code",
-    "quote": "quote not in the text",
+    "json": ("answer", "not the JSON asked for"),
+    "unknown_code": ("coding", "of a code the codebook lacks"),
+    "quote": ("quote", "not found in the text"),
 }
 
 
@@ -199,10 +199,13 @@ def _print_llm_run(run: Any) -> None:
     )
     for code, count in run.by_code.items():
         click.echo(f"  {code}: {count}")
-    dropped = sum(run.invalid.values())
+    dropped = [
+        f"{plural(n, INVALID_WORDS[kind][0])} {INVALID_WORDS[kind][1]}"
+        for kind, n in run.invalid.items()
+        if n
+    ]
     if dropped:
-        kinds = ", ".join(f"{INVALID_WORDS[k]} {n}" for k, n in run.invalid.items() if n)
-        click.echo(f"  discarded: {plural(dropped, 'answer')} ({kinds})")
+        click.echo(f"  discarded: {', '.join(dropped)}")
     click.echo(f"Check it before use: hrd-coder suggest validate {run.run}")
 
 
@@ -402,7 +405,8 @@ def suggest_review(
         for s in pending
     ]
     if fmt == "table":
-        print_table(rows, REVIEW_COLUMNS[:-2], "suggestion")
+        shown = [r | {"probability": number(r["probability"])} for r in rows]
+        print_table(shown, REVIEW_COLUMNS[:-2], "suggestion")
         click.echo(
             f"{plural(len(rows), 'suggestion')} of run {chosen.run} not yet decided by {reviewer}: "
             f"write them out with --format csv, fill decision, then --from-csv FILE"
