@@ -385,3 +385,7 @@ def test_the_cli_says_what_it_discarded(planted_folder: Path):
     ) in done.output
     listed = cli(planted_folder, "review", "llm-1", "--coder", "ana")
     assert "None" not in listed.output  # no probability: shown as a dash
+    written = cli(planted_folder, "review", "llm-1", "--coder", "ana", "--format", "csv")
+    header, first = written.output.splitlines()[:2]
+    assert header.split(",")[-3:] == ["model_reasoning", "decision", "reason"]
+    assert first.endswith(",An embargo is named.,,")

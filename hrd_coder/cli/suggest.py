@@ -44,6 +44,7 @@ REVIEW_COLUMNS = [
     "end",
     "probability",
     "quote",
+    "model_reasoning",
     "decision",
     "reason",
 ]
@@ -399,6 +400,7 @@ def suggest_review(
             "end": s.end,
             "probability": s.probability,
             "quote": " ".join(s.quote.split()),
+            "model_reasoning": s.reasoning,
             "decision": "",
             "reason": "",
         }
@@ -406,7 +408,7 @@ def suggest_review(
     ]
     if fmt == "table":
         shown = [r | {"probability": number(r["probability"])} for r in rows]
-        print_table(shown, REVIEW_COLUMNS[:-2], "suggestion")
+        print_table(shown, REVIEW_COLUMNS[:-3], "suggestion")
         click.echo(
             f"{plural(len(rows), 'suggestion')} of run {chosen.run} not yet decided by {reviewer}: "
             f"write them out with --format csv, fill decision, then --from-csv FILE"
