@@ -109,6 +109,7 @@ def llama_module(coder: Coder = embargo_coder, version: str = "0.3.0-stub") -> A
     module.__version__ = version
     module.loaded = []
     module.chats = []
+    module.context = 100_000  # characters of the passage's prompt it takes
 
     class Llama:
         def __init__(self, model_path: str, **settings: Any) -> None:
@@ -116,6 +117,8 @@ def llama_module(coder: Coder = embargo_coder, version: str = "0.3.0-stub") -> A
 
         def create_chat_completion(self, messages: list[dict], **settings: Any) -> dict:
             module.chats.append({"messages": messages, **settings})
+            if len(messages[-1]["content"]) > module.context:
+                raise ValueError("Requested tokens exceed context window")  # as llama.cpp does
             content = coder(passage_of(messages[-1]["content"]), settings["seed"])
             return {"choices": [{"message": {"role": "assistant", "content": content}}]}
 

@@ -157,6 +157,19 @@ def test_a_missing_llama_cpp_or_model_file_says_what_to_do(planted: Project, tmp
     assert planted.suggestion_runs() == []
 
 
+def test_a_unit_too_long_for_the_context_is_refused_with_advice(
+    planted: Project, tmp_path, monkeypatch
+):
+    module = llama_module()
+    module.context = 200
+    monkeypatch.setitem(sys.modules, "llama_cpp", module)
+    weights = tmp_path / "coder.gguf"
+    weights.write_bytes(b"GGUF")
+    with pytest.raises(ProjectError, match=r"must fit in 8192 tokens; use a shorter unit"):
+        planted.suggest(backend="llm", model=weights, unit="paragraph", documents=["int01"])
+    assert planted.suggestion_runs() == []
+
+
 def test_an_ollama_server_that_is_not_running_or_lacks_the_model(planted: Project):
     with OllamaStub() as server:
         with pytest.raises(ProjectError, match="has no model 'llama3'.*ollama pull llama3"):

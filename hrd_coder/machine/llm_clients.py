@@ -106,12 +106,22 @@ class GgufModel:
 
     def answer(self, system: str, user: str, schema: dict[str, Any], seed: int) -> str:
         """The model's answer to one passage."""
-        done = self._llama.create_chat_completion(
-            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-            response_format={"type": "json_object", "schema": schema},
-            temperature=TEMPERATURE,
-            seed=seed,
-        )
+        try:
+            done = self._llama.create_chat_completion(
+                messages=[
+                    {"role": "system", "content": system},
+                    {"role": "user", "content": user},
+                ],
+                response_format={"type": "json_object", "schema": schema},
+                temperature=TEMPERATURE,
+                seed=seed,
+            )
+        except ValueError as error:  # llama.cpp's "Requested tokens exceed context window"
+            raise ProjectError(
+                f"llama.cpp could not answer ({error}): the codebook and one unit must fit in "
+                f"{CONTEXT_TOKENS} tokens; use a shorter unit (--unit sentence) or fewer codes "
+                "(--code)"
+            ) from error
         return done["choices"][0]["message"]["content"] or ""
 
 
