@@ -402,3 +402,17 @@ def test_the_cli_says_what_it_discarded(planted_folder: Path):
     header, first = written.output.splitlines()[:2]
     assert header.split(",")[-3:] == ["model_reasoning", "decision", "reason"]
     assert first.endswith(",An embargo is named.,,")
+
+
+def test_progress_hears_of_every_unit(planted: Project):
+    heard = []
+    with OllamaStub() as server:
+        found = planted.replicate_suggestions(
+            2,
+            ollama=MODEL,
+            host=server.url,
+            documents=["int01"],
+            progress=lambda *a: heard.append(a),
+        )
+    assert len(found.runs) == 2
+    assert heard == [(done, SENTENCES) for done in range(1, SENTENCES + 1)] * 2

@@ -166,6 +166,8 @@ def suggest_run(
     suggestions in a new layer model:RUN."""
     project = open_project(ctx)
     chosen = {"unit": unit, "documents": documents, "codes": codes, "seed": seed}
+    if backend == "llm":
+        chosen["progress"] = _progress(unit)
     if replicate is not None:
         _print_replication(
             project.replicate_suggestions(replicate, backend=backend, **chosen, **llm), fmt
@@ -188,6 +190,20 @@ def suggest_run(
     for code, marked in run.skipped.items():
         click.echo(f"  skipped {code}: only {plural(marked, run.unit)} marked to learn from")
     click.echo(f"Check it before use: hrd-coder suggest validate {run.run}")
+
+
+def _progress(unit: str) -> Any:
+    """On a terminal, how many units a language model has answered so far (a run can take
+    hours on a CPU); nothing in a pipe or a log."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        click.echo(f"\rasked about {done}/{total} {unit}s", err=True, nl=done == total)
+
+    return show
 
 
 def _print_llm_run(run: Any) -> None:

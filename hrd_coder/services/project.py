@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
@@ -1048,17 +1048,18 @@ class Project:
         documents: Sequence[str] = (),
         codes: Sequence[str] = (),
         seed: int = 0,
+        progress: Callable[[int, int], None] | None = None,
         **llm: Any,
     ) -> SuggestRun:
         """Train a machine coder on a human layer (default consensus) and store its
         suggestions in a new layer `model:<run>`; the run is recorded in the event log.
         The llm backend takes `model` (a GGUF file) or `ollama` (a model name), with
-        `host` and `allow_remote` (docs/machine-coding.md)."""
+        `host` and `allow_remote` (docs/machine-coding.md), and calls `progress(done,
+        total)` after each unit it asked about."""
         from hrd_coder.services.suggestions import run_suggestions
 
-        return run_suggestions(
-            self, self._suggest_request(backend, train, unit, documents, codes, seed, llm)
-        )
+        request = self._suggest_request(backend, train, unit, documents, codes, seed, llm)
+        return run_suggestions(self, request, progress)
 
     def replicate_suggestions(
         self,
@@ -1069,6 +1070,7 @@ class Project:
         documents: Sequence[str] = (),
         codes: Sequence[str] = (),
         seed: int = 0,
+        progress: Callable[[int, int], None] | None = None,
         **llm: Any,
     ) -> Replication:
         """An llm run repeated `times` times with seeds seed, seed+1, ..., each its own
@@ -1081,7 +1083,7 @@ class Project:
                 "same suggestions): use it with --backend llm"
             )
         request = self._suggest_request(backend, None, unit, documents, codes, seed, llm)
-        return replicate_llm(self, request, times)
+        return replicate_llm(self, request, times, progress)
 
     def _suggest_request(
         self,

@@ -24,11 +24,15 @@ from hrd_coder.storage.codings import insert_codings
 from hrd_coder.storage.events import record_event
 
 if TYPE_CHECKING:  # numpy and scikit-learn load only when suggestions are made
+    from collections.abc import Callable
+
     import numpy as np
 
     from hrd_coder.machine.classifier import ClassifierSettings
     from hrd_coder.machine.llm_clients import LlmSource
     from hrd_coder.services.project import Project
+
+    Progress = Callable[[int, int], None]  # (units done, units in all)
 
 BACKENDS = ("classifier", "llm")
 UNITS = ("sentence", "paragraph", "turn")
@@ -107,16 +111,19 @@ class LabelledUnits:
     checksum: str = ""
 
 
-def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
+def run_suggestions(
+    project: Project, request: SuggestRequest, progress: Progress | None = None
+) -> SuggestRun:
     """Train on the request's layer, suggest codings for its documents into a new model
-    layer, and record the run; all in one transaction, or nothing when a check fails."""
+    layer, and record the run; all in one transaction, or nothing when a check fails.
+    `progress(done, total)` hears of each unit a language model was asked about."""
     from hrd_coder.machine.classifier import ClassifierSettings, backend_version
 
     check_request(request)
     if request.backend == "llm":
         from hrd_coder.services.suggestions_llm import run_llm
 
-        return run_llm(project, request)
+        return run_llm(project, request, progress=progress)
     started = time.perf_counter()
     codebook_hash = project.codebook_hash_for_new_codings()
     training = labelled_units(project, request.train, request.unit)

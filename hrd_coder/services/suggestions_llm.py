@@ -38,13 +38,17 @@ if TYPE_CHECKING:
     from hrd_coder.agreement.coded_units import Unit
     from hrd_coder.services.project import Project
     from hrd_coder.services.records import CodingRecord
+    from hrd_coder.services.suggestions import Progress
 
 REPLICATE_ACTION = "suggest.replicate"
 MAX_REPLICATES = 20
 
 
 def run_llm(
-    project: Project, request: SuggestRequest, model: ChatModel | None = None
+    project: Project,
+    request: SuggestRequest,
+    model: ChatModel | None = None,
+    progress: Progress | None = None,
 ) -> SuggestRun:
     """Ask the model about every unit of the request's documents, keep the answers that
     pass the checks as suggestions in a new model layer, and record the run; all in one
@@ -59,13 +63,15 @@ def run_llm(
     system = llm.system_prompt([code_text(project, code) for code in codes])
     schema = llm.answer_schema(codes)
     answers, invalid = [], dict.fromkeys(llm.INVALID_KINDS, 0)
-    for unit, text in zip(units, texts, strict=True):
+    for done, (unit, text) in enumerate(zip(units, texts, strict=True), start=1):
         if text.strip():
             checked = llm.check_answer(
                 model.answer(system, llm.user_prompt(text), schema, request.seed), text, codes
             )
             llm.add_invalid(invalid, checked.invalid)
             answers.extend((unit, found) for found in checked.found)
+        if progress is not None:
+            progress(done, len(units))
     with project.database.writing() as conn:
         run = new_run_name(conn, llm.BACKEND)
         layer = model_layer(run)
@@ -236,7 +242,9 @@ class Replication:
         return asdict(self)
 
 
-def replicate_llm(project: Project, request: SuggestRequest, times: int) -> Replication:
+def replicate_llm(
+    project: Project, request: SuggestRequest, times: int, progress: Progress | None = None
+) -> Replication:
     """`times` runs with seeds seed, seed+1, ..., each its own layer, then alpha across
     them per code; recorded as an event `suggest.replicate`."""
     if not 2 <= times <= MAX_REPLICATES:
@@ -245,7 +253,7 @@ def replicate_llm(project: Project, request: SuggestRequest, times: int) -> Repl
         )
     model = open_model(checked_source(project, request))
     runs = [
-        run_llm(project, replace(request, seed=request.seed + number), model)
+        run_llm(project, replace(request, seed=request.seed + number), model, progress)
         for number in range(times)
     ]
     result = replication(project, runs)
