@@ -416,3 +416,13 @@ def test_progress_hears_of_every_unit(planted: Project):
         )
     assert len(found.runs) == 2
     assert heard == [(done, SENTENCES) for done in range(1, SENTENCES + 1)] * 2
+
+
+def test_an_llm_layer_is_refused_in_exports_until_validated(planted: Project):
+    with OllamaStub() as server:
+        run = planted.suggest(backend="llm", ollama=MODEL, host=server.url, documents=TWO)
+    with pytest.raises(ProjectError, match="model:llm-1 has no validation"):
+        planted.check_model_layer(run.layer, "matrix")
+    planted.validate_suggestions(run.run, reference="ana", bootstrap=0)
+    with pytest.raises(ProjectError, match="codes noise, rare of model:llm-1"):
+        planted.check_model_layer(run.layer, "matrix")  # sanctions alone is usable
