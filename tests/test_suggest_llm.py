@@ -199,6 +199,10 @@ def test_a_remote_host_needs_the_flag_and_the_project_setting(planted: Project):
         write(settings, "coder: ana\nllm_remote_hosts: [gpu.lab.example, 127.0.0.2]\n")
         with pytest.raises(ProjectError, match="--allow-remote on this run"):
             planted.suggest(**ask)  # named, but not allowed for this run
+        write(settings, "llm_remote_hosts: ['ftp://127.0.0.2']\n")
+        with pytest.raises(ProjectError, match="llm_remote_hosts names 'ftp://127.0.0.2', wh"):
+            planted.suggest(**ask, allow_remote=True)
+        write(settings, "llm_remote_hosts: ['http://127.0.0.2:11434']\n")  # an address: its host
         assert server.chats == []  # nothing was sent
         run = planted.suggest(**ask, allow_remote=True)
     assert run.settings["remote"] is True and run.settings["allow_remote"] is True

@@ -29,7 +29,7 @@ from hrd_coder.services.suggestions import (
     target_documents,
     unit_texts,
 )
-from hrd_coder.settings import llm_remote_hosts
+from hrd_coder.settings import LOCAL_DIR, SETTINGS_FILE, llm_remote_hosts
 from hrd_coder.storage import tables
 from hrd_coder.storage.codings import insert_codings
 from hrd_coder.storage.events import record_event
@@ -135,7 +135,7 @@ def check_host(project: Project, source: LlmSource) -> None:
     if is_local(source.host):
         return
     host = host_name(source.host)
-    named = [host_name(entry) for entry in llm_remote_hosts(project.root)]
+    named = remote_hosts(project)
     if source.allow_remote and host in named:
         return
     missing = []
@@ -148,6 +148,21 @@ def check_host(project: Project, source: LlmSource) -> None:
         f"sent to {host}. It is used only with both {' and '.join(missing)}; "
         "or run Ollama here (--host http://localhost:11434)"
     )
+
+
+def remote_hosts(project: Project) -> list[str]:
+    """The hosts the project's local settings allow (each entry a host or an address)."""
+    settings = project.root / LOCAL_DIR / SETTINGS_FILE
+    hosts = []
+    for entry in llm_remote_hosts(project.root):
+        try:
+            hosts.append(host_name(entry))
+        except ProjectError:
+            raise ProjectError(
+                f"{settings}: llm_remote_hosts names '{entry}', which is not a host: write "
+                "a name or address such as gpu.lab.example or http://gpu.lab.example:11434"
+            ) from None
+    return hosts
 
 
 def chosen_codes(project: Project, wanted: Sequence[str]) -> list[str]:
