@@ -59,6 +59,19 @@ def remembered_coder(root: Path) -> str | None:
     return coder if isinstance(coder, str) and coder else None
 
 
+def llm_remote_hosts(root: Path) -> list[str]:
+    """The hosts other than this machine an Ollama server may be asked on
+    (`llm_remote_hosts:` in the settings file; docs/machine-coding.md). Kept here, beside
+    the database and not in it, so that no teammate's change can send interviews away."""
+    path = root / LOCAL_DIR / SETTINGS_FILE
+    hosts = _read_settings(path).get("llm_remote_hosts") if path.is_file() else None
+    if isinstance(hosts, str):
+        hosts = [hosts]
+    if not isinstance(hosts, list):
+        return []  # absent or malformed: no remote host is allowed
+    return [str(h).strip() for h in hosts if str(h).strip()]
+
+
 def _read_settings(path: Path) -> dict:
     """The settings file's data; InvalidInput (file and line) when it is malformed."""
     if not path.read_bytes().strip():

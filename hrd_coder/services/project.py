@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
@@ -86,7 +86,8 @@ if TYPE_CHECKING:
     from hrd_coder.services.suggestion_review import ReviewCount
     from hrd_coder.services.suggestion_review_file import ReviewOutcome
     from hrd_coder.services.suggestion_validation import Validation
-    from hrd_coder.services.suggestions import SuggestRun
+    from hrd_coder.services.suggestions import SuggestRequest, SuggestRun
+    from hrd_coder.services.suggestions_llm import Replication
     from hrd_coder.services.unitizing import DocumentUnitizing
 
 CODEBOOK_FILE = "codebook.yaml"
@@ -1124,22 +1125,81 @@ class Project:
         codes: Sequence[str] = (),
         seed: int = 0,
         model_dir: str | Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        **llm: Any,
     ) -> SuggestRun:
         """Train a machine coder on a human layer (default consensus) and store its
         suggestions in a new layer `model:<run>`; the run is recorded in the event log.
-        `model_dir`: the folder of the `embedding` backend's model2vec model."""
-        from hrd_coder.services.suggestions import SuggestRequest, run_suggestions
+        `model_dir`: the folder of the `embedding` backend's model2vec model. The llm
+        backend takes `model` (a GGUF file) or `ollama` (a model name), with `host` and
+        `allow_remote` (docs/machine-coding.md), and calls `progress(done, total)` after
+        each unit it asked about."""
+        from dataclasses import replace
 
-        request = SuggestRequest(
+        from hrd_coder.services.suggestions import run_suggestions
+
+        request = self._suggest_request(backend, train, unit, documents, codes, seed, llm)
+        if model_dir is not None:
+            request = replace(request, model_dir=str(model_dir))
+        return run_suggestions(self, request, progress)
+
+    def replicate_suggestions(
+        self,
+        times: int,
+        *,
+        backend: str = "llm",
+        unit: str = "sentence",
+        documents: Sequence[str] = (),
+        codes: Sequence[str] = (),
+        seed: int = 0,
+        progress: Callable[[int, int], None] | None = None,
+        **llm: Any,
+    ) -> Replication:
+        """An llm run repeated `times` times with seeds seed, seed+1, ..., each its own
+        layer, and per code Krippendorff's alpha across the runs."""
+        from hrd_coder.services.suggestions_llm import replicate_llm
+
+        if backend != "llm":
+            raise ProjectError(
+                f"--replicate repeats an llm run (a {backend} run with the same seed gives the "
+                "same suggestions): use it with --backend llm"
+            )
+        request = self._suggest_request(backend, None, unit, documents, codes, seed, llm)
+        return replicate_llm(self, request, times, progress)
+
+    def _suggest_request(
+        self,
+        backend: str,
+        train: str | None,
+        unit: str,
+        documents: Sequence[str],
+        codes: Sequence[str],
+        seed: int,
+        llm: dict[str, Any],
+    ) -> SuggestRequest:
+        from hrd_coder.machine.llm_clients import DEFAULT_HOST, LlmSource
+        from hrd_coder.services.suggestions import SuggestRequest
+
+        unknown = set(llm) - {"model", "ollama", "host", "allow_remote"}
+        if unknown:
+            raise TypeError(f"suggest() got unexpected keyword arguments {sorted(unknown)}")
+        source = None
+        if any(llm.values()):
+            source = LlmSource(
+                model_file=str(llm["model"]) if llm.get("model") else None,
+                ollama=llm.get("ollama"),
+                host=llm.get("host") or DEFAULT_HOST,
+                allow_remote=bool(llm.get("allow_remote")),
+            )
+        return SuggestRequest(
             backend,
             train or self.CONSENSUS,
             unit,
             tuple(documents),
             tuple(codes),
             seed,
-            str(model_dir) if model_dir is not None else None,
+            llm=source,
         )
-        return run_suggestions(self, request)
 
     def suggestion_runs(self) -> list[SuggestRun]:
         """Every machine coder run recorded, oldest first."""
@@ -1148,13 +1208,14 @@ class Project:
         return list_runs(self)
 
     def validate_suggestions(
-        self, run: str, *, folds: int = 5, bootstrap: int = 1000
+        self, run: str, *, folds: int = 5, bootstrap: int = 1000, reference: str | None = None
     ) -> Validation:
         """Per code, cross-validated agreement between a run's classifier and its training
-        layer, beside a label-shuffled baseline, with the verdicts used for humans."""
+        layer (an llm run: agreement with `reference`, default consensus, on the documents
+        it covers), beside a shuffled baseline, with the verdicts used for humans."""
         from hrd_coder.services.suggestion_validation import validate_run
 
-        return validate_run(self, run, folds, bootstrap)
+        return validate_run(self, run, folds, bootstrap, reference)
 
     @staticmethod
     def methods_paragraph(validation: Validation) -> str:

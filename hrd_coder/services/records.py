@@ -238,7 +238,8 @@ class ImportReport:
 @dataclass(frozen=True)
 class Suggestion:
     """One machine suggestion waiting for a person's review: a coding of the layer
-    `model:<run>`, with the probability its run gave it (docs/machine-coding.md)."""
+    `model:<run>`, with the probability its run gave it, or a language model's reasoning
+    (docs/machine-coding.md)."""
 
     id: str  # the suggestion's coding id in the model layer
     run: str
@@ -249,6 +250,7 @@ class Suggestion:
     probability: float | None
     quote: str
     case_id: str | None
+    reasoning: str = ""  # why a language model suggested it (the llm backend), else empty
 
 
 _BESIDE_THEIR_RULES = {

@@ -39,6 +39,7 @@ ORDERS = ("confidence", "code")
 CODINGS = tables.Coding.__table__
 EVENTS = tables.Event.__table__
 PROBABILITY = re.compile(r"^p=([0-9.]+)")
+SUGGESTED_BY = re.compile(r"\s*\(suggested by run [^)]*\)$")
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,8 @@ def suggestions_of(
 
 
 def as_suggestion(coding: CodingRecord, run: str) -> Suggestion:
-    """A model layer's coding as a suggestion, its probability read back from the memo."""
+    """A model layer's coding as a suggestion, its probability (or, from a language model,
+    its reasoning) read back from the memo."""
     found = PROBABILITY.match(coding.memo or "")
     return Suggestion(
         id=coding.id,
@@ -180,6 +182,7 @@ def as_suggestion(coding: CodingRecord, run: str) -> Suggestion:
         probability=float(found.group(1)) if found else None,
         quote=coding.quote,
         case_id=coding.case_id,
+        reasoning="" if found else SUGGESTED_BY.sub("", coding.memo or ""),
     )
 
 

@@ -93,13 +93,27 @@ class Validation:
 
 
 def validate_run(
-    project: Project, run: str, folds: int = DEFAULT_FOLDS, bootstrap: int = 1000
+    project: Project,
+    run: str,
+    folds: int = DEFAULT_FOLDS,
+    bootstrap: int = 1000,
+    reference: str | None = None,
 ) -> Validation:
-    """Cross-validate the run's classifier on its training layer, record the result."""
+    """Cross-validate the run's classifier on its training layer (an llm run: compare it
+    with the reference layer), record the result."""
     from hrd_coder.machine.backends import recorded_machine
 
     started = time.perf_counter()
     recorded = find_run(project, run)
+    if recorded.backend == "llm":
+        from hrd_coder.services.suggestion_validation_llm import validate_llm_run
+
+        return validate_llm_run(project, recorded, reference, bootstrap)
+    if reference is not None and reference != recorded.train:
+        raise ProjectError(
+            f"run {recorded.run} is validated against the layer it learned from "
+            f"({recorded.train}): leave out --reference (it is for llm runs)"
+        )
     reference = labelled_units(project, recorded.train, recorded.unit)
     gone = [code for code in recorded.codes if code not in reference.labels]
     if gone:
@@ -251,6 +265,10 @@ def _number(value: float | None) -> float | None:
 def methods_paragraph(found: Validation) -> str:
     """A paragraph for a paper's methods section: what made the suggestions, how they were
     checked, and which codes passed."""
+    if found.backend == "llm":
+        from hrd_coder.services.suggestion_validation_llm import llm_methods_paragraph
+
+        return llm_methods_paragraph(found)
     s = found.settings
     weights = "balanced" if s.get("class_weight") == "balanced" else "equal"
     usable = [

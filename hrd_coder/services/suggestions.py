@@ -24,12 +24,17 @@ from hrd_coder.storage.codings import insert_codings
 from hrd_coder.storage.events import record_event
 
 if TYPE_CHECKING:  # numpy and scikit-learn load only when suggestions are made
+    from collections.abc import Callable
+
     import numpy as np
 
     from hrd_coder.machine.backends import Machine
+    from hrd_coder.machine.llm_clients import LlmSource
     from hrd_coder.services.project import Project
 
-BACKENDS = ("classifier", "embedding")
+    Progress = Callable[[int, int], None]  # (units done, units in all)
+
+BACKENDS = ("classifier", "embedding", "llm")
 UNITS = ("sentence", "paragraph", "turn")
 MIN_TRAINING_UNITS = 5
 """A code needs this many units marked, and this many unmarked, in the training layer."""
@@ -49,6 +54,7 @@ class SuggestRequest:
     codes: tuple[str, ...] = ()  # only these codes (default: every code with enough units)
     seed: int = 0
     model_dir: str | None = None  # the embedding backend's model folder
+    llm: LlmSource | None = None  # the llm backend's model (services/suggestions_llm.py)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,9 @@ class SuggestRun:
     at: str = ""
     # The documents suggested for: where the model layer's blank units mean "absent".
     document_ids: tuple[str, ...] = ()
+    # Answers of the llm backend dropped, by why: not the JSON asked for, an unknown code, a
+    # quote not in the text (machine/llm.py).
+    invalid: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, as the event stores it and `suggest list --format json` prints it."""
@@ -103,13 +112,20 @@ class LabelledUnits:
     checksum: str = ""
 
 
-def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
+def run_suggestions(
+    project: Project, request: SuggestRequest, progress: Progress | None = None
+) -> SuggestRun:
     """Train on the request's layer, suggest codings for its documents into a new model
-    layer, and record the run; all in one transaction, or nothing when a check fails."""
+    layer, and record the run; all in one transaction, or nothing when a check fails.
+    `progress(done, total)` hears of each unit a language model was asked about."""
     from hrd_coder.machine.backends import new_machine
 
-    started = time.perf_counter()
     check_request(request)
+    if request.backend == "llm":
+        from hrd_coder.services.suggestions_llm import run_llm
+
+        return run_llm(project, request, progress=progress)
+    started = time.perf_counter()
     machine = new_machine(request.backend, request.model_dir)
     codebook_hash = project.codebook_hash_for_new_codings()
     training = labelled_units(project, request.train, request.unit)
@@ -163,10 +179,7 @@ def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
 def check_request(request: SuggestRequest) -> None:
     """A ProjectError with advice for a backend or unit this slice does not offer."""
     if request.backend not in BACKENDS:
-        raise ProjectError(
-            f"unknown backend '{request.backend}': use {', '.join(BACKENDS)} "
-            "(the llm backend is not built yet)"
-        )
+        raise ProjectError(f"unknown backend '{request.backend}': use {', '.join(BACKENDS)}")
     if request.model_dir and request.backend != "embedding":
         raise ProjectError(
             f"--model-dir names the embedding backend's model: add --backend embedding, "
@@ -174,6 +187,8 @@ def check_request(request: SuggestRequest) -> None:
         )
     if request.unit not in UNITS:
         raise ProjectError(f"unknown unit '{request.unit}': use one of {', '.join(UNITS)}")
+    if request.llm is not None and request.backend != "llm":
+        raise ProjectError("--model and --ollama name a language model: add --backend llm")
 
 
 def layer_documents(project: Project, layer: str) -> set[str]:
