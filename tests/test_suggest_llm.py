@@ -325,6 +325,8 @@ def test_the_cli_runs_validates_and_replicates_in_json(planted_folder: Path):
     checked = json.loads(done.output)
     assert checked["reference"] == "ana" and checked["folds"] == 0
     assert checked["codes"]["sanctions"]["verdict"] in ("reliable", "too few to judge")
+    listed = cli(planted_folder, "list").output.splitlines()
+    assert listed[1].split()[:5] == ["llm-1", "model:llm-1", "llm", "—", "sentence"]
     table = cli(planted_folder, "validate", "llm-1", "--reference", "ana", "--bootstrap", "0")
     assert "compared against ana (30 sentences in 1 document)" in table.output
 

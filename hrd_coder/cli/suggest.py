@@ -357,7 +357,8 @@ def suggest_list(ctx: click.Context, fmt: str) -> None:
         click.echo(json.dumps(listed, indent=2))
         return
     rows = [r.as_dict() | {"reviewed": _accepted_of_all(reviewed[r.run].values())} for r in runs]
-    print_table([{c: row[c] for c in RUN_COLUMNS} for row in rows], RUN_COLUMNS, "run")
+    shown = [{c: row[c] for c in RUN_COLUMNS} | {"train": row["train"] or "—"} for row in rows]
+    print_table(shown, RUN_COLUMNS, "run")  # an llm run learned from no layer: a dash
 
 
 def _accepted(counts: Any) -> str:
