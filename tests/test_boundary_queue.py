@@ -118,6 +118,8 @@ def test_a_changed_extent_reopens_the_decision(coded: Project):
     status = coded.consensus_status()
     assert status.reopened_boundaries == 1
     assert not status.complete  # the second sentence waits for a decision again
+    said = run(coded, "consensus", "status").output
+    assert "note: 1 boundary decision was reopened by a coder's change" in said
     coded.decide_boundary(reopened, "a", adjudicator="ana")
     assert coded.consensus_status().complete
 

@@ -154,3 +154,24 @@ def test_every_key_has_an_id_a_description_and_a_tooltip():
     assert all(ids) and len(set(ids)) == len(ids)
     assert all(binding_id.startswith("boundaries.") for binding_id in ids)
     assert all(b.description and b.tooltip for b in BoundaryScreen.BINDINGS)  # type: ignore[union-attr]
+
+
+async def test_from_the_workbench_f6_then_b(project: Project):
+    from hrd_coder.tui.app import CoderApp
+
+    app = CoderApp(project.root, None, "ana")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, AdjudicationScreen)
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, BoundaryScreen)
+        assert "Reputational costs" in shown(app.screen, "#item-line")
+        await pilot.press("a")  # lena's extent: both sentences
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, AdjudicationScreen)
+        assert not any(item.open for item in app.screen.items)
