@@ -222,11 +222,18 @@ def coder_bootstrap(
     rng = np.random.default_rng(seed)
     cases = np.arange(len(base))
     found, failed = [], 0
+    # Draws that give the same table give the same fit: with few cases read differently
+    # (one on the demo) most draws repeat one, and each Cox fit is most of a draw's time.
+    fitted: dict[bytes, float | None] = {}
     for _ in range(draws):
         chosen = np.array([rng.choice(options) for options in allowed])
-        table = base.copy()
-        table[columns] = values[chosen, cases]
-        hr = _featured_hr(design, table)
+        mixed = values[chosen, cases]
+        key = mixed.tobytes()
+        if key not in fitted:
+            table = base.copy()
+            table[columns] = mixed
+            fitted[key] = _featured_hr(design, table)
+        hr = fitted[key]
         if hr is None:
             failed += 1
         else:

@@ -141,3 +141,25 @@ def test_tables_of_different_cases_are_refused():
     lena = cases()
     with pytest.raises(ValueError, match="same cases"):
         coder_bootstrap(DESIGN, {"lena": lena, "tomas": lena.iloc[1:]}, {}, 2, 0)
+
+
+def test_every_draw_is_its_own_tables_fit_when_draws_repeat_a_table():
+    """Two cases read differently make four possible tables: twelve draws repeat them, and a
+    repeated table reuses its fit. Each draw is replayed here with the same random choices
+    and fitted with lifelines directly."""
+    lena = cases()
+    tomas = recoded(lena, 2, seed=11)
+    tables = {"lena": lena, "tomas": tomas}
+    boot = coder_bootstrap(DESIGN, tables, everyone(lena, ("lena", "tomas")), 12, 5)
+    rng = np.random.default_rng(5)
+    ordered = [t.sort_values("id").reset_index(drop=True) for t in (lena, tomas)]
+    expected = []
+    for _ in range(12):
+        chosen = [rng.choice([0, 1]) for _ in range(len(lena))]
+        mixed = ordered[0].copy()
+        mixed["reputational_costs"] = [
+            ordered[c].loc[i, "reputational_costs"] for i, c in enumerate(chosen)
+        ]
+        expected.append(lifelines_hr(mixed))
+    assert len(set(np.round(expected, 12))) < 12  # some tables did repeat
+    assert boot.hazard_ratios == pytest.approx(expected, rel=1e-5)
