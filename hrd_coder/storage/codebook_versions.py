@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Table, select
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.settings import SETTINGS, store_setting
 
-VERSIONS: Table = tables.CodebookVersion.__table__
+VERSIONS: Table = core_tables.CODEBOOK_VERSION
 CURRENT = "codebook_hash"  # the setting naming the codebook last imported
 
 
@@ -31,7 +31,11 @@ def store_codebook_version(
         return
     conn.execute(
         VERSIONS.insert().values(
-            hash=codebook_hash, name=name, version=version, text=text, loaded_at=tables.utc_now()
+            hash=codebook_hash,
+            name=name,
+            version=version,
+            text=text,
+            loaded_at=core_tables.utc_now(),
         )
     )
 
