@@ -69,9 +69,7 @@ def test_moments_are_stored_and_read_in_utc_as_sqlmodel_does(dialect: Any):
     assert stored == theirs.process_bind_param(moment, dialect)
     assert stored.tzinfo == dt.UTC
     naive = moment.replace(tzinfo=None)
-    assert ours.process_result_value(naive, dialect) == theirs.process_result_value(
-        naive, dialect
-    )
+    assert ours.process_result_value(naive, dialect) == theirs.process_result_value(naive, dialect)
     assert ours.process_result_value(moment, dialect) == theirs.process_result_value(
         moment, dialect
     )
