@@ -6,7 +6,10 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import click
 
 from hrd_coder.cli import main
 from hrd_coder.cli.command_index import COMMANDS
@@ -51,6 +54,24 @@ def test_the_index_names_each_command_module_and_help():
         assert indexed.summary == summary, f"{name}: the index says {indexed.summary!r}"
 
 
+def subcommand_modules(group: click.Group) -> Iterator[tuple[str, str]]:
+    """(subcommand name, the module defining it), at every depth below `group`."""
+    for name, command in group.commands.items():
+        yield name, command.callback.__module__.rsplit(".", 1)[1]
+        if isinstance(command, click.Group):
+            yield from subcommand_modules(command)
+
+
+def test_the_index_names_every_module_that_adds_a_subcommand():
+    for name, command in defined_commands().items():
+        if isinstance(command, click.Group):
+            for subcommand, module in subcommand_modules(command):
+                assert module in COMMANDS[name].modules(), (
+                    f"{name} {subcommand} is defined in cli/{module}.py: add "
+                    f"subcommands_from=({module!r},) to {name!r} in cli/command_index.py"
+                )
+
+
 def test_help_lists_every_command_as_the_commands_would_without_importing_them():
     done = subprocess.run(
         [sys.executable, "-c", HELP_BEFORE_AND_AFTER_LOADING],
@@ -67,6 +88,9 @@ def test_a_command_runs_from_the_index_and_an_unknown_one_is_refused():
     from click.testing import CliRunner
 
     assert "Usage: main docs" in CliRunner().invoke(main, ["docs", "--help"]).output
+    assert (
+        "Usage: main export qdpx" in CliRunner().invoke(main, ["export", "qdpx", "--help"]).output
+    )
     refused = CliRunner().invoke(main, ["stauts"])
     assert refused.exit_code == 2
     assert "No such command 'stauts'" in refused.output

@@ -110,8 +110,9 @@ class IndexedGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
-            # Importing the module runs its @main.command() decorators.
-            importlib.import_module(f"hrd_coder.cli.{COMMANDS[cmd_name].module}")
+            # Importing the modules runs their @main.command() decorators.
+            for module in COMMANDS[cmd_name].modules():
+                importlib.import_module(f"hrd_coder.cli.{module}")
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

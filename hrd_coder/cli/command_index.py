@@ -4,7 +4,8 @@
 when that command runs, so `hrd-coder status` does not pay for importing the analysis,
 interop or workbench commands (issue 15). This is the one place to add a top-level command:
 define it in its module with `@main.command()` or `@main.group()`, then add its line here
-(tests/test_command_index.py fails, naming the command, until the two agree).
+(tests/test_command_index.py fails, naming the command, until the two agree). A module
+that adds subcommands to another module's group is named in that group's line.
 """
 
 from __future__ import annotations
@@ -13,10 +14,16 @@ from typing import NamedTuple
 
 
 class IndexedCommand(NamedTuple):
-    """Where a command lives (a module of hrd_coder/cli/) and its help's first sentence."""
+    """Where a command lives (a module of hrd_coder/cli/), its help's first sentence, and
+    any other modules that add subcommands to it (all imported before it runs)."""
 
     module: str
     summary: str
+    subcommands_from: tuple[str, ...] = ()
+
+    def modules(self) -> tuple[str, ...]:
+        """Every module to import for this command, its own first."""
+        return (self.module, *self.subcommands_from)
 
 
 COMMANDS: dict[str, IndexedCommand] = {
@@ -53,7 +60,11 @@ COMMANDS: dict[str, IndexedCommand] = {
         "analysis",
         "Show the codings behind the value of case VARIABLE for CASE, with their quotes.",
     ),
-    "export": IndexedCommand("exports", "Write project data out for Stata, R or pandas."),
+    "export": IndexedCommand(
+        "exports",
+        "Write project data out for Stata, R or pandas.",
+        subcommands_from=("interop",),  # export qdc, export qdpx
+    ),
     "import": IndexedCommand(
         "project",
         "Check and import codebook, cases and transcripts (running it twice changes nothing).",

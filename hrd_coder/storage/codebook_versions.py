@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import Connection, Table, select
 
 from hrd_coder.storage import core_tables
@@ -16,6 +18,27 @@ def current_codebook_hash(conn: Connection) -> str | None:
     return conn.execute(
         select(SETTINGS.c.value).where(SETTINGS.c.key == CURRENT)
     ).scalar_one_or_none()
+
+
+class ImportedCodebook(NamedTuple):
+    """The name and hash of the codebook last imported (checked whole by that import)."""
+
+    hash: str
+    name: str
+
+
+def imported_codebook_if_same(conn: Connection, text: str) -> ImportedCodebook | None:
+    """The codebook last imported, if codebook.yaml still holds the very text it was
+    imported from: then the file is known to be valid and need not be checked again."""
+    query = (
+        select(VERSIONS.c.hash, VERSIONS.c.name, VERSIONS.c.text)
+        .join(SETTINGS, SETTINGS.c.value == VERSIONS.c.hash)
+        .where(SETTINGS.c.key == CURRENT)
+    )
+    row = conn.execute(query).first()
+    if row is None or row.text != text:
+        return None
+    return ImportedCodebook(row.hash, row.name)
 
 
 def set_current_codebook(conn: Connection, codebook_hash: str) -> None:
