@@ -11,17 +11,10 @@ from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import access as access_rules
 from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage as coverage_rules
-from hrd_coder.services import history, reanchoring
 from hrd_coder.services import layers as layer_names
+from hrd_coder.services import reanchoring
 from hrd_coder.services.access import Access, read_access
-from hrd_coder.services.agreement import (
-    AgreementRequest,
-    AgreementRow,
-    agreement_rows,
-)
 from hrd_coder.services.codebook_journal import finish_interrupted_change
-from hrd_coder.services.codings_file import LoadReport, load_codings
-from hrd_coder.services.consensus_rules import Mark
 from hrd_coder.services.coverage import Coverage
 from hrd_coder.services.model_layers import MODEL_ROLE, is_model_layer
 from hrd_coder.services.records import (
@@ -33,13 +26,6 @@ from hrd_coder.services.records import (
     OrphanRecord,
     ProjectStatus,
     Suggestion,
-)
-from hrd_coder.services.samples import (
-    AssignmentRecord,
-    SampleDrawn,
-    assign_sample,
-    clear_assignments,
-    list_assignments,
 )
 from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
 from hrd_coder.sources.folders import CASES_DIR, MEDIA_DIR, TRANSCRIPTS_DIR, relative_to_project
@@ -65,18 +51,23 @@ if TYPE_CHECKING:
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import AnalysisPlan
     from hrd_coder.codebook import Codebook
+    from hrd_coder.services import history
     from hrd_coder.services.adjudication import Disagreement
+    from hrd_coder.services.agreement import AgreementRequest, AgreementRow
     from hrd_coder.services.analysis import Explanation
     from hrd_coder.services.analysis_inputs import AnalysisInputs
     from hrd_coder.services.audit import LogEntry, LogFilter
     from hrd_coder.services.codebook_changes import CodebookChange
+    from hrd_coder.services.codings_file import LoadReport
     from hrd_coder.services.consensus import ConsensusStatus
+    from hrd_coder.services.consensus_rules import Mark
     from hrd_coder.services.exchange import ExportOutcome
     from hrd_coder.services.exchange_import import ExchangeOutcome
     from hrd_coder.services.media import CoverageTimeline
     from hrd_coder.services.media_import import ArticleImport
     from hrd_coder.services.merging import MergeReport
     from hrd_coder.services.model_corrections import CorrectedModel
+    from hrd_coder.services.samples import AssignmentRecord, SampleDrawn
     from hrd_coder.services.suggestion_review import ReviewCount
     from hrd_coder.services.suggestion_review_file import ReviewOutcome
     from hrd_coder.services.suggestion_validation import Validation
@@ -576,16 +567,22 @@ class Project:
     def load_codings(self, path: str | Path, *, mark_done: bool = False) -> LoadReport:
         """Add codings from a CSV table (see docs/codings-file.md); idempotent. With
         `mark_done`, every coder's documents in the table are marked done by them."""
+        from hrd_coder.services.codings_file import load_codings
+
         return load_codings(self, Path(path), mark_done)
 
     def undo(self, coder: str) -> history.HistoryStep:
         """Undo the coder's latest coding action not yet undone (see docs/storage.md)."""
+        from hrd_coder.services import history
+
         layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.undo(conn, coder)
 
     def redo(self, coder: str) -> history.HistoryStep:
         """Redo the coder's latest undone coding action."""
+        from hrd_coder.services import history
+
         layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.redo(conn, coder)
@@ -646,6 +643,8 @@ class Project:
     def agreement(self, request: AgreementRequest) -> list[AgreementRow]:
         """Agreement between coders, per code (or group, pooled, document, coder pair)."""
         self.access().require_all_layers("agreement")
+        from hrd_coder.services.agreement import agreement_rows
+
         return agreement_rows(self, request)
 
     def disagreements(
@@ -735,15 +734,21 @@ class Project:
     ) -> SampleDrawn:
         """Give a coder a reproducible random share of documents to double-code."""
         self.access().require_role("assigning a double-coding sample", ("lead",))
+        from hrd_coder.services.samples import assign_sample
+
         return assign_sample(self, coder, share, seed, kind)
 
     def assignments(self, coder: str | None = None) -> list[AssignmentRecord]:
         """The documents assigned to each coder (with blind coding on, a coder sees their own)."""
+        from hrd_coder.services.samples import list_assignments
+
         return list_assignments(self, self.access().check_layer(coder))
 
     def clear_sample(self, coder: str) -> list[AssignmentRecord]:
         """Take a coder's assigned documents back (their codings stay); return what was."""
         self.access().require_role("clearing a double-coding sample", ("lead",))
+        from hrd_coder.services.samples import clear_assignments
+
         return clear_assignments(self, coder)
 
     # -- analysis (see docs/analysis.md) -----------------------------------------------------
