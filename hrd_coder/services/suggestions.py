@@ -19,7 +19,7 @@ from hrd_coder.services import coding as actions
 from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.model_layers import MODEL_ROLE, is_model_layer, model_layer
 from hrd_coder.services.records import CodingRecord
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.codings import insert_codings
 from hrd_coder.storage.events import record_event
 
@@ -39,8 +39,8 @@ UNITS = ("sentence", "paragraph", "turn")
 MIN_TRAINING_UNITS = 5
 """A code needs this many units marked, and this many unmarked, in the training layer."""
 RUN_ACTION = "suggest.run"
-EVENTS = tables.Event.__table__
-CODERS = tables.Coder.__table__
+EVENTS = core_tables.EVENT
+CODERS = core_tables.CODER
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def run_suggestions(
             by_code={code: counts.get(code, 0) for code in codes},
             seconds=round(time.perf_counter() - started, 3),
             by=project.viewer,
-            at=tables.utc_now().isoformat(),
+            at=core_tables.utc_now().isoformat(),
             document_ids=tuple(targets),
         )
         record_event(
@@ -389,7 +389,9 @@ def new_run_name(conn: Connection, backend: str) -> str:
 
 
 def _add_model_layer(conn: Connection, layer: str) -> None:
-    conn.execute(CODERS.insert().values(name=layer, role=MODEL_ROLE, created_at=tables.utc_now()))
+    conn.execute(
+        CODERS.insert().values(name=layer, role=MODEL_ROLE, created_at=core_tables.utc_now())
+    )
 
 
 def list_runs(project: Project) -> list[SuggestRun]:

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, Table
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.events import record_event
 
-DECISIONS: Table = tables.Decision.__table__
+DECISIONS: Table = core_tables.DECISION
 
 
 def decision_rows(conn: Connection, codes: Sequence[str] = ()) -> list[RowMapping]:
@@ -23,7 +23,7 @@ def decision_rows(conn: Connection, codes: Sequence[str] = ()) -> list[RowMappin
 
 def store_decision(conn: Connection, row: dict[str, Any], logged: dict[str, Any]) -> None:
     """Add a decision (decided now) with its 'decision.add' event, which holds `logged`."""
-    conn.execute(DECISIONS.insert().values(**row, decided_at=tables.utc_now()))
+    conn.execute(DECISIONS.insert().values(**row, decided_at=core_tables.utc_now()))
     record_event(
         conn,
         coder=row["adjudicator"],
