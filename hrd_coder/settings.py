@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hrd_coder.problems import InvalidInput, Problem
 from hrd_coder.text_file import read_text_file
-from hrd_coder.yaml_source import dump_yaml, parse_yaml
 
 LOCAL_DIR = ".hrd_coder"
 SETTINGS_FILE = "settings.yaml"
@@ -59,11 +59,24 @@ def remembered_coder(root: Path) -> str | None:
     return coder if isinstance(coder, str) and coder else None
 
 
+def llm_remote_hosts(root: Path) -> list[str]:
+    """The hosts other than this machine an Ollama server may be asked on
+    (`llm_remote_hosts:` in the settings file; docs/machine-coding.md). Kept here, beside
+    the database and not in it, so that no teammate's change can send interviews away."""
+    path = root / LOCAL_DIR / SETTINGS_FILE
+    hosts = _read_settings(path).get("llm_remote_hosts") if path.is_file() else None
+    if isinstance(hosts, str):
+        hosts = [hosts]
+    if not isinstance(hosts, list):
+        return []  # absent or malformed: no remote host is allowed
+    return [str(h).strip() for h in hosts if str(h).strip()]
+
+
 def _read_settings(path: Path) -> dict:
     """The settings file's data; InvalidInput (file and line) when it is malformed."""
     if not path.read_bytes().strip():
         return {}
-    document, problems = parse_yaml(read_text_file(path), str(path))
+    document, problems = _parse(path)
     if document is None or problems:
         raise InvalidInput(problems)
     return document.data if isinstance(document.data, dict) else {}
@@ -81,7 +94,7 @@ def remember_coder(root: Path, coder: str) -> Path:
     data = _read_settings(path) if path.is_file() else {}
     data["coder"] = coder
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(dump_yaml(data, sort_keys=True), encoding="utf-8")
+    temporary.write_text(_dump(data), encoding="utf-8")
     temporary.replace(path)
     return path
 
@@ -115,7 +128,7 @@ def remember_place(root: Path, coder: str, document: str, offset: int) -> None:
         data = {}  # a damaged places file is replaced, not fatal
     data[coder] = {"document": document, "offset": offset}
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(dump_yaml(data, sort_keys=True), encoding="utf-8")
+    temporary.write_text(_dump(data), encoding="utf-8")
     temporary.replace(path)
 
 
@@ -132,7 +145,7 @@ def load_keymap(root: Path) -> dict[str, str]:
 
 
 def _read_keys(path: Path) -> dict[str, str]:
-    document, problems = parse_yaml(read_text_file(path), str(path))
+    document, problems = _parse(path)
     if document is None or problems:
         raise InvalidInput(problems)
     data = document.data or {}
@@ -161,3 +174,17 @@ def _read_keys(path: Path) -> dict[str, str]:
     if found:
         raise InvalidInput(found)
     return {str(k): v.replace(" ", "") for k, v in data.items()}
+
+
+# The YAML reader is imported when a settings file is read or written: with it comes
+# pydantic, which most commands do not otherwise need (issue 15).
+def _parse(path: Path) -> tuple[Any, list[Problem]]:
+    from hrd_coder.yaml_source import parse_yaml
+
+    return parse_yaml(read_text_file(path), str(path))
+
+
+def _dump(data: dict[str, Any]) -> str:
+    from hrd_coder.yaml_source import dump_yaml
+
+    return dump_yaml(data, sort_keys=True)

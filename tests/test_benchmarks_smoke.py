@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,8 @@ def test_the_machine_coder_benchmark_runs_at_size_s() -> None:
     assert done.returncode == 0, done.stderr
     assert "ours: `Project.suggest(train='coder1')`" in done.stdout
     assert "plain scikit-learn pipeline, one thread" in done.stdout
+    embedding = "embedding backend, a 256-dimension model of its words"
+    assert (embedding in done.stdout) == (find_spec("model2vec") is not None)
     assert (docs.read_text() if docs.exists() else None) == before  # --quick writes nothing
 
 

@@ -25,7 +25,8 @@ def run(*args: str, ok: bool = True):
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in group.commands.items():
+    commands = main.every_command() if group is main else group.commands
+    for name, command in commands.items():
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))

@@ -126,3 +126,36 @@ def test_the_demo_agrees_with_its_codings_as_a_spans_table(demo_root: Path, tmp_
     from_file = unitizing_for_file(spans, lengths_path=lengths, bootstrap=200, seed=1)
     assert from_file["alpha_U"] == result.as_dict()["alpha_U"]
     assert from_file["intervals"] == result.as_dict()["intervals"]
+
+
+def test_by_document_gives_each_document_its_own_continuum(example: Project):
+    """Krippendorff's 2004 example alone in int02 gives the book's alpha_U per code there;
+    a second document where the two coders' spans coincide gives 1 for its code."""
+    for coder in ("lena", "tomas"):
+        example.add_coding(document="int01", code="release", start=0, end=20, coder=coder)
+    finish_coding(example)
+    rows, notes = example.unitizing_by_document()
+    found = {(r.document, r.code): r for r in rows}
+    assert round(found[("int02", "reputational_costs")].alpha_U, 4) == 0.7286
+    assert found[("int02", "mobilizing.ngos")].alpha_U == 1.0
+    assert round(found[("int02", "(all)")].alpha_U, 4) == 0.8587
+    assert found[("int01", "release")].alpha_U == 1.0
+    assert found[("int01", "release")].coders == "lena tomas"
+    assert found[("int01", "(all)")].u_alpha == 1.0  # one partition each, the same one
+    assert any(note.startswith("int02: ") for note in notes)
+    assert not any(note.startswith("pooled over") for note in notes)
+
+
+def test_by_document_on_the_command_line(example: Project):
+    table = cli(example, "--unitizing", "--by", "document")
+    assert table.exit_code == 0, table.output
+    assert "int02" in table.stdout and "k_u_alpha" in table.stdout
+    as_csv = cli(example, "--unitizing", "--by", "document", "--format", "csv")
+    rows = list(csv.DictReader(as_csv.stdout.splitlines()))
+    assert {r["code"] for r in rows} == {"(all)", "reputational_costs", "mobilizing.ngos"}
+    as_json = json.loads(cli(example, "--unitizing", "--by", "document", "--format", "json").stdout)
+    assert as_json["rows"][0]["document"] == "int02" and as_json["notes"]
+    refused = cli(example, "--unitizing", "--by", "pair")
+    assert refused.exit_code == 2 and "--by document" in refused.stderr
+    no_intervals = cli(example, "--unitizing", "--by", "document", "--bootstrap", "10")
+    assert no_intervals.exit_code == 2 and "no intervals" in no_intervals.stderr

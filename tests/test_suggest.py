@@ -230,7 +230,7 @@ def test_the_cli_runs_lists_and_validates_in_json(planted_folder: Path):
         (["run", "--train", "nobody"], "there is no layer 'nobody' to train on"),
         (["run"], "the consensus layer is empty"),
         (["run", "--train", "ana", "--code", "rare"], "code 'rare' has 3 of 360 sentences"),
-        (["run", "--train", "ana", "--backend", "llm"], "unknown backend 'llm'"),
+        (["run", "--train", "ana", "--backend", "gpt"], "unknown backend 'gpt'"),
         (["run", "--train", "ana", "--document", "int99"], "there is no document 'int99'"),
         (["validate", "classifier-9"], "there is no suggestion run 'classifier-9'"),
     ],

@@ -1,19 +1,8 @@
-"""The `hrd-coder` command: thin click commands, each parsing and calling one service."""
+"""The `hrd-coder` command: thin click commands, each parsing and calling one service.
 
-from hrd_coder.cli import (  # noqa: F401 (registers the commands)
-    agreement,
-    analysis,
-    consensus,
-    coverage,
-    exports,
-    interop,
-    media,
-    project,
-    samples,
-    suggest,
-    team,
-    workbench,
-)
+The commands' modules are imported when a command runs (cli/command_index.py lists them).
+"""
+
 from hrd_coder.cli.base import main
 
 __all__ = ["main"]

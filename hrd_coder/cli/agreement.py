@@ -14,7 +14,12 @@ from hrd_coder.cli.base import (
     print_rows,
     reports_errors,
 )
-from hrd_coder.cli.unitizing import print_unitizing, print_unitizing_for_file
+from hrd_coder.cli.unitizing import (
+    print_unitizing,
+    print_unitizing_by_document,
+    print_unitizing_for_file,
+    unitizing_scope,
+)
 from hrd_coder.wording import agreeing
 
 if TYPE_CHECKING:
@@ -90,7 +95,9 @@ MAX_BOOTSTRAP = 1_000_000  # a million resamples: a few seconds, 8 MB
     type=click.Choice(["code", "group", "pooled", "document", "pair"]),
     default="code",
     show_default=True,
-    help="One row per code, per code group, all codes pooled, per document, or per coder pair.",
+    help="One row per code, per code group, all codes pooled, per document, or per coder pair. "
+    "With --unitizing: code or pooled (one table of coefficients over the documents laid end "
+    "to end), or document (a row per document and per code in it).",
 )
 @click.option("--coder", "coders", multiple=True, help="Only these coders (repeatable).")
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
@@ -153,6 +160,17 @@ def agreement(
         return
     if unitizing:
         project = open_project(ctx)
+        if unitizing_scope(scope) == "document":
+            if "bootstrap" in _given(ctx) or "seed" in _given(ctx):
+                from hrd_coder.problems import ProjectError
+
+                raise ProjectError(
+                    "--by document gives no intervals (they resample texts, and each row "
+                    "has one): leave out --bootstrap and --seed"
+                )
+            rows, notes = project.unitizing_by_document(coders, codes, documents)
+            print_unitizing_by_document(rows, notes, fmt)
+            return
         result = project.unitizing_agreement(coders, codes, documents, bootstrap, seed)
         print_unitizing(result.as_dict(), fmt)
         return
@@ -187,7 +205,7 @@ def agreement(
 COMMON = {"bootstrap", "seed", "fmt"}
 USED_BY = {
     "spans": COMMON | {"spans", "continuum_begin", "continuum_length", "lengths"},
-    "unitizing": COMMON | {"unitizing", "coders", "codes", "documents"},
+    "unitizing": COMMON | {"unitizing", "coders", "codes", "documents", "scope"},
     "ratings": COMMON | {"ratings", "statistic", "level"},
     "project": COMMON
     | {"statistic", "level", "unit", "scope", "coders", "codes", "documents"}
@@ -198,16 +216,9 @@ USED_BY = {
 def _refuse_options_not_used(ctx: click.Context) -> None:
     """An option the chosen input does not read is an error, not a silent no-op: a
     researcher who adds --metric fleiss to --spans must not believe they got Fleiss."""
-    from click.core import ParameterSource
-
     from hrd_coder.problems import ProjectError
 
-    given = {
-        name
-        for name in ctx.params
-        if ctx.get_parameter_source(name)
-        in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
-    }
+    given = _given(ctx)
     if {"spans", "ratings"} <= given:
         return  # said below, in the words of the two kinds of data
     kind = next((k for k in ("spans", "unitizing", "ratings") if k in given), "project")
@@ -220,6 +231,18 @@ def _refuse_options_not_used(ctx: click.Context) -> None:
             f"{shown} {agreeing(len(unused), 'does', 'do')} not apply to agreement on {what}: "
             f"leave {agreeing(len(unused), 'it', 'them')} out (see 'hrd-coder agreement --help')"
         )
+
+
+def _given(ctx: click.Context) -> set[str]:
+    """The options the user gave (on the command line or in the environment)."""
+    from click.core import ParameterSource
+
+    return {
+        name
+        for name in ctx.params
+        if ctx.get_parameter_source(name)
+        in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    }
 
 
 def _print_coverage_warnings(project: Project, coders: tuple[str, ...]) -> None:

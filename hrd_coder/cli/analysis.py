@@ -214,9 +214,17 @@ def _print_run_of(project: Project, layer: str) -> None:
     run = next((r for r in project.suggestion_runs() if r.layer == layer), None)
     if run is None:
         return
+    folder = run.settings.get("model_dir")
+    model = f", model {folder} (checksum {run.settings['model_checksum'][:12]})" if folder else ""
+    made = (
+        f"model {run.settings['model']} ({run.settings['model_checksum'][:19]}), prompt "
+        f"template {run.settings['prompt_template_hash'][:12]}, by {run.unit}"
+        if run.backend == "llm"  # learned nothing from the project: no training layer
+        else f"trained on {run.train} at the {run.unit} level (codings checksum "
+        f"{run.training_checksum[:12]})"
+    )
     click.echo(
-        f"made by run {run.run} ({run.at}): {run.backend} {run.version}, trained on "
-        f"{run.train} at the {run.unit} level (codings checksum {run.training_checksum[:12]}), "
+        f"made by run {run.run} ({run.at}): {run.backend} {run.version}{model}, {made}, "
         f"codebook {run.codebook_hash[:12]}, seed {run.seed}; "
         f"'hrd-coder suggest validate {run.run}' says how far to trust it"
     )

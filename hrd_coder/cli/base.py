@@ -8,6 +8,7 @@ them, so `hrd-coder --help` stays fast.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 
 import click
 
+from hrd_coder.cli.command_index import COMMANDS
 from hrd_coder.safe_text import safe_text
 
 USER_ERROR = 2
@@ -99,7 +101,43 @@ def coder_identity(ctx: click.Context, root: Path) -> Any:
     return identity(root, top.params.get("main_coder"), FROM_ENV if from_env else FROM_OPTION)
 
 
-@click.group(invoke_without_command=True)
+class IndexedGroup(click.Group):
+    """The top-level group: knows its commands from cli/command_index.py and imports a
+    command's module only when that command runs (so `status` starts fast, issue 15)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS.keys() | self.commands.keys())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            # Importing the modules runs their @main.command() decorators.
+            for module in COMMANDS[cmd_name].modules():
+                importlib.import_module(f"hrd_coder.cli.{module}")
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List every command with its help from the index, importing none of them."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, self._listed(name).get_short_help_str(limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def _listed(self, name: str) -> click.Command:
+        if name in self.commands:
+            return self.commands[name]
+        return click.Command(name, help=COMMANDS[name].summary)
+
+    def every_command(self) -> dict[str, click.Command]:
+        """Every command, each module imported (for tests and tools that walk them all)."""
+        return {
+            name: command
+            for name in COMMANDS
+            if (command := self.get_command(click.Context(self), name))
+        }
+
+
+@click.group(cls=IndexedGroup, invoke_without_command=True)
 @click.option(
     "--project",
     "-p",

@@ -17,6 +17,7 @@ from hrd_coder.cli.base import (
     reports_errors,
     short,
 )
+from hrd_coder.cli.boundaries import decide_boundary, print_boundaries
 from hrd_coder.wording import agreeing, plural
 
 if TYPE_CHECKING:
@@ -49,6 +50,12 @@ def adjudicate() -> None:
 @click.option(
     "--open", "only_open", is_flag=True, help="Only items still to decide (undecided or reopened)."
 )
+@click.option(
+    "--unitizing",
+    is_flag=True,
+    help="The boundary queue instead: passages every coder gave a code, each with another "
+    "extent; decide which extent the consensus holds.",
+)
 @format_option(["table", "csv", "json"], default="table")
 @click.pass_context
 @reports_errors
@@ -57,10 +64,15 @@ def adjudicate_list(
     codes: tuple[str, ...],
     documents: tuple[str, ...],
     only_open: bool,
+    unitizing: bool,
     fmt: str,
 ) -> None:
     """Every disagreement with each coder's quote; fill `choice` in the CSV for --from-csv."""
     project = open_project(ctx)
+    if unitizing:
+        found = project.boundary_disagreements(codes, documents)
+        print_boundaries(project, [b for b in found if b.open or not only_open], fmt)
+        return
     items = [i for i in project.disagreements(codes, documents) if i.open or not only_open]
     coders = sorted({coder for item in items for coder in item.marks})
     rows = [_row(project, item, coders) for item in items]
@@ -133,7 +145,9 @@ def adjudicate_decide(
     reason: str,
     from_csv: Path | None,
 ) -> None:
-    """Decide ITEM: CHOICE is a|b|… (the coder's letter), a CODER, union, intersection, neither."""
+    """Decide ITEM: CHOICE is a|b|… (the coder's letter), a CODER, union, intersection, neither;
+    for a boundary (adjudicate list --unitizing) a|b|…, a CODER, union, intersection or
+    START-END."""
     from hrd_coder.problems import ProjectError
 
     project = open_project(ctx)
@@ -149,6 +163,10 @@ def adjudicate_decide(
             "give the ITEM id and a CHOICE, e.g. 'hrd-coder adjudicate decide 3fa2c1d0 a "
             "--reason \"...\"' (ids from 'hrd-coder adjudicate list')"
         )
+    boundary = project.find_boundary(item)
+    if boundary is not None:
+        decide_boundary(project, boundary, choice, reason, adjudicator)
+        return
     found = project.find_disagreement(item)
     chosen = project.resolve_choice(found, choice)
     made = project.decide(found, chosen, reason=reason, adjudicator=adjudicator)
@@ -215,6 +233,13 @@ def _print_status(status: Any, fmt: str) -> None:
             f"note: {plural(unmatched, 'decision')} {agreeing(unmatched, 'was', 'were')} made on "
             "another unit kind or on text that has changed, and no longer "
             f"{agreeing(unmatched, 'applies', 'apply')}"
+        )
+    if status.reopened_boundaries:
+        reopened = status.reopened_boundaries
+        click.echo(
+            f"note: {plural(reopened, 'boundary decision')} {agreeing(reopened, 'was', 'were')} "
+            "reopened by a coder's change: those passages follow the rules again until decided "
+            "anew (hrd-coder adjudicate list --unitizing --open)"
         )
     if status.complete:
         click.echo("complete: every disagreement is decided and the layer is up to date")

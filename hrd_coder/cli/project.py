@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from hrd_coder.cli import codebook  # noqa: F401 (registers the codebook commands)
 from hrd_coder.cli.base import (
     format_option,
     main,

@@ -44,9 +44,52 @@ REVIEW_COLUMNS = [
     "end",
     "probability",
     "quote",
+    "model_reasoning",
     "decision",
     "reason",
 ]
+
+
+INVALID_WORDS = {
+    "json": ("answer", "not the JSON asked for"),
+    "unknown_code": ("coding", "of a code the codebook lacks"),
+    "quote": ("quote", "not found in the text"),
+}
+
+
+def llm_options(command: Any) -> Any:
+    """The llm backend's options: which model, on which host, and --replicate."""
+    options = [
+        click.option(
+            "--model",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="llm: a local GGUF model file, run by llama-cpp-python "
+            "(pip install 'hrd-coder[llm]').",
+        ),
+        click.option("--ollama", metavar="MODEL", help="llm: a model of an Ollama server."),
+        click.option(
+            "--host",
+            metavar="URL",
+            help="llm: the Ollama server (default http://localhost:11434). Another machine "
+            "needs --allow-remote and llm_remote_hosts in .hrd_coder/settings.yaml.",
+        ),
+        click.option(
+            "--allow-remote",
+            is_flag=True,
+            help="llm: allow sending the documents to the --host named in the project's "
+            "settings (logged with the run).",
+        ),
+        click.option(
+            "--replicate",
+            type=int,
+            metavar="K",
+            help="llm: K runs with seeds SEED..SEED+K-1, each its own layer, and "
+            "Krippendorff's alpha across them per code.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 ALLOW_UNVALIDATED = click.option(
@@ -77,7 +120,9 @@ def suggest() -> None:
     "--backend",
     default="classifier",
     show_default=True,
-    help="What makes the suggestions (only 'classifier' so far: TF-IDF and logistic regression).",
+    help="What makes the suggestions: 'classifier' (TF-IDF and logistic regression, trained "
+    "on --train), 'embedding' (a local model2vec model's embeddings and logistic regression; "
+    "needs --model-dir) or 'llm' (a local language model: --model or --ollama).",
 )
 @click.option(
     "--train",
@@ -102,6 +147,14 @@ def suggest() -> None:
 )
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Recorded with the run.")
+@click.option(
+    "--model-dir",
+    "model_dir",
+    type=click.Path(path_type=Path),
+    help="The embedding backend's model: a folder holding a model2vec model "
+    "(config.json, model.safetensors, tokenizer.json). Nothing is downloaded.",
+)
+@llm_options
 @format_option(["table", "json"], default="table")
 @click.pass_context
 @reports_errors
@@ -113,26 +166,95 @@ def suggest_run(
     documents: tuple[str, ...],
     codes: tuple[str, ...],
     seed: int,
+    model_dir: Path | None,
+    replicate: int | None,
     fmt: str,
+    **llm: Any,
 ) -> None:
-    """Train on a human layer and store suggestions in a new layer model:RUN."""
+    """Train on a human layer (or ask a local language model: --backend llm) and store
+    suggestions in a new layer model:RUN."""
     project = open_project(ctx)
-    run = project.suggest(
-        backend=backend, train=train, unit=unit, documents=documents, codes=codes, seed=seed
-    )
+    chosen = {"unit": unit, "documents": documents, "codes": codes, "seed": seed}
+    if backend == "llm":
+        chosen["progress"] = _progress(unit)
+    if replicate is not None:
+        _print_replication(
+            project.replicate_suggestions(replicate, backend=backend, **chosen, **llm), fmt
+        )
+        return
+    run = project.suggest(backend=backend, train=train, model_dir=model_dir, **chosen, **llm)
     if fmt == "json":
         click.echo(json.dumps(run.as_dict(), indent=2))
+        return
+    if run.backend == "llm":
+        _print_llm_run(run)
         return
     click.echo(
         f"run {run.run}: {plural(run.suggestions, 'suggestion')} in layer {run.layer} for "
         f"{plural(run.documents, 'document')}, learned from {run.train} ({run.training_units} "
         f"{run.unit}s in {run.training_documents} documents) in {run.seconds:.1f} s"
     )
+    if run.settings.get("model_dir"):
+        s = run.settings
+        click.echo(
+            f"  model: {s['model_dir']} ({plural(s['model_files'], 'file')}, "
+            f"SHA-256 {s['model_checksum'][:12]})"
+        )
     for code, count in run.by_code.items():
         click.echo(f"  {code}: {count}")
     for code, marked in run.skipped.items():
         click.echo(f"  skipped {code}: only {plural(marked, run.unit)} marked to learn from")
     click.echo(f"Check it before use: hrd-coder suggest validate {run.run}")
+
+
+def _progress(unit: str) -> Any:
+    """On a terminal, how many units a language model has answered so far (a run can take
+    hours on a CPU); nothing in a pipe or a log."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        click.echo(f"\rasked about {done}/{total} {unit}s", err=True, nl=done == total)
+
+    return show
+
+
+def _print_llm_run(run: Any) -> None:
+    settings = run.settings
+    click.echo(
+        f"run {run.run}: {plural(run.suggestions, 'suggestion')} in layer {run.layer} for "
+        f"{plural(run.documents, 'document')} ({run.units} {run.unit}s), from "
+        f"{settings['model']} ({settings['model_checksum'][:19]}…, {run.version}) in "
+        f"{run.seconds:.1f} s"
+    )
+    for code, count in run.by_code.items():
+        click.echo(f"  {code}: {count}")
+    dropped = [
+        f"{plural(n, INVALID_WORDS[kind][0])} {INVALID_WORDS[kind][1]}"
+        for kind, n in run.invalid.items()
+        if n
+    ]
+    if dropped:
+        click.echo(f"  discarded: {', '.join(dropped)}")
+    click.echo(f"Check it before use: hrd-coder suggest validate {run.run}")
+
+
+def _print_replication(found: Any, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(found.as_dict(), indent=2))
+        return
+    click.echo(
+        f"{plural(len(found.runs), 'run')} of {found.model} with seeds "
+        f"{', '.join(map(str, found.seeds))}: {', '.join(found.layers)}"
+    )
+    click.echo(f"Krippendorff's alpha across the runs, per code, on {found.units} {found.unit}s:")
+    rows = [
+        {"code": code, "alpha": number(v["alpha"]), "marked": " ".join(map(str, v["marked"]))}
+        for code, v in found.codes.items()
+    ]
+    print_table(rows, ["code", "alpha", "marked"], "code")
 
 
 @suggest.command("validate")
@@ -148,15 +270,28 @@ def suggest_run(
     help="Bootstrap samples for alpha's interval (0: none).",
 )
 @click.option("--methods", is_flag=True, help="Also print a methods paragraph for a paper.")
+@click.option(
+    "--reference",
+    metavar="LAYER",
+    help="llm runs: the human layer to compare with (default consensus), on the documents "
+    "it covers.",
+)
 @format_option(["table", "json"], default="table")
 @click.pass_context
 @reports_errors
 def suggest_validate(
-    ctx: click.Context, run: str, folds: int, bootstrap: int, methods: bool, fmt: str
+    ctx: click.Context,
+    run: str,
+    folds: int,
+    bootstrap: int,
+    methods: bool,
+    reference: str | None,
+    fmt: str,
 ) -> None:
-    """Per code, agreement of RUN's classifier with its training layer on unseen documents."""
+    """Per code, agreement of RUN's classifier with its training layer on unseen documents
+    (an llm run: with --reference, default consensus)."""
     project = open_project(ctx)
-    found = project.validate_suggestions(run, folds=folds, bootstrap=bootstrap)
+    found = project.validate_suggestions(run, folds=folds, bootstrap=bootstrap, reference=reference)
     reviewed = project.suggestion_review_counts(found.run)
     if fmt == "json":
         data = found.as_dict()
@@ -167,9 +302,10 @@ def suggest_validate(
             data["methods"] = project.methods_paragraph(found)
         click.echo(json.dumps(data, indent=2))
         return
+    how = f"{found.folds}-fold cross-validation by document" if found.folds else "compared"
     click.echo(
-        f"run {found.run}: {found.folds}-fold cross-validation by document against "
-        f"{found.reference} ({found.units} {found.unit}s in {found.documents} documents)"
+        f"run {found.run}: {how} against {found.reference} ({found.units} {found.unit}s in "
+        f"{plural(found.documents, 'document')})"
     )
     if found.training_changed:
         click.echo(f"note: {found.reference}'s codings changed since the run was made")
@@ -221,7 +357,8 @@ def suggest_list(ctx: click.Context, fmt: str) -> None:
         click.echo(json.dumps(listed, indent=2))
         return
     rows = [r.as_dict() | {"reviewed": _accepted_of_all(reviewed[r.run].values())} for r in runs]
-    print_table([{c: row[c] for c in RUN_COLUMNS} for row in rows], RUN_COLUMNS, "run")
+    shown = [{c: row[c] for c in RUN_COLUMNS} | {"train": row["train"] or "—"} for row in rows]
+    print_table(shown, RUN_COLUMNS, "run")  # an llm run learned from no layer: a dash
 
 
 def _accepted(counts: Any) -> str:
@@ -295,13 +432,15 @@ def suggest_review(
             "end": s.end,
             "probability": s.probability,
             "quote": " ".join(s.quote.split()),
+            "model_reasoning": s.reasoning,
             "decision": "",
             "reason": "",
         }
         for s in pending
     ]
     if fmt == "table":
-        print_table(rows, REVIEW_COLUMNS[:-2], "suggestion")
+        shown = [r | {"probability": number(r["probability"])} for r in rows]
+        print_table(shown, REVIEW_COLUMNS[:-3], "suggestion")
         click.echo(
             f"{plural(len(rows), 'suggestion')} of run {chosen.run} not yet decided by {reviewer}: "
             f"write them out with --format csv, fill decision, then --from-csv FILE"

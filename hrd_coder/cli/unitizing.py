@@ -77,3 +77,41 @@ def coefficient_rows(result: dict) -> list[dict]:
         interval = intervals.get("k_u_alpha", {}).get(category)
         rows.append(row("k_u_alpha", category, value, interval, result["coverage"][category]))
     return rows
+
+
+DOCUMENT_COLUMNS = [
+    "document",
+    "code",
+    "coders",
+    "spans",
+    "alpha_U",
+    "u_alpha",
+    "binary_u_alpha",
+    "cu_alpha",
+    "k_u_alpha",
+    "coverage",
+]
+
+
+def unitizing_scope(scope: str) -> str:
+    """The --by of unitizing agreement: code and pooled give the one pooled table (alpha_U
+    per code and overall); document gives a row per document; the others have no meaning."""
+    from hrd_coder.problems import ProjectError
+
+    if scope in ("group", "pair"):
+        raise ProjectError(
+            f"--by {scope} does not apply to --unitizing: use --by code (or pooled) for the "
+            "coefficients over all documents, or --by document for a row per document"
+        )
+    return scope
+
+
+def print_unitizing_by_document(rows: list, notes: tuple[str, ...], fmt: str) -> None:
+    """A row per document (code "(all)") and per code marked in it, then the notes."""
+    shown = [row.as_dict() for row in rows]
+    if fmt == "json":
+        click.echo(json.dumps({"rows": shown, "notes": list(notes)}, indent=2))
+        return
+    print_rows(shown, fmt, DOCUMENT_COLUMNS)
+    for note in notes:  # on stderr for csv, so the table stays one table
+        click.echo(f"note: {note}", err=fmt == "csv")

@@ -108,11 +108,14 @@ def train(
     labels: Mapping[str, np.ndarray],
     settings: ClassifierSettings,
     seed: int,
+    features: Any = None,
 ) -> TrainedClassifier:
-    """Fit the features on `texts` and one regression per code on its 0/1 `labels`."""
+    """Fit the features on `texts` and one regression per code on its 0/1 `labels`.
+    `features` is an unfitted maker of other features (the `embedding` backend's); by
+    default the settings' TF-IDF. The regressions read `settings.c`, `.class_weight`."""
     from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
-    features = feature_maker(settings)
+    features = feature_maker(settings) if features is None else features
     models, constants = {}, {}
     with threadpool_limits(1):
         matrix = features.fit_transform(list(texts))

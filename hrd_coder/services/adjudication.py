@@ -143,10 +143,14 @@ def decide(
 
 
 def decide_many(
-    project: Project, decisions: Sequence[tuple[Disagreement, str, str]], adjudicator: str
+    project: Project,
+    decisions: Sequence[tuple[Disagreement, str, str]],
+    adjudicator: str,
+    on_boundaries: Sequence[Decision] = (),
 ) -> dict[tuple[str, int, int, str], Mark]:
-    """Record several decisions and rebuild the consensus, all in one transaction
-    (checked first: one bad choice and nothing is written)."""
+    """Record several decisions (and decisions on boundaries, checked by boundaries.py)
+    and rebuild the consensus, all in one transaction (checked first: one bad choice and
+    nothing is written)."""
     for item, choice, _ in decisions:
         check_choice(item, choice)
     with project.database.reading() as conn:
@@ -154,9 +158,11 @@ def decide_many(
     pending = [
         _decision(item, choice, reason, adjudicator, unit) for item, choice, reason in decisions
     ]
+    pending += on_boundaries
     # The whole layer is rebuilt, not only these codes: agreed units of codes without any
     # disagreement enter it too, so deciding every item leaves it complete.
     found = consensus.plan(project, (), pending)
+    _still_boundaries(found, on_boundaries)
     current = {unit.key: unit for unit in found.units}
     for item, _, _ in decisions:
         if item.key not in current or current[item.key].state not in QUEUED:
@@ -169,6 +175,19 @@ def decide_many(
             _store(conn, decision)
         consensus.write(project, found, adjudicator, conn)
     return {item.key: current[item.key].wanted for item, _, _ in decisions}
+
+
+def _still_boundaries(found: consensus.Plan, on_boundaries: Sequence[Decision]) -> None:
+    """Refuse decisions on boundaries a coder has changed since the queue was read."""
+    settled = {b.decision.id for b in found.boundaries if b.decision and b.state == "decided"}
+    for decision in on_boundaries:
+        if decision.id not in settled:
+            raise ProjectError(
+                f"the boundary of {decision.code_id} in {decision.document_id} "
+                f"{decision.start}–{decision.end} has changed since the queue was read (a "
+                "coder moved or removed a coding): list it again with 'hrd-coder adjudicate "
+                "list --unitizing'"
+            )
 
 
 def _decision(

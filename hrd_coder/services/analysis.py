@@ -20,7 +20,7 @@ from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.media import add_coverage, coverage_names
 from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.services.records import CodingRecord
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from hrd_coder.analysis.designs import Design
     from hrd_coder.services.project import Project
 
-CODINGS: Table = tables.Coding.__table__
+CODINGS: Table = core_tables.CODING
 
 
 STATISTICS_MODULES = (

@@ -21,7 +21,7 @@ from sqlalchemy import Table, Text, cast, select
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.sources.dates import parse_partial_date
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from hrd_coder.services.project import Project
 
 ANALYSIS_FILE = "analysis.yaml"
-CASES: Table = tables.Case.__table__
-DOCUMENTS: Table = tables.Document.__table__
+CASES: Table = core_tables.CASE
+DOCUMENTS: Table = core_tables.DOCUMENT
 _JSON_COLUMNS = ("groups", "covariates")
 
 

@@ -21,8 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hrd_coder.codebook import parse_codebook
-from hrd_coder.codebook.yaml_file import write_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
 
 CODEBOOK = "codebook.yaml"
@@ -93,7 +91,7 @@ def _finish(root: Path, database: Any, after: str) -> bool:
     text = (
         _text_of(root / ASIDE) if _hash_of(root / ASIDE) == after else _stored_text(database, after)
     )
-    write_codebook(root / CODEBOOK, text)
+    _write_codebook(root / CODEBOOK, text)
     return True
 
 
@@ -128,6 +126,8 @@ def _stored_text(database: Any, codebook_hash: str) -> str:
 
 
 def _hash_of(path: Path) -> str | None:
+    from hrd_coder.codebook import parse_codebook
+
     try:
         return parse_codebook(_text_of(path), str(path)).hash
     except (OSError, InvalidInput):
@@ -160,7 +160,7 @@ def _read_journal(root: Path) -> dict[str, Any] | None:
 
 
 def _swap(root: Path) -> None:
-    write_codebook(root / CODEBOOK, _text_of(root / ASIDE))
+    _write_codebook(root / CODEBOOK, _text_of(root / ASIDE))
     (root / ASIDE).unlink()
 
 
@@ -170,6 +170,14 @@ def _forget(root: Path) -> None:
 
 def _write_whole(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    _write_codebook(path, text)
+
+
+def _write_codebook(path: Path, text: str) -> None:
+    # Imported here: every open of a project checks for a journal, and the codebook's
+    # model and YAML writer are needed only when there is one (issue 15).
+    from hrd_coder.codebook.yaml_file import write_codebook
+
     write_codebook(path, text)
 
 

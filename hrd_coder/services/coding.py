@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.storage import codings as stored
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 
 if TYPE_CHECKING:
     from hrd_coder.storage.database import Connection
@@ -44,7 +44,7 @@ def new_coding(
 ) -> CodingRecord:
     """Build a coding with its quote and context (not yet stored)."""
     check_span(text, start, end, document_id)
-    now = tables.utc_now()
+    now = core_tables.utc_now()
     return CodingRecord(
         id=coding_id or str(uuid.uuid4()),
         document_id=document_id,
@@ -80,7 +80,7 @@ def change_coding(
     conn: Connection, before: CodingRecord, text: str, by: str, changes: dict[str, Any]
 ) -> CodingRecord:
     """Apply changes (span, code, case, memo), re-quoting when the span moved."""
-    after = replace(before, **changes, updated_at=tables.utc_now())
+    after = replace(before, **changes, updated_at=core_tables.utc_now())
     if (after.start, after.end) != (before.start, before.end):
         check_span(text, after.start, after.end, after.document_id)
         after = replace(

@@ -24,7 +24,9 @@ from hrd_coder.agreement.coded_units import (
     document_units,
 )
 from hrd_coder.problems import ProjectError
+from hrd_coder.services import boundary_rules as boundaries
 from hrd_coder.services import consensus_rules as rules
+from hrd_coder.services.boundary_rules import BOUNDARY, Region
 from hrd_coder.services.coding import new_coding
 from hrd_coder.services.consensus_rules import Mark, Piece
 from hrd_coder.services.coverage import Coverage, read_coverage
@@ -93,10 +95,20 @@ class UnitPlan:
         return (self.document_id, self.start, self.end, self.code_id)
 
 
-def item_id(key: tuple[str, int, int, str]) -> str:
-    """Eight hex digits naming a (document, start, end, code) unit."""
+def item_id(key: tuple) -> str:
+    """Eight hex digits naming a (document, start, end, code) unit (or, with a fifth part
+    'boundary', a boundary region)."""
     text = "\x1f".join(str(part) for part in key)
     return hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class BoundaryPlan:
+    """A boundary disagreement (see boundary_rules.py): its state and the decision on it."""
+
+    region: Region
+    state: str  # undecided, decided, or reopened (an extent changed since)
+    decision: Decision | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,7 @@ class Plan:
     stored: int  # consensus codings stored now
     codings: tuple[CodingRecord, ...]  # the coders' codings the plan was made from
     waiting: int = 0  # codings in documents their coder does not cover yet
+    boundaries: tuple[BoundaryPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +160,9 @@ class ConsensusStatus:
     unmatched_decisions: int = 0
     stored_codings: int = 0
     waiting_codings: int = 0  # in documents their coder has not marked done (see coverage)
+    # Boundary decisions whose coders changed an extent since: the units fall back to the
+    # rules until the boundary is decided again (an open boundary never blocks analyses).
+    reopened_boundaries: int = 0
 
     @property
     def complete(self) -> bool:
@@ -179,6 +195,7 @@ class ConsensusStatus:
             "unmatched_decisions": self.unmatched_decisions,
             "stored_codings": self.stored_codings,
             "waiting_codings": self.waiting_codings,
+            "reopened_boundaries": self.reopened_boundaries,
             "codes": [code.as_dict() for code in self.codes],
         }
 
@@ -210,10 +227,15 @@ def plan(project: Project, codes: Sequence[str] = (), pending: Sequence[Decision
         unit = consensus_unit(conn)
         codings = _human_codings(conn, codes)
         stored = _records(coding_rows(conn, layer=CONSENSUS, codes=codes))
-        decisions = _decisions(conn, codes)
+        conn_rows = decision_rows(conn, codes)
+        decisions = _decisions(conn_rows)
         # Who covers a document is read from every code's codings, even when planning one.
         coverage = read_coverage(conn)
-    decisions.update((d.key, d) for d in pending)
+    decisions.update((d.key, d) for d in pending if d.unit != BOUNDARY)
+    on_boundaries = [
+        *_boundary_decisions(conn_rows),
+        *(d for d in pending if d.unit == BOUNDARY),
+    ]
     coded = _coders_by_document(coverage)
     # Codings in documents their coder does not cover yet wait (see services/coverage.py).
     waiting = [c for c in codings if c.coder not in coded.get(c.document_id, ())]
@@ -221,10 +243,13 @@ def plan(project: Project, codes: Sequence[str] = (), pending: Sequence[Decision
     coders = tuple(sorted({c for coders in coded.values() for c in coders}))
     texts = _texts(project)
     units = document_units(texts, unit)
-    planned = _plan_units(units, codings, coded, decisions)
+    found_boundaries = _boundary_plans(boundaries.regions(codings, coded), on_boundaries)
+    planned = _plan_units(units, codings, coded, decisions, found_boundaries)
     wanted = _wanted_codings(project, planned)
     to_add, to_remove = _difference(wanted, stored)
     matched = {p.key for p in planned}
+    # A boundary decision whose region is gone (the extents now agree) is not counted:
+    # nothing waits on it.
     unmatched = tuple(d for d in decisions.values() if d.key not in matched)
     return Plan(
         unit,
@@ -237,6 +262,7 @@ def plan(project: Project, codes: Sequence[str] = (), pending: Sequence[Decision
         len(stored),
         tuple(codings),
         len(waiting),
+        found_boundaries,
     )
 
 
@@ -248,25 +274,59 @@ def _records(rows: Iterable[dict[str, Any]]) -> list[CodingRecord]:
     return [CodingRecord(**row) for row in rows]
 
 
-def _decisions(conn: Connection, codes: Sequence[str]) -> dict[tuple, Decision]:
+def _decisions(rows: Iterable[Any]) -> dict[tuple, Decision]:
     """The latest decision per unit and code (a new decision replaces the old)."""
     found = {}
-    for row in decision_rows(conn, codes):
-        basis = rules.basis_marks(row["basis"]) if row["basis"] else None
-        decision = Decision(
-            row["id"],
-            row["document_id"],
-            row["start"],
-            row["end"],
-            row["code_id"],
-            row["choice"],
-            row["reason"],
-            row["adjudicator"],
-            row["unit"],
-            basis,
-        )
-        found[decision.key] = decision
+    for row in rows:
+        if row["unit"] != BOUNDARY:
+            decision = _decision(row)
+            found[decision.key] = decision
     return found
+
+
+def _decision(row: Any) -> Decision:
+    basis = rules.basis_marks(row["basis"]) if row["basis"] else None
+    return Decision(
+        row["id"],
+        row["document_id"],
+        row["start"],
+        row["end"],
+        row["code_id"],
+        row["choice"],
+        row["reason"],
+        row["adjudicator"],
+        row["unit"],
+        basis,
+    )
+
+
+def _boundary_decisions(rows: Iterable[Any]) -> list[Decision]:
+    """The decisions on boundaries, oldest first."""
+    return [_decision(row) for row in rows if row["unit"] == BOUNDARY and row["basis"]]
+
+
+def _boundary_plans(
+    regions: Sequence[Region], decisions: Sequence[Decision]
+) -> tuple[BoundaryPlan, ...]:
+    """Each region with the latest decision on it: one on the same code and case whose
+    region overlaps this one (a changed extent moves a region's ends, not its place)."""
+    found = []
+    for region in regions:
+        decision = None
+        for candidate in decisions:  # oldest first: the last match is the latest
+            if (
+                candidate.document_id == region.document_id
+                and candidate.code_id == region.code_id
+                and boundaries.case_of(candidate.basis or {}) == region.case_id
+                and region.overlaps(candidate.start, candidate.end)
+            ):
+                decision = candidate
+        if decision is None:
+            found.append(BoundaryPlan(region, "undecided"))
+            continue
+        same = boundaries.extents_of(decision.basis or {}) == region.extents
+        found.append(BoundaryPlan(region, "decided" if same else "reopened", decision))
+    return tuple(found)
 
 
 def _coders_by_document(coverage: Coverage) -> dict[str, set[str]]:
@@ -292,19 +352,52 @@ def _plan_units(
     codings: Sequence[CodingRecord],
     coded: dict[str, set[str]],
     decisions: dict[tuple, Decision],
+    on_boundaries: Sequence[BoundaryPlan] = (),
 ) -> list[UnitPlan]:
     pieces: dict[tuple[int, str], dict[str, list[Piece]]] = defaultdict(lambda: defaultdict(list))
     for coding, index, _ in counted_units(units, codings, DEFAULT_MIN_SHARE):
         unit = units[index]
         piece = Piece(max(unit.start, coding.start), min(unit.end, coding.end), coding.case_id)
         pieces[(index, coding.code_id)][coding.coder].append(piece)
+    decided: dict[tuple[str, str], list[BoundaryPlan]] = defaultdict(list)
+    for boundary in on_boundaries:
+        if boundary.state == "decided":
+            decided[(boundary.region.document_id, boundary.region.code_id)].append(boundary)
     planned = []
     for (index, code), by_coder in sorted(pieces.items()):
         unit = units[index]
         marks = {c: rules.mark_of(by_coder.get(c, ())) for c in sorted(coded[unit.document_id])}
         decision = decisions.get((unit.document_id, unit.start, unit.end, code))
-        planned.append(_unit_plan(unit, code, marks, decision))
+        settled = None if decision else _settled_by(unit, marks, decided[(unit.document_id, code)])
+        if settled is not None:
+            planned.append(_by_boundary(unit, code, marks, settled))
+        else:
+            planned.append(_unit_plan(unit, code, marks, decision))
     return planned
+
+
+def _settled_by(
+    unit: Unit, marks: dict[str, Mark], decided: Sequence[BoundaryPlan]
+) -> BoundaryPlan | None:
+    """The decided boundary whose region holds every mark of the unit (a decision on the
+    unit itself comes first: it is the finer one)."""
+    return next((b for b in decided if boundaries.governs(b.region, marks)), None)
+
+
+def _by_boundary(unit: Unit, code: str, marks: dict[str, Mark], settled: BoundaryPlan) -> UnitPlan:
+    """A unit inside a decided boundary: the consensus holds the chosen extent, cut at the
+    unit's ends, as every consensus coding is."""
+    decision = settled.decision
+    assert decision is not None and decision.basis is not None
+    extent = boundaries.extent_of(decision.choice, boundaries.extents_of(decision.basis))
+    wanted = (
+        ()
+        if extent is None
+        else boundaries.clipped(extent, unit.start, unit.end, settled.region.case_id)
+    )
+    return UnitPlan(
+        unit.document_id or "", unit.start, unit.end, code, "decided", marks, wanted, decision
+    )
 
 
 def _unit_plan(
@@ -366,7 +459,8 @@ def _memo(unit: UnitPlan) -> str:
     decision = unit.decision
     assert decision is not None
     reason = f" — {decision.reason}" if decision.reason else ""
-    return f"adjudicated by {decision.adjudicator}: {decision.choice}{reason}"
+    what = "boundary " if decision.unit == BOUNDARY else ""
+    return f"{what}adjudicated by {decision.adjudicator}: {decision.choice}{reason}"
 
 
 def _identity(coding: CodingRecord) -> tuple:
@@ -443,8 +537,9 @@ def status_of(project: Project, found: Plan) -> ConsensusStatus:
         CodeStatus(code, **numbers, stale=found.stale.get(code, 0))
         for code, numbers in counts.items()
     )
+    reopened = sum(1 for b in found.boundaries if b.state == "reopened")
     return ConsensusStatus(
-        found.unit, found.coders, codes, len(found.unmatched), found.stored, found.waiting
+        found.unit, found.coders, codes, len(found.unmatched), found.stored, found.waiting, reopened
     )
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.layers import CONSENSUS, check_coder_name
 from hrd_coder.services.model_layers import is_model_layer
-from hrd_coder.storage import coverage_rows, tables
+from hrd_coder.storage import core_tables, coverage_rows
 from hrd_coder.storage.events import record_event
 from hrd_coder.storage.settings import change_setting, read_setting
 from hrd_coder.wording import plural
@@ -171,7 +171,7 @@ def mark_done(
     conn: Connection, coder: str, documents: Iterable[str], *, undo: bool = False
 ) -> list[str]:
     """Mark documents done by a coder (or, with undo, not done); return those changed."""
-    changed = _toggle(conn, "done", coder, documents, undo, {"done_at": tables.utc_now()})
+    changed = _toggle(conn, "done", coder, documents, undo, {"done_at": core_tables.utc_now()})
     if changed:
         _logged(conn, coder, "document.undone" if undo else "document.done", coder, changed)
     return changed
@@ -181,7 +181,7 @@ def assign(
     conn: Connection, coder: str, documents: Iterable[str], by: str | None, *, undo: bool = False
 ) -> list[str]:
     """Give documents to a coder (or take them back); return those changed."""
-    extra = {"sample": MANUAL, "seed": 0, "created_at": tables.utc_now()}
+    extra = {"sample": MANUAL, "seed": 0, "created_at": core_tables.utc_now()}
     changed = _toggle(conn, "assignment", coder, documents, undo, extra)
     if changed:
         _logged(conn, by, "assignment.remove" if undo else "assignment.add", coder, changed)

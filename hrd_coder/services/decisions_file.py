@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 from hrd_coder.problems import InvalidInput, Problem, ProjectError, raise_if_any
 from hrd_coder.services import adjudication
 from hrd_coder.services.adjudication import Disagreement
+from hrd_coder.services.boundaries import Boundary, find_boundary
+from hrd_coder.services.boundaries import resolve_choice as resolve_boundary
+from hrd_coder.services.boundary_rules import BOUNDARY
 from hrd_coder.sources.csv_cells import (
     bad_name,
     cell_limit,
@@ -87,31 +90,41 @@ def resolve_choice(item: Disagreement, choice: str) -> str:
 
 
 def check_rows(
-    path: Path, rows: Sequence[DecisionRow], queue: Sequence[Disagreement]
-) -> list[tuple[Disagreement, str, str]]:
-    """Each row's item and choice, or every problem at once."""
-    problems, found, seen = [], [], {}
+    path: Path,
+    rows: Sequence[DecisionRow],
+    queue: Sequence[Disagreement],
+    on_boundaries: Sequence[Boundary] = (),
+) -> tuple[list[tuple[Disagreement, str, str]], list[tuple[Boundary, str, str]]]:
+    """Each row's item (in the unit queue or the boundary queue) and choice, or every
+    problem at once."""
+    problems, found, boundaries, seen = [], [], [], {}
     for row in rows:
         try:
-            item = adjudication.find(queue, row.item)
-            found.append((item, resolve_choice(item, row.choice), row.reason))
+            boundary = find_boundary(on_boundaries, row.item)
+            if boundary is not None:
+                boundaries.append((boundary, resolve_boundary(boundary, row.choice), row.reason))
+                item_key: tuple = (BOUNDARY, boundary.id)
+            else:
+                item = adjudication.find(queue, row.item)
+                found.append((item, resolve_choice(item, row.choice), row.reason))
+                item_key = item.key
         except ProjectError as error:
             problems.append(Problem(str(path), row.line, None, str(error)))
             continue
-        if item.key in seen:
+        if item_key in seen:
             problems.append(
                 Problem(
                     str(path),
                     row.line,
                     None,
-                    f"item {item.id} is decided twice (also on line {seen[item.key]})",
+                    f"item {row.item} is decided twice (also on line {seen[item_key]})",
                     "keep one row per item",
                 )
             )
-        seen[item.key] = row.line
+        seen[item_key] = row.line
     if problems:
         raise InvalidInput(problems)
-    return found
+    return found, boundaries
 
 
 def decide_from_file(project: Project, path: Path, adjudicator: str) -> int:
@@ -119,6 +132,8 @@ def decide_from_file(project: Project, path: Path, adjudicator: str) -> int:
     rows = read_decisions(path)
     if not rows:
         raise ProjectError(f"{path}: no row has a choice: fill the choice column first")
-    checked = check_rows(path, rows, project.disagreements())
-    project.decide_many(checked, adjudicator=adjudicator)
-    return len(checked)
+    checked, on_boundaries = check_rows(
+        path, rows, project.disagreements(), project.boundary_disagreements()
+    )
+    project.decide_many(checked, adjudicator=adjudicator, boundaries=on_boundaries)
+    return len(checked) + len(on_boundaries)

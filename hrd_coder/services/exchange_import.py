@@ -21,8 +21,7 @@ from hrd_coder.services.coding import new_coding
 from hrd_coder.services.exchange_identity import Known, known_before, record_identity
 from hrd_coder.services.layers import CONSENSUS, check_coder_name
 from hrd_coder.services.records import ProjectStatus
-from hrd_coder.sources.media import MEDIA_DIR
-from hrd_coder.sources.project_files import CASES_DIR, TRANSCRIPTS_DIR
+from hrd_coder.sources.folders import CASES_DIR, MEDIA_DIR, TRANSCRIPTS_DIR
 from hrd_coder.storage.codings import ensure_coder, insert_codings, save_document_memo
 from hrd_coder.text_file import read_text_file
 from hrd_coder.wording import agreeing, noun, plural

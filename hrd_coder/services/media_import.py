@@ -22,8 +22,8 @@ from pydantic import ValidationError
 from hrd_coder.problems import InvalidInput, Problem, raise_if_any
 from hrd_coder.services.records import ImportReport
 from hrd_coder.sources.csv_cells import cell_limit, csv_problem
-from hrd_coder.sources.media import MEDIA_DIR, MediaFile, duplicate_keys
-from hrd_coder.sources.project_files import relative_to_project
+from hrd_coder.sources.folders import MEDIA_DIR, relative_to_project
+from hrd_coder.sources.media import MediaFile, duplicate_keys
 from hrd_coder.text_file import decode, normalise, read_text_file
 from hrd_coder.yaml_source import dump_yaml
 

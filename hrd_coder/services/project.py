@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from hrd_coder.codebook import Codebook, parse_codebook
 from hrd_coder.problems import InvalidInput, ProjectError
 from hrd_coder.services import access as access_rules
 from hrd_coder.services import coding as actions
 from hrd_coder.services import coverage as coverage_rules
-from hrd_coder.services import history, reanchoring
 from hrd_coder.services import layers as layer_names
+from hrd_coder.services import reanchoring
 from hrd_coder.services.access import Access, read_access
-from hrd_coder.services.agreement import (
-    AgreementRequest,
-    AgreementRow,
-    agreement_rows,
-)
 from hrd_coder.services.codebook_journal import finish_interrupted_change
-from hrd_coder.services.codings_file import LoadReport, load_codings
-from hrd_coder.services.consensus_rules import Mark
 from hrd_coder.services.coverage import Coverage
-from hrd_coder.services.importing import import_project
 from hrd_coder.services.model_layers import MODEL_ROLE, is_model_layer
 from hrd_coder.services.records import (
     CaseInfo,
@@ -36,28 +27,17 @@ from hrd_coder.services.records import (
     ProjectStatus,
     Suggestion,
 )
-from hrd_coder.services.samples import (
-    AssignmentRecord,
-    SampleDrawn,
-    assign_sample,
-    clear_assignments,
-    list_assignments,
-)
 from hrd_coder.sources.anchoring import FUZZY_THRESHOLD
-from hrd_coder.sources.dates import PartialDate
-from hrd_coder.sources.media import MEDIA_DIR
-from hrd_coder.sources.project_files import (
-    CASES_DIR,
-    TRANSCRIPTS_DIR,
-    ProjectFiles,
-    read_project_files,
-    relative_to_project,
-)
+from hrd_coder.sources.folders import CASES_DIR, MEDIA_DIR, TRANSCRIPTS_DIR, relative_to_project
 from hrd_coder.sources.text import sha256, split_front_matter
 from hrd_coder.storage import catalog
 from hrd_coder.storage import codings as stored
 from hrd_coder.storage import document_versions as versions
-from hrd_coder.storage.codebook_versions import current_codebook_hash
+from hrd_coder.storage.codebook_versions import (
+    ImportedCodebook,
+    current_codebook_hash,
+    imported_codebook_if_same,
+)
 from hrd_coder.storage.database import Database, database_url
 from hrd_coder.text_file import decode, read_text_file
 
@@ -70,22 +50,32 @@ if TYPE_CHECKING:
     from hrd_coder.analysis.coder_robustness import CoderRobustness
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import AnalysisPlan
+    from hrd_coder.codebook import Codebook
+    from hrd_coder.services import history
     from hrd_coder.services.adjudication import Disagreement
+    from hrd_coder.services.agreement import AgreementRequest, AgreementRow
     from hrd_coder.services.analysis import Explanation
     from hrd_coder.services.analysis_inputs import AnalysisInputs
     from hrd_coder.services.audit import LogEntry, LogFilter
+    from hrd_coder.services.boundaries import Boundary
     from hrd_coder.services.codebook_changes import CodebookChange
+    from hrd_coder.services.codings_file import LoadReport
     from hrd_coder.services.consensus import ConsensusStatus
+    from hrd_coder.services.consensus_rules import Mark
     from hrd_coder.services.exchange import ExportOutcome
     from hrd_coder.services.exchange_import import ExchangeOutcome
     from hrd_coder.services.media import CoverageTimeline
     from hrd_coder.services.media_import import ArticleImport
     from hrd_coder.services.merging import MergeReport
     from hrd_coder.services.model_corrections import CorrectedModel
+    from hrd_coder.services.samples import AssignmentRecord, SampleDrawn
     from hrd_coder.services.suggestion_review import ReviewCount
     from hrd_coder.services.suggestion_review_file import ReviewOutcome
     from hrd_coder.services.suggestion_validation import Validation
-    from hrd_coder.services.suggestions import SuggestRun
+    from hrd_coder.services.suggestions import SuggestRequest, SuggestRun
+    from hrd_coder.services.suggestions_llm import Replication
+    from hrd_coder.services.unitizing import DocumentUnitizing
+    from hrd_coder.sources.project_files import ProjectFiles
 
 CODEBOOK_FILE = "codebook.yaml"
 
@@ -93,11 +83,26 @@ CODEBOOK_FILE = "codebook.yaml"
 def with_file_problems(root: Path, codebook_error: InvalidInput) -> InvalidInput:
     """The codebook's problems and every case, transcript and media file's problems, checked
     as far as they can be without a codebook: one run lists everything to fix."""
+    from hrd_coder.sources.project_files import read_project_files
+
     try:
         read_project_files(root, None)
     except InvalidInput as files_error:
         return InvalidInput([*codebook_error.problems, *files_error.problems])
     return codebook_error
+
+
+def read_codebook(root: Path, text: str) -> Codebook:
+    """The whole codebook model, every rule checked; a broken codebook's problems come
+    with every case, transcript and media file's problems."""
+    # Imported here: the model (pydantic) and the YAML reader cost ~75 ms, which commands
+    # that find codebook.yaml unchanged since its import do not pay (issue 15).
+    from hrd_coder.codebook import parse_codebook
+
+    try:
+        return parse_codebook(text, str(root / CODEBOOK_FILE))
+    except InvalidInput as error:
+        raise with_file_problems(root, error) from None
 
 
 def find_project_root(start: Path) -> Path:
@@ -120,15 +125,23 @@ class Project:
         self,
         root: Path,
         database: Database,
-        codebook: Codebook,
+        codebook: Codebook | ImportedCodebook,
         codebook_text: str,
         viewer: str | None = None,
     ):
+        """`codebook` is the whole model, or (when codebook.yaml holds the very text last
+        imported, so is known valid) only the imported codebook's name and hash: the model
+        is then read when first needed."""
         self.root = root
         # Who is looking: with blind coding on, a coder reads only their own layer.
         self.viewer = viewer
         self.database = database
-        self.codebook = codebook
+        self._codebook: Codebook | None = None
+        self._imported: ImportedCodebook | None = None
+        if isinstance(codebook, ImportedCodebook):
+            self._imported = codebook
+        else:
+            self._codebook = codebook
         self.codebook_text = codebook_text
         self._documents: dict[str, DocumentText] = {}
         self._imported_hash: str | None = None
@@ -148,20 +161,60 @@ class Project:
         found = find_project_root(Path(root or "."))
         path = found / CODEBOOK_FILE
         text = read_text_file(path)
-        try:
-            codebook = parse_codebook(text, str(path))
-        except InvalidInput as error:
-            raise with_file_problems(found, error) from None
-        database = Database(database_url(found, db_url), create=create)
-        database.create_schema()
+        # Commands that create the database import the codebook: check it whole first.
+        codebook: Codebook | ImportedCodebook | None = (
+            read_codebook(found, text) if create else None
+        )
+        database = cls._open_database(found, db_url, create, text)
         try:
             if finish_interrupted_change(found, database):  # a rename/merge/split was killed
                 text = read_text_file(path)
-                codebook = parse_codebook(text, str(path))
-        except ProjectError:
+                codebook = None
+            if codebook is None:
+                with database.reading() as conn:
+                    codebook = imported_codebook_if_same(conn, text)
+            if codebook is None:  # new or edited since the import: check every rule
+                codebook = read_codebook(found, text)
+        except (ProjectError, InvalidInput):
             database.close()
             raise
         return cls(found, database, codebook, text, viewer)
+
+    @staticmethod
+    def _open_database(root: Path, db_url: str | None, create: bool, text: str) -> Database:
+        """The project's database with its schema current. If it cannot be opened, a broken
+        codebook is still what is reported first (it needs fixing before anything else)."""
+        database = None
+        try:
+            database = Database(database_url(root, db_url), create=create)
+            database.create_schema()
+        except ProjectError:
+            if database is not None:
+                database.close()
+            read_codebook(root, text)
+            raise
+        return database
+
+    @property
+    def codebook(self) -> Codebook:
+        """The whole codebook model (read from codebook.yaml when first needed)."""
+        if self._codebook is None:
+            self._codebook = read_codebook(self.root, self.codebook_text)
+        return self._codebook
+
+    @codebook.setter
+    def codebook(self, codebook: Codebook) -> None:
+        self._codebook, self._imported = codebook, None
+
+    @property
+    def codebook_name(self) -> str:
+        """The codebook's name, without reading the whole model when it is not needed."""
+        return self._imported.name if self._imported else self.codebook.name
+
+    @property
+    def codebook_hash(self) -> str:
+        """The codebook's content hash, without reading the whole model when not needed."""
+        return self._imported.hash if self._imported else self.codebook.hash
 
     def close(self) -> None:
         """Release the database."""
@@ -197,6 +250,8 @@ class Project:
 
     def read_files(self) -> ProjectFiles:
         """Read and check every case and transcript file (raises InvalidInput)."""
+        from hrd_coder.sources.project_files import read_project_files
+
         return read_project_files(self.root, self.codebook)
 
     def import_files(
@@ -204,6 +259,8 @@ class Project:
     ) -> ImportReport:
         """Bring codebook, cases and documents into the database (idempotent); codings of
         changed documents are re-anchored (see docs/reanchoring.md)."""
+        from hrd_coder.services.importing import import_project
+
         report = import_project(
             self.database,
             self.read_files(),
@@ -275,9 +332,9 @@ class Project:
         return ProjectStatus(
             root=str(self.root),
             database=self.database.url.render_as_string(hide_password=True),
-            codebook_name=self.codebook.name,
-            codebook_hash=self.codebook.hash,
-            codebook_changed=hash_now is not None and hash_now != self.codebook.hash,
+            codebook_name=self.codebook_name,
+            codebook_hash=self.codebook_hash,
+            codebook_changed=hash_now is not None and hash_now != self.codebook_hash,
             changed_on_disk=changed,
             not_imported=missing,
             **numbers,
@@ -513,16 +570,22 @@ class Project:
     def load_codings(self, path: str | Path, *, mark_done: bool = False) -> LoadReport:
         """Add codings from a CSV table (see docs/codings-file.md); idempotent. With
         `mark_done`, every coder's documents in the table are marked done by them."""
+        from hrd_coder.services.codings_file import load_codings
+
         return load_codings(self, Path(path), mark_done)
 
     def undo(self, coder: str) -> history.HistoryStep:
         """Undo the coder's latest coding action not yet undone (see docs/storage.md)."""
+        from hrd_coder.services import history
+
         layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.undo(conn, coder)
 
     def redo(self, coder: str) -> history.HistoryStep:
         """Redo the coder's latest undone coding action."""
+        from hrd_coder.services import history
+
         layer_names.check_coder_name(coder)
         with self.database.writing() as conn:
             return history.redo(conn, coder)
@@ -583,6 +646,8 @@ class Project:
     def agreement(self, request: AgreementRequest) -> list[AgreementRow]:
         """Agreement between coders, per code (or group, pooled, document, coder pair)."""
         self.access().require_all_layers("agreement")
+        from hrd_coder.services.agreement import agreement_rows
+
         return agreement_rows(self, request)
 
     def disagreements(
@@ -602,10 +667,16 @@ class Project:
         return self.decide_many([(item, choice, reason)], adjudicator=adjudicator)[0]
 
     def decide_many(
-        self, decisions: list[tuple[Disagreement | str, str, str]], *, adjudicator: str
+        self,
+        decisions: list[tuple[Disagreement | str, str, str]],
+        *,
+        adjudicator: str,
+        boundaries: Sequence[tuple[Boundary, str, str]] = (),
     ) -> list[Mark]:
-        """Settle several disagreements (item, choice, reason) at once, all or nothing."""
+        """Settle several disagreements (item, choice, reason) and boundaries at once, all
+        or nothing; return what the consensus holds in each unit item."""
         from hrd_coder.services import adjudication
+        from hrd_coder.services.boundaries import pending
 
         self.access().require_role("adjudication")
         layer_names.check_coder_name(adjudicator)
@@ -616,8 +687,45 @@ class Project:
                 queue = queue if queue is not None else adjudication.disagreements(self)
                 item = adjudication.find(queue, item)
             found.append((item, choice, reason))
-        made = adjudication.decide_many(self, found, adjudicator)
+        on_boundaries = [
+            pending(b, choice, reason, adjudicator) for b, choice, reason in boundaries
+        ]
+        made = adjudication.decide_many(self, found, adjudicator, on_boundaries)
         return [made[item.key] for item, _, _ in found]
+
+    def boundary_disagreements(
+        self, codes: tuple[str, ...] = (), documents: tuple[str, ...] = ()
+    ) -> list[Boundary]:
+        """The boundary queue: passages every coder gave a code, each with another extent."""
+        from hrd_coder.services.boundaries import boundary_disagreements
+
+        self.access().require_role("adjudication")
+        return boundary_disagreements(self, codes, documents)
+
+    def find_boundary(self, wanted: str) -> Boundary | None:
+        """The boundary in the queue with this id (or a unique prefix); None if none."""
+        from hrd_coder.services.boundaries import find_boundary
+
+        return find_boundary(self.boundary_disagreements(), wanted)
+
+    @staticmethod
+    def resolve_boundary_choice(item: Boundary, choice: str) -> str:
+        """A boundary choice in full: a coder (name or letter), union, intersection or
+        START-END inside the boundary's stretch."""
+        from hrd_coder.services.boundaries import resolve_choice
+
+        return resolve_choice(item, choice)
+
+    def decide_boundary(
+        self, item: Boundary, choice: str, *, reason: str = "", adjudicator: str
+    ) -> tuple[int, int]:
+        """Settle one boundary; the consensus is rebuilt at once. Returns the extent the
+        consensus now holds there (cut at the consensus units, as every consensus coding)."""
+        from hrd_coder.services.boundaries import extent_chosen
+
+        extent = extent_chosen(item, choice)
+        self.decide_many([], adjudicator=adjudicator, boundaries=[(item, choice, reason)])
+        return extent
 
     def consensus_status(self) -> ConsensusStatus:
         """Per code: units agreed, single-coded, decided, reopened, undecided and stale."""
@@ -672,15 +780,21 @@ class Project:
     ) -> SampleDrawn:
         """Give a coder a reproducible random share of documents to double-code."""
         self.access().require_role("assigning a double-coding sample", ("lead",))
+        from hrd_coder.services.samples import assign_sample
+
         return assign_sample(self, coder, share, seed, kind)
 
     def assignments(self, coder: str | None = None) -> list[AssignmentRecord]:
         """The documents assigned to each coder (with blind coding on, a coder sees their own)."""
+        from hrd_coder.services.samples import list_assignments
+
         return list_assignments(self, self.access().check_layer(coder))
 
     def clear_sample(self, coder: str) -> list[AssignmentRecord]:
         """Take a coder's assigned documents back (their codings stay); return what was."""
         self.access().require_role("clearing a double-coding sample", ("lead",))
+        from hrd_coder.services.samples import clear_assignments
+
         return clear_assignments(self, coder)
 
     # -- analysis (see docs/analysis.md) -----------------------------------------------------
@@ -851,6 +965,19 @@ class Project:
 
         self.access().require_all_layers("agreement")
         return unitizing_agreement(self, coders, codes, documents, bootstrap, seed)
+
+    def unitizing_by_document(
+        self,
+        coders: tuple[str, ...] = (),
+        codes: tuple[str, ...] = (),
+        documents: tuple[str, ...] = (),
+    ) -> tuple[list[DocumentUnitizing], tuple[str, ...]]:
+        """Unitizing agreement document by document: a row per document (all codes) and
+        per code marked in it, and the notes; over the documents all coders covered."""
+        from hrd_coder.services.unitizing import unitizing_by_document
+
+        self.access().require_all_layers("agreement")
+        return unitizing_by_document(self, coders, codes, documents)
 
     def find_disagreement(self, wanted: str) -> Disagreement:
         """The disagreement in the adjudication queue with this id (or a unique prefix)."""
@@ -1065,15 +1192,82 @@ class Project:
         documents: Sequence[str] = (),
         codes: Sequence[str] = (),
         seed: int = 0,
+        model_dir: str | Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        **llm: Any,
     ) -> SuggestRun:
         """Train a machine coder on a human layer (default consensus) and store its
-        suggestions in a new layer `model:<run>`; the run is recorded in the event log."""
-        from hrd_coder.services.suggestions import SuggestRequest, run_suggestions
+        suggestions in a new layer `model:<run>`; the run is recorded in the event log.
+        `model_dir`: the folder of the `embedding` backend's model2vec model. The llm
+        backend takes `model` (a GGUF file) or `ollama` (a model name), with `host` and
+        `allow_remote` (docs/machine-coding.md), and calls `progress(done, total)` after
+        each unit it asked about."""
+        from dataclasses import replace
 
-        request = SuggestRequest(
-            backend, train or self.CONSENSUS, unit, tuple(documents), tuple(codes), seed
+        from hrd_coder.services.suggestions import run_suggestions
+
+        request = self._suggest_request(backend, train, unit, documents, codes, seed, llm)
+        if model_dir is not None:
+            request = replace(request, model_dir=str(model_dir))
+        return run_suggestions(self, request, progress)
+
+    def replicate_suggestions(
+        self,
+        times: int,
+        *,
+        backend: str = "llm",
+        unit: str = "sentence",
+        documents: Sequence[str] = (),
+        codes: Sequence[str] = (),
+        seed: int = 0,
+        progress: Callable[[int, int], None] | None = None,
+        **llm: Any,
+    ) -> Replication:
+        """An llm run repeated `times` times with seeds seed, seed+1, ..., each its own
+        layer, and per code Krippendorff's alpha across the runs."""
+        from hrd_coder.services.suggestions_llm import replicate_llm
+
+        if backend != "llm":
+            raise ProjectError(
+                f"--replicate repeats an llm run (a {backend} run with the same seed gives the "
+                "same suggestions): use it with --backend llm"
+            )
+        request = self._suggest_request(backend, None, unit, documents, codes, seed, llm)
+        return replicate_llm(self, request, times, progress)
+
+    def _suggest_request(
+        self,
+        backend: str,
+        train: str | None,
+        unit: str,
+        documents: Sequence[str],
+        codes: Sequence[str],
+        seed: int,
+        llm: dict[str, Any],
+    ) -> SuggestRequest:
+        from hrd_coder.machine.llm_clients import DEFAULT_HOST, LlmSource
+        from hrd_coder.services.suggestions import SuggestRequest
+
+        unknown = set(llm) - {"model", "ollama", "host", "allow_remote"}
+        if unknown:
+            raise TypeError(f"suggest() got unexpected keyword arguments {sorted(unknown)}")
+        source = None
+        if any(llm.values()):
+            source = LlmSource(
+                model_file=str(llm["model"]) if llm.get("model") else None,
+                ollama=llm.get("ollama"),
+                host=llm.get("host") or DEFAULT_HOST,
+                allow_remote=bool(llm.get("allow_remote")),
+            )
+        return SuggestRequest(
+            backend,
+            train or self.CONSENSUS,
+            unit,
+            tuple(documents),
+            tuple(codes),
+            seed,
+            llm=source,
         )
-        return run_suggestions(self, request)
 
     def suggestion_runs(self) -> list[SuggestRun]:
         """Every machine coder run recorded, oldest first."""
@@ -1082,13 +1276,14 @@ class Project:
         return list_runs(self)
 
     def validate_suggestions(
-        self, run: str, *, folds: int = 5, bootstrap: int = 1000
+        self, run: str, *, folds: int = 5, bootstrap: int = 1000, reference: str | None = None
     ) -> Validation:
         """Per code, cross-validated agreement between a run's classifier and its training
-        layer, beside a label-shuffled baseline, with the verdicts used for humans."""
+        layer (an llm run: agreement with `reference`, default consensus, on the documents
+        it covers), beside a shuffled baseline, with the verdicts used for humans."""
         from hrd_coder.services.suggestion_validation import validate_run
 
-        return validate_run(self, run, folds, bootstrap)
+        return validate_run(self, run, folds, bootstrap, reference)
 
     @staticmethod
     def methods_paragraph(validation: Validation) -> str:
@@ -1183,8 +1378,12 @@ class Project:
 
     def require_code(self, code_id: str) -> None:
         """Raise ProjectError unless the codebook has this code."""
-        code = self.codebook.code(code_id)
-        if code is None:
+        if self._codebook is None:  # unchanged since its import: its codes are the table's
+            with self.database.reading() as conn:
+                known = code_id in catalog.ids(conn, "code")
+        else:
+            known = self.codebook.code(code_id) is not None
+        if not known:
             raise ProjectError(
                 f"there is no code '{code_id}' in the codebook: see "
                 "'hrd-coder codebook check' for the list of codes"
@@ -1207,7 +1406,7 @@ class Project:
             with self.database.reading() as conn:
                 self._imported_hash = current_codebook_hash(conn)
         imported = self._imported_hash
-        if imported != self.codebook.hash:
+        if imported != self.codebook_hash:
             raise ProjectError(
                 "codebook.yaml changed since the last import: run "
                 "'hrd-coder import' first so codings record the right version"
@@ -1229,6 +1428,8 @@ def _archive_options(
 
 
 def _case_info(row: Any) -> CaseInfo:
+    from hrd_coder.sources.dates import PartialDate  # pydantic-core: not for every command
+
     def written(name: str) -> str | None:
         value = row[f"{name}_on"]
         return str(PartialDate(value, row[f"{name}_precision"])) if value else None

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import ProjectError
+from hrd_coder.services.boundary_rules import BOUNDARY, shifted_choice
 from hrd_coder.services.coding import CONTEXT_CHARS, check_span
 from hrd_coder.services.records import CodingRecord, DocumentAnchoring, OrphanRecord
 from hrd_coder.sources.anchoring import (
@@ -20,7 +21,7 @@ from hrd_coder.sources.anchoring import (
     Placement,
     TextChange,
 )
-from hrd_coder.storage import catalog, tables
+from hrd_coder.storage import catalog, core_tables
 from hrd_coder.storage.codings import coding_row, coding_spans, move_codings, put_coding_row
 from hrd_coder.storage.decisions import decisions_of_document, drop_decision, move_decision
 from hrd_coder.storage.document_versions import stored_text
@@ -64,7 +65,7 @@ def _move_all(conn: Connection, moves: list[tuple[Any, Placement]], text: str) -
     held the import's write lock 25 s for 100,000 codings, past coders' busy timeout."""
     if not moves:
         return
-    now = tables.utc_now()
+    now = core_tables.utc_now()
     rows, events = [], []
     for coding, placement in moves:
         start, end = placement.start, placement.end
@@ -101,7 +102,7 @@ def _move_all(conn: Connection, moves: list[tuple[Any, Placement]], text: str) -
 
 def _orphan(conn: Connection, coding: CodingRecord, old_sha256: str, reason: str) -> OrphanRecord:
     """Take a coding out of its layer into the review list, whole."""
-    orphan = OrphanRecord.of(coding, old_sha256, reason, tables.utc_now())
+    orphan = OrphanRecord.of(coding, old_sha256, reason, core_tables.utc_now())
     store_orphan(conn, orphan.row())
     put_coding_row(conn, coding.id, None, exists=True)
     record_event(
@@ -148,8 +149,17 @@ def _move_decisions(
             outcome.decisions_dropped += 1
             continue
         after = {"start": placement.start, "end": placement.end}
-        basis = _shifted(decision["basis"], placement.start - before["start"])
-        move_decision(conn, decision["id"], placement.start, placement.end, basis)
+        by = placement.start - before["start"]
+        choice = shifted_choice(decision["choice"], by) if decision["unit"] == BOUNDARY else None
+        basis = _shifted(decision["basis"], by)
+        move_decision(
+            conn,
+            decision["id"],
+            placement.start,
+            placement.end,
+            basis,
+            choice or decision["choice"],
+        )
         record_event(
             conn,
             coder=None,
@@ -194,7 +204,7 @@ def replace_orphan(conn: Connection, coding_id: str, start: int, end: int, by: s
         memo=orphan.memo,
         codebook_hash=orphan.codebook_hash,
         created_at=orphan.created_at,
-        updated_at=tables.utc_now(),
+        updated_at=core_tables.utc_now(),
     )
     drop_orphan(conn, coding_id)
     put_coding_row(conn, coding_id, asdict(coding), exists=False)

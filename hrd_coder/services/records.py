@@ -238,7 +238,8 @@ class ImportReport:
 @dataclass(frozen=True)
 class Suggestion:
     """One machine suggestion waiting for a person's review: a coding of the layer
-    `model:<run>`, with the probability its run gave it (docs/machine-coding.md)."""
+    `model:<run>`, with the probability its run gave it, or a language model's reasoning
+    (docs/machine-coding.md)."""
 
     id: str  # the suggestion's coding id in the model layer
     run: str
@@ -249,6 +250,7 @@ class Suggestion:
     probability: float | None
     quote: str
     case_id: str | None
+    reasoning: str = ""  # why a language model suggested it (the llm backend), else empty
 
 
 _BESIDE_THEIR_RULES = {
@@ -263,6 +265,7 @@ _BESIDE_THEIR_RULES = {
     "Coverage": "hrd_coder.services.coverage",
     "CoverageTimeline": "hrd_coder.services.media",
     "Disagreement": "hrd_coder.services.adjudication",
+    "Boundary": "hrd_coder.services.boundaries",
 }
 
 if TYPE_CHECKING:
@@ -277,6 +280,7 @@ if TYPE_CHECKING:
         AgreementRow,
     )
     from hrd_coder.services.analysis_inputs import AnalysisInputs
+    from hrd_coder.services.boundaries import Boundary
     from hrd_coder.services.coverage import Coverage
     from hrd_coder.services.media import CoverageTimeline
 
@@ -301,6 +305,7 @@ __all__ = [
     "Coverage",
     "CoverageTimeline",
     "Disagreement",
+    "Boundary",
 ]
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.layers import check_coder_name
-from hrd_coder.storage import coverage_rows, tables
+from hrd_coder.storage import core_tables, coverage_rows
 from hrd_coder.storage.events import record_event
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def assign_sample(
         have = coverage_rows.documents_of(conn, "assignment", coder)
         added = [d for d in chosen if d not in have]
         if added:
-            extra = {"sample": sample, "seed": seed, "created_at": tables.utc_now()}
+            extra = {"sample": sample, "seed": seed, "created_at": core_tables.utc_now()}
             coverage_rows.add(conn, "assignment", coder, added, extra)
             record_event(
                 conn,

@@ -23,8 +23,8 @@ from hrd_coder.services.layers import check_coder_name
 from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.services.records import CodingRecord, Suggestion
 from hrd_coder.services.suggestions import SuggestRun, find_run, list_runs
+from hrd_coder.storage import core_tables
 from hrd_coder.storage import document_versions as versions
-from hrd_coder.storage import tables
 from hrd_coder.storage.codings import ensure_coder, insert_codings
 from hrd_coder.storage.events import record_event
 
@@ -36,9 +36,10 @@ REJECT_ACTION = "suggest.reject"
 ENTITY = "suggestion"
 ORDERS = ("confidence", "code")
 """The review queue's orders: highest probability first, or by code (codebook order)."""
-CODINGS = tables.Coding.__table__
-EVENTS = tables.Event.__table__
+CODINGS = core_tables.CODING
+EVENTS = core_tables.EVENT
 PROBABILITY = re.compile(r"^p=([0-9.]+)")
+SUGGESTED_BY = re.compile(r"\s*\(suggested by run [^)]*\)$")
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,8 @@ def suggestions_of(
 
 
 def as_suggestion(coding: CodingRecord, run: str) -> Suggestion:
-    """A model layer's coding as a suggestion, its probability read back from the memo."""
+    """A model layer's coding as a suggestion, its probability (or, from a language model,
+    its reasoning) read back from the memo."""
     found = PROBABILITY.match(coding.memo or "")
     return Suggestion(
         id=coding.id,
@@ -180,6 +182,7 @@ def as_suggestion(coding: CodingRecord, run: str) -> Suggestion:
         probability=float(found.group(1)) if found else None,
         quote=coding.quote,
         case_id=coding.case_id,
+        reasoning="" if found else SUGGESTED_BY.sub("", coding.memo or ""),
     )
 
 

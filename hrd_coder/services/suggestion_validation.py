@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import ProjectError
@@ -25,6 +26,7 @@ from hrd_coder.wording import agreeing, noun, plural
 if TYPE_CHECKING:
     import numpy as np
 
+    from hrd_coder.machine.backends import Machine
     from hrd_coder.services.project import Project
 
 VALIDATE_ACTION = "suggest.validate"
@@ -91,11 +93,27 @@ class Validation:
 
 
 def validate_run(
-    project: Project, run: str, folds: int = DEFAULT_FOLDS, bootstrap: int = 1000
+    project: Project,
+    run: str,
+    folds: int = DEFAULT_FOLDS,
+    bootstrap: int = 1000,
+    reference: str | None = None,
 ) -> Validation:
-    """Cross-validate the run's classifier on its training layer, record the result."""
+    """Cross-validate the run's classifier on its training layer (an llm run: compare it
+    with the reference layer), record the result."""
+    from hrd_coder.machine.backends import recorded_machine
+
     started = time.perf_counter()
     recorded = find_run(project, run)
+    if recorded.backend == "llm":
+        from hrd_coder.services.suggestion_validation_llm import validate_llm_run
+
+        return validate_llm_run(project, recorded, reference, bootstrap)
+    if reference is not None and reference != recorded.train:
+        raise ProjectError(
+            f"run {recorded.run} is validated against the layer it learned from "
+            f"({recorded.train}): leave out --reference (it is for llm runs)"
+        )
     reference = labelled_units(project, recorded.train, recorded.unit)
     gone = [code for code in recorded.codes if code not in reference.labels]
     if gone:
@@ -113,8 +131,9 @@ def validate_run(
         )
     if folds < 2:
         raise ProjectError("validation needs at least 2 folds (--folds 2 or more)")
-    calls = out_of_fold(recorded, reference, documents, folds, shuffle=False)
-    baseline = out_of_fold(recorded, reference, documents, folds, shuffle=True)
+    machine = recorded_machine(recorded.backend, recorded.settings)
+    calls = out_of_fold(recorded, machine, reference, documents, folds, shuffle=False)
+    baseline = out_of_fold(recorded, machine, reference, documents, folds, shuffle=True)
     codes = {
         code: code_validation(
             reference.labels[code], calls[code], baseline[code], recorded, bootstrap
@@ -153,6 +172,7 @@ def validate_run(
 
 def out_of_fold(
     run: SuggestRun,
+    machine: Machine,
     reference: LabelledUnits,
     documents: list[str],
     folds: int,
@@ -163,12 +183,9 @@ def out_of_fold(
     labels dealt at random among the training units when `shuffle`)."""
     import numpy as np
 
-    from hrd_coder.machine.classifier import ClassifierSettings, probabilities, train
+    from hrd_coder.machine.classifier import probabilities
     from hrd_coder.machine.folds import document_folds, shuffled_labels
 
-    settings = ClassifierSettings(
-        **{k: tuple(v) if isinstance(v, list) else v for k, v in run.settings.items()}
-    )
     fold_of = document_folds(documents, folds, run.seed)
     unit_folds = np.array([fold_of[u.document_id or ""] for u in reference.units])
     texts = np.array(reference.texts, dtype=object)
@@ -178,9 +195,9 @@ def out_of_fold(
         labels = {code: reference.labels[code][~held_out] for code in run.codes}
         if shuffle:
             labels = shuffled_labels(labels, run.seed + fold)
-        model = train(texts[~held_out], labels, settings, run.seed)
+        model = machine.train(texts[~held_out], labels, run.seed)
         for code, chances in probabilities(model, texts[held_out]).items():
-            calls[code][held_out] = (chances >= settings.threshold).astype(int)
+            calls[code][held_out] = (chances >= machine.settings.threshold).astype(int)
     return calls
 
 
@@ -248,6 +265,10 @@ def _number(value: float | None) -> float | None:
 def methods_paragraph(found: Validation) -> str:
     """A paragraph for a paper's methods section: what made the suggestions, how they were
     checked, and which codes passed."""
+    if found.backend == "llm":
+        from hrd_coder.services.suggestion_validation_llm import llm_methods_paragraph
+
+        return llm_methods_paragraph(found)
     s = found.settings
     weights = "balanced" if s.get("class_weight") == "balanced" else "equal"
     usable = [
@@ -258,9 +279,9 @@ def methods_paragraph(found: Validation) -> str:
     unusable = found.unusable
     return (
         f"Machine suggestions (run {found.run}) were made with hrd-coder's {found.backend} "
-        f"backend ({found.version}): TF-IDF features of word {_span(s['word_ngrams'])}-grams "
-        f"and character {_span(s['char_ngrams'])}-grams, and one logistic regression per "
-        f"code (C = {s['c']}, {weights} class weights), trained on the {found.reference} "
+        f"backend ({found.version}): {_features(found.backend, s)}, and one logistic "
+        f"regression per code (C = {s['c']}, {weights} class weights), trained on the "
+        f"{found.reference} "
         f"layer at the {found.unit} level ({found.units} units in {found.documents} "
         f"documents; seed {found.seed}); a unit was suggested when its probability reached "
         f"{s['threshold']}. To estimate agreement with human coding, we used {found.folds}-"
@@ -274,6 +295,21 @@ def methods_paragraph(found: Validation) -> str:
         "marked than a verdict needs) was treated as unusable. "
         f"Usable: {', '.join(usable) or 'none'}. "
         f"Unusable: {', '.join(unusable) or 'none'}."
+    )
+
+
+def _features(backend: str, s: dict[str, Any]) -> str:
+    """The features in words: the embedding model is named by its folder and checksum."""
+    if backend == "embedding":
+        return (
+            "features that are the mean of each unit's token embeddings in the model2vec "
+            f"static model from the folder {Path(s['model_dir']).name} (SHA-256 of its "
+            f"{plural(s['model_files'], 'file')}: {s['model_checksum'][:16]}), each "
+            "dimension standardised on the training units"
+        )
+    return (
+        f"TF-IDF features of word {_span(s['word_ngrams'])}-grams and character "
+        f"{_span(s['char_ngrams'])}-grams"
     )
 
 

@@ -19,23 +19,28 @@ from hrd_coder.services import coding as actions
 from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.model_layers import MODEL_ROLE, is_model_layer, model_layer
 from hrd_coder.services.records import CodingRecord
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.codings import insert_codings
 from hrd_coder.storage.events import record_event
 
 if TYPE_CHECKING:  # numpy and scikit-learn load only when suggestions are made
+    from collections.abc import Callable
+
     import numpy as np
 
-    from hrd_coder.machine.classifier import ClassifierSettings
+    from hrd_coder.machine.backends import Machine
+    from hrd_coder.machine.llm_clients import LlmSource
     from hrd_coder.services.project import Project
 
-BACKENDS = ("classifier",)
+    Progress = Callable[[int, int], None]  # (units done, units in all)
+
+BACKENDS = ("classifier", "embedding", "llm")
 UNITS = ("sentence", "paragraph", "turn")
 MIN_TRAINING_UNITS = 5
 """A code needs this many units marked, and this many unmarked, in the training layer."""
 RUN_ACTION = "suggest.run"
-EVENTS = tables.Event.__table__
-CODERS = tables.Coder.__table__
+EVENTS = core_tables.EVENT
+CODERS = core_tables.CODER
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class SuggestRequest:
     documents: tuple[str, ...] = ()  # suggest for these (default: every document)
     codes: tuple[str, ...] = ()  # only these codes (default: every code with enough units)
     seed: int = 0
+    model_dir: str | None = None  # the embedding backend's model folder
+    llm: LlmSource | None = None  # the llm backend's model (services/suggestions_llm.py)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,9 @@ class SuggestRun:
     at: str = ""
     # The documents suggested for: where the model layer's blank units mean "absent".
     document_ids: tuple[str, ...] = ()
+    # Answers of the llm backend dropped, by why: not the JSON asked for, an unknown code, a
+    # quote not in the text (machine/llm.py).
+    invalid: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, as the event stores it and `suggest list --format json` prints it."""
@@ -102,24 +112,32 @@ class LabelledUnits:
     checksum: str = ""
 
 
-def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
+def run_suggestions(
+    project: Project, request: SuggestRequest, progress: Progress | None = None
+) -> SuggestRun:
     """Train on the request's layer, suggest codings for its documents into a new model
-    layer, and record the run; all in one transaction, or nothing when a check fails."""
-    from hrd_coder.machine.classifier import ClassifierSettings, backend_version
+    layer, and record the run; all in one transaction, or nothing when a check fails.
+    `progress(done, total)` hears of each unit a language model was asked about."""
+    from hrd_coder.machine.backends import new_machine
 
-    started = time.perf_counter()
     check_request(request)
+    if request.backend == "llm":
+        from hrd_coder.services.suggestions_llm import run_llm
+
+        return run_llm(project, request, progress=progress)
+    started = time.perf_counter()
+    machine = new_machine(request.backend, request.model_dir)
     codebook_hash = project.codebook_hash_for_new_codings()
     training = labelled_units(project, request.train, request.unit)
     codes, skipped = learnable_codes(training, request)
     targets = target_documents(project, request.documents)
-    settings = ClassifierSettings()
     units, texts = unit_texts(project, targets, request.unit)
-    found = suggest(training, codes, texts, settings, request.seed)
+    found = suggest(training, codes, texts, machine, request.seed)
     with project.database.writing() as conn:
         run = new_run_name(conn, request.backend)
         layer = model_layer(run)
-        codings = suggested_codings(project, layer, run, units, found, settings, codebook_hash)
+        threshold = machine.settings.threshold
+        codings = suggested_codings(project, layer, run, units, found, threshold, codebook_hash)
         counts = Counter(c.code_id for c in codings)
         _add_model_layer(conn, layer)
         insert_codings(conn, codings)
@@ -127,11 +145,11 @@ def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
             run=run,
             layer=layer,
             backend=request.backend,
-            version=backend_version(),
+            version=machine.version,
             train=request.train,
             unit=request.unit,
             seed=request.seed,
-            settings=settings.as_dict(),
+            settings=machine.settings.as_dict(),
             codes=tuple(codes),
             skipped=skipped,
             training_documents=len({u.document_id for u in training.units}),
@@ -144,7 +162,7 @@ def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
             by_code={code: counts.get(code, 0) for code in codes},
             seconds=round(time.perf_counter() - started, 3),
             by=project.viewer,
-            at=tables.utc_now().isoformat(),
+            at=core_tables.utc_now().isoformat(),
             document_ids=tuple(targets),
         )
         record_event(
@@ -161,12 +179,16 @@ def run_suggestions(project: Project, request: SuggestRequest) -> SuggestRun:
 def check_request(request: SuggestRequest) -> None:
     """A ProjectError with advice for a backend or unit this slice does not offer."""
     if request.backend not in BACKENDS:
+        raise ProjectError(f"unknown backend '{request.backend}': use {', '.join(BACKENDS)}")
+    if request.model_dir and request.backend != "embedding":
         raise ProjectError(
-            f"unknown backend '{request.backend}': use {', '.join(BACKENDS)} "
-            "(embedding and llm backends are not built yet)"
+            f"--model-dir names the embedding backend's model: add --backend embedding, "
+            f"or leave --model-dir out for the {request.backend} backend"
         )
     if request.unit not in UNITS:
         raise ProjectError(f"unknown unit '{request.unit}': use one of {', '.join(UNITS)}")
+    if request.llm is not None and request.backend != "llm":
+        raise ProjectError("--model and --ollama name a language model: add --backend llm")
 
 
 def layer_documents(project: Project, layer: str) -> set[str]:
@@ -306,13 +328,13 @@ def suggest(
     training: LabelledUnits,
     codes: Sequence[str],
     texts: Sequence[str],
-    settings: ClassifierSettings,
+    machine: Machine,
     seed: int,
 ) -> dict[str, np.ndarray]:
-    """Per code, each text's probability, from a classifier trained on `training`."""
-    from hrd_coder.machine.classifier import probabilities, train
+    """Per code, each text's probability, from the machine trained on `training`."""
+    from hrd_coder.machine.classifier import probabilities
 
-    model = train(training.texts, {c: training.labels[c] for c in codes}, settings, seed)
+    model = machine.train(training.texts, {c: training.labels[c] for c in codes}, seed)
     return probabilities(model, texts) if texts else {c: training.labels[c][:0] for c in codes}
 
 
@@ -322,7 +344,7 @@ def suggested_codings(
     run: str,
     units: Sequence[Unit],
     found: dict[str, np.ndarray],
-    settings: ClassifierSettings,
+    threshold: float,
     codebook_hash: str,
 ) -> list[CodingRecord]:
     """A coding in the model layer for each unit and code at or above the threshold; its
@@ -330,7 +352,7 @@ def suggested_codings(
     cases = {d.id: d.case_ids for d in project.documents()}
     codings = []
     for code, chances in found.items():
-        for index in (chances >= settings.threshold).nonzero()[0]:
+        for index in (chances >= threshold).nonzero()[0]:
             unit = units[index]
             document = unit.document_id or ""
             tied = cases.get(document, ())
@@ -367,7 +389,9 @@ def new_run_name(conn: Connection, backend: str) -> str:
 
 
 def _add_model_layer(conn: Connection, layer: str) -> None:
-    conn.execute(CODERS.insert().values(name=layer, role=MODEL_ROLE, created_at=tables.utc_now()))
+    conn.execute(
+        CODERS.insert().values(name=layer, role=MODEL_ROLE, created_at=core_tables.utc_now())
+    )
 
 
 def list_runs(project: Project) -> list[SuggestRun]:

@@ -4,11 +4,13 @@ documents every chosen coder covered are pooled, laid end to end."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.layers import CONSENSUS
+
+ALL_CODES = "(all)"
 
 if TYPE_CHECKING:
     from hrd_coder.agreement.unitizing import UnitizingAgreement
@@ -26,8 +28,104 @@ def unitizing_agreement(
     """alpha_U per code and pooled, and the u-alpha family, on the documents that every
     chosen coder covered (a coder who did not code a document is missing there, not "all
     gap", so such documents are left out, with a note)."""
-    from hrd_coder.agreement.continuum import Text, Unit
     from hrd_coder.agreement.unitizing import unitizing_agreement as compute
+
+    found = _gather(project, coders, codes, documents)
+    result = compute(found.units, list(found.texts.values()), found.coders, bootstrap, seed)
+    return replace(result, notes=(*found.notes, *result.notes))
+
+
+@dataclass(frozen=True)
+class DocumentUnitizing:
+    """One row of `agreement --unitizing --by document`: one code in one document, or
+    (code "(all)") every code of the document together."""
+
+    document: str
+    code: str
+    coders: str  # the coders who marked the code there (for "(all)": every coder compared)
+    spans: int
+    alpha_U: float | None
+    u_alpha: float | None = None
+    binary_u_alpha: float | None = None
+    cu_alpha: float | None = None
+    k_u_alpha: float | None = None
+    coverage: float | None = None
+
+    def as_dict(self) -> dict:
+        """JSON-ready, in the table's column order."""
+        return asdict(self)
+
+
+def unitizing_by_document(
+    project: Project,
+    coders: tuple[str, ...] = (),
+    codes: tuple[str, ...] = (),
+    documents: tuple[str, ...] = (),
+) -> tuple[list[DocumentUnitizing], tuple[str, ...]]:
+    """Each document on its own continuum: a row for all its codes together (alpha_U
+    pooled over codes, the u-alpha family) and one per code marked there (alpha_U,
+    (k)u-alpha, coverage); and the notes. No intervals: they resample texts, and here
+    there is one text per row."""
+    from hrd_coder.agreement.unitizing import unitizing_agreement as compute
+
+    found = _gather(project, coders, codes, documents)
+    by_document: dict[str, list] = {d: [] for d in found.texts}
+    for unit in found.units:
+        by_document[unit.document].append(unit)
+    rows: list[DocumentUnitizing] = []
+    notes = list(found.notes[1:])  # not the "pooled over" note: nothing is pooled here
+    for document, text in found.texts.items():
+        result = compute(by_document[document], [text], found.coders, 0, 0)
+        rows.append(_whole_document(document, result, by_document[document]))
+        for code in result.categories:
+            rows.append(_one_code(document, code, result, by_document[document]))
+        notes += [f"{document}: {note}" for note in result.notes]
+    return rows, tuple(notes)
+
+
+def _whole_document(document: str, result: UnitizingAgreement, units: list) -> DocumentUnitizing:
+    return DocumentUnitizing(
+        document,
+        ALL_CODES,
+        " ".join(result.coders),
+        len(units),
+        result.alpha_U,
+        result.u_alpha,
+        result.binary_u_alpha,
+        result.cu_alpha,
+        coverage=result.cu_coverage,
+    )
+
+
+def _one_code(
+    document: str, code: str, result: UnitizingAgreement, units: list
+) -> DocumentUnitizing:
+    marked = [u for u in units if u.category == code]
+    return DocumentUnitizing(
+        document,
+        code,
+        " ".join(sorted({u.coder for u in marked})),
+        len(marked),
+        result.alpha_U_by_category[code],
+        k_u_alpha=result.k_u_alpha[code],
+        coverage=result.coverage[code],
+    )
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """The chosen coders, the documents they all covered, and their units there."""
+
+    coders: list[str]
+    texts: dict
+    units: list
+    notes: tuple[str, ...]
+
+
+def _gather(
+    project: Project, coders: tuple[str, ...], codes: tuple[str, ...], documents: tuple[str, ...]
+) -> _Gathered:
+    from hrd_coder.agreement.continuum import Text, Unit
 
     chosen_coders = _coders(project, coders)
     for code in codes:
@@ -59,7 +157,6 @@ def unitizing_agreement(
                 )
             else:
                 outside += 1
-    result = compute(units, list(texts.values()), chosen_coders, bootstrap, seed)
     notes = [
         f"pooled over the {len(shared)} of {len(wanted)} documents that "
         f"{', '.join(chosen_coders)} all coded; the texts are laid end to end"
@@ -69,7 +166,7 @@ def unitizing_agreement(
             f"{outside} codings lie outside their document's stored text (empty, or the text "
             "changed): left out; `hrd-coder import` re-anchors codings to a changed text"
         )
-    return replace(result, notes=(*notes, *result.notes))
+    return _Gathered(chosen_coders, texts, units, tuple(notes))
 
 
 def _coders(project: Project, coders: tuple[str, ...]) -> list[str]:

@@ -16,7 +16,6 @@ from hrd_coder.sources.cases import Date, check_id
 from hrd_coder.sources.text import sha256
 from hrd_coder.yaml_source import YamlDocument
 
-MEDIA_DIR = "media"
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 

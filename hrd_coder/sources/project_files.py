@@ -12,23 +12,14 @@ from pydantic import BaseModel
 from hrd_coder.codebook.model import Codebook
 from hrd_coder.problems import InvalidInput, Problem, raise_if_any
 from hrd_coder.sources.cases import CaseFile
-from hrd_coder.sources.media import MEDIA_DIR, MediaFile, duplicate_media, media_document_fields
+from hrd_coder.sources.folders import CASES_DIR, MEDIA_DIR, TRANSCRIPTS_DIR
+from hrd_coder.sources.media import MediaFile, duplicate_media, media_document_fields
 from hrd_coder.sources.text import sha256, split_front_matter
 from hrd_coder.sources.transcripts import TranscriptFile
 from hrd_coder.text_file import decode
 from hrd_coder.yaml_source import YamlDocument, parse_yaml, validate
 
-CASES_DIR = "cases"
-TRANSCRIPTS_DIR = "transcripts"
 TRANSCRIPT_SUFFIXES = (".md", ".txt")
-
-
-def relative_to_project(root: Path, path: Path) -> str:
-    """A path as shown to users: relative to the project when it is inside it, else whole."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @dataclass(frozen=True)

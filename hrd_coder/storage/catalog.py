@@ -7,17 +7,17 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, select
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 
-DOCUMENTS = tables.Document.__table__
-CASES = tables.Case.__table__
-LINKS = tables.DocumentCase.__table__
-CODINGS = tables.Coding.__table__
-ORPHANS = tables.OrphanedCoding.__table__
-CODERS = tables.Coder.__table__
+DOCUMENTS = core_tables.DOCUMENT
+CASES = core_tables.CASE
+LINKS = core_tables.DOCUMENT_CASE
+CODINGS = core_tables.CODING
+ORPHANS = core_tables.ORPHANED_CODING
+CODERS = core_tables.CODER
 IDS_PER_QUERY = 500  # a query per document took most of a load touching thousands
 
-_TABLES = {"code": tables.Code.__table__, "case": CASES}
+_TABLES = {"code": core_tables.CODE, "case": CASES}
 
 
 def has(conn: Connection, kind: str, row_id: str) -> bool:

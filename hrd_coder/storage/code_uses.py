@@ -7,14 +7,14 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, RowMapping, Table, func, select
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 
 Holder = Literal["codings", "orphans", "decisions"]
 # Each table that names a code, with the column that identifies its rows.
 HOLDERS: dict[str, tuple[Table, str]] = {
-    "codings": (tables.Coding.__table__, "id"),
-    "orphans": (tables.OrphanedCoding.__table__, "coding_id"),
-    "decisions": (tables.Decision.__table__, "id"),
+    "codings": (core_tables.CODING, "id"),
+    "orphans": (core_tables.ORPHANED_CODING, "coding_id"),
+    "decisions": (core_tables.DECISION, "id"),
 }
 
 

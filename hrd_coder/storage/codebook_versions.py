@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import Connection, Table, select
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.settings import SETTINGS, store_setting
 
-VERSIONS: Table = tables.CodebookVersion.__table__
+VERSIONS: Table = core_tables.CODEBOOK_VERSION
 CURRENT = "codebook_hash"  # the setting naming the codebook last imported
 
 
@@ -16,6 +18,27 @@ def current_codebook_hash(conn: Connection) -> str | None:
     return conn.execute(
         select(SETTINGS.c.value).where(SETTINGS.c.key == CURRENT)
     ).scalar_one_or_none()
+
+
+class ImportedCodebook(NamedTuple):
+    """The name and hash of the codebook last imported (checked whole by that import)."""
+
+    hash: str
+    name: str
+
+
+def imported_codebook_if_same(conn: Connection, text: str) -> ImportedCodebook | None:
+    """The codebook last imported, if codebook.yaml still holds the very text it was
+    imported from: then the file is known to be valid and need not be checked again."""
+    query = (
+        select(VERSIONS.c.hash, VERSIONS.c.name, VERSIONS.c.text)
+        .join(SETTINGS, SETTINGS.c.value == VERSIONS.c.hash)
+        .where(SETTINGS.c.key == CURRENT)
+    )
+    row = conn.execute(query).first()
+    if row is None or row.text != text:
+        return None
+    return ImportedCodebook(row.hash, row.name)
 
 
 def set_current_codebook(conn: Connection, codebook_hash: str) -> None:
@@ -31,7 +54,11 @@ def store_codebook_version(
         return
     conn.execute(
         VERSIONS.insert().values(
-            hash=codebook_hash, name=name, version=version, text=text, loaded_at=tables.utc_now()
+            hash=codebook_hash,
+            name=name,
+            version=version,
+            text=text,
+            loaded_at=core_tables.utc_now(),
         )
     )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Table, select
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 
-CODERS: Table = tables.Coder.__table__
+CODERS: Table = core_tables.CODER
 
 
 def role_of(conn: Connection, name: str | None) -> str | None:
@@ -24,7 +24,7 @@ def leads(conn: Connection) -> list[str]:
 def store_role(conn: Connection, name: str, role: str) -> None:
     """Give a coder a role, adding them if they are new (the caller records the event)."""
     if role_of(conn, name) is None:
-        conn.execute(CODERS.insert().values(name=name, role=role, created_at=tables.utc_now()))
+        conn.execute(CODERS.insert().values(name=name, role=role, created_at=core_tables.utc_now()))
     else:
         conn.execute(CODERS.update().where(CODERS.c.name == name).values(role=role))
 

@@ -15,15 +15,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, bindparam, func, select
 from sqlalchemy import case as sql_case
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.events import record_event, record_events
 
-CODINGS: Table = tables.Coding.__table__
-CODERS: Table = tables.Coder.__table__
-MEMOS: Table = tables.DocumentMemo.__table__
+CODINGS: Table = core_tables.CODING
+CODERS: Table = core_tables.CODER
+MEMOS: Table = core_tables.DOCUMENT_MEMO
 CODING_COLUMNS = tuple(CODINGS.c.keys())  # noqa: SIM118 (a column list)
 INSERT_BATCH = 20_000
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's DateTime format in SQLite
@@ -35,8 +33,8 @@ def ensure_coder(conn: Connection, name: str) -> None:
     if conn.execute(select(CODERS.c.name).where(CODERS.c.name == name)).first() is not None:
         return
     # Two windows of a new coder may both get here: on conflict, the other one won.
-    dialect = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}.get(conn.dialect.name)
-    row = {"name": name, "role": "coder", "created_at": tables.utc_now()}
+    dialect = _insert_or_ignore(conn.dialect.name)
+    row = {"name": name, "role": "coder", "created_at": core_tables.utc_now()}
     if dialect is None:
         conn.execute(CODERS.insert().values(**row))
         added = True
@@ -74,6 +72,21 @@ def _write(conn: Connection, batch: Sequence[Any]) -> None:
             for c in batch
         ),
     )
+
+
+def _insert_or_ignore(backend: str) -> Any:
+    """The backend's INSERT with ON CONFLICT, if it has one. Imported for the backend in
+    use only: the PostgreSQL dialect alone takes ~25 ms to import, which every command on
+    SQLite would pay (issue 15)."""
+    if backend == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert
+    if backend == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+
+        return insert
+    return None
 
 
 def _write_sqlite(conn: Connection, batch: Sequence[Any]) -> None:
@@ -155,7 +168,7 @@ def save_document_memo(conn: Connection, document_id: str, coder: str, text: str
     if text:
         conn.execute(
             MEMOS.insert().values(
-                document_id=document_id, coder=coder, text=text, updated_at=tables.utc_now()
+                document_id=document_id, coder=coder, text=text, updated_at=core_tables.utc_now()
             )
         )
     record_event(
@@ -192,7 +205,7 @@ def coding_rows(
 def ensure_layer_owner(conn: Connection, name: str, role: str) -> None:
     """Add the coder row a non-person layer's codings hang on (consensus), once, unlogged."""
     if conn.execute(select(CODERS.c.name).where(CODERS.c.name == name)).first() is None:
-        conn.execute(CODERS.insert().values(name=name, role=role, created_at=tables.utc_now()))
+        conn.execute(CODERS.insert().values(name=name, role=role, created_at=core_tables.utc_now()))
 
 
 def locked_coding_row(conn: Connection, coding_id: str) -> dict[str, Any] | None:

@@ -15,19 +15,19 @@ from sqlalchemy.exc import DatabaseError
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.safe_text import safe_text
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.database import Database
 from hrd_coder.storage.foreign_guids import read_foreign_guids
 from hrd_coder.storage.schema import known_revisions, stored_revision
 
 Held = Literal["coding", "document_memo", "decision"]
 TABLES: dict[str, Table] = {
-    "coding": tables.Coding.__table__,
-    "document_memo": tables.DocumentMemo.__table__,
-    "decision": tables.Decision.__table__,
+    "coding": core_tables.CODING,
+    "document_memo": core_tables.DOCUMENT_MEMO,
+    "decision": core_tables.DECISION,
 }
-CODERS: Table = tables.Coder.__table__
-EVENTS: Table = tables.Event.__table__
+CODERS: Table = core_tables.CODER
+EVENTS: Table = core_tables.EVENT
 Read = TypeVar("Read")
 
 
@@ -101,7 +101,7 @@ def foreign_guids_of_copy(conn: Connection) -> dict[tuple[str, str], str]:
 def add_coders(conn: Connection, names: Iterable[str]) -> None:
     """Add coders with the default role (the caller records the events)."""
     for name in names:
-        conn.execute(CODERS.insert().values(name=name, created_at=tables.utc_now()))
+        conn.execute(CODERS.insert().values(name=name, created_at=core_tables.utc_now()))
 
 
 def add_rows(conn: Connection, held: Held, new: Sequence[dict[str, Any]]) -> None:

@@ -8,12 +8,12 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Row, Table, select
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.codings import CODINGS
 
-DONE: Table = tables.DocumentDone.__table__
-ASSIGNMENTS: Table = tables.Assignment.__table__
-DOCUMENTS: Table = tables.Document.__table__
+DONE: Table = core_tables.DOCUMENT_DONE
+ASSIGNMENTS: Table = core_tables.ASSIGNMENT
+DOCUMENTS: Table = core_tables.DOCUMENT
 Kind = Literal["done", "assignment"]
 _TABLES: dict[str, Table] = {"done": DONE, "assignment": ASSIGNMENTS}
 

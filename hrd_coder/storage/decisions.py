@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, Table
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.events import record_event
 
-DECISIONS: Table = tables.Decision.__table__
+DECISIONS: Table = core_tables.DECISION
 
 
 def decision_rows(conn: Connection, codes: Sequence[str] = ()) -> list[RowMapping]:
@@ -23,7 +23,7 @@ def decision_rows(conn: Connection, codes: Sequence[str] = ()) -> list[RowMappin
 
 def store_decision(conn: Connection, row: dict[str, Any], logged: dict[str, Any]) -> None:
     """Add a decision (decided now) with its 'decision.add' event, which holds `logged`."""
-    conn.execute(DECISIONS.insert().values(**row, decided_at=tables.utc_now()))
+    conn.execute(DECISIONS.insert().values(**row, decided_at=core_tables.utc_now()))
     record_event(
         conn,
         coder=row["adjudicator"],
@@ -46,11 +46,17 @@ def drop_decision(conn: Connection, decision_id: str) -> None:
 
 
 def move_decision(
-    conn: Connection, decision_id: str, start: int, end: int, basis: dict[str, Any] | None
+    conn: Connection,
+    decision_id: str,
+    start: int,
+    end: int,
+    basis: dict[str, Any] | None,
+    choice: str,
 ) -> None:
-    """Give a decision its unit's new span and the basis shifted with it (no event)."""
+    """Give a decision its unit's new span, the basis shifted with it and its choice (an
+    explicit extent moves too) (no event)."""
     conn.execute(
         DECISIONS.update()
         .where(DECISIONS.c.id == decision_id)
-        .values(start=start, end=end, basis=basis)
+        .values(start=start, end=end, basis=basis, choice=choice)
     )

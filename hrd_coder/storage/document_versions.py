@@ -14,9 +14,9 @@ from __future__ import annotations
 from sqlalchemy import Connection, Table, select
 
 from hrd_coder.problems import ProjectError, StaleDocument
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 
-DOCUMENTS: Table = tables.Document.__table__
+DOCUMENTS: Table = core_tables.DOCUMENT
 
 
 def no_such_document(document_id: str) -> ProjectError:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, or_, select
 
-from hrd_coder.storage.tables import Event, utc_now
+from hrd_coder.storage.core_tables import EVENT, utc_now
 
 EVENT_FIELDS = ("coder", "action", "entity", "entity_id", "before", "after", "undo_of", "redo_of")
 
@@ -27,7 +27,7 @@ def record_event(
 ) -> None:
     """Append one event inside the caller's transaction (so both land or neither does)."""
     conn.execute(
-        Event.__table__.insert().values(
+        EVENT.insert().values(
             at=utc_now(),
             coder=coder,
             action=action,
@@ -50,7 +50,7 @@ def record_events(conn: Connection, events: Iterable[dict[str, Any]]) -> int:
     now = utc_now()
     rows = [{"at": now, **dict.fromkeys(EVENT_FIELDS), **event} for event in events]
     if rows:
-        conn.execute(Event.__table__.insert(), rows)
+        conn.execute(EVENT.insert(), rows)
     return len(rows)
 
 
@@ -67,7 +67,7 @@ def read_events(
     """Events oldest first, each filter given applied: `coder`; `action` as an action
     ("coding.add"), its family ("team") or an entity; `since`/`until` inclusive; with
     `own`, only that coder's events and the unattributed ones not of `private_entities`."""
-    events = Event.__table__
+    events = EVENT
     query = select(events).order_by(events.c.id)
     if coder is not None:
         query = query.where(events.c.coder == coder)
@@ -97,7 +97,7 @@ def coding_event_links(
     conn: Connection, coder: str, actions: Sequence[str]
 ) -> list[tuple[int, int | None, int | None]]:
     """(id, undo_of, redo_of) of a coder's events of these actions, oldest first."""
-    events = Event.__table__
+    events = EVENT
     query = (
         select(events.c.id, events.c.undo_of, events.c.redo_of)
         .where(events.c.coder == coder, events.c.action.in_(list(actions)))
@@ -108,7 +108,7 @@ def coding_event_links(
 
 def event_row(conn: Connection, event_id: int) -> Any:
     """One event, whole."""
-    events = Event.__table__
+    events = EVENT
     return conn.execute(events.select().where(events.c.id == event_id)).one()
 
 
@@ -117,7 +117,7 @@ def latest_event_on(
 ) -> Any:
     """The latest event of these actions on an entity since `after_event` (who, what, when),
     or None."""
-    events = Event.__table__
+    events = EVENT
     return conn.execute(
         select(events.c.coder, events.c.action, events.c.at)
         .where(events.c.entity_id == entity_id, events.c.id > after_event)
@@ -129,7 +129,7 @@ def latest_event_on(
 
 def latest_after(conn: Connection, action: str, entity_id: str) -> Any:
     """The `after` of the latest event of this action on an entity, or None."""
-    events = Event.__table__
+    events = EVENT
     return conn.execute(
         select(events.c.after)
         .where((events.c.action == action) & (events.c.entity_id == entity_id))

@@ -7,11 +7,11 @@ from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Connection, Table, and_, select
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 
-FOREIGN: Table = tables.ForeignGuid.__table__
-CODINGS: Table = tables.Coding.__table__
-ORPHANS: Table = tables.OrphanedCoding.__table__
+FOREIGN: Table = core_tables.FOREIGN_GUID
+CODINGS: Table = core_tables.CODING
+ORPHANS: Table = core_tables.ORPHANED_CODING
 
 Key = tuple[str, str]  # (kind, local id)
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 
-ORPHANS: Table = tables.OrphanedCoding.__table__
+ORPHANS: Table = core_tables.ORPHANED_CODING
 
 
 def orphan_rows(conn: Connection, document_id: str | None = None) -> list[dict[str, Any]]:

@@ -8,16 +8,16 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Row, RowMapping, Table, func, select
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 
 Kind = Literal["code", "case", "document"]
 TABLES: dict[str, Table] = {
-    "code": tables.Code.__table__,
-    "case": tables.Case.__table__,
-    "document": tables.Document.__table__,
+    "code": core_tables.CODE,
+    "case": core_tables.CASE,
+    "document": core_tables.DOCUMENT,
 }
-LINKS: Table = tables.DocumentCase.__table__
-CODINGS: Table = tables.Coding.__table__
+LINKS: Table = core_tables.DOCUMENT_CASE
+CODINGS: Table = core_tables.CODING
 
 
 def rows_by_id(conn: Connection, kind: Kind, *, without_text: bool = False) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import SQLModel
 
 from hrd_coder.problems import ProjectError
 
@@ -54,13 +53,23 @@ def prepare_schema(db: Database) -> Upgrade | None:
             return None
         if current is None:
             _refuse_foreign(conn, db)
-            SQLModel.metadata.create_all(conn)
+            _create_tables(conn)
             _migration_context(conn).stamp(_script(), head)
             return None
         _refuse_unknown(current, db)
         backup = _backup(db, conn, current)
         _upgrade(conn)
         return Upgrade(current, head, backup)
+
+
+def _create_tables(conn: Connection) -> None:
+    """Create every table of a new database from the SQLModel schema (storage/tables.py);
+    imported here, as only a new database needs it (issue 15)."""
+    from sqlmodel import SQLModel
+
+    from hrd_coder.storage import tables  # noqa: F401 (registers the tables on the metadata)
+
+    SQLModel.metadata.create_all(conn)
 
 
 def schema_is_current(db: Database) -> bool:

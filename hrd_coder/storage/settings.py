@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Table, select
 
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.events import record_event
 
-SETTINGS: Table = tables.Setting.__table__
+SETTINGS: Table = core_tables.SETTING
 
 
 def read_setting(conn: Connection, key: str, default: str) -> str:

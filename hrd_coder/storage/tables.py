@@ -1,4 +1,8 @@
-"""Database tables. Times are UTC; JSON columns hold lists and plain mappings."""
+"""Database tables. Times are UTC; JSON columns hold lists and plain mappings.
+
+The schema as SQLModel classes: the database is created and migrated from them. Queries
+use their Core mirrors in core_tables.py (faster to import; a test keeps the two equal).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-
-def utc_now() -> dt.datetime:
-    """Now, in UTC (the time zone is kept so every backend reads back the same moment)."""
-    return dt.datetime.now(dt.UTC)
+from hrd_coder.storage.core_tables import utc_now
 
 
 def _json(**kwargs: Any) -> Any:

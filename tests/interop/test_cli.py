@@ -77,6 +77,6 @@ def test_qdc_report_as_json(tmp_path):
 
 def test_every_import_option_has_help_text():
     for name in ("import-qdpx", "import-qdc"):
-        for param in main.commands[name].params:
+        for param in main.every_command()[name].params:
             if isinstance(param, click.Option):
                 assert param.help, f"{name} {param.name} has no help"

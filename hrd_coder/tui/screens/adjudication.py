@@ -19,11 +19,15 @@ from hrd_coder.safe_text import safe_text
 from hrd_coder.services import Project
 from hrd_coder.services.records import AgreementRequest, Disagreement
 from hrd_coder.tui.dialogs.retrieval import plural
-from hrd_coder.tui.screens.adjudication_item import LETTERS, ItemDisplay, describe_choice
+from hrd_coder.tui.screens.adjudication_item import (
+    LETTERS,
+    ORDINALS,
+    ItemDisplay,
+    describe_choice,
+)
 
 WIDE = 100
 """From this terminal width on, the code's definition is shown beside the passage."""
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 
 def _choice_key(letter: str, number: int) -> Binding:
@@ -71,6 +75,14 @@ class AdjudicationScreen(ItemDisplay):
             "Neither",
             id="adjudication.neither",
             tooltip="The code does not belong here: the consensus gets no coding",
+        ),
+        Binding(
+            "B",
+            "boundaries",
+            "Boundaries",
+            id="adjudication.boundaries",  # before Reason: in the footer at 80 columns
+            tooltip="Switch to the boundary queue: passages every coder gave the code, each "
+            "with another extent (Back returns here)",
         ),
         Binding(
             "r",
@@ -387,6 +399,13 @@ class AdjudicationScreen(ItemDisplay):
         key = self._key_display("rebuild") or "ctrl+r"
         parts.append((f"{key} rebuilds" if counts["stale"] else "up to date", "dim"))
         self.query_one("#consensus-line", Static).update(Content.assemble(*parts))
+
+    def action_boundaries(self) -> None:
+        """Show the boundary queue; back here, reload (a boundary decision settles units)."""
+        from hrd_coder.tui.screens.adjudication_boundaries import BoundaryScreen
+
+        screen = BoundaryScreen(self.project, self.request.codes, self.adjudicator)
+        self.app.push_screen(screen, lambda _: self.load())
 
     def action_back(self) -> None:
         """Leave the reason box (restoring it), or close the queue."""

@@ -21,6 +21,7 @@ MAX_REACH = 600
 """How far beyond the unit the passage grows to show a coder's longer coding."""
 QUOTE = 180
 """Characters of each coder's coded text quoted under the passage."""
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 HIGHLIGHT = "bold $text-accent on $accent-muted"
 HEADING = "bold $text-primary"
 

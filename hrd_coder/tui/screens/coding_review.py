@@ -115,10 +115,11 @@ class SuggestionReview(Workbench):
             )
             return
         chance = "" if current.probability is None else f" p={current.probability:.2f}"
+        why = f' "{_shortened(current.reasoning)}"' if current.reasoning else ""
         self._select_with_status(
             current,
             f"suggestion {review.at + 1}/{len(review.queue)} of {review.shown_run}: "
-            f"{current.code_id}{chance} · y accept, n reject, e adjust, s skip, "
+            f"{current.code_id}{chance}{why} · y accept, n reject, e adjust, s skip, "
             f"shift+F4 order ({review.order}), F4 ends",
         )
 
@@ -216,3 +217,8 @@ class SuggestionReview(Workbench):
         super()._show_document(result)
         if self.review is not None:
             self._load_review(self.review)
+
+
+def _shortened(reasoning: str, most: int = 60) -> str:
+    """A language model's reasoning cut to fit the status line beside the keys."""
+    return reasoning if len(reasoning) <= most else reasoning[: most - 1].rstrip() + "…"
