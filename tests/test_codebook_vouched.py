@@ -54,6 +54,17 @@ def test_an_edited_codebook_is_read_whole_and_reported_changed(mini: Project):
             project.add_coding(document="int01", code="mobilizing", start=0, end=5, coder="ana")
 
 
+def test_new_comments_are_read_once_then_kept_by_the_next_import(mini: Project):
+    path: Path = mini.root / "codebook.yaml"
+    path.write_text("# Reviewed by the team in March.\n" + path.read_text())
+    with open_for_a_command(mini) as project:
+        assert project._codebook is not None  # another text: checked in full
+        assert not project.status().codebook_changed  # the same codes: the same hash
+        assert project.import_files().unchanged["codebook"] == 1
+    with open_for_a_command(mini) as project:
+        assert project._codebook is None
+
+
 def test_an_edited_broken_codebook_is_still_reported(mini: Project):
     path: Path = mini.root / "codebook.yaml"
     path.write_text(path.read_text().replace("  - id: mobilizing\n", "  - id: Mobilizing!\n"))

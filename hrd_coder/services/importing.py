@@ -16,6 +16,7 @@ from hrd_coder.sources.project_files import ProjectFiles, SourceCase, SourceDocu
 from hrd_coder.storage import code_uses, project_rows
 from hrd_coder.storage.codebook_versions import (
     current_codebook_hash,
+    keep_codebook_text,
     set_current_codebook,
     store_codebook_version,
 )
@@ -74,6 +75,9 @@ def sync_codebook(
     """Store a new codebook version and bring the code table in line with it."""
     old_hash = current_codebook_hash(conn)
     if old_hash == codebook.hash:
+        # The same codes, perhaps with new comments or layout: keep the file's text, so that
+        # commands find codebook.yaml unchanged and need not check it again (issue 15).
+        keep_codebook_text(conn, codebook.hash, text)
         report.count("unchanged", "codebook")
         return
     store_codebook_version(conn, codebook.hash, codebook.name, codebook.version, text)

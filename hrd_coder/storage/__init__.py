@@ -1,1 +1,2 @@
-"""The database: tables (SQLModel), engine set-up, and the append-only event log."""
+"""The database: tables (declared with SQLModel, queried through Core mirrors), engine set-up,
+and the append-only event log."""

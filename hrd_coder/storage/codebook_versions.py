@@ -49,8 +49,9 @@ def set_current_codebook(conn: Connection, codebook_hash: str) -> None:
 def store_codebook_version(
     conn: Connection, codebook_hash: str, name: str, version: str, text: str
 ) -> None:
-    """Keep a codebook's YAML under its hash (once: a hash seen before is already kept)."""
+    """Keep a codebook's YAML under its hash (a hash seen before keeps only the latest text)."""
     if conn.execute(select(VERSIONS.c.hash).where(VERSIONS.c.hash == codebook_hash)).first():
+        keep_codebook_text(conn, codebook_hash, text)
         return
     conn.execute(
         VERSIONS.insert().values(
@@ -60,6 +61,15 @@ def store_codebook_version(
             text=text,
             loaded_at=core_tables.utc_now(),
         )
+    )
+
+
+def keep_codebook_text(conn: Connection, codebook_hash: str, text: str) -> None:
+    """Keep the latest text of a stored version (the same codes, in other words or layout)."""
+    conn.execute(
+        VERSIONS.update()
+        .where(VERSIONS.c.hash == codebook_hash, VERSIONS.c.text != text)
+        .values(text=text)
     )
 
 
