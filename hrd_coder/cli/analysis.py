@@ -328,14 +328,24 @@ def report(
                 "--robustness coders fits every layer: leave out --layer and --by-layer"
             )
         found = project.coder_robustness(
-            design, bootstrap, seed, released_by, allow_unvalidated=allow_unvalidated
+            design,
+            bootstrap,
+            seed,
+            released_by,
+            allow_unvalidated=allow_unvalidated,
+            allow_incomplete=allow_incomplete,
         )
         _print_robustness(found, fmt)
         return
     if by_layer:
         if layer is not None:
             raise click.UsageError("--by-layer fits every layer: leave out --layer")
-        found = project.analyze_by_layer(design, released_by, allow_unvalidated=allow_unvalidated)
+        found = project.analyze_by_layer(
+            design,
+            released_by,
+            allow_unvalidated=allow_unvalidated,
+            allow_incomplete=allow_incomplete,
+        )
         _print_by_layer(found, fmt, folder)
         return
     # One reading of analysis.yaml, the cases and the media items for the whole report.
