@@ -32,3 +32,9 @@ def test_a_model_layer_exports_under_a_name_without_a_colon(tmp_path: Path):
         f"cases_model+{run}.csv.dictionary.json",
         f"codings_model+{run}.csv",
     ]
+
+
+def test_the_layer_options_say_a_model_layer_is_one():
+    for command in (["report"], ["explain"], ["export", "codings"]):
+        result = CliRunner().invoke(main, [*command, "--help"])
+        assert "model:RUN" in " ".join(result.output.split()), command

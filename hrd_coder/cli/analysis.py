@@ -176,7 +176,8 @@ def km(
 
 LAYER_OPTION = click.option(
     "--layer",
-    help="Whose codings: a coder's name or consensus (default: consensus, if it has codings).",
+    help="Whose codings: a coder's name, consensus or model:RUN (a machine coder's; see "
+    "suggest validate) (default: consensus, if it has codings).",
 )
 
 
