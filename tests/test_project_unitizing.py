@@ -55,7 +55,7 @@ def test_the_2004_example_on_a_project(example: Project):
     assert result.alpha_U_by_category["mobilizing.ngos"] == 1.0
     assert round(result.alpha_U, 4) == 0.8587  # the book rounds to .8591 (see docs)
     assert (result.coders, result.texts, result.length) == (("lena", "tomas"), 1, 300)
-    assert result.notes[0].startswith("pooled over the 1 of 4 documents that lena, tomas")
+    assert result.notes[0].startswith("pooled over the 1 of 4 documents that lena and tomas both")
 
 
 def test_a_document_one_coder_did_not_code_is_left_out(example: Project):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.layers import CONSENSUS
+from hrd_coder.wording import agreeing, listing, plural
 
 ALL_CODES = "(all)"
 
@@ -157,14 +158,16 @@ def _gather(
                 )
             else:
                 outside += 1
+    every = "both" if len(chosen_coders) == 2 else "all"
     notes = [
         f"pooled over the {len(shared)} of {len(wanted)} documents that "
-        f"{', '.join(chosen_coders)} all coded; the texts are laid end to end"
+        f"{listing(chosen_coders)} {every} coded; the texts are laid end to end"
     ]
     if outside:
         notes.append(
-            f"{outside} codings lie outside their document's stored text (empty, or the text "
-            "changed): left out; `hrd-coder import` re-anchors codings to a changed text"
+            f"{plural(outside, 'coding')} {agreeing(outside, 'lies', 'lie')} outside their "
+            "document's stored text (empty, or the text changed): left out; `hrd-coder "
+            "import` re-anchors codings to a changed text"
         )
     return _Gathered(chosen_coders, texts, units, tuple(notes))
 
