@@ -347,10 +347,14 @@ def test_export_cases_and_report_refuse_then_allow_knowingly(demo_run: Path):
     assert done.exit_code == 2, done.output
     assert "code private_diplomacy" in done.output
     assert "hrd-coder suggest validate classifier-1" in done.output
-    # Fitted by layer, the people and the consensus are compared: never the model layer.
+    # Fitted by layer, the people are compared; the unvalidated model layer is listed,
+    # refused, never fitted (issue 18 added model layers to --by-layer).
     done = run_cli(demo_run, "report", "with_diplomacy", "--by-layer", "--format", "json")
     assert done.exit_code == 0, done.output
-    assert list(json.loads(done.output)["layers"]) == ["lena", "tomas"]
+    by_layer = json.loads(done.output)
+    assert list(by_layer["layers"]) == ["lena", "tomas", "model:classifier-1"]
+    assert by_layer["layers"]["model:classifier-1"] is None
+    assert "has no validation" in by_layer["by_layer"]["model:classifier-1"]["refused"]
     # A design whose model reads no code variable reads no layer: nothing to refuse.
     done = run_cli(demo_run, "report", "featured_vs_considered", *layer, "--format", "json")
     assert done.exit_code == 0, done.output
