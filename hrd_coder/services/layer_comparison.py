@@ -159,7 +159,8 @@ def _consensus_source(project: Project, allow_incomplete: bool) -> tuple[LayerSo
     if status.complete:
         return LayerSource(CONSENSUS, CONSENSUS_KIND), []
     if allow_incomplete:
-        return LayerSource(CONSENSUS, CONSENSUS_KIND), [incomplete_message(status, warning=True)]
+        warning = incomplete_message(status, warning=True).removeprefix("warning: ")
+        return LayerSource(CONSENSUS, CONSENSUS_KIND), [warning]  # printed as a note
     refusal = incomplete_message(status)
     return LayerSource(CONSENSUS, CONSENSUS_KIND, INCOMPLETE, refusal), [
         f"{CONSENSUS} is listed, not fitted: {refusal}"

@@ -55,7 +55,7 @@ def test_an_incomplete_consensus_is_listed_not_fitted_unless_allowed(tmp_path, d
         allowed = report_json(root, db_url, *option, "--allow-incomplete")
         assert allowed["by_layer"]["consensus"]["refused"] is None
         assert allowed["by_layer"]["consensus"]["evalue"] is not None
-        assert any("warning: the consensus layer is incomplete" in n for n in allowed["notes"])
+        assert any(n.startswith("the consensus layer is incomplete (") for n in allowed["notes"])
     robust = report_json(root, db_url, "--robustness", "coders", "--bootstrap", "5")
     assert robust["by_layer"]["consensus"]["hr"] is None
     assert "(lena, tomas; consensus refused: incomplete)" in robust["sentence"]
