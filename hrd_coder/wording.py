@@ -21,3 +21,10 @@ def agreeing(count: int, one: str, many: str) -> str:
 def noun(count: int, word: str, many: str | None = None) -> str:
     """The word alone in the form a count takes: `noun(2, "column")` is "columns"."""
     return plural(count, word, many).split(" ", 1)[1]
+
+
+def listing(names: list[str] | tuple[str, ...]) -> str:
+    """Names as a sentence lists them: `lena`, `lena and tomas`, `ana, lena and tomas`."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -95,7 +95,7 @@ def test_union_intersection_and_an_explicit_extent(coded: Project):
     assert consensus_spans(coded) == [(first[0], first[0] + 10)]
     with pytest.raises(ProjectError, match=r"not a choice for a boundary: use a \(lena\)"):
         coded.resolve_boundary_choice(boundary, "neither")
-    with pytest.raises(ProjectError, match="is not inside the region"):
+    with pytest.raises(ProjectError, match="is not inside the boundary"):
         coded.resolve_boundary_choice(boundary, f"0-{both[1] + 1}")
 
 
@@ -184,7 +184,7 @@ def test_the_boundary_queue_on_the_command_line(coded: Project, tmp_path: Path):
     assert batch.exit_code == 0, batch.output
     assert coded.boundary_disagreements()[0].decision == "union"
     bad = run(coded, "adjudicate", "decide", boundary.id, "99999-100000")
-    assert bad.exit_code == 2 and "is not inside the region" in bad.output
+    assert bad.exit_code == 2 and "is not inside the boundary" in bad.output
 
 
 def test_an_explicit_extent_follows_its_text_when_the_document_is_edited(coded: Project):

@@ -55,7 +55,7 @@ def test_the_2004_example_on_a_project(example: Project):
     assert result.alpha_U_by_category["mobilizing.ngos"] == 1.0
     assert round(result.alpha_U, 4) == 0.8587  # the book rounds to .8591 (see docs)
     assert (result.coders, result.texts, result.length) == (("lena", "tomas"), 1, 300)
-    assert result.notes[0].startswith("pooled over the 1 of 4 documents that lena, tomas")
+    assert result.notes[0].startswith("pooled over the 1 of 4 documents that lena and tomas both")
 
 
 def test_a_document_one_coder_did_not_code_is_left_out(example: Project):
@@ -159,3 +159,15 @@ def test_by_document_on_the_command_line(example: Project):
     assert refused.exit_code == 2 and "--by document" in refused.stderr
     no_intervals = cli(example, "--unitizing", "--by", "document", "--bootstrap", "10")
     assert no_intervals.exit_code == 2 and "no intervals" in no_intervals.stderr
+
+
+def test_a_coder_who_marked_nothing_done_is_left_out_by_default(example: Project):
+    # found walking the study path: an adjudicator who accepted one machine suggestion in
+    # the workbench made `agreement --unitizing` fail ("no document was coded by all of ...")
+    example.add_coding(document="int01", code="mobilizing.ngos", start=0, end=5, coder="ana")
+    result = example.unitizing_agreement(bootstrap=0)
+    assert result.coders == ("lena", "tomas") and round(result.alpha_U, 4) == 0.8587
+    left_out = "ana left out: has marked no document done"
+    assert any(note.startswith(left_out) for note in result.notes)
+    with pytest.raises(ProjectError, match="no document was coded by all of ana, lena"):
+        example.unitizing_agreement(coders=("ana", "lena"), bootstrap=0)

@@ -432,3 +432,12 @@ def test_an_llm_layer_is_refused_in_exports_until_validated(planted: Project):
     planted.validate_suggestions(run.run, reference="ana", bootstrap=0)
     with pytest.raises(ProjectError, match="codes noise, rare of model:llm-1"):
         planted.check_model_layer(run.layer, "matrix")  # sanctions alone is usable
+
+
+def test_the_methods_paragraph_counts_one_document_in_the_singular(planted: Project):
+    # found walking the study path: "on the 30 sentences of the 1 documents both cover"
+    with OllamaStub() as server:
+        run = planted.suggest(backend="llm", ollama=MODEL, host=server.url, documents=["int01"])
+    found = planted.validate_suggestions(run.run, reference="ana", bootstrap=0)
+    text = Project.methods_paragraph(found)
+    assert f"on the {SENTENCES} sentences of the 1 document both cover" in text

@@ -354,6 +354,7 @@ def test_export_cases_and_report_refuse_then_allow_knowingly(demo_run: Path):
     assert list(by_layer["layers"]) == ["lena", "tomas", "model:classifier-1"]
     assert by_layer["layers"]["model:classifier-1"] is None
     assert "code private_diplomacy" in by_layer["by_layer"]["model:classifier-1"]["refused"]
+    assert "has no validation" in by_layer["by_layer"]["model:classifier-1"]["refused"]
     # A design whose model reads no code variable reads no layer: nothing to refuse.
     done = run_cli(demo_run, "report", "featured_vs_considered", *layer, "--format", "json")
     assert done.exit_code == 0, done.output

@@ -1,6 +1,6 @@
 """Counted nouns read right (issue 15): `1 coding`, `2 codings`, `0 cases`."""
 
-from hrd_coder.wording import agreeing, plural
+from hrd_coder.wording import agreeing, listing, plural
 
 
 def test_one_is_singular_and_every_other_count_plural():
@@ -38,3 +38,11 @@ def test_no_message_counts_with_an_s_in_parentheses():
             and re.search(r"(?:[a-z]|^)\(s\)", node.value)  # ^: after an f-string field
         ]
     assert found == []
+
+
+def test_names_are_listed_with_and():
+    # found walking issue 18's unitizing notes: "the documents that lena, tomas all coded"
+    assert listing([]) == ""
+    assert listing(["lena"]) == "lena"
+    assert listing(("lena", "tomas")) == "lena and tomas"
+    assert listing(["ana", "lena", "tomas"]) == "ana, lena and tomas"

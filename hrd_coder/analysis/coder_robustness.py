@@ -28,7 +28,13 @@ from typing import TYPE_CHECKING, Any
 from hrd_coder.analysis.design_report import design_cox
 from hrd_coder.analysis.designs import EVENT, Design
 from hrd_coder.analysis.evalue import EValue
-from hrd_coder.analysis.layer_sensitivity import HUMAN, LayerSource, layer_sensitivity
+from hrd_coder.analysis.layer_sensitivity import (
+    CONSENSUS_KIND,
+    HUMAN,
+    MODEL,
+    LayerSource,
+    layer_sensitivity,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -141,8 +147,10 @@ class CoderRobustness:
         low, high = min(e.hr for e in fitted), max(e.hr for e in fitted)  # type: ignore[type-var]
         same_sign = all(e.hr > 1 for e in fitted) or all(e.hr < 1 for e in fitted)  # type: ignore[operator]
         layers = ", ".join(e.layer for e in fitted)
-        if refused := [e.layer for e in self.by_layer if e.refused]:
+        if refused := [e.layer for e in self.by_layer if e.refused and e.kind == MODEL]:
             layers += f"; {', '.join(refused)} refused: not validated as usable"
+        if any(e.refused and e.kind == CONSENSUS_KIND for e in self.by_layer):
+            layers += "; consensus refused: incomplete"
         text = (
             f"The {self.effect} effect (hazard ratio) "
             + ("keeps its sign" if same_sign else "changes sign")

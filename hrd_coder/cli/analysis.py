@@ -176,7 +176,8 @@ def km(
 
 LAYER_OPTION = click.option(
     "--layer",
-    help="Whose codings: a coder's name or consensus (default: consensus, if it has codings).",
+    help="Whose codings: a coder's name, consensus or model:RUN (a machine coder's; see "
+    "suggest validate) (default: consensus, if it has codings).",
 )
 
 
@@ -328,14 +329,24 @@ def report(
                 "--robustness coders fits every layer: leave out --layer and --by-layer"
             )
         found = project.coder_robustness(
-            design, bootstrap, seed, released_by, allow_unvalidated=allow_unvalidated
+            design,
+            bootstrap,
+            seed,
+            released_by,
+            allow_unvalidated=allow_unvalidated,
+            allow_incomplete=allow_incomplete,
         )
         _print_robustness(found, fmt)
         return
     if by_layer:
         if layer is not None:
             raise click.UsageError("--by-layer fits every layer: leave out --layer")
-        found = project.analyze_by_layer(design, released_by, allow_unvalidated=allow_unvalidated)
+        found = project.analyze_by_layer(
+            design,
+            released_by,
+            allow_unvalidated=allow_unvalidated,
+            allow_incomplete=allow_incomplete,
+        )
         _print_by_layer(found, fmt, folder)
         return
     # One reading of analysis.yaml, the cases and the media items for the whole report.

@@ -80,7 +80,10 @@ def table_options(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any
 
 @export.command("codings")
 @table_options("codings")
-@click.option("--layer", help="Only this layer: a coder's name or consensus (default: all).")
+@click.option(
+    "--layer",
+    help="Only this layer: a coder's name, consensus or model:RUN (default: every layer).",
+)
 @click.option(
     "--with-quotes",
     is_flag=True,

@@ -314,10 +314,25 @@ def suggest_validate(
     ]
     print_table(rows, VALIDATION_COLUMNS, "code")
     if found.unusable:
-        click.echo(f"not usable (alpha below {found.threshold}): {', '.join(found.unusable)}")
+        click.echo(f"not usable: {_unusable_reasons(found)}")
     if methods:
         click.echo("")
         click.echo(project.methods_paragraph(found))
+
+
+def _unusable_reasons(found: Any) -> str:
+    """The unusable codes grouped by why: alpha below the threshold, too few marked units
+    to judge, or no unit marked by either side (no alpha at all)."""
+    why = {
+        "not reliable": f"alpha below {found.threshold}",
+        "too few to judge": "too few units marked to judge",
+        "": "no unit marked by the model or the reference",
+    }
+    groups: dict[str, list[str]] = {}
+    for code in found.unusable:
+        verdict = found.codes[code].verdict
+        groups.setdefault(why.get(verdict, verdict), []).append(code)
+    return "; ".join(f"{', '.join(codes)} ({reason})" for reason, codes in groups.items())
 
 
 def _validation_row(code: str, found: Any) -> dict[str, Any]:

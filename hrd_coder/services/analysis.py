@@ -18,7 +18,7 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services.analysis_inputs import ANALYSIS_FILE, AnalysisInputs
 from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.media import add_coverage, coverage_names
-from hrd_coder.services.model_layers import is_model_layer
+from hrd_coder.services.model_layers import file_part, is_model_layer
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.storage import core_tables
 
@@ -306,7 +306,7 @@ def export_cases(
         found = with_outcomes(found, outcomes)
     # The layer is in the default file name: a table from one coder is never mistaken for
     # the consensus.
-    name = f"cases_{found.layer}{FORMATS[fmt]}"
+    name = f"cases_{file_part(found.layer)}{FORMATS[fmt]}"
     root = Path(inputs.project.root)
     path = Path(out) if out else root / "exports" / name
     return write(found, path, fmt, raw_cells)

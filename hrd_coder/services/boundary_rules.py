@@ -111,7 +111,7 @@ def choice_of(choice: str, extents: Mapping[str, Extent], start: int, end: int) 
         low, high = int(explicit[1]), int(explicit[2])
         if not start <= low < high <= end:
             raise ProjectError(
-                f"{low}-{high} is not inside the region {start}-{end}: give START-END with "
+                f"{low}-{high} is not inside the boundary {start}-{end}: give START-END with "
                 "START before END, within the coders' extents together"
             )
         return f"{low}-{high}"

@@ -11,6 +11,7 @@ from hrd_coder.agreement.coded_units import UNIT_KINDS, build
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.agreement import _source
 from hrd_coder.services.analysis import resolve_layer
+from hrd_coder.services.model_layers import file_part
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,6 +122,6 @@ def export_table(
     layer = options.get("layer")
     if table != "codings" or layer:  # codings of every layer by default; the others, one
         layer = resolve_layer(project, layer)
-    name = f"{table}_{layer}" if layer else table
+    name = f"{table}_{file_part(layer)}" if layer else table
     path = Path(out) if out else Path(project.root) / "exports" / f"{name}{FORMATS[fmt]}"
     return write_table(frame, path, fmt, raw_cells)

@@ -31,6 +31,7 @@ from hrd_coder.services.coding import new_coding
 from hrd_coder.services.consensus_rules import Mark, Piece
 from hrd_coder.services.coverage import Coverage, read_coverage
 from hrd_coder.services.layers import CONSENSUS
+from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.services.records import CodingRecord
 from hrd_coder.storage.codebook_versions import current_codebook_hash
 from hrd_coder.storage.codings import (
@@ -267,7 +268,10 @@ def plan(project: Project, codes: Sequence[str] = (), pending: Sequence[Decision
 
 
 def _human_codings(conn: Connection, codes: Sequence[str]) -> list[CodingRecord]:
-    return _records(coding_rows(conn, except_layer=CONSENSUS, codes=codes))
+    # A machine coder's suggestions are not a reading of the text: they never enter the
+    # consensus, and do not "wait" for a done mark that a model layer never gets.
+    rows = coding_rows(conn, except_layer=CONSENSUS, codes=codes)
+    return _records(row for row in rows if not is_model_layer(row["coder"]))
 
 
 def _records(rows: Iterable[dict[str, Any]]) -> list[CodingRecord]:

@@ -15,6 +15,8 @@ from hrd_coder.services.analysis import case_variables, layered_design, survival
 from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.model_layers import is_model_layer
 
+INCOMPLETE = "incomplete"  # the verdict of a consensus layer with units still open
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -31,12 +33,14 @@ def analyze_by_layer(
     name: str,
     released_by: float | None = None,
     allow_unvalidated: bool = False,
+    allow_incomplete: bool = False,
 ) -> LayerComparison:
     """The design's Cox model fitted once per layer (each coder, consensus, each machine
     coder's layer whose codes are usable or allowed), with each layer's sensitivity."""
     from hrd_coder.analysis.by_layer import compare_layers
 
-    fitted = _layer_tables(inputs, name, "--by-layer", released_by, allow_unvalidated)
+    allowed = Allowed(allow_unvalidated, allow_incomplete)
+    fitted = _layer_tables(inputs, name, "--by-layer", released_by, allowed)
     found = compare_layers(fitted.design, fitted.tables, fitted.sources, released_by)
     return dataclasses.replace(found, notes=(*fitted.notes, *found.notes))
 
@@ -48,12 +52,14 @@ def coder_robustness(
     seed: int,
     released_by: float | None = None,
     allow_unvalidated: bool = False,
+    allow_incomplete: bool = False,
 ) -> CoderRobustness:
     """The design's featured effect under every layer, and the bootstrap over which human
     coder's version of each case enters the case table (issue 18)."""
     from hrd_coder.analysis.coder_robustness import coder_robustness as compare
 
-    fitted = _layer_tables(inputs, name, "--robustness coders", released_by, allow_unvalidated)
+    allowed = Allowed(allow_unvalidated, allow_incomplete)
+    fitted = _layer_tables(inputs, name, "--robustness coders", released_by, allowed)
     tables = fitted.tables
     humans = [s.layer for s in fitted.sources if s.kind == HUMAN and s.layer in tables]
     reference = CONSENSUS if CONSENSUS in tables else humans[0] if humans else next(iter(tables))
@@ -62,6 +68,15 @@ def coder_robustness(
         fitted.design, tables, coded_by, reference, draws, seed, fitted.sources, released_by
     )
     return dataclasses.replace(found, notes=(*fitted.notes, *found.notes))
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What the user knowingly let through: a model layer not validated as usable, an
+    incomplete consensus (each otherwise listed as refused, with the reason)."""
+
+    unvalidated: bool = False
+    incomplete: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,7 +95,7 @@ def _layer_tables(
     name: str,
     option: str,
     released_by: float | None,
-    allow_unvalidated: bool,
+    allowed: Allowed,
 ) -> LayerTables:
     """The design and its survival table on each layer with codings that may be fitted."""
     design = layered_design(inputs, name, option)
@@ -94,7 +109,7 @@ def _layer_tables(
     ordered = sorted(found, key=lambda layer: (is_model_layer(layer), layer == CONSENSUS))
     sources, notes = [], []
     for layer in ordered:
-        source, said = _layer_source(inputs.project, layer, name, allow_unvalidated)
+        source, said = _layer_source(inputs.project, layer, name, allowed)
         sources.append(source)
         notes += said
     tables = {
@@ -111,24 +126,44 @@ def _layer_tables(
 
 
 def _layer_source(
-    project: Project, layer: str, design: str, allow_unvalidated: bool
+    project: Project, layer: str, design: str, allowed: Allowed
 ) -> tuple[LayerSource, list[str]]:
     """Whose codings a layer holds and, for a machine coder's, its verdict on the design's
     codes and why it is refused; with the notes to print about it."""
-    from hrd_coder.analysis.layer_sensitivity import CONSENSUS_KIND, MODEL, LayerSource
+    from hrd_coder.analysis.layer_sensitivity import MODEL, LayerSource
     from hrd_coder.services.model_use import check_model_layer, design_verdict
 
+    if layer == CONSENSUS:
+        return _consensus_source(project, allowed.incomplete)
     if not is_model_layer(layer):
-        return LayerSource(layer, CONSENSUS_KIND if layer == CONSENSUS else HUMAN), []
+        return LayerSource(layer, HUMAN), []
     verdict, refusal = design_verdict(project, layer, design)
     if refusal is None:
         return LayerSource(layer, MODEL, verdict), []
-    if allow_unvalidated:
+    if allowed.unvalidated:
         warned = check_model_layer(project, layer, "report", design=design, allow_unvalidated=True)
         return LayerSource(layer, MODEL, verdict), warned
     return LayerSource(layer, MODEL, verdict, refusal), [
         f"{layer} is listed, not fitted: {refusal}; give --allow-unvalidated to fit it "
         "knowingly (logged)"
+    ]
+
+
+def _consensus_source(project: Project, allow_incomplete: bool) -> tuple[LayerSource, list[str]]:
+    """The consensus layer, refused while it is incomplete (undecided, reopened or stale
+    units would count as not coded), as `report --layer consensus` refuses it."""
+    from hrd_coder.analysis.layer_sensitivity import CONSENSUS_KIND, LayerSource
+    from hrd_coder.services.consensus import incomplete_message
+
+    status = project.consensus_status()
+    if status.complete:
+        return LayerSource(CONSENSUS, CONSENSUS_KIND), []
+    if allow_incomplete:
+        warning = incomplete_message(status, warning=True).removeprefix("warning: ")
+        return LayerSource(CONSENSUS, CONSENSUS_KIND), [warning]  # printed as a note
+    refusal = incomplete_message(status)
+    return LayerSource(CONSENSUS, CONSENSUS_KIND, INCOMPLETE, refusal), [
+        f"{CONSENSUS} is listed, not fitted: {refusal}"
     ]
 
 

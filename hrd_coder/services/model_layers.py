@@ -19,3 +19,10 @@ def is_model_layer(layer: str | None) -> bool:
 def model_layer(run: str) -> str:
     """The layer a run's suggestions go to."""
     return f"{MODEL_PREFIX}{run}"
+
+
+def file_part(layer: str) -> str:
+    """A layer's name as it goes into a default file name: `model:run-1` becomes
+    `model+run-1`, since a colon is not allowed in Windows file names (and macOS shows it as
+    a slash); `+` is not allowed in a coder's name, so it cannot clash with one."""
+    return layer.replace(":", "+")

@@ -847,17 +847,23 @@ class Project:
         return analysis.analyze(inputs or self.analysis_inputs(), design, layer, out, released_by)
 
     def analyze_by_layer(
-        self, design: str, released_by: float | None = None, *, allow_unvalidated: bool = False
+        self,
+        design: str,
+        released_by: float | None = None,
+        *,
+        allow_unvalidated: bool = False,
+        allow_incomplete: bool = False,
     ) -> LayerComparison:
         """The design's Cox model fitted once per layer (each coder, consensus, each machine
         coder's), side by side, each with its E-values and, with `released_by` (days), the
         robustness values. A model layer whose codes are not validated as usable is listed
-        as refused unless `allow_unvalidated` (then fitted, and logged)."""
+        as refused unless `allow_unvalidated` (then fitted, and logged); so is an
+        incomplete consensus unless `allow_incomplete` (then fitted, with a warning)."""
         from hrd_coder.services import layer_comparison
 
         self.access().require_all_layers("a report by layer")
         return layer_comparison.analyze_by_layer(
-            self.analysis_inputs(), design, released_by, allow_unvalidated
+            self.analysis_inputs(), design, released_by, allow_unvalidated, allow_incomplete
         )
 
     def coder_robustness(
@@ -868,6 +874,7 @@ class Project:
         released_by: float | None = None,
         *,
         allow_unvalidated: bool = False,
+        allow_incomplete: bool = False,
     ) -> CoderRobustness:
         """The design's featured effect on every layer (each coder, consensus, each machine
         coder's, refused as in `analyze_by_layer`) with its sensitivity, and the bootstrap
@@ -876,7 +883,13 @@ class Project:
 
         self.access().require_all_layers("a report of robustness to coders")
         return layer_comparison.coder_robustness(
-            self.analysis_inputs(), design, draws, seed, released_by, allow_unvalidated
+            self.analysis_inputs(),
+            design,
+            draws,
+            seed,
+            released_by,
+            allow_unvalidated,
+            allow_incomplete,
         )
 
     def corrected_released_by(

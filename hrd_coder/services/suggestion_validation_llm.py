@@ -19,7 +19,7 @@ from hrd_coder.services.model_layers import is_model_layer
 from hrd_coder.services.suggestion_validation import VALIDATE_ACTION, Validation, code_validation
 from hrd_coder.services.suggestions import SuggestRun, labelled_units, layer_documents
 from hrd_coder.storage.events import record_event
-from hrd_coder.wording import agreeing, noun
+from hrd_coder.wording import agreeing, noun, plural
 
 if TYPE_CHECKING:
     from hrd_coder.services.project import Project
@@ -113,8 +113,9 @@ def llm_methods_paragraph(found: Validation) -> str:
         "report Krippendorff's alpha (nominal; 95% interval from "
         f"{found.bootstrap} bootstrap resamples) and Cohen's kappa (95% interval from its "
         "large-sample standard error) between the suggestions and the "
-        f"{found.reference} layer on the {found.units} {found.unit}s of the "
-        f"{found.documents} documents both cover, precision, recall and F1 for the code's "
+        f"{found.reference} layer on the {plural(found.units, found.unit)} of the "
+        f"{plural(found.documents, 'document')} both cover, precision, recall and F1 for the "
+        "code's "
         "presence, and the same statistics for the suggestions shuffled among units. "
         f"Following Krippendorff (2004), a code with alpha below {found.threshold} (or with "
         "fewer units marked than a verdict needs) was treated as unusable. "

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from hrd_coder.problems import ProjectError
 from hrd_coder.services.layers import CONSENSUS
+from hrd_coder.wording import agreeing, listing, plural
 
 ALL_CODES = "(all)"
 
@@ -127,7 +128,7 @@ def _gather(
 ) -> _Gathered:
     from hrd_coder.agreement.continuum import Text, Unit
 
-    chosen_coders = _coders(project, coders)
+    chosen_coders, left_out = _coders(project, coders)
     for code in codes:
         project.require_code(code)
     known = {d.id for d in project.documents()}
@@ -157,24 +158,37 @@ def _gather(
                 )
             else:
                 outside += 1
+    every = "both" if len(chosen_coders) == 2 else "all"
     notes = [
         f"pooled over the {len(shared)} of {len(wanted)} documents that "
-        f"{', '.join(chosen_coders)} all coded; the texts are laid end to end"
+        f"{listing(chosen_coders)} {every} coded; the texts are laid end to end"
     ]
+    if left_out:
+        notes.append(
+            f"{listing(left_out)} left out: {agreeing(len(left_out), 'has', 'have')} marked no "
+            'document done, so no blank of theirs says "absent" (\'hrd-coder done DOC... '
+            "--coder NAME', or choose coders with --coder)"
+        )
     if outside:
         notes.append(
-            f"{outside} codings lie outside their document's stored text (empty, or the text "
-            "changed): left out; `hrd-coder import` re-anchors codings to a changed text"
+            f"{plural(outside, 'coding')} {agreeing(outside, 'lies', 'lie')} outside their "
+            "document's stored text (empty, or the text changed): left out; `hrd-coder "
+            "import` re-anchors codings to a changed text"
         )
     return _Gathered(chosen_coders, texts, units, tuple(notes))
 
 
-def _coders(project: Project, coders: tuple[str, ...]) -> list[str]:
-    everyone = sorted(set(project.coverage().coders) - {CONSENSUS})
-    chosen = list(coders) or everyone
+def _coders(project: Project, coders: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The coders compared and, when none were chosen, those left out: a coder who covers
+    no document (say an adjudicator who accepted one machine suggestion) would otherwise
+    leave no document that every coder covered."""
+    coverage = project.coverage()
+    everyone = sorted(set(coverage.coders) - {CONSENSUS})
+    covering = [c for c in everyone if coverage.covered(c)]
+    chosen = list(coders) or covering
     if len(chosen) < 2:
         raise ProjectError(
             "agreement needs at least two coders; so far "
             f"{', '.join(everyone) or 'nobody'} coded this project"
         )
-    return chosen
+    return chosen, [] if coders else [c for c in everyone if c not in covering]

@@ -175,3 +175,20 @@ async def test_from_the_workbench_f6_then_b(project: Project):
         await settle(pilot)
         assert isinstance(app.screen, AdjudicationScreen)
         assert not any(item.open for item in app.screen.items)
+
+
+async def test_back_from_the_boundaries_the_unit_queue_shows_each_coder_once(project: Project):
+    """Found walking the study path: back from `B`, the reloaded queue mounted its coder rows
+    again under the old ones, so every coder's line showed twice."""
+    app = queue_app(project)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        units = app.screen
+        assert len(units.query(".coder-row")) == 2
+        for _ in range(2):
+            await pilot.press("B")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is units
+            assert len(units.query(".coder-row")) == 2

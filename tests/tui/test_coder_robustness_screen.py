@@ -133,3 +133,21 @@ def test_the_figures_are_finite_on_the_demo(project: Project) -> None:
     found = project.coder_robustness(DESIGN, 5, 0)
     people = [e for e in found.by_layer if e.kind == "human"]
     assert len(people) == 2 and all(e.hr is not None and math.isfinite(e.hr) for e in people)
+
+
+async def test_an_incomplete_consensus_is_refused_with_its_own_reason(tmp_path: Path) -> None:
+    """Found walking the study path: the refused consensus row must point to
+    --allow-incomplete (its reason), not to --allow-unvalidated, which is for model layers."""
+    root, _ = demo_with_run(tmp_path / "demo")
+    with Project.open(root) as opened:
+        first = opened.disagreements()[0]
+        opened.decide(first, next(iter(first.marks)), adjudicator="ana")
+        app = Host(lambda: CoderRobustnessScreen(opened, DESIGN, draws=5))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            shown = rows(app.screen, "#layers-table")
+            assert shown["consensus"][1:3] == ["consensus", "refused"]
+            verdicts = " ".join(text_of(app.screen, "#verdicts").split())
+            consensus = verdicts.split("consensus: incomplete; refused (", 1)[1]
+            consensus = consensus.split(" model:", 1)[0]
+            assert "--allow-incomplete" in consensus and "--allow-unvalidated" not in consensus

@@ -249,16 +249,17 @@ class AdjudicationScreen(ItemDisplay):
         super()._failed(message)
 
     def _add_coder_rows(self) -> None:
-        """A row per coder: the key that takes their version, then what they coded."""
+        """A row per coder: the key that takes their version, then what they coded (a
+        reload, back from the boundary queue, replaces the rows it made before)."""
+        rows = self.query_one("#coders")
+        rows.remove_children()
         self._coder_rows = [
             (Static(classes="coder-key"), Static(classes="coder-text")) for _ in self.coders
         ]
         width = 6 + max((len(coder) for coder in self.coders), default=0)
         for key, _ in self._coder_rows:
             key.styles.width = width  # the coders' texts line up in one column
-        self.query_one("#coders").mount_all(
-            Horizontal(key, text, classes="coder-row") for key, text in self._coder_rows
-        )
+        rows.mount_all(Horizontal(key, text, classes="coder-row") for key, text in self._coder_rows)
 
     # -- deciding ----------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
 from hrd_coder.analysis.coder_robustness import CoderRobustness, LayerEstimate
+from hrd_coder.analysis.layer_sensitivity import MODEL
 from hrd_coder.services import Project
 from hrd_coder.tui.keys import key
 from hrd_coder.tui.screens.results_report import ratio
@@ -49,19 +50,22 @@ def layer_row(found: LayerEstimate) -> tuple[str, ...]:
 
 
 def verdict_text(found: CoderRobustness) -> Content:
-    """Each machine coder's layer: its validation verdict, and why it is refused."""
+    """Each machine coder's layer (and an incomplete consensus): its verdict, and why it is
+    refused."""
     lines = []
     for estimate in found.by_layer:
         source = estimate.source
         if source is None or source.verdict is None:
             continue
         line = Content.assemble((estimate.layer, "bold"), f": {source.verdict}")
-        if source.refused:
+        if source.refused and source.kind == MODEL:
             line += Content.styled(
                 f"; refused ({source.refused}; 'hrd-coder report {found.design.name} "
                 "--robustness coders --allow-unvalidated' fits it knowingly)",
                 "$text-warning",
             )
+        elif source.refused:  # an incomplete consensus: its reason names --allow-incomplete
+            line += Content.styled(f"; refused ({source.refused})", "$text-warning")
         lines.append(line)
     return Content("\n").join(lines)
 

@@ -252,7 +252,7 @@ class ResultsScreen(ReportDisplay):
         self.query_one(Tabs).active = TAB_PREFIX + self.designs[(position + 1) % len(self.designs)]
 
     def action_layer(self) -> None:
-        """Compute on the next layer: default, each coder, consensus."""
+        """Compute on the next layer: default, each coder, consensus, each machine coder."""
         if len(self.layer_choices) < 2:
             self.notify("No layer has codings yet: code some, or load a codings file.")
             return
