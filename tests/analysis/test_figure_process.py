@@ -1,0 +1,82 @@
+"""The figure process draws a report's figures exactly as this process would, passes its
+errors on, and is never left running: not when the caller is done, nor when it dies."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hrd_coder.analysis import kaplan_meier
+from hrd_coder.analysis.figure_process import FigureProcess
+from hrd_coder.analysis.report_figures import FigureJob
+from tests.analysis.examples import remission
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def job(out: Path) -> FigureJob:
+    curves = kaplan_meier(remission(), "weeks", "relapsed", group="group")
+    return FigureJob(curves, out, "remission", "Remission", "weeks since randomisation")
+
+
+def test_the_child_draws_the_same_figures_as_this_process(tmp_path):
+    here = job(tmp_path / "here").draw()
+    with FigureProcess() as figures:
+        there = figures.draw(job(tmp_path / "there"))
+    assert [p.name for p in there] == ["remission.png", "remission.svg"]
+    assert there[0].parent == tmp_path / "there"
+    assert there[0].read_bytes() == here[0].read_bytes()
+    assert "Remission" in there[1].read_text()
+
+
+def test_an_error_in_the_child_reaches_the_caller(tmp_path):
+    (tmp_path / "taken").write_text("a file, not a folder")
+    with FigureProcess() as figures, pytest.raises(OSError):
+        figures.draw(job(tmp_path / "taken"))
+
+
+def test_a_child_that_died_leaves_the_drawing_to_this_process(tmp_path):
+    with FigureProcess() as figures:
+        figures.close()  # as if it had crashed before the job came
+        png, svg = figures.draw(job(tmp_path))
+    assert png.exists() and svg.exists()
+
+
+def test_the_child_ends_with_the_block(tmp_path):
+    with FigureProcess() as figures:
+        pid = figures.pid
+    assert not running(pid)
+
+
+def test_the_child_ends_when_its_parent_dies_without_cleaning_up():
+    parent = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; from hrd_coder.analysis.figure_process import FigureProcess; "
+            "print(FigureProcess().pid, flush=True); os._exit(1)",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    pid = int(parent.stdout.strip())
+    waited = 0.0
+    while running(pid) and waited < 120:  # the child notices its closed input and ends
+        time.sleep(0.2)
+        waited += 0.2
+    assert not running(pid)
+
+
+def running(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting to be reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
