@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrd_coder.analysis.child_process import call_here
 from hrd_coder.analysis.cox import CoxResult, fit_cox
 from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, IMPRECISE, Design
 from hrd_coder.analysis.evalue import EValue, evalue_hr
@@ -165,16 +166,14 @@ def _report(design, table, out, layer, released_by) -> DesignReport:
 
 
 def draw_figures(
-    report: DesignReport,
-    out: str | Path,
-    draw: Callable[[FigureJob], tuple[Path, ...]] = FigureJob.draw,
+    report: DesignReport, out: str | Path, run: Callable[..., Any] = call_here
 ) -> DesignReport:
     """The report with its figures drawn into `out`: the Kaplan–Meier curves and, with a
     released-by model, its sensitivity contour. Kept apart from the fitting, so a caller
     can show the tables first (matplotlib is imported only here, and drawing takes longer
-    than fitting on the demo); `draw` may hand the job to a FigureProcess."""
+    than fitting on the demo); `run` may be a ChildProcess's `call`, to draw in it."""
     try:
-        return replace(report, plots=draw(figure_job(report, Path(out))))
+        return replace(report, plots=run(FigureJob.draw, figure_job(report, Path(out))))
     except OSError as error:
         raise ProjectError(
             f"cannot write the figures into {out}: {error.strerror or error}; choose a "

@@ -1,5 +1,5 @@
 """The figures of a design report, apart from its fitted models: plain data that can be
-drawn here or sent to the figure process (hrd_coder/analysis/figure_process.py)."""
+drawn here or sent to a child process (hrd_coder/analysis/child_process.py)."""
 
 from __future__ import annotations
 

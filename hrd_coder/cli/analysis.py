@@ -21,7 +21,7 @@ from hrd_coder.cli.suggest import ALLOW_UNVALIDATED, check_model_layer
 from hrd_coder.wording import plural
 
 if TYPE_CHECKING:
-    from hrd_coder.analysis.figure_process import FigureProcess
+    from hrd_coder.analysis.child_process import ChildProcess
     from hrd_coder.services import Project
 
 
@@ -316,9 +316,9 @@ def report(
         # One design's report and its figures. The figures are drawn by a child process
         # started first: it imports matplotlib on the other core while this one opens the
         # project, imports lifelines and fits the models.
-        from hrd_coder.analysis.figure_process import FigureProcess
+        from hrd_coder.analysis.child_process import DRAWING_MODULES, ChildProcess
 
-        with FigureProcess() as figures:
+        with ChildProcess(DRAWING_MODULES) as figures:
             project = open_project(ctx)
             folder = out or project.root / "reports"
             options = (released_by, allow_incomplete, allow_unvalidated)
@@ -360,7 +360,7 @@ def _report_one(
     folder: Path,
     fmt: str,
     options: tuple[float | None, bool, bool],
-    figures: FigureProcess,
+    figures: ChildProcess,
 ) -> None:
     """One design's report: the tables, then the figures (drawn by `figures`). `options`
     are --released-by, --allow-incomplete and --allow-unvalidated."""
@@ -377,10 +377,10 @@ def _report_one(
     )
     if fmt == "table":  # the tables first; the figures, slower to draw, after them
         _print_report(fitted.as_dict(), design)
-        for path in draw_figures(fitted, folder, figures.draw).plots:
+        for path in draw_figures(fitted, folder, figures.call).plots:
             click.echo(f"figure: {path}")
         return
-    result = draw_figures(fitted, folder, figures.draw)
+    result = draw_figures(fitted, folder, figures.call)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))
     elif fmt == "markdown":

@@ -1,4 +1,4 @@
-"""The figure process draws a report's figures exactly as this process would, passes its
+"""A child process draws a report's figures exactly as this process would, passes its
 errors on, and is never left running: not when the caller is done, nor when it dies."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hrd_coder.analysis import kaplan_meier
-from hrd_coder.analysis.figure_process import FigureProcess
+from hrd_coder.analysis.child_process import DRAWING_MODULES, ChildProcess
 from hrd_coder.analysis.report_figures import FigureJob
 from tests.analysis.examples import remission
 
@@ -25,8 +25,8 @@ def job(out: Path) -> FigureJob:
 
 def test_the_child_draws_the_same_figures_as_this_process(tmp_path):
     here = job(tmp_path / "here").draw()
-    with FigureProcess() as figures:
-        there = figures.draw(job(tmp_path / "there"))
+    with ChildProcess(DRAWING_MODULES) as figures:
+        there = figures.call(FigureJob.draw, job(tmp_path / "there"))
     assert [p.name for p in there] == ["remission.png", "remission.svg"]
     assert there[0].parent == tmp_path / "there"
     assert there[0].read_bytes() == here[0].read_bytes()
@@ -35,19 +35,29 @@ def test_the_child_draws_the_same_figures_as_this_process(tmp_path):
 
 def test_an_error_in_the_child_reaches_the_caller(tmp_path):
     (tmp_path / "taken").write_text("a file, not a folder")
-    with FigureProcess() as figures, pytest.raises(OSError):
-        figures.draw(job(tmp_path / "taken"))
+    with ChildProcess(DRAWING_MODULES) as figures, pytest.raises(OSError):
+        figures.call(FigureJob.draw, job(tmp_path / "taken"))
 
 
 def test_a_child_that_died_leaves_the_drawing_to_this_process(tmp_path):
-    with FigureProcess() as figures:
+    with ChildProcess(DRAWING_MODULES) as figures:
         figures.close()  # as if it had crashed before the job came
-        png, svg = figures.draw(job(tmp_path))
+        png, svg = figures.call(FigureJob.draw, job(tmp_path))
     assert png.exists() and svg.exists()
 
 
+def test_calls_are_served_one_after_another():
+    with ChildProcess([]) as child:
+        assert child.call(divmod, 17, 5) == (3, 2)
+        assert child.call(divmod, 9, 2) == (4, 1)
+        with pytest.raises(ZeroDivisionError):
+            child.call(divmod, 1, 0)
+        assert child.call(pow, 2, 10) == 1024  # an error does not end the child
+        assert running(child.pid)
+
+
 def test_the_child_ends_with_the_block(tmp_path):
-    with FigureProcess() as figures:
+    with ChildProcess(DRAWING_MODULES) as figures:
         pid = figures.pid
     assert not running(pid)
 
@@ -57,8 +67,8 @@ def test_the_child_ends_when_its_parent_dies_without_cleaning_up():
         [
             sys.executable,
             "-c",
-            "import os; from hrd_coder.analysis.figure_process import FigureProcess; "
-            "print(FigureProcess().pid, flush=True); os._exit(1)",
+            "import os; from hrd_coder.analysis.child_process import ChildProcess; "
+            "print(ChildProcess(['pandas']).pid, flush=True); os._exit(1)",
         ],
         cwd=REPO,
         capture_output=True,

@@ -1,0 +1,144 @@
+"""Work done in a child Python on the other core, started before it is needed, so that its
+slow imports (lifelines about 1.2 s, matplotlib about 0.35 s) overlap with this process's
+work instead of adding to it (benchmarks/bench_results.py).
+
+`report` draws its figures in one (DRAWING_MODULES); the workbench fits the models of the
+results screen (F7) in one (STATISTICS_MODULES, hrd_coder/services/analysis.py)."""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+DRAWING_MODULES = (
+    "pandas",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_svg",
+    "matplotlib.ticker",
+    "hrd_coder.analysis.report_figures",
+)
+"""What drawing a report's figures needs."""
+
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+# The child finds this very hrd_coder (not another one on its path), imports the modules
+# named after -c, then serves calls.
+CHILD = (
+    f"import sys; sys.path.insert(0, {PACKAGE_ROOT!r}); "
+    "from hrd_coder.analysis.child_process import serve; serve(sys.argv[1:])"
+)
+
+
+def call_here(function: Callable[..., Any], *args: Any) -> Any:
+    """Run a call in this process (what a ChildProcess falls back to)."""
+    return function(*args)
+
+
+class ChildProcess:
+    """A child Python that imports `modules` at once, then runs the calls it is sent, one at
+    a time. Calls and answers travel pickled through its stdin and stdout.
+
+    Use it as a context manager, or `close()` it: that ends the child, whatever happened. A
+    child whose parent dies sees its input close and ends too, so none is left behind.
+    """
+
+    def __init__(self, modules: Sequence[str]) -> None:
+        self._lock = threading.Lock()
+        self._child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, *modules],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+
+    @property
+    def pid(self) -> int:
+        """The child's process id."""
+        return self._child.pid
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """`function(*args)` run in the child; an exception it raises is raised here.
+
+        A child that cannot answer (it failed to start, died or was closed) is ended and the
+        call runs in this process instead: the caller gets the result, or the very error it
+        would get here.
+        """
+        with self._lock:
+            answer = self._ask(function, args)
+        if answer is None:
+            return function(*args)
+        outcome, value = answer
+        if outcome == "error":
+            raise value
+        return value
+
+    def _ask(self, function: Callable[..., Any], args: tuple) -> tuple[str, Any] | None:
+        stdin, stdout = self._child.stdin, self._child.stdout
+        if self._child.poll() is not None or stdin is None or stdout is None or stdin.closed:
+            return None
+        try:
+            pickle.dump((function, args), stdin)
+            stdin.flush()
+            return pickle.load(stdout)
+        except Exception:  # no answer, or a garbled one: the caller runs the call here
+            self.close()
+            return None
+
+    def close(self) -> None:
+        """End the child if it still runs, and wait for it."""
+        if self._child.poll() is None:
+            self._child.kill()
+        self._child.wait()
+        for pipe in (self._child.stdin, self._child.stdout):
+            if pipe is not None and not pipe.closed:
+                pipe.close()
+
+    def __enter__(self) -> ChildProcess:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def serve(modules: Sequence[str]) -> None:
+    """The child: import `modules`, then answer each call read from stdin with ("ok",
+    result) or ("error", exception) on stdout, until stdin closes."""
+    try:
+        for name in modules:
+            importlib.import_module(name)
+        while True:
+            try:
+                function, args = pickle.load(sys.stdin.buffer)
+            except EOFError:
+                return
+            answer = _answer(function, args)
+            if answer is None:  # it cannot travel: the parent, seeing no answer, runs the call
+                return
+            sys.stdout.buffer.write(answer)
+            sys.stdout.flush()
+    except (KeyboardInterrupt, BrokenPipeError):
+        return  # the parent is gone or stopping: nothing to answer
+
+
+def _answer(function: Callable[..., Any], args: tuple) -> bytes | None:
+    try:
+        answer: tuple[str, Any] = ("ok", function(*args))
+    except Exception as error:  # sent to the parent, which raises it
+        answer = ("error", error)
+    try:
+        return pickle.dumps(answer)
+    except Exception:  # e.g. an exception that cannot be pickled
+        return None
