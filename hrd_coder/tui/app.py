@@ -38,14 +38,20 @@ class CoderApp(App):
     CSS = "ToastRack { margin-bottom: 3; }"  # above a status line of up to 2 rows and the footer
 
     def __init__(
-        self, project_root: Path | None = None, db_url: str | None = None, coder: str | None = None
+        self,
+        project_root: Path | None = None,
+        db_url: str | None = None,
+        coder: str | None = None,
+        statistics: ChildProcess | None = None,
     ) -> None:
+        """`statistics`: a process from `Project.start_statistics()` (the app ends it when
+        it quits); without one, the app starts its own as it opens the project."""
         super().__init__()
         self.project_root = project_root
         self.db_url = db_url
         self.coder = coder
         self.project: Project | None = None
-        self.statistics: ChildProcess | None = None
+        self.statistics = statistics
         """The child process fitting the results screen's models, started at launch."""
         self._keymap: dict[str, str] = {}
         self._database_gone = False

@@ -15,6 +15,7 @@ from tests.analysis.test_child_process import running
 from tests.tui.helpers import settle, wait_until
 
 SIZE = (100, 40)
+DESIGNS = ["featured_vs_considered", "featured_vs_all_held", "featured_with_coverage"]
 
 
 def rows(table: DataTable) -> list[list[str]]:
@@ -67,4 +68,12 @@ def test_the_models_fitted_in_the_child_are_those_fitted_here(demo_root: Path):
             assert b.table.equals(a.table)
 
 
-DESIGNS = ["featured_vs_considered", "featured_vs_all_held", "featured_with_coverage"]
+async def test_a_process_given_to_the_app_is_used_and_ended_with_it(demo_root: Path):
+    with Project.open(demo_root) as project:
+        project.import_files()
+    given = Project.start_statistics()  # as `hrd-coder code` does, before textual loads
+    app = CoderApp(demo_root, None, "lena", given)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.statistics is given and running(given.pid)
+    assert not running(given.pid)
