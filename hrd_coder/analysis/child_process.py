@@ -17,6 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from hrd_coder.problems import ProjectError
+
 DRAWING_MODULES = (
     "pandas",
     "matplotlib.figure",
@@ -52,6 +54,7 @@ class ChildProcess:
 
     def __init__(self, modules: Sequence[str]) -> None:
         self._lock = threading.Lock()
+        self._closed = False
         self._child = subprocess.Popen(
             [sys.executable, "-c", CHILD, *modules],
             stdin=subprocess.PIPE,
@@ -67,12 +70,16 @@ class ChildProcess:
     def call(self, function: Callable[..., Any], *args: Any) -> Any:
         """`function(*args)` run in the child; an exception it raises is raised here.
 
-        A child that cannot answer (it failed to start, died or was closed) is ended and the
-        call runs in this process instead: the caller gets the result, or the very error it
-        would get here.
+        A child that cannot answer (it failed to start, or died) is ended and the call runs
+        in this process instead: the caller gets the result, or the very error it would get
+        here. After `close()` (the owner is quitting) a call is refused.
         """
+        if self._closed:
+            raise ProjectError("the child process was closed: its owner is quitting")
         with self._lock:
             answer = self._ask(function, args)
+        if answer is None and self._closed:  # closed while it worked: no fitting here now
+            raise ProjectError("the child process was closed: its owner is quitting")
         if answer is None:
             return function(*args)
         outcome, value = answer
@@ -89,11 +96,15 @@ class ChildProcess:
             stdin.flush()
             return pickle.load(stdout)
         except Exception:  # no answer, or a garbled one: the caller runs the call here
-            self.close()
+            self._end()
             return None
 
     def close(self) -> None:
-        """End the child if it still runs, and wait for it."""
+        """End the child if it still runs, and wait for it; later calls are refused."""
+        self._closed = True
+        self._end()
+
+    def _end(self) -> None:
         if self._child.poll() is None:
             self._child.kill()
         self._child.wait()

@@ -3,6 +3,8 @@ errors on, and is never left running: not when the caller is done, nor when it d
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -13,6 +15,7 @@ import pytest
 from hrd_coder.analysis import kaplan_meier
 from hrd_coder.analysis.child_process import DRAWING_MODULES, ChildProcess
 from hrd_coder.analysis.report_figures import FigureJob
+from hrd_coder.problems import ProjectError
 from tests.analysis.examples import remission
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,9 +44,16 @@ def test_an_error_in_the_child_reaches_the_caller(tmp_path):
 
 def test_a_child_that_died_leaves_the_drawing_to_this_process(tmp_path):
     with ChildProcess(DRAWING_MODULES) as figures:
-        figures.close()  # as if it had crashed before the job came
+        os.kill(figures.pid, signal.SIGKILL)  # as if it had crashed before the job came
         png, svg = figures.call(FigureJob.draw, job(tmp_path))
     assert png.exists() and svg.exists()
+
+
+def test_a_closed_child_refuses_calls_instead_of_running_them_here():
+    child = ChildProcess([])
+    child.close()
+    with pytest.raises(ProjectError, match="closed"):
+        child.call(divmod, 7, 2)
 
 
 def test_calls_are_served_one_after_another():
