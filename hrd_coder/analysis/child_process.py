@@ -8,6 +8,7 @@ results screen (F7) in one (STATISTICS_MODULES, hrd_coder/services/analysis.py).
 from __future__ import annotations
 
 import importlib
+import os
 import pickle
 import subprocess
 import sys
@@ -20,14 +21,16 @@ from typing import Any
 from hrd_coder.problems import ProjectError
 
 DRAWING_MODULES = (
-    "pandas",
     "matplotlib.figure",
     "matplotlib.backends.backend_agg",
     "matplotlib.backends.backend_svg",
     "matplotlib.ticker",
     "hrd_coder.analysis.report_figures",
 )
-"""What drawing a report's figures needs."""
+"""What drawing a report's figures needs (no pandas: the curves come as numpy arrays)."""
+
+NICENESS = 5
+"""How much lower the child's CPU priority is than its parent's."""
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -127,6 +130,10 @@ class ChildProcess:
 def serve(modules: Sequence[str]) -> None:
     """The child: import `modules`, then answer each call read from stdin with ("ok",
     result) or ("error", exception) on stdout, until stdin closes."""
+    if hasattr(os, "nice"):
+        # On a busy machine the parent comes first (its tables, its first paint); on an idle
+        # one the child has a core to itself anyway.
+        os.nice(NICENESS)
     try:
         for name in modules:
             importlib.import_module(name)

@@ -15,6 +15,7 @@ from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, IMPRECISE, Design
 from hrd_coder.analysis.evalue import EValue, evalue_hr
 from hrd_coder.analysis.fit_warnings import warnings_as_notes
 from hrd_coder.analysis.kaplan_meier import KMResult, LogRank, kaplan_meier, logrank
+from hrd_coder.analysis.km_plot import curves_to_draw
 from hrd_coder.analysis.linear_probability import ReleasedByResult, released_by_model
 from hrd_coder.analysis.ph_test import PHCheck, ph_test
 from hrd_coder.analysis.report_figures import ContourJob, FigureJob
@@ -194,7 +195,8 @@ def figure_job(report: DesignReport, out: Path) -> FigureJob:
             title=f"{title}: released by day {by_t.t:g}",
             treatment_words=f"being {design.group}",
         )
-    return FigureJob(report.km, out, design.name, title, ORIGIN_WORDS[design.origin], contour)
+    curves = curves_to_draw(report.km)
+    return FigureJob(curves, out, design.name, title, ORIGIN_WORDS[design.origin], contour)
 
 
 def group_evalue(design: Design, cox: CoxResult, table: pd.DataFrame) -> EValue:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hrd_coder.analysis.kaplan_meier import KMResult
-from hrd_coder.analysis.km_plot import km_plot
+from hrd_coder.analysis.km_plot import DrawnCurve, draw_km
 from hrd_coder.analysis.sensitivity import OmittedVariableSensitivity
 
 
@@ -26,7 +25,7 @@ class FigureJob:
     """One design report's figures: its Kaplan–Meier curves (OUT/NAME.png and .svg) and,
     with a released-by model, that model's sensitivity contour."""
 
-    km: KMResult
+    curves: tuple[DrawnCurve, ...]
     out: Path
     name: str
     title: str
@@ -36,7 +35,7 @@ class FigureJob:
     def draw(self) -> tuple[Path, ...]:
         """Draw every figure into `out` (made if missing); return the paths written."""
         self.out.mkdir(parents=True, exist_ok=True)
-        plots = km_plot(self.km, self.out / self.name, title=self.title, xlabel=self.xlabel)
+        plots = draw_km(self.curves, self.out / self.name, title=self.title, xlabel=self.xlabel)
         if self.contour is not None:
             from hrd_coder.analysis.contour_plot import contour_plot
 
