@@ -8,7 +8,6 @@ results screen (F7) in one (STATISTICS_MODULES, hrd_coder/services/analysis.py).
 from __future__ import annotations
 
 import importlib
-import os
 import pickle
 import subprocess
 import sys
@@ -29,15 +28,19 @@ DRAWING_MODULES = (
 )
 """What drawing a report's figures needs (no pandas: the curves come as numpy arrays)."""
 
-NICENESS = 5
-"""How much lower the child's CPU priority is than its parent's."""
+NICENESS = 15
+"""How much lower the child's CPU priority is than its parent's (benchmarks.md: with 5 the
+first paint and the tables still lost time to the children on a loaded machine)."""
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
-# The child finds this very hrd_coder (not another one on its path), imports the modules
-# named after -c, then serves calls.
+# The child lowers its priority before anything else (on a busy machine the parent comes
+# first: its tables, its first paint; on an idle one the child has a core to itself anyway),
+# finds this very hrd_coder (not another one on its path), imports the modules named after
+# -c, then serves calls.
 CHILD = (
-    f"import sys; sys.path.insert(0, {PACKAGE_ROOT!r}); "
+    f"import os, sys; os.nice({NICENESS}) if hasattr(os, 'nice') else None; "
+    f"sys.path.insert(0, {PACKAGE_ROOT!r}); "
     "from hrd_coder.analysis.child_process import serve; serve(sys.argv[1:])"
 )
 
@@ -130,10 +133,6 @@ class ChildProcess:
 def serve(modules: Sequence[str]) -> None:
     """The child: import `modules`, then answer each call read from stdin with ("ok",
     result) or ("error", exception) on stdout, until stdin closes."""
-    if hasattr(os, "nice"):
-        # On a busy machine the parent comes first (its tables, its first paint); on an idle
-        # one the child has a core to itself anyway.
-        os.nice(NICENESS)
     try:
         for name in modules:
             importlib.import_module(name)
