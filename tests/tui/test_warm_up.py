@@ -27,7 +27,7 @@ def check():
         app.set_timer(WARM_UP_AFTER_SECONDS + 4, done)
 
 def done():
-    report = "hrd_coder.analysis.design_report" in sys.modules
+    report = "pandas" in sys.modules
     print(seen["paint"], "lifelines" in sys.modules, report)
     app.exit()
 
