@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pickle
+import select
 import subprocess
 import sys
 import threading
@@ -132,22 +133,41 @@ class ChildProcess:
 
 def serve(modules: Sequence[str]) -> None:
     """The child: import `modules`, then answer each call read from stdin with ("ok",
-    result) or ("error", exception) on stdout, until stdin closes."""
+    result) or ("error", exception) on stdout, until stdin closes. A call that arrives
+    while modules are still to be imported is answered first (F7 needs lifelines, not the
+    statsmodels imported after it)."""
     try:
         for name in modules:
+            while _call_waiting():
+                if not _serve_one():
+                    return
             importlib.import_module(name)
-        while True:
-            try:
-                function, args = pickle.load(sys.stdin.buffer)
-            except EOFError:
-                return
-            answer = _answer(function, args)
-            if answer is None:  # it cannot travel: the parent, seeing no answer, runs the call
-                return
-            sys.stdout.buffer.write(answer)
-            sys.stdout.flush()
+        while _serve_one():
+            pass
     except (KeyboardInterrupt, BrokenPipeError):
         return  # the parent is gone or stopping: nothing to answer
+
+
+def _call_waiting() -> bool:
+    """Whether stdin has something to read now (a call, or its end)."""
+    try:
+        return bool(select.select([sys.stdin], [], [], 0)[0])
+    except (OSError, ValueError):  # a pipe select cannot watch (Windows): import first
+        return False
+
+
+def _serve_one() -> bool:
+    """Read one call and answer it; False when there is nothing more to serve."""
+    try:
+        function, args = pickle.load(sys.stdin.buffer)
+    except EOFError:
+        return False
+    answer = _answer(function, args)
+    if answer is None:  # it cannot travel: the parent, seeing no answer, runs the call
+        return False
+    sys.stdout.buffer.write(answer)
+    sys.stdout.flush()
+    return True
 
 
 def _answer(function: Callable[..., Any], args: tuple) -> bytes | None:

@@ -72,6 +72,14 @@ def test_calls_are_served_one_after_another():
         assert running(child.pid)
 
 
+def test_a_call_during_the_imports_is_answered_and_the_imports_still_finish():
+    with ChildProcess(["statsmodels.api"]) as child:
+        # Sent at once: usually answered before statsmodels is imported (timed in
+        # docs/benchmarks.md), and either way answered.
+        assert child.call(divmod, 7, 2) == (3, 1)
+        assert child.call(eval, "'statsmodels.api' in __import__('sys').modules")
+
+
 def test_the_child_ends_with_the_block(tmp_path):
     with ChildProcess(DRAWING_MODULES) as figures:
         pid = figures.pid
