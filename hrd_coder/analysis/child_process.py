@@ -30,8 +30,9 @@ DRAWING_MODULES = (
 """What drawing a report's figures needs (no pandas: the curves come as numpy arrays)."""
 
 NICENESS = 15
-"""How much lower the child's CPU priority is than its parent's (benchmarks.md: with 5 the
-first paint and the tables still lost time to the children on a loaded machine)."""
+"""By default, how much lower a child's CPU priority is than its parent's (benchmarks.md:
+with 5 set late, the first paint and the tables lost time to the children on a loaded
+machine)."""
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -40,9 +41,9 @@ PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 # finds this very hrd_coder (not another one on its path), imports the modules named after
 # -c, then serves calls.
 CHILD = (
-    f"import os, sys; os.nice({NICENESS}) if hasattr(os, 'nice') else None; "
+    "import os, sys; os.nice(int(sys.argv[1])) if hasattr(os, 'nice') else None; "
     f"sys.path.insert(0, {PACKAGE_ROOT!r}); "
-    "from hrd_coder.analysis.child_process import serve; serve(sys.argv[1:])"
+    "from hrd_coder.analysis.child_process import serve; serve(sys.argv[2:])"
 )
 
 
@@ -59,11 +60,11 @@ class ChildProcess:
     child whose parent dies sees its input close and ends too, so none is left behind.
     """
 
-    def __init__(self, modules: Sequence[str]) -> None:
+    def __init__(self, modules: Sequence[str], niceness: int = NICENESS) -> None:
         self._lock = threading.Lock()
         self._closed = False
         self._child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, *modules],
+            [sys.executable, "-c", CHILD, str(niceness), *modules],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

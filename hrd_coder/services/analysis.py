@@ -63,12 +63,17 @@ def load_statistics(modules: Sequence[str] = STATISTICS_MODULES) -> None:
         importlib.import_module(name)
 
 
+STATISTICS_NICENESS = 5
+"""Less than a figure process's: F7 pressed at the first paint waits for this child's
+imports, which a higher niceness starves on a loaded machine (docs/benchmarks.md)."""
+
+
 def start_statistics() -> ChildProcess:
     """A child process importing the statistics stack now, on another core, to fit models
     in (about 1.2 s of imports that the workbench's first paint then does not wait for)."""
     from hrd_coder.analysis.child_process import ChildProcess
 
-    return ChildProcess(STATISTICS_MODULES)
+    return ChildProcess(STATISTICS_MODULES, STATISTICS_NICENESS)
 
 
 @dataclass(frozen=True)
