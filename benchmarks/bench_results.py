@@ -31,14 +31,18 @@ DESIGNS = ("featured_vs_considered", "featured_vs_all_held", "featured_with_cove
 
 
 def child(root: Path, wait: float) -> None:
-    """Open the workbench, wait, press F7; print seconds from F7 to the Cox table."""
+    """Open the workbench as `hrd-coder code` does (the statistics process first, then
+    textual), wait, press F7; print seconds from F7 to the Cox table."""
+    from hrd_coder.services import Project
+
+    statistics = Project.start_statistics()
     from textual.widgets import DataTable
 
     from hrd_coder.tui.app import CoderApp
     from hrd_coder.tui.screens.coding import CodingScreen
     from hrd_coder.tui.screens.results import ResultsScreen
 
-    app = CoderApp(root, None, "lena")
+    app = CoderApp(root, None, "lena", statistics)
     pressed: list[float] = []
 
     def check() -> None:

@@ -26,11 +26,15 @@ DEMO_PARTS = ("codebook.yaml", "analysis.yaml", "cases", "transcripts", "media",
 
 
 def child(root: Path) -> None:
-    """Start the workbench; print seconds from process start to its first document."""
+    """Start the workbench as `hrd-coder code` does (the statistics process first, then
+    textual); print seconds from process start to its first document."""
+    from hrd_coder.services import Project
+
+    statistics = Project.start_statistics()
     from hrd_coder.tui.app import CoderApp
     from hrd_coder.tui.screens.coding import CodingScreen
 
-    app = CoderApp(root, None, "lena")
+    app = CoderApp(root, None, "lena", statistics)
 
     def check() -> None:
         screen = app.screen

@@ -4,18 +4,21 @@ model) and figures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrd_coder.analysis.child_process import call_here
 from hrd_coder.analysis.cox import CoxResult, fit_cox
 from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, IMPRECISE, Design
 from hrd_coder.analysis.evalue import EValue, evalue_hr
 from hrd_coder.analysis.fit_warnings import warnings_as_notes
 from hrd_coder.analysis.kaplan_meier import KMResult, LogRank, kaplan_meier, logrank
-from hrd_coder.analysis.km_plot import km_plot
+from hrd_coder.analysis.km_plot import curves_to_draw
 from hrd_coder.analysis.linear_probability import ReleasedByResult, released_by_model
 from hrd_coder.analysis.ph_test import PHCheck, ph_test
+from hrd_coder.analysis.report_figures import ContourJob, FigureJob
 from hrd_coder.analysis.report_tables import (
     CONTOUR,
     ORIGIN_WORDS,
@@ -163,13 +166,15 @@ def _report(design, table, out, layer, released_by) -> DesignReport:
     return report if out is None else draw_figures(report, out)
 
 
-def draw_figures(report: DesignReport, out: str | Path) -> DesignReport:
+def draw_figures(
+    report: DesignReport, out: str | Path, run: Callable[..., Any] = call_here
+) -> DesignReport:
     """The report with its figures drawn into `out`: the Kaplan–Meier curves and, with a
     released-by model, its sensitivity contour. Kept apart from the fitting, so a caller
     can show the tables first (matplotlib is imported only here, and drawing takes longer
-    than fitting on the demo)."""
+    than fitting on the demo); `run` may be a ChildProcess's `call`, to draw in it."""
     try:
-        return replace(report, plots=_figures(report, Path(out)))
+        return replace(report, plots=run(FigureJob.draw, figure_job(report, Path(out))))
     except OSError as error:
         raise ProjectError(
             f"cannot write the figures into {out}: {error.strerror or error}; choose a "
@@ -177,22 +182,21 @@ def draw_figures(report: DesignReport, out: str | Path) -> DesignReport:
         ) from None
 
 
-def _figures(report: DesignReport, out: Path) -> tuple[Path, ...]:
+def figure_job(report: DesignReport, out: Path) -> FigureJob:
+    """What the report's figures need, as plain data (no fitted models)."""
     design = report.design
-    out.mkdir(parents=True, exist_ok=True)
     title = design.description.strip().split("\n")[0] or design.name
-    plots = km_plot(report.km, out / design.name, title=title, xlabel=ORIGIN_WORDS[design.origin])
     by_t = report.released_by
+    contour = None
     if by_t is not None and by_t.sensitivity is not None:
-        from hrd_coder.analysis.contour_plot import contour_plot
-
-        plots += contour_plot(
+        contour = ContourJob(
             by_t.sensitivity,
-            out / f"{design.name}{CONTOUR}",
+            f"{design.name}{CONTOUR}",
             title=f"{title}: released by day {by_t.t:g}",
             treatment_words=f"being {design.group}",
         )
-    return plots
+    curves = curves_to_draw(report.km)
+    return FigureJob(curves, out, design.name, title, ORIGIN_WORDS[design.origin], contour)
 
 
 def group_evalue(design: Design, cox: CoxResult, table: pd.DataFrame) -> EValue:

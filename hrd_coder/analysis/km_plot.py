@@ -2,14 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hrd_coder.analysis.figure_files import save_figure
 from hrd_coder.analysis.kaplan_meier import KMResult, kaplan_meier
 
 if TYPE_CHECKING:
     import pandas as pd
+
+DRAWN_COLUMNS = (
+    "time",
+    "entered",
+    "events",
+    "censored",
+    "survival",
+    "survival_low",
+    "survival_high",
+)
+
+
+@dataclass(frozen=True)
+class DrawnCurve:
+    """One group's curve as plain numbers (numpy arrays of DRAWN_COLUMNS): what drawing
+    needs, and no pandas, so a figure process need not import it."""
+
+    label: str
+    """The legend's words: the group (or "all cases") and its size."""
+    name: str
+    """The row's name under "number at risk"."""
+    columns: dict[str, Any]
+
+
+def curves_to_draw(data: KMResult) -> tuple[DrawnCurve, ...]:
+    """The Kaplan–Meier curves of a result, as plain numbers."""
+    drawn = []
+    for curve in data.curves:
+        name = curve.group if data.group is not None else "all cases"
+        columns = {column: curve.table[column].to_numpy() for column in DRAWN_COLUMNS}
+        drawn.append(DrawnCurve(f"{name} (n = {curve.n})", name, columns))
+    return tuple(drawn)
 
 
 def km_plot(
@@ -34,6 +67,19 @@ def km_plot(
         if duration is None or event is None:
             raise ValueError("name the duration and event columns to plot a DataFrame")
         data = kaplan_meier(data, duration, event, group=group, entry=entry)
+    return draw_km(curves_to_draw(data), path, title=title, xlabel=xlabel, ylabel=ylabel)
+
+
+def draw_km(
+    curves: tuple[DrawnCurve, ...],
+    path: str | Path,
+    *,
+    title: str = "Time to release",
+    xlabel: str = "days since campaign launch",
+    ylabel: str = "share still detained",
+) -> tuple[Path, Path]:
+    """Draw curves given as plain numbers (`curves_to_draw`) as `km_plot` does; return
+    the PNG's and the SVG's paths."""
     # The Agg canvas on a bare Figure: no pyplot, so no global backend switch and no state
     # shared between threads (the TUI draws from worker threads).
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -43,11 +89,11 @@ def km_plot(
     figure = Figure(figsize=(8, 5.6), layout="constrained")
     FigureCanvasAgg(figure)
     curves_axes, risk_axes = figure.subplots(
-        2, 1, sharex=True, gridspec_kw={"height_ratios": [4, 0.35 + 0.3 * len(data.curves)]}
+        2, 1, sharex=True, gridspec_kw={"height_ratios": [4, 0.35 + 0.3 * len(curves)]}
     )
-    colours = [f"C{i}" for i in range(len(data.curves))]
-    for curve, colour in zip(data.curves, colours, strict=True):
-        _draw_curve(curves_axes, curve, colour, grouped=data.group is not None)
+    colours = [f"C{i}" for i in range(len(curves))]
+    for curve, colour in zip(curves, colours, strict=True):
+        _draw_curve(curves_axes, curve, colour)
     curves_axes.set_ylim(0, 1.04)
     curves_axes.set_xlim(left=0)
     curves_axes.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -62,28 +108,27 @@ def km_plot(
     )
     curves_axes.set_xlabel(xlabel)
     curves_axes.tick_params(labelbottom=True)
-    _draw_at_risk(risk_axes, data, colours, curves_axes.get_xticks(), curves_axes.get_xlim())
+    _draw_at_risk(risk_axes, curves, colours, curves_axes.get_xticks(), curves_axes.get_xlim())
     base = Path(path)
     png, svg = base.with_suffix(".png"), base.with_suffix(".svg")
     save_figure(figure, png, svg)
     return png, svg
 
 
-def _draw_curve(axes, curve, colour: str, grouped: bool) -> None:
+def _draw_curve(axes, curve: DrawnCurve, colour: str) -> None:
     import numpy as np
 
-    table = curve.table
-    times = np.concatenate([[0.0], table["time"].to_numpy()])
-    survival = np.concatenate([[1.0], table["survival"].to_numpy()])
-    low = np.concatenate([[1.0], table["survival_low"].to_numpy()])
-    high = np.concatenate([[1.0], table["survival_high"].to_numpy()])
-    label = f"{curve.group} (n = {curve.n})" if grouped else f"all cases (n = {curve.n})"
-    axes.step(times, survival, where="post", color=colour, linewidth=1.8, label=label)
+    table = curve.columns
+    times = np.concatenate([[0.0], table["time"]])
+    survival = np.concatenate([[1.0], table["survival"]])
+    low = np.concatenate([[1.0], table["survival_low"]])
+    high = np.concatenate([[1.0], table["survival_high"]])
+    axes.step(times, survival, where="post", color=colour, linewidth=1.8, label=curve.label)
     axes.fill_between(times, low, high, step="post", color=colour, alpha=0.15, linewidth=0)
-    censored = table[table["censored"] > 0]
+    censored = table["censored"] > 0
     axes.plot(
-        censored["time"],
-        censored["survival"],
+        table["time"][censored],
+        table["survival"][censored],
         linestyle="none",
         marker="|",
         markersize=8,
@@ -98,13 +143,13 @@ def _censor_handle():
     return Line2D([], [], linestyle="none", marker="|", markersize=8, color="0.3", label="censored")
 
 
-def _draw_at_risk(axes, data: KMResult, colours: list[str], ticks, limits) -> None:
+def _draw_at_risk(axes, curves: tuple[DrawnCurve, ...], colours: list[str], ticks, limits) -> None:
     ticks = [tick for tick in ticks if limits[0] <= tick <= limits[1]]
-    rows = len(data.curves)
-    for row, (curve, colour) in enumerate(zip(data.curves, colours, strict=True)):
+    rows = len(curves)
+    for row, (curve, colour) in enumerate(zip(curves, colours, strict=True)):
         y = rows - row - 1
         axes.annotate(
-            curve.group if data.group is not None else "all cases",
+            curve.name,
             xy=(0, y),
             xycoords=("axes fraction", "data"),
             xytext=(-16, 0),
@@ -115,7 +160,7 @@ def _draw_at_risk(axes, data: KMResult, colours: list[str], ticks, limits) -> No
             fontsize=9,
         )
         for tick in ticks:
-            count = _at_risk(curve.table, tick)
+            count = _at_risk(curve.columns, tick)
             axes.text(tick, y, str(count), ha="center", va="center", fontsize=9)
     axes.set_ylim(-0.6, rows - 0.4)
     axes.set_yticks([])
@@ -125,7 +170,11 @@ def _draw_at_risk(axes, data: KMResult, colours: list[str], ticks, limits) -> No
 
 
 def _at_risk(table, time: float) -> int:
-    """Cases under observation and not yet released or censored at `time`."""
-    entered = table.loc[table["time"] <= time, "entered"].sum()
-    left = table.loc[table["time"] < time, ["events", "censored"]].to_numpy().sum()
+    """Cases under observation and not yet released or censored at `time` (`table`: a
+    curve's DataFrame or its columns as arrays)."""
+    import numpy as np
+
+    times = np.asarray(table["time"])
+    entered = np.asarray(table["entered"])[times <= time].sum()
+    left = (np.asarray(table["events"]) + np.asarray(table["censored"]))[times < time].sum()
     return int(entered - left)

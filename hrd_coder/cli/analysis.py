@@ -21,6 +21,7 @@ from hrd_coder.cli.suggest import ALLOW_UNVALIDATED, check_model_layer
 from hrd_coder.wording import plural
 
 if TYPE_CHECKING:
+    from hrd_coder.analysis.child_process import ChildProcess
     from hrd_coder.services import Project
 
 
@@ -312,6 +313,18 @@ def report(
     allow_unvalidated: bool,
 ) -> None:
     """Kaplan-Meier, log-rank, Cox model and PH checks for DESIGN of analysis.yaml."""
+    if dsl_sample is None and not robustness and not by_layer:
+        # One design's report and its figures. The figures are drawn by a child process
+        # started first: it imports matplotlib on the other core while this one opens the
+        # project, imports lifelines and fits the models.
+        from hrd_coder.analysis.child_process import DRAWING_MODULES, ChildProcess
+
+        with ChildProcess(DRAWING_MODULES) as figures:
+            project = open_project(ctx)
+            folder = out or project.root / "reports"
+            options = (released_by, allow_incomplete, allow_unvalidated)
+            _report_one(project, design, layer, folder, fmt, options, figures)
+        return
     project = open_project(ctx)
     folder = out or project.root / "reports"
     if dsl_sample is not None:
@@ -349,23 +362,36 @@ def report(
         )
         _print_by_layer(found, fmt, folder)
         return
+
+
+def _report_one(
+    project: Project,
+    design: str,
+    layer: str | None,
+    folder: Path,
+    fmt: str,
+    options: tuple[float | None, bool, bool],
+    figures: ChildProcess,
+) -> None:
+    """One design's report: the tables, then the figures (drawn by `figures`). `options`
+    are --released-by, --allow-incomplete and --allow-unvalidated."""
+    from hrd_coder.analysis.design_report import draw_figures
+
+    released_by, allow_incomplete, allow_unvalidated = options
+
     # One reading of analysis.yaml, the cases and the media items for the whole report.
     inputs = project.analysis_inputs()
     check_consensus(project, layer, allow_incomplete, design, inputs)
     allowed = check_model_layer(project, layer, "report", allow_unvalidated, design)
+    fitted = project.analyze(
+        design, layer, None, released_by, inputs=inputs, allow_unvalidated=allowed
+    )
     if fmt == "table":  # the tables first; the figures, slower to draw, after them
-        from hrd_coder.analysis.design_report import draw_figures
-
-        fitted = project.analyze(
-            design, layer, None, released_by, inputs=inputs, allow_unvalidated=allowed
-        )
         _print_report(fitted.as_dict(), design)
-        for path in draw_figures(fitted, folder).plots:
+        for path in draw_figures(fitted, folder, figures.call).plots:
             click.echo(f"figure: {path}")
         return
-    result = project.analyze(
-        design, layer, folder, released_by, inputs=inputs, allow_unvalidated=allowed
-    )
+    result = draw_figures(fitted, folder, figures.call)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))
     elif fmt == "markdown":

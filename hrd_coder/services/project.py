@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from hrd_coder.agreement.unitizing import UnitizingAgreement
     from hrd_coder.analysis.by_layer import LayerComparison
     from hrd_coder.analysis.case_variables import CaseVariables
+    from hrd_coder.analysis.child_process import ChildProcess
     from hrd_coder.analysis.coder_robustness import CoderRobustness
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import AnalysisPlan
@@ -146,6 +147,7 @@ class Project:
         self._documents: dict[str, DocumentText] = {}
         self._imported_hash: str | None = None
         self._case_ids: set[str] | None = None
+        self._statistics: ChildProcess | None = None
 
     @classmethod
     def open(
@@ -844,7 +846,10 @@ class Project:
 
         if not allow_unvalidated:
             self.check_model_layer(layer, "report", design=design)
-        return analysis.analyze(inputs or self.analysis_inputs(), design, layer, out, released_by)
+        run = self._statistics.call if self._statistics else None
+        return analysis.analyze(
+            inputs or self.analysis_inputs(), design, layer, out, released_by, run
+        )
 
     def analyze_by_layer(
         self,
@@ -1160,13 +1165,28 @@ class Project:
 
         return coverage_by_case(self)
 
-    @staticmethod
-    def load_statistics() -> None:
-        """Import the statistics stack ahead of need (the workbench does it in the background,
-        so that the first results do not wait for the imports)."""
-        from hrd_coder.services.analysis import load_statistics
+    def load_statistics(self) -> None:
+        """Import what results need ahead of need (the workbench does it in the background,
+        so that the first results do not wait for the imports): with a statistics process
+        in use, only what this process needs besides it."""
+        from hrd_coder.services import analysis
 
-        load_statistics()
+        analysis.load_statistics(
+            analysis.RESULTS_MODULES if self._statistics else analysis.STATISTICS_MODULES
+        )
+
+    @staticmethod
+    def start_statistics() -> ChildProcess:
+        """A child process that imports the statistics stack now, on another core; hand it
+        to `use_statistics` and `analyze` fits its models there. Close it when done (a
+        child whose parent dies ends too)."""
+        from hrd_coder.services import analysis
+
+        return analysis.start_statistics()
+
+    def use_statistics(self, process: ChildProcess | None) -> None:
+        """Fit `analyze`'s models in `process` (from `start_statistics`), or here if None."""
+        self._statistics = process
 
     def survival_table(self, design: str, layer: str | None = None) -> pd.DataFrame:
         """One row per case in the design: id, origin, end, days, released, covariates."""

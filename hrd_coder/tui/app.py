@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -25,6 +25,9 @@ from hrd_coder.settings import load_keymap, remember_coder, remembered_coder
 from hrd_coder.tui.key_hold import KeyHold
 from hrd_coder.wording import plural
 
+if TYPE_CHECKING:
+    from hrd_coder.analysis.child_process import ChildProcess
+
 
 class CoderApp(App):
     """hrd-coder: code interviews and case histories against the codebook."""
@@ -35,13 +38,21 @@ class CoderApp(App):
     CSS = "ToastRack { margin-bottom: 3; }"  # above a status line of up to 2 rows and the footer
 
     def __init__(
-        self, project_root: Path | None = None, db_url: str | None = None, coder: str | None = None
+        self,
+        project_root: Path | None = None,
+        db_url: str | None = None,
+        coder: str | None = None,
+        statistics: ChildProcess | None = None,
     ) -> None:
+        """`statistics`: a process from `Project.start_statistics()` (the app ends it when
+        it quits); without one, the app starts its own as it opens the project."""
         super().__init__()
         self.project_root = project_root
         self.db_url = db_url
         self.coder = coder
         self.project: Project | None = None
+        self.statistics = statistics
+        """The child process fitting the results screen's models, started at launch."""
         self._keymap: dict[str, str] = {}
         self._database_gone = False
         self.key_hold = KeyHold()
@@ -59,6 +70,11 @@ class CoderApp(App):
     @work(thread=True, exclusive=True, group="open")
     def open_project(self) -> None:
         """Open, import on first use, read the keys file; report problems on a screen."""
+        if self.statistics is None:
+            # First of all: the statistics stack (~1.2 s of imports) loads in a child on the
+            # other core while this one opens the project and paints the first document, so
+            # F7 pressed at once does not wait for it (benchmarks/bench_results.py).
+            self.statistics = Project.start_statistics()
         try:
             project = Project.open(self.project_root, self.db_url)
             imported = project.import_files() if project.is_empty() else None
@@ -117,6 +133,7 @@ class CoderApp(App):
 
             self.set_interval(CHECK_SECONDS, self._check_database)
         self.project = project
+        project.use_statistics(self.statistics)
         project.database.when_busy = self._database_busy
         if imported is not None:
             self.notify(
@@ -316,9 +333,11 @@ class CoderApp(App):
             self.notify(line, severity="warning", timeout=15)
 
     def on_unmount(self) -> None:
-        """Release the database."""
+        """Release the database and end the statistics process."""
         if self.project is not None:
             self.project.close()
+        if self.statistics is not None:
+            self.statistics.close()
 
 
 def known_binding_ids() -> set[str]:
