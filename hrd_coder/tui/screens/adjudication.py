@@ -25,6 +25,7 @@ from hrd_coder.tui.screens.adjudication_item import (
     ItemDisplay,
     describe_choice,
 )
+from hrd_coder.tui.screens.queue_steps import QueueSteps
 
 WIDE = 100
 """From this terminal width on, the code's definition is shown beside the passage."""
@@ -41,7 +42,7 @@ def _choice_key(letter: str, number: int) -> Binding:
     )
 
 
-class AdjudicationScreen(ItemDisplay):
+class AdjudicationScreen(QueueSteps, ItemDisplay):
     """Decide each disagreement of a queue by key; decisions build the consensus layer."""
 
     REFUSAL_ENDS_SCREEN = True
@@ -319,32 +320,7 @@ class AdjudicationScreen(ItemDisplay):
 
         self._service(record, made)
 
-    def _undecided_after(self, index: int) -> int | None:
-        """The next undecided item after `index`, wrapping round; None when all are decided."""
-        count = len(self.items)
-        for step in range(1, count + 1):
-            candidate = (index + step) % count
-            if self.items[candidate].open:
-                return candidate
-        return None
-
     # -- moving and reading ------------------------------------------------------------------
-
-    def action_step(self, step: int) -> None:
-        """Show the next or previous item (stops at either end)."""
-        target = self.index + step
-        if not 0 <= target < len(self.items):
-            self._status("this is the last item" if step > 0 else "this is the first item")
-            return
-        self.go_to(target)
-
-    def action_next_undecided(self) -> None:
-        """Jump to the next item not decided yet."""
-        following = self._undecided_after(self.index)
-        if following is None:
-            self._status(f"all {len(self.items)} decided")
-            return
-        self.go_to(following)
 
     def action_show_coder(self) -> None:
         """Highlight the next coder's codings in the passage."""

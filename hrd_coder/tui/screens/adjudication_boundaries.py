@@ -18,6 +18,7 @@ from hrd_coder.services import Project
 from hrd_coder.services.records import Boundary
 from hrd_coder.tui.dialogs.retrieval import plural
 from hrd_coder.tui.screens.adjudication_item import HIGHLIGHT, LETTERS, ORDINALS, quotes
+from hrd_coder.tui.screens.queue_steps import QueueSteps
 from hrd_coder.tui.screens.service import ServiceScreen
 
 CONTEXT = 80
@@ -35,10 +36,11 @@ def _choice_key(letter: str, number: int) -> Binding:
     )
 
 
-class BoundaryScreen(ServiceScreen):
+class BoundaryScreen(QueueSteps, ServiceScreen):
     """Decide by key where each passage of the boundary queue starts and ends."""
 
     REFUSAL_ENDS_SCREEN = True
+    ITEM = "boundary"
     HELP_TITLE = "Boundary keys"
     HELP_ABOUT = (
         "Passages every coder gave the code, each with another extent: a key takes a "
@@ -192,31 +194,7 @@ class BoundaryScreen(ServiceScreen):
 
         self._service(record, made)
 
-    def _undecided_after(self, index: int) -> int | None:
-        count = len(self.items)
-        for step in range(1, count + 1):
-            candidate = (index + step) % count
-            if self.items[candidate].open:
-                return candidate
-        return None
-
     # -- moving and reading ------------------------------------------------------------------
-
-    def action_step(self, step: int) -> None:
-        """Show the next or previous boundary (stops at either end)."""
-        target = self.index + step
-        if not 0 <= target < len(self.items):
-            self._status("this is the last boundary" if step > 0 else "this is the first one")
-            return
-        self.go_to(target)
-
-    def action_next_undecided(self) -> None:
-        """Jump to the next boundary not decided yet."""
-        following = self._undecided_after(self.index)
-        if following is None:
-            self._status(f"all {len(self.items)} decided")
-            return
-        self.go_to(following)
 
     def action_show_coder(self) -> None:
         """Highlight the next coder's extent."""
