@@ -158,13 +158,19 @@ def validate_run(
         settings=recorded.settings,
         seconds=round(time.perf_counter() - started, 3),
     )
+    return recorded_validation(project, result)
+
+
+def recorded_validation(project: Project, result: Validation) -> Validation:
+    """The validation, once written to the event log (what `explain` and the export
+    refusals read)."""
     with project.database.writing() as conn:
         record_event(
             conn,
             coder=project.viewer,
             action=VALIDATE_ACTION,
             entity="model_run",
-            entity_id=recorded.run,
+            entity_id=result.run,
             after=result.as_dict(),
         )
     return result

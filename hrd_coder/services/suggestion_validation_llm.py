@@ -16,9 +16,12 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services.agreement import TENTATIVE
 from hrd_coder.services.layers import CONSENSUS
 from hrd_coder.services.model_layers import is_model_layer
-from hrd_coder.services.suggestion_validation import VALIDATE_ACTION, Validation, code_validation
+from hrd_coder.services.suggestion_validation import (
+    Validation,
+    code_validation,
+    recorded_validation,
+)
 from hrd_coder.services.suggestions import SuggestRun, labelled_units, layer_documents
-from hrd_coder.storage.events import record_event
 from hrd_coder.wording import agreeing, noun, plural
 
 if TYPE_CHECKING:
@@ -79,16 +82,7 @@ def validate_llm_run(
         settings=run.settings,
         seconds=round(time.perf_counter() - started, 3),
     )
-    with project.database.writing() as conn:
-        record_event(
-            conn,
-            coder=project.viewer,
-            action=VALIDATE_ACTION,
-            entity="model_run",
-            entity_id=run.run,
-            after=result.as_dict(),
-        )
-    return result
+    return recorded_validation(project, result)
 
 
 def llm_methods_paragraph(found: Validation) -> str:
