@@ -165,15 +165,21 @@ def run_suggestions(
             at=core_tables.utc_now().isoformat(),
             document_ids=tuple(targets),
         )
-        record_event(
-            conn,
-            coder=project.viewer,
-            action=RUN_ACTION,
-            entity="model_run",
-            entity_id=run,
-            after=result.as_dict(),
-        )
+        record_run(conn, project, result)
     return result
+
+
+def record_run(conn: Connection, project: Project, result: SuggestRun) -> None:
+    """The run written to the event log, the record `suggest list`, `explain` and the
+    validation read back."""
+    record_event(
+        conn,
+        coder=project.viewer,
+        action=RUN_ACTION,
+        entity="model_run",
+        entity_id=result.run,
+        after=result.as_dict(),
+    )
 
 
 def check_request(request: SuggestRequest) -> None:

@@ -20,12 +20,12 @@ from hrd_coder.problems import ProjectError
 from hrd_coder.services import coding as actions
 from hrd_coder.services.model_layers import model_layer
 from hrd_coder.services.suggestions import (
-    RUN_ACTION,
     UNITS,
     SuggestRequest,
     SuggestRun,
     _add_model_layer,
     new_run_name,
+    record_run,
     target_documents,
     unit_texts,
 )
@@ -103,14 +103,7 @@ def run_llm(
             document_ids=tuple(targets),
             invalid=invalid,
         )
-        record_event(
-            conn,
-            coder=project.viewer,
-            action=RUN_ACTION,
-            entity="model_run",
-            entity_id=run,
-            after=result.as_dict(),
-        )
+        record_run(conn, project, result)
     return result
 
 
