@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.common import cache_bytecode
+
 REPO = Path(__file__).resolve().parent.parent
 DEMO_PARTS = ("codebook.yaml", "analysis.yaml", "cases", "transcripts", "media", "demo")
 DESIGNS = ("featured_vs_considered", "featured_vs_all_held", "featured_with_coverage")
@@ -33,9 +35,9 @@ DESIGNS = ("featured_vs_considered", "featured_vs_all_held", "featured_with_cove
 def child(root: Path, wait: float) -> None:
     """Open the workbench as `hrd-coder code` does (the statistics process first, then
     textual), wait, press F7; print seconds from F7 to the Cox table."""
-    from hrd_coder.services import Project
+    from hrd_coder.services import start_statistics
 
-    statistics = Project.start_statistics()
+    statistics = start_statistics()
     from textual.widgets import DataTable
 
     from hrd_coder.tui.app import CoderApp
@@ -120,6 +122,7 @@ def main() -> None:
         return child(Path(options.child), options.wait)
     scratch = Path(tempfile.mkdtemp(prefix="bench-results-"))
     try:
+        cache_bytecode(scratch / "pycache")
         root = scratch / "demo"
         root.mkdir()
         for part in DEMO_PARTS:
@@ -135,6 +138,8 @@ def main() -> None:
         base = statistics.median(
             wall([sys.executable, "-c", "import lifelines"]) for _ in range(options.runs)
         )
+        run_child(root, options.wait)  # untimed: compiles hrd_coder's bytecode
+        report_times(root, DESIGNS[0])
         f7 = [run_child(root, options.wait) for _ in range(options.runs)]
         reports = {d: [report_times(root, d) for _ in range(options.runs)] for d in DESIGNS}
     finally:

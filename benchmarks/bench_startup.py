@@ -1,6 +1,6 @@
 """How fast each everyday command starts, against bare imports timed in the same run (issue 15).
 
-    .venv/bin/python benchmarks/bench_startup.py [runs]
+    .venv/bin/python -m benchmarks.bench_startup [runs]
 
 Copies the demo project to a temporary folder, imports it, then runs each command `runs` times
 (default 11), the commands and baselines taking turns, and prints the median wall time and
@@ -9,7 +9,6 @@ its ratio to `python -c "import sqlalchemy"`.
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -17,6 +16,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.common import cache_bytecode
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = ("codebook.yaml", "analysis.yaml", "cases", "transcripts", "media", "demo")
@@ -36,24 +37,12 @@ COMMANDS = {
 }
 
 
-def cached_bytecode(folder: Path) -> dict[str, str]:
-    """The environment for the timed processes: bytecode written (to `folder`) and reused,
-    as an installed package has it. With PYTHONDONTWRITEBYTECODE set, as on some development
-    machines, every run would compile hrd_coder's modules again (~85 ms) while the
-    baselines' site-packages came precompiled; with a prefix, both are compiled once, in
-    the warm-up round."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(folder)
-    return env
-
-
 def median_seconds(argvs: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, float]:
     """Median wall time of each command over `runs` rounds. Each round runs every command
     once, in turn, so a burst of load from other programs falls on all of them alike and
     the ratios stay fair. A first round (warming the disk cache, and checking that every
     command succeeds) is not counted."""
-    env = cached_bytecode(cwd.parent / "pycache")
+    env = cache_bytecode(cwd.parent / "pycache")
     for argv in argvs.values():
         subprocess.run(argv, cwd=cwd, env=env, capture_output=True, check=True)
     times: dict[str, list[float]] = {name: [] for name in argvs}

@@ -34,6 +34,13 @@ NICENESS = 15
 with 5 set late, the first paint and the tables lost time to the children on a loaded
 machine)."""
 
+LATER = "--later"
+"""Between the modules a child imports at once and those it imports while idle."""
+
+QUIET_SECONDS = 1.0
+"""How long no call must come before a child imports a `later` module: a workbench asks
+for its first results within a second of the press (docs/benchmarks.md)."""
+
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 # The child lowers its priority before anything else (on a busy machine the parent comes
@@ -54,17 +61,21 @@ def call_here(function: Callable[..., Any], *args: Any) -> Any:
 
 class ChildProcess:
     """A child Python that imports `modules` at once, then runs the calls it is sent, one at
-    a time. Calls and answers travel pickled through its stdin and stdout.
+    a time. Calls and answers travel pickled through its stdin and stdout. `later` modules
+    are imported only while no call has come for QUIET_SECONDS: what few calls need must
+    not hold up the first one (F7 waited up to 0.3 s for statsmodels, which it rarely uses).
 
     Use it as a context manager, or `close()` it: that ends the child, whatever happened. A
     child whose parent dies sees its input close and ends too, so none is left behind.
     """
 
-    def __init__(self, modules: Sequence[str], niceness: int = NICENESS) -> None:
+    def __init__(
+        self, modules: Sequence[str], niceness: int = NICENESS, later: Sequence[str] = ()
+    ) -> None:
         self._lock = threading.Lock()
         self._closed = False
         self._child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(niceness), *modules],
+            [sys.executable, "-c", CHILD, str(niceness), *modules, LATER, *later],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -132,14 +143,22 @@ class ChildProcess:
         self.close()
 
 
-def serve(modules: Sequence[str]) -> None:
-    """The child: import `modules`, then answer each call read from stdin with ("ok",
-    result) or ("error", exception) on stdout, until stdin closes. A call that arrives
-    while modules are still to be imported is answered first (F7 needs lifelines, not the
-    statsmodels imported after it)."""
+def serve(arguments: Sequence[str]) -> None:
+    """The child: import the modules named before LATER in `arguments`, then answer each
+    call read from stdin with ("ok", result) or ("error", exception) on stdout, until stdin
+    closes; the modules named after LATER are imported while no call waits. A call that
+    arrives between two imports is answered first (F7 needs lifelines, not the statsmodels
+    imported after it)."""
+    names = list(arguments)
+    split = names.index(LATER) if LATER in names else len(names)
     try:
-        for name in modules:
+        for name in names[:split]:
             while _call_waiting():
+                if not _serve_one():
+                    return
+            importlib.import_module(name)
+        for name in names[split + 1 :]:
+            while _call_waiting(QUIET_SECONDS):
                 if not _serve_one():
                     return
             importlib.import_module(name)
@@ -149,10 +168,10 @@ def serve(modules: Sequence[str]) -> None:
         return  # the parent is gone or stopping: nothing to answer
 
 
-def _call_waiting() -> bool:
-    """Whether stdin has something to read now (a call, or its end)."""
+def _call_waiting(within: float = 0.0) -> bool:
+    """Whether stdin has something to read (a call, or its end) now or `within` seconds."""
     try:
-        return bool(select.select([sys.stdin], [], [], 0)[0])
+        return bool(select.select([sys.stdin], [], [], within)[0])
     except (OSError, ValueError):  # a pipe select cannot watch (Windows): import first
         return False
 

@@ -25,15 +25,18 @@ from hrd_coder.cli.base import (
 @reports_errors
 def code(ctx: click.Context, coder: str | None) -> None:
     """Open the coding workbench, the terminal app (also: hrd-coder with no command)."""
-    from hrd_coder.services import Project
+    from hrd_coder.services import start_statistics
 
-    if coder:
-        Project.check_coder_name(coder)
-    # Before textual is imported: the statistics process then has the longest head start on
-    # the other core (F7 pressed at the first paint waits least; docs/tui.md, "Speed").
-    statistics = Project.start_statistics()
+    # First, before SQLAlchemy and textual are imported: the statistics process then has the
+    # longest head start on the other core (F7 pressed at the first paint waits least;
+    # docs/tui.md, "Speed").
+    statistics = start_statistics()
     try:
+        from hrd_coder.services import Project
         from hrd_coder.tui.app import CoderApp
+
+        if coder:
+            Project.check_coder_name(coder)
 
         options = ctx.find_root().params
         CoderApp(options.get("project"), options.get("db"), coder, statistics).run()

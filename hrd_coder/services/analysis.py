@@ -8,7 +8,7 @@ reads analysis.yaml, the cases and the media items at most once, however many st
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,53 +27,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from hrd_coder.analysis.case_variables import CaseVariables
-    from hrd_coder.analysis.child_process import ChildProcess
     from hrd_coder.analysis.design_report import DesignReport
     from hrd_coder.analysis.designs import Design
     from hrd_coder.services.project import Project
 
 CODINGS: Table = core_tables.CODING
-
-
-RESULTS_MODULES = (
-    "pandas",  # imported by none of ours at the top, and 0.35 s at the first F7 otherwise
-    "hrd_coder.analysis.design_report",
-    "hrd_coder.analysis.case_variables",
-)
-"""What results need in this process when a child process fits the models: the case table
-is built here (pandas), the report read back (its classes)."""
-
-STATISTICS_MODULES = (
-    *RESULTS_MODULES,
-    "lifelines",
-    "lifelines.statistics",
-    "statsmodels.api",
-    "statsmodels.duration.hazard_regression",
-    "scipy.stats",
-)
-"""What a first `analyze` imports (about 1.2 s of its 1.3 s on the demo; 0.1 s after)."""
-
-
-def load_statistics(modules: Sequence[str] = STATISTICS_MODULES) -> None:
-    """Import the statistics stack ahead of need (the workbench does it in the background
-    after its first paint, so the first F7 does not wait for the imports)."""
-    import importlib
-
-    for name in modules:
-        importlib.import_module(name)
-
-
-STATISTICS_NICENESS = 5
-"""Less than a figure process's: F7 pressed at the first paint waits for this child's
-imports, which a higher niceness starves on a loaded machine (docs/benchmarks.md)."""
-
-
-def start_statistics() -> ChildProcess:
-    """A child process importing the statistics stack now, on another core, to fit models
-    in (about 1.2 s of imports that the workbench's first paint then does not wait for)."""
-    from hrd_coder.analysis.child_process import ChildProcess
-
-    return ChildProcess(STATISTICS_MODULES, STATISTICS_NICENESS)
 
 
 @dataclass(frozen=True)

@@ -1169,20 +1169,21 @@ class Project:
         """Import what results need ahead of need (the workbench does it in the background,
         so that the first results do not wait for the imports): with a statistics process
         in use, only what this process needs besides it."""
-        from hrd_coder.services import analysis
+        from hrd_coder.services import statistics
 
-        analysis.load_statistics(
-            analysis.RESULTS_MODULES if self._statistics else analysis.STATISTICS_MODULES
-        )
+        if self._statistics:
+            statistics.load_statistics(statistics.RESULTS_MODULES)
+        else:
+            statistics.load_statistics()
 
     @staticmethod
     def start_statistics() -> ChildProcess:
         """A child process that imports the statistics stack now, on another core; hand it
         to `use_statistics` and `analyze` fits its models there. Close it when done (a
         child whose parent dies ends too)."""
-        from hrd_coder.services import analysis
+        from hrd_coder.services.statistics import start_statistics
 
-        return analysis.start_statistics()
+        return start_statistics()
 
     def use_statistics(self, process: ChildProcess | None) -> None:
         """Fit `analyze`'s models in `process` (from `start_statistics`), or here if None."""

@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 
 from hrd_coder.analysis import kaplan_meier
-from hrd_coder.analysis.child_process import DRAWING_MODULES, NICENESS, ChildProcess
+from hrd_coder.analysis.child_process import (
+    DRAWING_MODULES,
+    NICENESS,
+    QUIET_SECONDS,
+    ChildProcess,
+)
 from hrd_coder.analysis.km_plot import curves_to_draw
 from hrd_coder.analysis.report_figures import FigureJob
 from hrd_coder.problems import ProjectError
@@ -120,3 +125,28 @@ def running(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state != "Z"
+
+
+def test_a_later_module_waits_until_no_call_has_come_for_a_while():
+    """F7's first call must not wait for statsmodels, which it needs only afterwards."""
+    with ChildProcess([], later=["statsmodels.api"]) as child:
+        imported = "'statsmodels.api' in __import__('sys').modules"
+        # Sent before the child is even up: it is served before any later import.
+        assert child.call(eval, imported) is False
+        deadline = time.monotonic() + 120
+        while not child.call(eval, imported) and time.monotonic() < deadline:
+            time.sleep(QUIET_SECONDS * 1.5)  # quiet long enough: the import comes
+        assert child.call(eval, imported)
+
+
+def test_the_statistics_process_starts_before_the_database_layer_is_imported():
+    """`hrd-coder code` starts it first thing: its imports get the longest head start."""
+    script = (
+        "import sys; from hrd_coder.services import start_statistics; "
+        "child = start_statistics(); print('sqlalchemy' in sys.modules); child.close(); "
+        "from hrd_coder.services import Project; print(Project.__name__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.split() == ["False", "Project"], done.stderr

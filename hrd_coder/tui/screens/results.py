@@ -183,31 +183,45 @@ class ResultsScreen(ReportDisplay):
         self.compute()
 
     def compute(self) -> None:
-        """Report on the chosen design and layer in a worker; the report follows."""
+        """Report on the chosen design and layer in a worker; the report follows. The
+        survival tables come first and the released-by-day model after them: that model
+        needs statsmodels, whose import (0.2 s) would hold up a first F7's tables."""
         design, layer, by_day = self.design, self.chosen_layer, self.released_by
         if design is None:
             return
         self.set_class(True, "-busy")
         self._status(f"computing {design} on layer {layer_name(layer)}…")
+        asked = (design, layer, by_day)
 
-        def run() -> tuple[DesignReport, list[str]]:
+        def tables() -> tuple[DesignReport, list[str]]:
             # An incomplete consensus is shown, as the command line's --allow-incomplete
             # would, with a warning that names what is missing.
             warnings = self.project.check_consensus(layer, allow_incomplete=True, design=design)
-            return self.project.analyze(design, layer, released_by=by_day), warnings
+            return self.project.analyze(design, layer), warnings
 
-        def show(result: tuple[DesignReport, list[str]]) -> None:
-            if (design, layer, by_day) != (self.design, self.chosen_layer, self.released_by):
+        def show_tables(result: tuple[DesignReport, list[str]]) -> None:
+            if asked != (self.design, self.chosen_layer, self.released_by):
                 return  # a newer request is on its way
             report, warnings = result
-            self.set_class(False, "-busy")
-            self.set_class(False, "-failed")
-            self.report = report
-            self.show_report(report)
+            self._show(report, released_by_pending=by_day is not None)
             for warning in warnings:
                 self.notify(warning, title="Incomplete consensus", severity="warning", timeout=10)
+            if by_day is not None:
+                self._service(
+                    lambda: self.project.analyze(design, layer, released_by=by_day), show_all
+                )
 
-        self._service(run, show)
+        def show_all(report: DesignReport) -> None:
+            if asked == (self.design, self.chosen_layer, self.released_by):
+                self._show(report)
+
+        self._service(tables, show_tables)
+
+    def _show(self, report: DesignReport, released_by_pending: bool = False) -> None:
+        self.set_class(False, "-busy")
+        self.set_class(False, "-failed")
+        self.report = report
+        self.show_report(report, released_by_pending)
 
     def _failed(self, message: str) -> None:
         self.set_class(False, "-busy")

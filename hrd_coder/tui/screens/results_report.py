@@ -39,8 +39,9 @@ class ReportDisplay(ServiceScreen):
 
     chosen_layer: str | None
 
-    def show_report(self, report: DesignReport) -> None:
-        """Fill every part of the screen from a report."""
+    def show_report(self, report: DesignReport, released_by_pending: bool = False) -> None:
+        """Fill every part of the screen from a report (`released_by_pending`: its
+        released-by-day model is being computed, and says so)."""
         design = report.design
         self._show_summary(report)
         chart = self.query_one(KMChart)
@@ -55,7 +56,7 @@ class ReportDisplay(ServiceScreen):
         self._fill_cox(report)
         self._show_evalue(report)
         self._show_checks(report)
-        self._show_sensitivity(report)
+        self._show_sensitivity(report, released_by_pending)
         notes = self.query_one("#notes", Static)
         notes.display = bool(report.notes)
         notes.update(
@@ -169,7 +170,7 @@ class ReportDisplay(ServiceScreen):
             )
         )
 
-    def _show_sensitivity(self, report: DesignReport) -> None:
+    def _show_sensitivity(self, report: DesignReport, pending: bool = False) -> None:
         heading = self.query_one("#released-by-heading", Static)
         text = self.query_one("#sensitivity", Static)
         table = self.query_one("#bounds-table", DataTable)
@@ -177,6 +178,10 @@ class ReportDisplay(ServiceScreen):
         by_t = report.released_by
         found = by_t.sensitivity if by_t else None
         table.display = found is not None and len(found.bounds) > 0
+        if by_t is None and pending:
+            heading.update("Released by day t")
+            text.update(Content.styled("Computing the linear probability model…", "dim"))
+            return
         if by_t is None:
             heading.update("Released by day t")
             text.update(Content.styled("Press t to model release by day 365 or 730.", "dim"))
