@@ -7,7 +7,8 @@
   before asking for results; 0 for F7 at once), presses F7 and reports the seconds until
   the medians and the Cox table are filled.
 - **report**: `hrd-coder report DESIGN` for each design of the demo, as a new process:
-  seconds to the first table line on stdout, and to the end (the figures drawn).
+  seconds to the first table line on stdout, and to the end (the figures drawn). The demo's
+  codings are loaded, and the design on a code variable is reported on lena's layer.
 
 The baseline, timed in the same run, is `python -c "import lifelines"`: the statistics
 library every result needs.
@@ -29,7 +30,13 @@ from benchmarks.common import cache_bytecode
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_PARTS = ("codebook.yaml", "analysis.yaml", "cases", "transcripts", "media", "demo")
-DESIGNS = ("featured_vs_considered", "featured_vs_all_held", "featured_with_coverage")
+DESIGNS: tuple[tuple[str, str | None], ...] = (
+    ("featured_vs_considered", None),
+    ("featured_vs_all_held", None),
+    ("featured_with_coverage", None),
+    ("featured_with_deadlock", "lena"),  # a code variable: a coder's layer
+)
+"""The demo's designs, each with the layer its report reads (None: the default)."""
 
 
 def child(root: Path, wait: float) -> None:
@@ -88,11 +95,12 @@ def run_child(root: Path, wait: float) -> float:
     return float(out.strip().splitlines()[-1])
 
 
-def report_times(root: Path, design: str) -> tuple[float, float]:
-    """Seconds to the first line of `hrd-coder report DESIGN`, and to its end."""
+def report_times(root: Path, design: str, layer: str | None = None) -> tuple[float, float]:
+    """Seconds to the first line of `hrd-coder report DESIGN [--layer LAYER]`, and to its end."""
+    layer_option = [] if layer is None else ["--layer", layer]
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "hrd_coder", "report", design],
+        [sys.executable, "-m", "hrd_coder", "report", design, *layer_option],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -128,20 +136,23 @@ def main() -> None:
         for part in DEMO_PARTS:
             source = REPO / part
             (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
-        subprocess.run(
-            [sys.executable, "-m", "hrd_coder", "import"],
-            cwd=root,
-            check=True,
-            capture_output=True,
-            env={**os.environ},
-        )
+        for command in (["import"], ["codings", "load", "demo/codings.csv", "--mark-done"]):
+            subprocess.run(
+                [sys.executable, "-m", "hrd_coder", *command],
+                cwd=root,
+                check=True,
+                capture_output=True,
+                env={**os.environ},
+            )
         base = statistics.median(
             wall([sys.executable, "-c", "import lifelines"]) for _ in range(options.runs)
         )
         run_child(root, options.wait)  # untimed: compiles hrd_coder's bytecode
-        report_times(root, DESIGNS[0])
+        report_times(root, DESIGNS[0][0])
         f7 = [run_child(root, options.wait) for _ in range(options.runs)]
-        reports = {d: [report_times(root, d) for _ in range(options.runs)] for d in DESIGNS}
+        reports = {
+            d: [report_times(root, d, layer) for _ in range(options.runs)] for d, layer in DESIGNS
+        }
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"baseline python -c 'import lifelines': median {base:.3f} s")

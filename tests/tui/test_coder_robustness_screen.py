@@ -12,11 +12,12 @@ import pytest
 from textual.widgets import DataTable
 
 from hrd_coder.services import Project
+from hrd_coder.tui.app import CoderApp
 from hrd_coder.tui.screens.coder_robustness import DRAWS, CoderRobustnessScreen
 from hrd_coder.tui.screens.results import ResultsScreen
 from tests.analysis.test_model_layer_robustness import demo_with_run
 from tests.tui.helpers import settle
-from tests.tui.test_results_screen import Host, rows, text_of
+from tests.tui.test_results_screen import ON_CODES, Host, rows, text_of
 
 DESIGN = "with_mechanism"  # the first design of the demo with a mechanism added
 
@@ -151,3 +152,49 @@ async def test_an_incomplete_consensus_is_refused_with_its_own_reason(tmp_path: 
             consensus = verdicts.split("consensus: incomplete; refused (", 1)[1]
             consensus = consensus.split(" model:", 1)[0]
             assert "--allow-incomplete" in consensus and "--allow-unvalidated" not in consensus
+
+
+async def test_on_the_demo_as_shipped_f7_then_c_shows_each_coder(demo_root: Path) -> None:
+    """The tour's path (issue 15 follow-up): import, load the two coders' codings, F7, `d`
+    to the demo's design on a mechanism, `c`. No design or run added by hand: the key is
+    live on the files the repository ships, and reads at 80x24."""
+    with Project.open(demo_root) as project:
+        project.import_files()
+        project.load_codings(demo_root / "demo" / "codings.csv", mark_done=True)
+        expected = project.coder_robustness(ON_CODES, DRAWS, 0)
+    app = CoderApp(demo_root, None, "lena")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        results = app.screen
+        assert isinstance(results, ResultsScreen) and results.designs[-1] == ON_CODES
+        for _ in results.designs[1:]:
+            await pilot.press("d")
+            await settle(pilot)
+        assert results.design == ON_CODES
+        assert text_of(results, "#results-title").endswith("design 4 of 4")
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CoderRobustnessScreen) and screen.design == ON_CODES
+        shown = rows(screen, "#layers-table")
+        assert list(shown) == ["lena", "tomas"]  # no consensus decided, no machine coder
+        for found in expected.by_layer:
+            row = shown[found.layer]
+            assert found.hr is not None and found.evalue is not None
+            assert row[1:] == [
+                "human",
+                two(found.hr),
+                f"{two(found.hr_low)}–{two(found.hr_high)}",
+                f"{found.p:.3g}",
+                two(found.evalue.evalue),
+                two(found.evalue.evalue_ci),
+            ]
+        # The demo's coders read one case differently (c15: only tomas coded deadlock).
+        assert expected.bootstrap.varying_cases == 1
+        assert "1 case whose code variables differ" in text_of(screen, "#bootstrap")
+        sentence = " ".join(text_of(screen, "#sentence").split())
+        assert sentence == " ".join(expected.sentence().split())
+        table = screen.query_one("#layers-table", DataTable)
+        assert table.virtual_size.width <= table.region.width and table.region.bottom <= 24

@@ -15,7 +15,12 @@ from tests.analysis.test_child_process import running
 from tests.tui.helpers import settle, wait_until
 
 SIZE = (100, 40)
-DESIGNS = ["featured_vs_considered", "featured_vs_all_held", "featured_with_coverage"]
+DESIGNS = [
+    ("featured_vs_considered", None),
+    ("featured_vs_all_held", None),
+    ("featured_with_coverage", None),
+    ("featured_with_deadlock", "lena"),  # a code variable: a coder's layer
+]
 
 
 def rows(table: DataTable) -> list[list[str]]:
@@ -56,10 +61,10 @@ def test_the_models_fitted_in_the_child_are_those_fitted_here(demo_root: Path):
     with Project.open(demo_root) as project:
         project.import_files()
         project.load_codings(demo_root / "demo" / "codings.csv")
-        here = [project.analyze(d, released_by=365.0) for d in DESIGNS]
+        here = [project.analyze(d, layer, released_by=365.0) for d, layer in DESIGNS]
         with Project.start_statistics() as child:
             project.use_statistics(child)
-            there = [project.analyze(d, released_by=365.0) for d in DESIGNS]
+            there = [project.analyze(d, layer, released_by=365.0) for d, layer in DESIGNS]
             assert running(child.pid)  # it answered every call: none fell back to here
     for mine, theirs in zip(here, there, strict=True):
         assert theirs.as_dict() == mine.as_dict()

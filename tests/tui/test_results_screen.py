@@ -16,7 +16,11 @@ from hrd_coder.tui.widgets.km_chart import BLANK, KMChart, StepCurve, plot_curve
 from tests.tui.helpers import settle
 
 SIZE = (100, 40)
-DESIGNS = ["featured_vs_considered", "featured_vs_all_held", "featured_with_coverage"]
+ON_ATTRIBUTES = ["featured_vs_considered", "featured_vs_all_held", "featured_with_coverage"]
+"""The demo's designs that need no codings: the default layer fits them as they are."""
+ON_CODES = "featured_with_deadlock"
+"""The demo's design with a code variable: it needs a coder's layer or a decided consensus."""
+DESIGNS = [*ON_ATTRIBUTES, ON_CODES]
 
 
 class Host(App):
@@ -64,8 +68,9 @@ async def test_every_design_shows_the_services_medians_and_hazard_ratio(project:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ResultsScreen)
-        for name in DESIGNS:
+        for position, name in enumerate(ON_ATTRIBUTES, start=1):
             assert screen.query_one(Tabs).active == f"design-{name}"
+            assert text_of(screen, "#results-title").endswith(f"design {position} of 4")
             expected = project.analyze(name)
             medians = rows(screen, "#median-table")
             assert set(medians) == {curve.group for curve in expected.km.curves}
@@ -87,6 +92,20 @@ async def test_every_design_shows_the_services_medians_and_hazard_ratio(project:
             )
             await pilot.press("d")
             await settle(pilot)
+        # The fourth reads a code: no decided consensus on the demo, so the default layer
+        # says what to do, and a coder's layer (l) fits it.
+        assert screen.query_one(Tabs).active == f"design-{ON_CODES}"
+        assert screen.has_class("-failed")
+        assert "consensus layer has no codings yet" in text_of(screen, "#message")
+        await pilot.press("l")
+        await settle(pilot)
+        lena = project.analyze(ON_CODES, "lena").cox.summary
+        shown = rows(screen, "#cox-table")
+        assert list(shown) == ["featured", "bureaucratic_deadlock"]
+        for covariate, row in shown.items():
+            assert row[1] == f"{lena.loc[covariate, 'hr']:.2f}"
+        await pilot.press("d")  # round to the first design again
+        await settle(pilot)
         ids = {binding_id for _keys, _what, binding_id in screen.help_rows()}
         assert {"results.next_design", "results.layer", "results.recompute"} <= ids
         # The documented demo figures, so a change in either side shows up here.

@@ -179,6 +179,7 @@ class ResultsScreen(ReportDisplay):
             await tabs.add_tab(Tab(name, id=TAB_PREFIX + name))
         if self.design is not None:
             tabs.active = TAB_PREFIX + self.design
+        self._show_position()
         self.refresh_bindings()
         self.compute()
 
@@ -236,6 +237,15 @@ class ResultsScreen(ReportDisplay):
         )
         super()._failed(message)
 
+    def _show_position(self) -> None:
+        """Which design of how many: at 80 columns the tabs of four designs overflow, and
+        the last is cut off until `d` reaches it."""
+        title = "Time to release"
+        if self.design in self.designs and len(self.designs) > 1:
+            where = self.designs.index(self.design) + 1
+            title += f" · design {where} of {len(self.designs)}"
+        self.query_one("#results-title", Static).update(title)
+
     def _show_layer(self) -> None:
         self.query_one("#layer-name", Static).update(f"layer {layer_name(self.chosen_layer)}")
 
@@ -246,6 +256,7 @@ class ResultsScreen(ReportDisplay):
         name = (event.tab.id or "").removeprefix(TAB_PREFIX)
         if name and name != self.design:
             self.design = name
+            self._show_position()
             self.compute()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
