@@ -345,3 +345,8 @@ def test_the_demo_mechanism_design_is_live_for_robustness_to_coders(demo):
     assert layers == ["lena", "tomas"]
     assert "1 case whose code variables differ between coders" in robust.stdout
     assert "drawn from the human coders only: lena, tomas" in robust.stdout
+    # On a design without codes the refusal points to the one that has them.
+    first = ["--project", str(demo.root), "report", "featured_vs_considered"]
+    none = runner.invoke(main, [*first, "--robustness", "coders"])
+    assert none.exit_code == 2
+    assert "choose a design that uses one (featured_with_deadlock)" in none.output

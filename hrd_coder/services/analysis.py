@@ -252,10 +252,14 @@ def layered_design(inputs: AnalysisInputs, name: str, option: str) -> Design:
     design = _design(inputs, name)
     inputs.plan.check_columns(_variable_names(inputs), only=name)
     if not _needs_codings(design, inputs):
+        # Name the designs that do read codes: on the demo, F7 opens on a design without
+        # any, and `c` there should point to the one that has them.
+        others = [d.name for d in inputs.plan.designs if _needs_codings(d, inputs)]
+        choose = f"choose a design that uses one ({', '.join(others)}), " if others else ""
         raise ProjectError(
             f"design '{name}' uses no code variable, so its model is the same for every "
-            "layer: add a code variable (say private_diplomacy) to its covariates in "
-            f"{ANALYSIS_FILE}, or run 'hrd-coder report {name}' without {option}"
+            f"layer: {choose}add a code variable (say private_diplomacy) to its covariates "
+            f"in {ANALYSIS_FILE}, or run 'hrd-coder report {name}' without {option}"
         )
     return design
 

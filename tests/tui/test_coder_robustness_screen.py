@@ -113,6 +113,7 @@ async def test_a_design_without_codes_is_a_message_not_a_traceback(project: Proj
         assert screen.has_class("-failed") and not screen.has_class("-busy")
         message = text_of(screen, "#message")
         assert "uses no code variable" in message and "Escape" in message
+        assert f"choose a design that uses one ({DESIGN}, featured_with_deadlock)" in message
         assert screen.result is None
 
 
