@@ -17,6 +17,7 @@ library every result needs.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import statistics
@@ -42,6 +43,7 @@ DESIGNS: tuple[tuple[str, str | None], ...] = (
 def child(root: Path, wait: float) -> None:
     """Open the workbench as `hrd-coder code` does (the statistics process first, then
     textual), wait, press F7; print seconds from F7 to the Cox table."""
+    gc.disable()  # as `hrd-coder code` does (hrd_coder/cli/__init__.py, cli/workbench.py)
     from hrd_coder.services import start_statistics
 
     statistics = start_statistics()
@@ -72,6 +74,7 @@ def child(root: Path, wait: float) -> None:
         app.screen.action_results()
 
     app.call_later(lambda: app.set_interval(0.002, check))
+    gc.enable()
     app.run(headless=True, size=(100, 40))
 
 

@@ -12,6 +12,7 @@ starts an empty Textual app headless to its first paint.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import statistics
@@ -30,6 +31,7 @@ DEMO_PARTS = ("codebook.yaml", "analysis.yaml", "cases", "transcripts", "media",
 def child(root: Path) -> None:
     """Start the workbench as `hrd-coder code` does (the statistics process first, then
     textual); print seconds from process start to its first document."""
+    gc.disable()  # as `hrd-coder code` does (hrd_coder/cli/__init__.py, cli/workbench.py)
     from hrd_coder.services import start_statistics
 
     statistics = start_statistics()
@@ -48,6 +50,7 @@ def child(root: Path) -> None:
         app.exit()
 
     app.call_later(lambda: app.set_interval(0.002, check))
+    gc.enable()
     app.run(headless=True, size=(100, 30))
 
 

@@ -1,5 +1,5 @@
 """Let `python -m hrd_coder` behave like the `hrd-coder` command."""
 
-from hrd_coder.cli import main
+from hrd_coder.cli import run
 
-main()
+run()

@@ -202,3 +202,29 @@ def test_an_explicit_extent_follows_its_text_when_the_document_is_edited(coded: 
     coded.rebuild_consensus(by="ana")
     [held] = coded.codings(coder="consensus")
     assert held.quote == "Naming her"
+
+
+def test_a_unit_settled_by_a_boundary_says_so_in_adjudicate_list(coded: Project):
+    """Not "decided → tomas" as if tomas's version of this unit were chosen: the unit is
+    settled by the boundary's decision, and the extent it chose is what the consensus holds."""
+    [boundary] = coded.boundary_disagreements()
+    explicit = span(coded, "Naming her", "government.")
+    coded.decide_boundary(boundary, f"{explicit[0]}-{explicit[1] - 1}", adjudicator="ana")
+    chosen = f"{explicit[0]}–{explicit[1] - 1}"
+    listed = run(coded, "adjudicate", "list")
+    assert listed.exit_code == 0, listed.output
+    words = f"decided by boundary {boundary.id} → {explicit[0]}-{explicit[1] - 1} ({chosen})"
+    assert words in listed.output
+    rows = list(
+        csv.DictReader(io.StringIO(run(coded, "adjudicate", "list", "--format", "csv").output))
+    )
+    assert rows and all(r["decided_by_boundary"] == boundary.id for r in rows)
+    assert {(r["decided_start"], r["decided_end"]) for r in rows} == {
+        (str(explicit[0]), str(explicit[1] - 1))
+    }
+    # A decision on the unit itself comes first, and then the unit is no longer the boundary's.
+    [unit] = [i for i in coded.disagreements() if i.start > explicit[1]]
+    coded.decide(unit, "lena", adjudicator="ana")
+    [own] = [i for i in coded.disagreements() if i.key == unit.key]
+    assert (own.decision, own.boundary, own.chosen) == ("lena", None, None)
+    assert f"{own.id}  decided → lena  " in run(coded, "adjudicate", "list").output

@@ -4,6 +4,8 @@ database is created from (storage/tables.py), so the two cannot drift apart (iss
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,3 +77,16 @@ def test_moments_are_stored_and_read_in_utc_as_sqlmodel_does(dialect: Any):
     )
     with pytest.raises(ValueError, match="naive"):
         ours.process_bind_param(naive, dialect)
+
+
+def test_only_the_schema_builders_import_the_sqlmodel_tables():
+    """Queries and clocks come from the Core mirror: importing the SQLModel module loads
+    pydantic and SQLModel, which `suggest` and the TUI do not need (issue 18)."""
+    package = Path(core_tables.__file__).parents[1]
+    importers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*from hrd_coder\.storage import tables\b", path.read_text(), re.M)
+        or "storage.tables" in path.read_text()
+    )
+    assert importers == ["storage/migrations/env.py", "storage/schema.py"]

@@ -78,3 +78,50 @@ def test_command_imports_no_heavy_library(demo_project: Path, command: str) -> N
     )
     heavy = done.stdout.rsplit("HEAVY:", 1)[1].strip()
     assert heavy == "", f"`hrd-coder {command}` imported {heavy}"
+
+
+COLLECTOR_DURING_THE_WORK = """
+import gc, sys
+from hrd_coder.services import Project
+
+asked = Project.status
+
+def status(self):
+    print("ON:", gc.isenabled(), "FROZEN:", gc.get_freeze_count() > 0)
+    return asked(self)
+
+Project.status = status
+gc.enable()  # as `run` finds it
+sys.argv = ["hrd-coder", "status"]
+from hrd_coder.cli import run
+run()
+"""
+
+
+def test_the_program_collects_garbage_during_a_commands_work(demo_project: Path) -> None:
+    """`run` turns the garbage collector off for the start-up imports only (and freezes
+    what they made): by the time a command works on the project, it is on again."""
+    done = subprocess.run(
+        [sys.executable, "-c", COLLECTOR_DURING_THE_WORK],
+        cwd=demo_project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ON: True FROZEN: True" in done.stdout
+    assert "documents" in done.stdout  # and status did its work
+
+
+def test_calling_main_in_a_process_leaves_its_collector_alone(demo_project: Path) -> None:
+    """The tests (and any program embedding the command line) call `main`: nothing is
+    frozen there, or every test's garbage would outlive it."""
+    import gc
+
+    from hrd_coder.cli import main
+
+    frozen = gc.get_freeze_count()
+    with pytest.raises(SystemExit) as stop:
+        main(["--project", str(demo_project), "status"])
+    assert stop.value.code in (0, None)
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from hrd_coder.analysis.design_report import design_cox
 from hrd_coder.analysis.designs import EVENT, Design
 from hrd_coder.analysis.evalue import EValue
+from hrd_coder.analysis.fit_warnings import warnings_as_notes
 from hrd_coder.analysis.layer_sensitivity import (
     CONSENSUS_KIND,
     HUMAN,
@@ -297,10 +298,15 @@ def _estimate(
     released_by: float | None,
 ) -> LayerEstimate:
     found: list[str] = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    warned: list[str] = []
+    # A layer's fit warns when a coder's codes separate the released cases (say, a code
+    # applied to every released case): the note says so, as `report --by-layer` does. A
+    # fit that failed says why in one note; its warnings on the way would only blur it.
+    with warnings_as_notes(warned):
         cox = design_cox(design, table, found)
-    notes += [f"layer {source.layer}: {note}" for note in found]
+    notes += [
+        f"layer {source.layer}: {note}" for note in (found if cox is None else found + warned)
+    ]
     fitted = None
     if cox is not None and design.group in cox.summary.index:
         row = cox.summary.loc[design.group]

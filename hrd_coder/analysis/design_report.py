@@ -13,6 +13,7 @@ from hrd_coder.analysis.child_process import call_here
 from hrd_coder.analysis.cox import CoxResult, fit_cox
 from hrd_coder.analysis.designs import DURATION, ENTRY, EVENT, IMPRECISE, Design
 from hrd_coder.analysis.evalue import EValue, evalue_hr
+from hrd_coder.analysis.fit_failures import why_not_fitted
 from hrd_coder.analysis.fit_warnings import warnings_as_notes
 from hrd_coder.analysis.kaplan_meier import KMResult, LogRank, kaplan_meier, logrank
 from hrd_coder.analysis.km_plot import curves_to_draw
@@ -212,28 +213,26 @@ def design_cox(design: Design, table: pd.DataFrame, notes: list[str]) -> CoxResu
     A model the data cannot support gives None and a line in `notes`.
     """
     entry = ENTRY if ENTRY in table.columns else None
+    columns = [design.group, *design.covariates]
     return _attempt(
         lambda: fit_cox(
-            table,
-            DURATION,
-            EVENT,
-            [design.group, *design.covariates],
-            strata=list(design.strata) or None,
-            entry=entry,
+            table, DURATION, EVENT, columns, strata=list(design.strata) or None, entry=entry
         ),
         "Cox model",
         notes,
+        # lifelines' words ("matrix inversion problems") name no column and no remedy.
+        explain=lambda error: why_not_fitted(error, table, EVENT, columns),
     )
 
 
-def _attempt(fit, what: str, notes: list[str]):
+def _attempt(fit, what: str, notes: list[str], explain: Callable[[Exception], str] = str):
     """Small designs often cannot support a model: say so in the notes instead of failing."""
     from lifelines.exceptions import ConvergenceError
 
     try:
         return fit()
     except (ValueError, ArithmeticError, ConvergenceError) as error:
-        notes.append(f"no {what}: {error}")
+        notes.append(f"no {what}: {explain(error)}")
         return None
 
 

@@ -8,6 +8,7 @@ them, so `hrd-coder --help` stays fast.
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import json
 import sys
@@ -78,9 +79,20 @@ def open_project(ctx: click.Context) -> Any:
     )
     project.viewer = coder_identity(ctx, project.root).name
     ctx.call_on_close(project.close)
+    start_up_done()
     if project.database.upgrade is not None:
         click.echo(project.database.upgrade.message(), err=True)
     return project
+
+
+def start_up_done() -> None:
+    """Turn Python's garbage collector back on if `run` turned it off for the imports a
+    command starts with. What they made lives until the program ends, so it is frozen out
+    of every later collection. (In a process that never turned it off, such as the tests
+    calling `main`, nothing changes.)"""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def command_path(ctx: click.Context) -> tuple[str, ...]:

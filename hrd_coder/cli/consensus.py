@@ -101,16 +101,35 @@ def _row(project: Project, item: Any, coders: list[str]) -> dict[str, Any]:
         row[f"{coder}_quote"] = " … ".join(
             " ".join(text[p.start : p.end].split()) for p in mark or ()
         )
-    row.update(decision=item.decision or "", decision_reason=item.reason, choice="", reason="")
+    chosen = item.chosen or (None, None)
+    row.update(
+        decision=item.decision or "",
+        decided_by_boundary=item.boundary or "",
+        decided_start=chosen[0],
+        decided_end=chosen[1],
+        decision_reason=item.reason,
+        choice="",
+        reason="",
+    )
     return row
+
+
+def _decided_words(item: Any) -> str:
+    """' → lena', or for a unit a boundary decision settles ' by boundary 55712640 →
+    union (3070–3258)': the extent, not a version of this unit, is what was chosen."""
+    if not item.decision:
+        return ""
+    if item.boundary is None:
+        return f" → {item.decision}"
+    extent = f"{item.chosen[0]}–{item.chosen[1]}" if item.chosen else "nothing"
+    return f" by boundary {item.boundary} → {item.decision} ({extent})"
 
 
 def _print_queue(project: Project, items: list[Any]) -> None:
     for item in items:
         text = project.text_of(item.document_id)
-        decided = f" → {item.decision}" if item.decision else ""
         click.echo(
-            f"{item.id}  {item.state}{decided}  {item.code_id}  "
+            f"{item.id}  {item.state}{_decided_words(item)}  {item.code_id}  "
             f"{item.document_id} {item.start}–{item.end}"
             + ("  (which cases)" if item.kind == "cases" else "")
         )

@@ -11,6 +11,7 @@ from hrd_coder.cli.base import (
     coder_identity,
     main,
     reports_errors,
+    start_up_done,
 )
 
 
@@ -39,7 +40,9 @@ def code(ctx: click.Context, coder: str | None) -> None:
             Project.check_coder_name(coder)
 
         options = ctx.find_root().params
-        CoderApp(options.get("project"), options.get("db"), coder, statistics).run()
+        app = CoderApp(options.get("project"), options.get("db"), coder, statistics)
+        start_up_done()  # textual is imported: a session's garbage is collected as usual
+        app.run()
     finally:
         statistics.close()
 

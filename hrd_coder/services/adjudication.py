@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hrd_coder.problems import ProjectError
-from hrd_coder.services import consensus
+from hrd_coder.services import boundary_rules, consensus
 from hrd_coder.services import consensus_rules as rules
+from hrd_coder.services.boundary_rules import BOUNDARY, Extent
 from hrd_coder.services.consensus import Decision, UnitPlan
 from hrd_coder.services.consensus_rules import CHOICES, Mark
 from hrd_coder.services.records import CodingRecord
@@ -40,6 +41,8 @@ class Disagreement:
     decision: str | None = None  # the choice in force, if any
     state: str = "undecided"  # undecided, decided, or reopened (codings changed since)
     reason: str = ""
+    boundary: str | None = None  # the id of the boundary whose decision settles the unit
+    chosen: Extent | None = None  # that decision's extent (None: it chose an empty one)
 
     @property
     def key(self) -> tuple[str, int, int, str]:
@@ -96,6 +99,14 @@ def _item(unit: UnitPlan, nearby: dict[tuple[str, str, str], list]) -> Disagreem
         for coder in unit.marks
     }
     decision = unit.decision
+    boundary, chosen = None, None
+    if decision is not None and decision.unit == BOUNDARY:
+        # The unit lies inside a decided boundary: name it and the extent it chose, so the
+        # queue does not read as if a coder's version were chosen for this unit alone.
+        boundary = consensus.item_id((*decision.key, BOUNDARY))
+        chosen = boundary_rules.extent_of(
+            decision.choice, boundary_rules.extents_of(decision.basis or {})
+        )
     return Disagreement(
         unit.document_id,
         unit.start,
@@ -107,6 +118,8 @@ def _item(unit: UnitPlan, nearby: dict[tuple[str, str, str], list]) -> Disagreem
         decision.choice if decision else None,
         unit.state,
         decision.reason if decision else "",
+        boundary,
+        chosen,
     )
 
 

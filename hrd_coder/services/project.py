@@ -435,17 +435,26 @@ class Project:
             return layer_names.in_layer_order(stored.layers_with_codings(conn, only=visible))
 
     def code_counts(self, coder: str | None) -> dict[str, tuple[int, int]]:
-        """Code id -> (codings by this coder, codings by everyone)."""
+        """Code id -> (codings by this coder, codings by every coder: no model, no consensus)."""
         return self._counts("code_id", coder)
 
     def document_counts(self, coder: str | None) -> dict[str, tuple[int, int]]:
-        """Document id -> (codings by this coder, codings by everyone)."""
+        """Document id -> (codings by this coder, by every coder: no model, no consensus)."""
         return self._counts("document_id", coder)
 
     def _counts(self, by: str, coder: str | None) -> dict[str, tuple[int, int]]:
         own = self.access().visible_layer()  # blind: "everyone" is only the viewer
         with self.database.reading() as conn:
-            return stored.coding_counts(conn, by, coder, only=own)
+            found = stored.coding_counts(conn, by, only=own)
+        counts: dict[str, tuple[int, int]] = {}
+        for (key, layer), n in found.items():
+            # Everyone means the people: a model's suggestions and the consensus (copies of
+            # the people's codings) would read as codings nobody made, or made twice.
+            if layer == layer_names.CONSENSUS or is_model_layer(layer):
+                continue
+            mine, everyone = counts.get(key, (0, 0))
+            counts[key] = (mine + (n if layer == coder else 0), everyone + n)
+        return counts
 
     def document_memo(self, document_id: str, coder: str) -> str | None:
         """A coder's memo on a document, if any."""

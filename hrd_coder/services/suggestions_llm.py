@@ -30,7 +30,7 @@ from hrd_coder.services.suggestions import (
     unit_texts,
 )
 from hrd_coder.settings import LOCAL_DIR, SETTINGS_FILE, llm_remote_hosts
-from hrd_coder.storage import tables
+from hrd_coder.storage import core_tables
 from hrd_coder.storage.codings import insert_codings
 from hrd_coder.storage.events import record_event
 
@@ -99,7 +99,7 @@ def run_llm(
             by_code={code: sum(c.code_id == code for c in codings) for code in codes},
             seconds=round(time.perf_counter() - started, 3),
             by=project.viewer,
-            at=tables.utc_now().isoformat(),
+            at=core_tables.utc_now().isoformat(),
             document_ids=tuple(targets),
             invalid=invalid,
         )

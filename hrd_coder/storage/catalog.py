@@ -60,12 +60,12 @@ def counts(
     (a 1-tuple: the name may be None, which matches nothing), that coder's codings and
     orphans only."""
 
-    def count(table: Any, *where: Any) -> int:
-        return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+    def count(table: Any, *where: Any) -> Any:
+        return select(func.count()).select_from(table).where(*where).scalar_subquery()
 
     own = (CODINGS.c.coder == only_coder[0],) if only_coder else ()
     own_orphans = (ORPHANS.c.coder == only_coder[0],) if only_coder else ()
-    return {
+    asked = {
         "documents": count(DOCUMENTS),
         "transcripts": count(DOCUMENTS, DOCUMENTS.c.kind == "transcript"),
         "case_histories": count(DOCUMENTS, DOCUMENTS.c.kind == "case_history"),
@@ -80,6 +80,10 @@ def counts(
         ),
         "orphaned_codings": count(ORPHANS, *own_orphans),
     }
+    # One statement, not nine: `status` starts in about 0.25 s, and compiling each
+    # statement cost about 0.4 ms of it.
+    found = conn.execute(select(*(q.label(name) for name, q in asked.items()))).one()
+    return dict(zip(asked, found, strict=True))
 
 
 def versions_by_path(conn: Connection) -> dict[str, str]:

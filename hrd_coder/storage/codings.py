@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Row, Table, bindparam, func, select
-from sqlalchemy import case as sql_case
 
 from hrd_coder.storage import core_tables
 from hrd_coder.storage.events import record_event, record_events
@@ -316,17 +315,14 @@ def find_codings(
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def coding_counts(
-    conn: Connection, by: str, coder: str | None, only: str | None = None
-) -> dict[str, tuple[int, int]]:
-    """Code or document id (`by`: code_id, document_id) -> (codings by `coder`, codings by
-    everyone); with `only`, everyone is that one layer."""
+def coding_counts(conn: Connection, by: str, only: str | None = None) -> dict[tuple[str, str], int]:
+    """(code or document id, layer) -> codings (`by`: code_id, document_id); with `only`,
+    that one layer's."""
     column = CODINGS.c[by]
-    mine = func.sum(sql_case((CODINGS.c.coder == coder, 1), else_=0))
-    query = select(column, mine, func.count()).group_by(column)
+    query = select(column, CODINGS.c.coder, func.count()).group_by(column, CODINGS.c.coder)
     if only is not None:
         query = query.where(CODINGS.c.coder == only)
-    return {key: (int(m or 0), n) for key, m, n in conn.execute(query)}
+    return {(key, layer): n for key, layer, n in conn.execute(query)}
 
 
 def memo_text(conn: Connection, document_id: str, coder: str) -> str | None:

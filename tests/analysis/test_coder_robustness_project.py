@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from hrd_coder.cli import main
 from hrd_coder.services import Project
-from tests.analysis.layered_project import LENA, TOMAS, direct_hazard_ratios
+from tests.analysis.layered_project import CASES, LENA, TOMAS, direct_hazard_ratios
 
 
 def featured_hr(coded: set[str]) -> float:
@@ -77,3 +77,35 @@ def test_it_fits_every_layer_so_a_layer_or_a_design_without_codes_is_refused(lay
     plain = runner.invoke(main, base)
     assert plain.exit_code == 2 and "uses no code variable" in plain.output
     assert "without --robustness coders" in plain.output
+
+
+def test_a_coder_who_never_applied_the_code_gets_a_plain_note(layered):
+    """Found walking the study path: the note was lifelines' "delta contains nan value(s).
+    Convergence halted. Please see the following tips ..." with a link."""
+    for coding in layered.codings(coder="tomas"):
+        layered.remove_coding(coding.id, coder="tomas")
+    layered.add_coding(document="c01", code="mobilizing", start=0, end=20, coder="tomas")
+    data = robustness(layered, "--bootstrap", "5", "--format", "json")
+    assert data["by_layer"]["tomas"]["hr"] is None
+    [note] = [n for n in data["notes"] if n.startswith("layer tomas")]
+    assert note.startswith(
+        "layer tomas: no Cox model: reputational_costs is 0 in every case (a code applied to "
+        "no case), so its effect cannot be estimated: leave it out of the design"
+    )
+    assert note.endswith("(lifelines: delta contains nan value(s). Convergence halted)")
+    assert "http" not in note
+
+
+def test_a_coder_whose_code_separates_the_released_cases_gets_a_note(layered):
+    """tomas applies the code to every released case and to no other: the fit "works" with
+    a hazard ratio in the millions; the layer's note says why not to trust it."""
+    for coding in layered.codings(coder="tomas"):
+        layered.remove_coding(coding.id, coder="tomas")
+    for case_id, _, released in CASES:
+        if released:
+            layered.add_coding(
+                document=case_id, code="reputational_costs", start=0, end=20, coder="tomas"
+            )
+    data = robustness(layered, "--bootstrap", "5", "--format", "json")
+    notes = [n for n in data["notes"] if n.startswith("layer tomas")]
+    assert any("reputational_costs hardly varies among the released cases" in n for n in notes)

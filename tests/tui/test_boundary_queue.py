@@ -92,6 +92,10 @@ async def test_b_switches_to_the_boundaries_and_a_key_decides_the_extent(project
         assert app.screen is units
         # Reloaded: both sentences are settled by the boundary now, the first agreed before.
         assert [(i.state, i.decision) for i in units.items] == [("decided", "tomas")] * 2
+        # The item says which boundary settled it and the extent, not "tomas's version".
+        decision = shown(units, "#decision")
+        assert f"decided by boundary {units.items[0].boundary}: tomas's extent" in decision
+        assert "version" not in decision
     text = project.text_of("int01")
     held = [(c.start, c.end) for c in stored_codings(project.root, coder="consensus")]
     assert held == [span(text, FIRST, FIRST)]

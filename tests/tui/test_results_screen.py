@@ -281,6 +281,20 @@ async def test_the_chart_draws_axes_legend_and_labels() -> None:
         assert lines[-2].split() == ["0", "175", "350", "525", "700"]
 
 
+async def test_the_chart_says_the_curves_are_coming_until_the_first_report(
+    project: Project,
+) -> None:
+    """It said "No curves to draw." while they were being fitted: a newcomer pressing F7
+    read that the design had none."""
+    app = Host(lambda: ResultsScreen(project))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        chart = screen.query_one(KMChart)
+        assert chart.curves or chart.render().plain == "Fitting the curves…"
+        await settle(pilot)
+        assert chart.curves and chart.empty_text == "No curves to draw."
+
+
 async def test_the_report_scrolls_by_keyboard_at_once_and_fits_80x24(project: Project) -> None:
     """Issue 15: PageDown, Down and End scroll the report with no Tab press first; at 80x24
     the chart shrinks so the medians show under it, and the Cox table is reachable."""

@@ -156,7 +156,7 @@ class DocumentBrowser(ListDialog[str]):
         table.call_after_refresh(table.move_cursor, row=row, animate=False)
         self.query_one("#count", Static).update(
             f"{len(self.shown)} of {plural(len(self.documents), 'document')}"
-            f"   (mine/all: codings by you/by all; {DONE_MARK} done by you)"
+            f"   (mine/all: codings by you/by every coder; {DONE_MARK} done by you)"
         )
 
     @on(Input.Submitted, "#query")

@@ -302,7 +302,9 @@ class AdjudicationScreen(QueueSteps, ItemDisplay):
         def made(result: tuple[Any, Any]) -> None:
             codings, status = result
             self._show_consensus(status)
-            self.items[index] = dataclasses.replace(item, decision=choice, state="decided")
+            self.items[index] = dataclasses.replace(
+                item, decision=choice, state="decided", boundary=None, chosen=None
+            )
             if reason:
                 self.reasons[item.key] = reason
                 if reason_box.value.strip() == reason:

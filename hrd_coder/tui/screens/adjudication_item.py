@@ -35,6 +35,15 @@ def describe_choice(choice: str) -> str:
     }.get(choice, f"{choice}'s version")
 
 
+def _boundary_words(choice: str, chosen: tuple[int, int] | None) -> str:
+    """A boundary decision in words: `lena's extent, 3070–3258`, `union of the extents, …`."""
+    what = {
+        "union": "union of the extents",
+        "intersection": "intersection of the extents",
+    }.get(choice, "the extent given" if choice.replace("-", "").isdigit() else f"{choice}'s extent")
+    return f"{what}, {chosen[0]}–{chosen[1]}" if chosen else f"{what} (nothing here)"
+
+
 class ItemDisplay(ServiceScreen):
     """Shows the queue's current item; the adjudication screen decides and moves."""
 
@@ -203,6 +212,13 @@ class ItemDisplay(ServiceScreen):
                 ("reopened: ", "bold $text-warning"),
                 f"{describe_choice(item.decision)} was decided, then a coder changed their "
                 "codings here: decide again",
+            )
+        if item.boundary is not None:
+            return Content.assemble(
+                (f"decided by boundary {item.boundary}: ", "bold $text-success"),
+                _boundary_words(item.decision, item.chosen),
+                (f" — {reason}" if reason else "", "italic"),
+                (" (B: the boundary queue; a decision here comes first)", "dim"),
             )
         return Content.assemble(
             ("decided: ", "bold $text-success"),

@@ -114,7 +114,10 @@ class ResultsScreen(ReportDisplay):
             yield Static("", id="message")
             with Vertical(id="report-body"):
                 yield Static("", id="design-summary")
-                yield KMChart(id="km-chart")
+                # Until the first report: a chart saying "No curves" misled while they came.
+                chart = KMChart(id="km-chart")
+                chart.empty_text = "Fitting the curves…"
+                yield chart
                 yield Static("Kaplan–Meier medians", classes="heading")
                 yield DataTable(id="median-table", show_cursor=False, zebra_stripes=True)
                 yield Static("", id="logrank")

@@ -45,6 +45,7 @@ class ReportDisplay(ServiceScreen):
         design = report.design
         self._show_summary(report)
         chart = self.query_one(KMChart)
+        chart.empty_text = "No curves to draw."
         chart.x_label = ORIGIN_WORDS[design.origin]
         chart.x_max = float(report.table[DURATION].max()) if len(report.table) else 0.0
         chart.curves = tuple(

@@ -105,6 +105,8 @@ class KMChart(Widget):
     x_max: reactive[float] = reactive(0.0)
     x_label: reactive[str] = reactive("days")
     y_label: reactive[str] = reactive("share still detained")
+    empty_text: reactive[str] = reactive("No curves to draw.")
+    """What shows without curves (the results screen says they are on their way)."""
 
     def render(self) -> Content:
         """The chart fitted to the widget's size."""
@@ -114,7 +116,7 @@ class KMChart(Widget):
         beside = len(self.y_label) + 3 + legend.cell_length <= self.content_size.width
         height = self.content_size.height - (4 if beside else 5)  # titles, x axis, x ticks
         if not self.curves:
-            return Content.styled("No curves to draw.", "dim")
+            return Content.styled(self.empty_text, "dim")
         if width < 10 or height < 3:
             return Content.styled("Too small to draw the curves: make the window larger.", "dim")
         x_max = self.x_max or max((max(c.times, default=0.0) for c in self.curves), default=1.0)
