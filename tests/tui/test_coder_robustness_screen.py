@@ -115,6 +115,9 @@ async def test_a_design_without_codes_is_a_message_not_a_traceback(project: Proj
         assert "uses no code variable" in message and "Escape" in message
         assert f"choose a design that uses one ({DESIGN}, featured_with_deadlock)" in message
         assert screen.result is None
+        # Said once, in the panel: no notification repeating it over the panel at 80x24.
+        assert not app._notifications
+        assert "not done: design 'featured_vs_considered'" in text_of(screen, "#status-line")
 
 
 async def test_help_lists_the_coders_key(project: Project) -> None:

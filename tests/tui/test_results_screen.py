@@ -383,3 +383,18 @@ async def test_the_survival_tables_come_before_the_released_by_model(project: Pr
     assert medians == 2 and cox >= 1  # the tables are filled at the first step
     found = project.analyze(DESIGNS[0], released_by=365).released_by
     assert final_t == 365 and f"robustness value {found.sensitivity.rv_q:.1%}" in final_text
+
+
+async def test_d_pressed_quickly_moves_one_design_per_press(project: Project) -> None:
+    """Found in tmux: `d d d` typed while a report was computing stopped at design 2 (each
+    press counted from the design shown, not the one the previous press chose)."""
+    app = Host(lambda: ResultsScreen(project))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        for _ in range(3):
+            screen.action_next_design()  # no pause between: as keys typed at once
+        await settle(pilot)
+        assert screen.query_one(Tabs).active == f"design-{DESIGNS[3]}"
+        assert screen.design == DESIGNS[3]
+        assert text_of(screen, "#results-title").endswith("design 4 of 4")

@@ -160,7 +160,8 @@ class CoderRobustnessScreen(ServiceScreen):
                 ("\n\nPress Escape to go back to the results.", "dim"),
             )
         )
-        super()._failed(message)
+        # The panel says it all: a notification repeated it on top of the panel at 80x24.
+        self._status(f"not done: {message.splitlines()[0]}")
 
     def action_back(self) -> None:
         """Go back to the results."""

@@ -276,8 +276,12 @@ class ResultsScreen(ReportDisplay):
         """Show the next design of analysis.yaml."""
         if not self.designs:
             return
-        position = self.designs.index(self.design) if self.design in self.designs else -1
-        self.query_one(Tabs).active = TAB_PREFIX + self.designs[(position + 1) % len(self.designs)]
+        tabs = self.query_one(Tabs)
+        # From the tab the last press chose: `self.design` follows only when its
+        # TabActivated message is handled, after keys typed at once (`d d d`).
+        shown = (tabs.active or "").removeprefix(TAB_PREFIX) or self.design
+        position = self.designs.index(shown) if shown in self.designs else -1
+        tabs.active = TAB_PREFIX + self.designs[(position + 1) % len(self.designs)]
 
     def action_layer(self) -> None:
         """Compute on the next layer: default, each coder, consensus, each machine coder."""
