@@ -167,6 +167,8 @@ async def test_a_layer_without_codings_is_a_message_not_a_traceback(project: Pro
         screen = app.screen
         assert screen.has_class("-failed")
         assert "layer 'consensus' has no codings" in text_of(screen, "#message")
+        assert not app._notifications  # said in the panel, not again over it
+        assert "not done: layer 'consensus'" in text_of(screen, "#status-line")
         await pilot.press("l")  # on to the default layer: the report comes back
         await settle(pilot)
         assert not screen.has_class("-failed")

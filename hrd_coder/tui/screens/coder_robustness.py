@@ -160,8 +160,7 @@ class CoderRobustnessScreen(ServiceScreen):
                 ("\n\nPress Escape to go back to the results.", "dim"),
             )
         )
-        # The panel says it all: a notification repeated it on top of the panel at 80x24.
-        self._status(f"not done: {message.splitlines()[0]}")
+        self._not_done(message)  # the panel says it all: no notification on top of it
 
     def action_back(self) -> None:
         """Go back to the results."""

@@ -238,7 +238,7 @@ class ResultsScreen(ReportDisplay):
                 ("\n\nFix it and press r to try again, or l for another layer.", "dim"),
             )
         )
-        super()._failed(message)
+        self._not_done(message)  # the panel says it all: no notification on top of it
 
     def _show_position(self) -> None:
         """Which design of how many: at 80 columns the tabs of four designs overflow, and

@@ -141,6 +141,11 @@ class ServiceScreen(Screen):
 
     def _failed(self, message: str) -> None:
         self.notify(message, title="Not done", severity="error", timeout=8)
+        self._not_done(message)
+
+    def _not_done(self, message: str) -> None:
+        """The status line's word on a request not done (a screen that shows the whole
+        message in a panel says it there, with no notification over it)."""
         self._status(f"not done: {message.splitlines()[0]}")
 
     def _status(self, text: str | Content) -> None:
