@@ -65,7 +65,9 @@ def write_codings(root: str, url: str | None, coder: str, count: int, seed: int)
                 coder=coder,
                 case=chosen.choice(("c01", "c02", None)),
             )
-            print(coding.id, flush=True)
+            # One write per id (print writes the id and its newline apart when unbuffered).
+            sys.stdout.write(f"{coding.id}\n")
+            sys.stdout.flush()
             written += 1
 
 

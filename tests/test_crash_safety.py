@@ -29,7 +29,11 @@ def kill_while_writing(writer: subprocess.Popen[str], delay: float) -> list[str]
     first = writer.stdout.readline()
     time.sleep(delay)
     writer.send_signal(signal.SIGKILL)
-    out, err = writer.communicate(timeout=30)
+    # Read on through the same buffered stream: `communicate` reads the pipe underneath
+    # it, so lines `readline` had already buffered were lost and a line split across the
+    # two reads came back as a bogus one ('' in CI, 2026-12-05).
+    out, err = writer.stdout.read(), writer.stderr.read()
+    writer.wait(timeout=30)
     assert writer.returncode == -signal.SIGKILL, err
     # Only whole lines count: a line cut short was never fully acknowledged.
     return [line for line in (first + out).splitlines(keepends=True) if line.endswith("\n")]
