@@ -3,7 +3,7 @@ slow imports (lifelines about 1.2 s, matplotlib about 0.35 s) overlap with this 
 work instead of adding to it (benchmarks/bench_results.py).
 
 `report` draws its figures in one (DRAWING_MODULES); the workbench fits the models of the
-results screen (F7) in one (STATISTICS_MODULES, hrd_coder/services/analysis.py)."""
+results screen (F7) in one (hrd_coder/services/statistics.py)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ class ChildProcess:
     """A child Python that imports `modules` at once, then runs the calls it is sent, one at
     a time. Calls and answers travel pickled through its stdin and stdout. `later` modules
     are imported only while no call has come for QUIET_SECONDS: what few calls need must
-    not hold up the first one (F7 waited up to 0.3 s for statsmodels, which it rarely uses).
+    not hold up the first one (F7's tables waited 0.2 s for statsmodels, which only its
+    released-by-day model, shown after them, needs).
 
     Use it as a context manager, or `close()` it: that ends the child, whatever happened. A
     child whose parent dies sees its input close and ends too, so none is left behind.

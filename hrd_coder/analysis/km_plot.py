@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,9 @@ from hrd_coder.analysis.kaplan_meier import KMResult, kaplan_meier
 
 if TYPE_CHECKING:
     import pandas as pd
+
+TITLE_COLUMNS = 64
+"""Characters of a figure's bold title per line (the 8-inch figure holds about 72)."""
 
 DRAWN_COLUMNS = (
     "time",
@@ -98,7 +102,9 @@ def draw_km(
     curves_axes.set_xlim(left=0)
     curves_axes.yaxis.set_major_formatter(PercentFormatter(1.0))
     curves_axes.set_ylabel(ylabel)
-    curves_axes.set_title(title, loc="left", fontweight="bold")
+    # A design's description is the title: a long one ran off the figure's right edge.
+    wrapped = "\n".join(textwrap.wrap(title, TITLE_COLUMNS)) or title
+    curves_axes.set_title(wrapped, loc="left", fontweight="bold")
     curves_axes.grid(alpha=0.3)
     curves_axes.spines[["top", "right"]].set_visible(False)
     curves_axes.legend(

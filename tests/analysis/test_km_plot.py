@@ -54,3 +54,18 @@ def test_numbers_at_risk_follow_the_table():
     # R's n.risk: 6-MP 21 at week 6, 15 at week 10, 11 at week 16; placebo 14 at week 5.
     assert [_at_risk(treated, t) for t in (0, 6, 10, 16)] == [21, 21, 15, 11]
     assert [_at_risk(placebo, t) for t in (0, 5, 25)] == [21, 14, 0]
+
+
+def test_a_long_title_is_wrapped_not_cut_at_the_edge(tmp_path):
+    """The demo's fourth design's description ran off the PNG's right edge."""
+    from hrd_coder.analysis.km_plot import curves_to_draw, draw_km
+
+    long = "Featured against considered, with bureaucratic deadlock as the coders read it"
+    curves = curves_to_draw(kaplan_meier(remission(), "weeks", "relapsed", group="group"))
+    _png, svg = draw_km(curves, tmp_path / "long", title=long)
+    text = svg.read_text()
+    # matplotlib names each text line in an SVG comment: two lines, nothing dropped.
+    assert "<!-- Featured against considered, with bureaucratic deadlock as the -->" in text
+    assert "coders read it" in text and f"<!-- {long} -->" not in text
+    _png, svg = draw_km(curves, tmp_path / "short", title="Remission")
+    assert "<!-- Remission -->" in svg.read_text()
