@@ -102,9 +102,9 @@ def draw_km(
     curves_axes.set_xlim(left=0)
     curves_axes.yaxis.set_major_formatter(PercentFormatter(1.0))
     curves_axes.set_ylabel(ylabel)
-    # A design's description is the title: a long one ran off the figure's right edge.
-    wrapped = "\n".join(textwrap.wrap(title, TITLE_COLUMNS)) or title
-    curves_axes.set_title(wrapped, loc="left", fontweight="bold")
+    # A design's description is the title: a long one ran off the figure's right edge
+    # (the contour plot wraps its title the same way).
+    curves_axes.set_title(textwrap.fill(title, TITLE_COLUMNS), loc="left", fontweight="bold")
     curves_axes.grid(alpha=0.3)
     curves_axes.spines[["top", "right"]].set_visible(False)
     curves_axes.legend(
